@@ -1,0 +1,111 @@
+# Makefile: builds ./receval, its tests and benchmarks (see README.md).
+#
+#   make            build ./receval
+#   make demo       install missing packages, build, run suites/demo.json
+#   make test       install missing packages, build, run every test
+#   make unit       build and run the unit tests only
+#   make bench      benchmarks (needs ../shared/data/ml-100k)
+#   make deps       install missing Debian packages with apt-get
+#   SANITIZE=address,undefined   build with sanitizers (objects in build-san/)
+#   V=1             show the commands
+
+CC      ?= cc
+PKGS    := libcjson sqlite3 libcurl libpcre2-8
+WARN    := -Wall -Wextra -Wstrict-prototypes -Wshadow -Wformat=2 -Wno-format-nonliteral
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -Ieval \
+	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
+LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+
+ifdef WERROR
+ALL_CFLAGS += -Werror
+endif
+
+ifdef SANITIZE
+OBJDIR  := build-san
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+else
+OBJDIR  := build
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRC  := $(filter-out eval/main.c,$(wildcard eval/*.c)) \
+	    $(wildcard metrics/*.c adapters/*.c reports/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(OBJDIR)/%.o)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(OBJDIR)/%.o)
+AUX_SRC  := tests/fake_server.c suites/gen_demo.c
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+ifdef SANITIZE
+RECEVAL  := $(OBJDIR)/receval
+else
+RECEVAL  := receval
+endif
+
+all: $(RECEVAL)
+
+$(RECEVAL): $(OBJDIR)/eval/main.o $(OBJDIR)/libreceval.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(OBJDIR)/libreceval.a: $(LIB_OBJ)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OBJDIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The dense linear algebra of builtin:ease wants the vectoriser.
+$(OBJDIR)/adapters/builtin.o: ALL_CFLAGS += -O3
+
+# The code version recorded with every run: rebuilt only when it changes.
+$(OBJDIR)/eval/version.o: ALL_CFLAGS += -DRECEVAL_VERSION='"$(VERSION)"'
+$(OBJDIR)/eval/version.o: $(OBJDIR)/VERSION
+$(OBJDIR)/VERSION: FORCE
+	@mkdir -p $(OBJDIR)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
+
+$(OBJDIR)/unit-tests: $(UNIT_OBJ) $(OBJDIR)/libreceval.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(OBJDIR)/gen_demo: $(OBJDIR)/suites/gen_demo.o $(OBJDIR)/libreceval.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+unit: $(OBJDIR)/unit-tests
+	$(Q)cd tests && ../$(OBJDIR)/unit-tests
+
+# Regenerate the committed demo dataset (deterministic: same bytes every time).
+demo-data: $(OBJDIR)/gen_demo
+	$(Q)$(OBJDIR)/gen_demo suites/demo
+
+deps:
+	$(Q)sh scripts/deps.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	./receval run suites/demo.json
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory WERROR=1 all $(OBJDIR)/unit-tests $(OBJDIR)/gen_demo
+	$(Q)sh tests/run.sh $(OBJDIR)
+
+bench: all
+	$(Q)sh bench/run.sh
+
+clean:
+	rm -rf build build-san receval
+
+.PHONY: all unit deps demo test bench clean demo-data FORCE
+
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/eval/main.d $(OBJDIR)/suites/gen_demo.d

@@ -1,0 +1,93 @@
+/* adapter.c: model spec parsing and the registry of backends. */
+#include "adapter.h"
+
+static const struct adapter *const adapters[] = {
+	&builtin_adapter,
+};
+
+const struct adapter *adapter_find(const char *provider)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(adapters); i++)
+		if (!strcmp(adapters[i]->provider, provider))
+			return adapters[i];
+	return NULL;
+}
+
+const char *adapter_providers(void)
+{
+	return "builtin";
+}
+
+int model_spec_parse(struct model_spec *out, const char *text)
+{
+	const char *colon = strchr(text, ':'), *q, *p;
+
+	memset(out, 0, sizeof(*out));
+	if (!colon || colon == text)
+		return error("model spec '%s' has no provider (write PROVIDER:NAME, e.g. builtin:itemknn)", text);
+	q = strchr(colon + 1, '?');
+	if ((q ? q : colon + 1 + strlen(colon + 1)) == colon + 1)
+		return error("model spec '%s' has no model name after '%.*s:'", text,
+			     (int)(colon - text), text);
+	out->text = xstrdup(text);
+	out->provider = xstrndup(text, (size_t)(colon - text));
+	out->name = q ? xstrndup(colon + 1, (size_t)(q - colon - 1)) : xstrdup(colon + 1);
+	for (p = q ? q + 1 : NULL; p && *p;) {
+		const char *amp = strchr(p, '&'), *end = amp ? amp : p + strlen(p);
+		const char *eq = memchr(p, '=', (size_t)(end - p));
+		struct model_param *mp;
+
+		if (!eq || eq == p) {
+			error("model spec '%s': parameter '%.*s' is not key=value", text, (int)(end - p), p);
+			model_spec_release(out);
+			return -1;
+		}
+		out->params = xrealloc(out->params, (out->n_params + 1) * sizeof(*out->params));
+		mp = &out->params[out->n_params++];
+		mp->key = xstrndup(p, (size_t)(eq - p));
+		mp->value = xstrndup(eq + 1, (size_t)(end - eq - 1));
+		p = amp ? amp + 1 : NULL;
+	}
+	return 0;
+}
+
+void model_spec_release(struct model_spec *s)
+{
+	size_t i;
+
+	free(s->text);
+	free(s->provider);
+	free(s->name);
+	for (i = 0; i < s->n_params; i++) {
+		free(s->params[i].key);
+		free(s->params[i].value);
+	}
+	free(s->params);
+	memset(s, 0, sizeof(*s));
+}
+
+const char *model_spec_get(const struct model_spec *s, const char *key)
+{
+	size_t i;
+
+	for (i = s->n_params; i-- > 0;)
+		if (!strcmp(s->params[i].key, key))
+			return s->params[i].value;
+	return NULL;
+}
+
+int model_spec_check_keys(const struct model_spec *s, const char *const *allowed)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->n_params; i++) {
+		for (j = 0; allowed[j]; j++)
+			if (!strcmp(s->params[i].key, allowed[j]))
+				break;
+		if (!allowed[j])
+			return error("model '%s' has no parameter '%s'", s->text, s->params[i].key);
+	}
+	return 0;
+}

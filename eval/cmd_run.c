@@ -1,0 +1,222 @@
+/* cmd_run.c: `receval run`: evaluate models on a suite and store every sample. */
+#include <signal.h>
+#include "cmd.h"
+#include "opt.h"
+#include "run.h"
+#include "reports/table.h"
+
+static const char usage_run[] =
+	"receval run SUITE.json [--model SPEC]... [--db FILE] [--limit N] [--seed N] [--shard I/N] [--quiet]";
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	run_interrupted = 1;
+}
+
+/* "I/N" with 0 <= I < N. */
+static int parse_shard(const char *s, long *i, long *n)
+{
+	const char *slash = s ? strchr(s, '/') : NULL;
+	char *left;
+	int ok;
+
+	if (!slash)
+		return -1;
+	left = xstrndup(s, (size_t)(slash - s));
+	ok = !parse_long(left, i) && !parse_long(slash + 1, n) && *n >= 1 && *i >= 0 && *i < *n;
+	free(left);
+	return ok ? 0 : -1;
+}
+
+static int print_results(struct store *store, const int64_t *ids, size_t n)
+{
+	struct run_info *runs = xcalloc(n, sizeof(*runs));
+	struct metric_row **rows = xcalloc(n, sizeof(*rows));
+	size_t *n_rows = xcalloc(n, sizeof(*n_rows)), i;
+	int ret = 0;
+
+	for (i = 0; i < n && !ret; i++)
+		if (store_get_run(store, ids[i], &runs[i]) != 1 ||
+		    store_get_run_metrics(store, ids[i], &rows[i], &n_rows[i]) < 0)
+			ret = -1;
+	if (!ret)
+		table_runs(stdout, runs, rows, n_rows, n);
+	for (i = 0; i < n; i++) {
+		run_info_release(&runs[i]);
+		metric_rows_free(rows[i], n_rows[i]);
+	}
+	free(runs);
+	free(rows);
+	free(n_rows);
+	return ret;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct opt_list models = { 0 };
+	const char *db = NULL, *shard = NULL;
+	long limit = -1, seed = LONG_MIN;
+	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
+	struct option opts[] = {
+		{ OPT_LIST, 'm', "model", &models, "SPEC", "model to evaluate (repeatable); default: the suite's models" },
+		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
+		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users" },
+		{ OPT_LONG, 0, "seed", &seed, "N", "override the suite's sampling seed" },
+		{ OPT_STRING, 0, "shard", &shard, "I/N", "evaluate shard I (0-based) of N of the sampled users" },
+		{ OPT_BOOL, 'q', "quiet", &quiet, NULL, "no progress on stderr" },
+		{ OPT_END },
+	};
+	struct suite suite;
+	struct dataset ds;
+	struct split sp;
+	struct store store;
+	struct run_plan plan;
+	struct model_spec *specs = NULL;
+	const char *const *spec_text;
+	uint32_t *users = NULL;
+	int64_t *ids = NULL;
+	size_t n_specs, n_users, i, n_ids = 0;
+	long shard_i = 0, shard_n = 1;
+
+	switch (parse_options(argc, argv, opts, usage_run, &npos)) {
+	case OPT_HELP_SHOWN:
+		free(models.v);
+		return EXIT_OK;
+	case 0:
+		break;
+	default:
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (npos != 1) {
+		error(npos ? "run takes one suite, not %d (see --help)" : "run needs a suite file (see --help)", npos);
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (limit != -1 && limit < 1) {
+		error("--limit must be a positive whole number, not %ld", limit);
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (seed != LONG_MIN && seed < 0) {
+		error("--seed must be a whole number >= 0, not %ld", seed);
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (shard && parse_shard(shard, &shard_i, &shard_n) < 0) {
+		error("--shard must be I/N with 0 <= I < N, not '%s'", shard);
+		free(models.v);
+		return EXIT_USAGE;
+	}
+
+	if (suite_load(&suite, argv[0]) < 0) {
+		free(models.v);
+		return EXIT_INPUT;
+	}
+	from_flag = models.n > 0;
+	n_specs = from_flag ? models.n : suite.n_models;
+	spec_text = from_flag ? models.v : (const char *const *)suite.models;
+	if (!n_specs) {
+		error("%s names no models: give one with --model (e.g. --model builtin:itemknn)", suite.path);
+		ret = EXIT_USAGE;
+		goto out_suite;
+	}
+	specs = xcalloc(n_specs, sizeof(*specs));
+	for (i = 0; i < n_specs; i++) {
+		if (model_spec_parse(&specs[i], spec_text[i]) < 0 || !adapter_find(specs[i].provider)) {
+			if (specs[i].provider)
+				error("unknown model provider '%s' in '%s' (known: %s)", specs[i].provider,
+				      spec_text[i], adapter_providers());
+			ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
+			goto out_specs;
+		}
+	}
+
+	memset(&ds, 0, sizeof(ds));
+	if (dataset_load(&ds, &suite.dataset) < 0) {
+		ret = EXIT_INPUT;
+		goto out_specs;
+	}
+	if (split_leave_last_out(&sp, &ds, &suite.split) < 0) {
+		ret = EXIT_INPUT;
+		goto out_ds;
+	}
+
+	memset(&plan, 0, sizeof(plan));
+	plan.suite = &suite;
+	plan.ds = &ds;
+	plan.sp = &sp;
+	plan.seed = seed != LONG_MIN ? (uint64_t)seed : suite.seed;
+	plan.limit = limit;
+	plan.shard_i = shard_i;
+	plan.shard_n = shard_n;
+	plan.quiet = quiet;
+	split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);
+	plan.sampled = n_users;
+	if (limit > 0 && (size_t)limit < n_users)
+		n_users = (size_t)limit;
+	if (shard_n > 1) {
+		size_t kept = 0;
+		for (i = 0; i < n_users; i++)
+			if ((long)(i % (size_t)shard_n) == shard_i)
+				users[kept++] = users[i];
+		n_users = kept;
+	}
+	plan.users = users;
+	plan.n_users = n_users;
+	if (!n_users) {
+		error("no user to evaluate (shard %ld/%ld of %zu)", shard_i, shard_n, plan.sampled);
+		ret = EXIT_USAGE;
+		goto out_split;
+	}
+	if (!quiet)
+		fprintf(stderr, "%s: %zu users, %zu items, %zu interactions; %zu users evaluated "
+			"(%zu skipped with too few interactions)\n", suite.name, ds.n_users, ds.n_items,
+			ds.n_inter, n_users, sp.skipped);
+
+	if (store_open(&store, default_db_path(db)) < 0) {
+		ret = EXIT_STORE;
+		goto out_split;
+	}
+	signal(SIGINT, on_sigint);
+	ids = xcalloc(n_specs, sizeof(*ids));
+	for (i = 0; i < n_specs && ret == EXIT_OK; i++) {
+		int64_t id = 0;
+		int rc = run_model(&plan, &store, &specs[i], from_flag, &id);
+		if (id) {
+			ids[n_ids++] = id;
+			printf("run %lld\n", (long long)id);
+			fflush(stdout);
+		}
+		if (rc == 130) {
+			error("interrupted: run %lld is marked interrupted", (long long)id);
+			ret = 130;
+		} else if (rc != EXIT_OK && rc != EXIT_MODEL) {
+			ret = rc;
+		} else if (rc == EXIT_MODEL) {
+			ret = EXIT_MODEL;
+		}
+	}
+	signal(SIGINT, SIG_DFL);
+	if (n_ids) {
+		putchar('\n');
+		if (print_results(&store, ids, n_ids) < 0 && ret == EXIT_OK)
+			ret = EXIT_STORE;
+	}
+	store_close(&store);
+out_split:
+	free(users);
+	free(ids);
+	split_release(&sp);
+out_ds:
+	dataset_release(&ds);
+out_specs:
+	for (i = 0; i < n_specs; i++)
+		model_spec_release(&specs[i]);
+	free(specs);
+out_suite:
+	suite_release(&suite);
+	free(models.v);
+	return ret;
+}

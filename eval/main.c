@@ -1,0 +1,60 @@
+/* main.c: receval's entry point: finds the subcommand in the table and runs it. */
+#include "util.h"
+#include "cmd.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "run", cmd_run, "evaluate models on a suite and store every sample" },
+	{ "list", cmd_list, "list the runs in a database" },
+	{ "show", cmd_show, "print a run's metrics or samples (table, json, csv, jsonl)" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: receval <command> [<args>]\n\ncommands:\n");
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "    %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\n'receval <command> --help' describes a command's options.\n");
+}
+
+const char *default_db_path(const char *flag)
+{
+	const char *env;
+
+	if (flag && *flag)
+		return flag;
+	env = getenv("RECEVAL_DB");
+	if (env && *env)
+		return env;
+	return "receval.db";
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("receval %s\n", receval_version);
+		return EXIT_OK;
+	}
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	error("'%s' is not a receval command (see 'receval --help')", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,39 @@
+/* run.h: the run loop: one model through every task of a suite on the sampled users, each sample stored as it completes. */
+#ifndef RUN_H
+#define RUN_H
+
+#include "util.h"
+#include "suite.h"
+#include "dataset.h"
+#include "split.h"
+#include "store.h"
+#include "adapters/adapter.h"
+
+/* Everything the models of one `receval run` share. */
+struct run_plan {
+	const struct suite *suite;
+	const struct dataset *ds;
+	const struct split *sp;
+	const uint32_t *users;    /* the sampled users, in evaluation order */
+	size_t n_users;
+	uint64_t seed;
+	long limit;               /* --limit, or -1 */
+	long shard_i, shard_n;    /* --shard I/N, or 0/1 */
+	size_t sampled;           /* users sampled before --limit and --shard */
+	int quiet;
+};
+
+/* Set by the SIGINT handler: stop between samples, mark the run interrupted. */
+extern volatile int run_interrupted;
+
+/*
+ * Train the model spec names and evaluate it on every task of the plan,
+ * committing each sample with its metrics, then aggregate. *run_id is set
+ * as soon as the run row exists (0 before). Returns an exit code: EXIT_OK,
+ * EXIT_USAGE/EXIT_INPUT when the model cannot be built (from_flag picks
+ * which), EXIT_STORE, or 130 when interrupted.
+ */
+int run_model(const struct run_plan *plan, struct store *store, const struct model_spec *spec,
+	      int from_flag, int64_t *run_id);
+
+#endif

@@ -1,0 +1,543 @@
+/* store.c: SQLite persistence; every sample is committed as it completes, so a killed run loses only what was in flight. */
+#include <sqlite3.h>
+#include "store.h"
+#include "strmap.h"
+#include "metrics/stats.h"
+#include "metrics/rng.h"
+
+#define BOOTSTRAP_RESAMPLES 1000
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS runs ("
+	" id INTEGER PRIMARY KEY,"
+	" suite TEXT NOT NULL,"
+	" model TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" started_at TEXT NOT NULL,"
+	" finished_at TEXT,"
+	" config TEXT NOT NULL,"
+	" version TEXT NOT NULL,"
+	" seed INTEGER,"
+	" samples INTEGER NOT NULL DEFAULT 0,"
+	" errors INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE IF NOT EXISTS samples ("
+	" run_id INTEGER NOT NULL REFERENCES runs(id),"
+	" task TEXT NOT NULL,"
+	" sample_id TEXT NOT NULL,"
+	" user TEXT NOT NULL,"
+	" target TEXT,"
+	" candidates TEXT,"
+	" history TEXT,"
+	" request TEXT,"
+	" response TEXT,"
+	" ranking TEXT,"
+	" grounding TEXT,"
+	" status TEXT NOT NULL,"
+	" error TEXT,"
+	" latency_ms REAL,"
+	" tokens_in INTEGER,"
+	" tokens_out INTEGER,"
+	" created_at TEXT NOT NULL,"
+	" PRIMARY KEY (run_id, task, sample_id));"
+	"CREATE TABLE IF NOT EXISTS sample_metrics ("
+	" run_id INTEGER NOT NULL,"
+	" task TEXT NOT NULL,"
+	" sample_id TEXT NOT NULL,"
+	" metric TEXT NOT NULL,"
+	" value REAL,"
+	" PRIMARY KEY (run_id, task, sample_id, metric));"
+	"CREATE TABLE IF NOT EXISTS run_metrics ("
+	" run_id INTEGER NOT NULL,"
+	" task TEXT NOT NULL,"
+	" metric TEXT NOT NULL,"
+	" value REAL,"
+	" ci_low REAL,"
+	" ci_high REAL,"
+	" n INTEGER NOT NULL,"
+	" PRIMARY KEY (run_id, task, metric));"
+	"CREATE TABLE IF NOT EXISTS cache ("
+	" key TEXT PRIMARY KEY,"
+	" response TEXT NOT NULL,"
+	" created_at TEXT NOT NULL);";
+
+static int fail(struct store *s, const char *what)
+{
+	return error("%s: %s: %s", s->path, what, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+}
+
+static int exec(struct store *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error("%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_db(struct store *s, const char *path, int flags)
+{
+	memset(s, 0, sizeof(*s));
+	s->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		fail(s, "cannot open database");
+		store_close(s);
+		return -1;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	/* WAL, and no fsync per commit: a crash of the process loses nothing committed */
+	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;") < 0 ||
+	    exec(s, schema) < 0) {
+		store_close(s);
+		return -1;
+	}
+	return 0;
+}
+
+int store_open(struct store *s, const char *path)
+{
+	return open_db(s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+}
+
+int store_open_existing(struct store *s, const char *path)
+{
+	if (access(path, F_OK))
+		return error("no database '%s' (run 'receval run SUITE' first, or name one with --db)", path);
+	return open_db(s, path, SQLITE_OPEN_READWRITE);
+}
+
+void store_close(struct store *s)
+{
+	sqlite3_finalize(s->put_sample);
+	sqlite3_finalize(s->put_metric);
+	sqlite3_finalize(s->put_run_metric);
+	if (s->db)
+		sqlite3_close(s->db);
+	free(s->path);
+	memset(s, 0, sizeof(*s));
+}
+
+static int prepare(struct store *s, struct sqlite3_stmt **st, const char *sql)
+{
+	if (*st) {
+		sqlite3_reset(*st);
+		sqlite3_clear_bindings(*st);
+		return 0;
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+		return fail(s, "cannot prepare a statement");
+	return 0;
+}
+
+static void bind_text(struct sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int store_create_run(struct store *s, int64_t *out, const char *suite, const char *model,
+		     const char *config_json, uint64_t seed, size_t samples)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int ret = -1;
+
+	iso_time(now, sizeof(now));
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO runs (suite, model, status, started_at, config, version, seed, samples)"
+			       " VALUES (?, ?, 'running', ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot record the run");
+	bind_text(st, 1, suite);
+	bind_text(st, 2, model);
+	bind_text(st, 3, now);
+	bind_text(st, 4, config_json);
+	bind_text(st, 5, receval_version);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)seed);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)samples);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		fail(s, "cannot record the run");
+		goto out;
+	}
+	*out = sqlite3_last_insert_rowid(s->db);
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_finish_run(struct store *s, int64_t run, const char *status, size_t errors)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int ret = 0;
+
+	iso_time(now, sizeof(now));
+	if (sqlite3_prepare_v2(s->db, "UPDATE runs SET status = ?, finished_at = ?, errors = ? WHERE id = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot update the run");
+	bind_text(st, 1, status);
+	bind_text(st, 2, now);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)errors);
+	sqlite3_bind_int64(st, 4, run);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		ret = fail(s, "cannot update the run");
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_put_sample(struct store *s, int64_t run, const struct sample_record *r)
+{
+	char now[32];
+	size_t i;
+
+	iso_time(now, sizeof(now));
+	if (exec(s, "BEGIN") < 0)
+		return -1;
+	if (prepare(s, &s->put_sample,
+		    "INSERT OR REPLACE INTO samples (run_id, task, sample_id, user, target, candidates,"
+		    " history, request, response, ranking, grounding, status, error, latency_ms,"
+		    " tokens_in, tokens_out, created_at)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") < 0)
+		goto fail;
+	sqlite3_bind_int64(s->put_sample, 1, run);
+	bind_text(s->put_sample, 2, r->task);
+	bind_text(s->put_sample, 3, r->sample_id);
+	bind_text(s->put_sample, 4, r->user);
+	bind_text(s->put_sample, 5, r->target);
+	bind_text(s->put_sample, 6, r->candidates);
+	bind_text(s->put_sample, 7, r->history);
+	bind_text(s->put_sample, 8, r->request);
+	bind_text(s->put_sample, 9, r->response);
+	bind_text(s->put_sample, 10, r->ranking);
+	bind_text(s->put_sample, 11, r->grounding);
+	bind_text(s->put_sample, 12, r->status);
+	bind_text(s->put_sample, 13, r->error);
+	sqlite3_bind_double(s->put_sample, 14, r->latency_ms);
+	sqlite3_bind_int64(s->put_sample, 15, r->tokens_in);
+	sqlite3_bind_int64(s->put_sample, 16, r->tokens_out);
+	bind_text(s->put_sample, 17, now);
+	if (sqlite3_step(s->put_sample) != SQLITE_DONE) {
+		fail(s, "cannot store a sample");
+		goto fail;
+	}
+	for (i = 0; i < r->n_metrics; i++) {
+		if (prepare(s, &s->put_metric,
+			    "INSERT OR REPLACE INTO sample_metrics (run_id, task, sample_id, metric, value)"
+			    " VALUES (?, ?, ?, ?, ?)") < 0)
+			goto fail;
+		sqlite3_bind_int64(s->put_metric, 1, run);
+		bind_text(s->put_metric, 2, r->task);
+		bind_text(s->put_metric, 3, r->sample_id);
+		bind_text(s->put_metric, 4, r->metric_names[i]);
+		sqlite3_bind_double(s->put_metric, 5, r->metric_values[i]);
+		if (sqlite3_step(s->put_metric) != SQLITE_DONE) {
+			fail(s, "cannot store a metric");
+			goto fail;
+		}
+	}
+	if (exec(s, "COMMIT") < 0)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static int put_run_metric(struct store *s, int64_t run, const char *task, const char *metric,
+			  const double *v, size_t n, uint64_t seed)
+{
+	double lo, hi, mean = stats_mean(v, n);
+	uint64_t h = rng_mix(str_hash(task, strlen(task)), str_hash(metric, strlen(metric)));
+
+	stats_bootstrap_ci(&lo, &hi, v, n, BOOTSTRAP_RESAMPLES, 0.95, rng_mix(seed, h));
+	if (prepare(s, &s->put_run_metric,
+		    "INSERT OR REPLACE INTO run_metrics (run_id, task, metric, value, ci_low, ci_high, n)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?)") < 0)
+		return -1;
+	sqlite3_bind_int64(s->put_run_metric, 1, run);
+	bind_text(s->put_run_metric, 2, task);
+	bind_text(s->put_run_metric, 3, metric);
+	sqlite3_bind_double(s->put_run_metric, 4, mean);
+	sqlite3_bind_double(s->put_run_metric, 5, lo);
+	sqlite3_bind_double(s->put_run_metric, 6, hi);
+	sqlite3_bind_int64(s->put_run_metric, 7, (sqlite3_int64)n);
+	if (sqlite3_step(s->put_run_metric) != SQLITE_DONE)
+		return fail(s, "cannot store a run metric");
+	return 0;
+}
+
+int store_aggregate(struct store *s, int64_t run, uint64_t seed)
+{
+	sqlite3_stmt *st = NULL;
+	char *task = NULL, *metric = NULL;
+	double *v = NULL;
+	size_t n = 0, alloc = 0;
+	int rc, ret = -1;
+
+	/* sample_id order makes the bootstrap see the same sequence on every run */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT task, metric, value FROM sample_metrics WHERE run_id = ?"
+			       " ORDER BY task, metric, sample_id", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read the run's metrics");
+	sqlite3_bind_int64(st, 1, run);
+	if (exec(s, "BEGIN") < 0)
+		goto out;
+	{
+		/* re-aggregating (after a resume) replaces the old figures */
+		char *del = xstrfmt("DELETE FROM run_metrics WHERE run_id = %lld", (long long)run);
+		rc = exec(s, del);
+		free(del);
+		if (rc < 0)
+			goto rollback;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		const char *m = (const char *)sqlite3_column_text(st, 1);
+
+		if (task && (strcmp(task, t) || strcmp(metric, m))) {
+			if (put_run_metric(s, run, task, metric, v, n, seed) < 0)
+				goto rollback;
+			n = 0;
+		}
+		if (!task || strcmp(task, t) || strcmp(metric, m)) {
+			free(task);
+			free(metric);
+			task = xstrdup(t);
+			metric = xstrdup(m);
+		}
+		ALLOC_GROW(v, n + 1, alloc);
+		v[n++] = sqlite3_column_double(st, 2);
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, "cannot read the run's metrics");
+		goto rollback;
+	}
+	if (task && put_run_metric(s, run, task, metric, v, n, seed) < 0)
+		goto rollback;
+	if (exec(s, "COMMIT") < 0)
+		goto rollback;
+	ret = 0;
+	goto out;
+rollback:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	sqlite3_finalize(st);
+	free(task);
+	free(metric);
+	free(v);
+	return ret;
+}
+
+int64_t store_latest_run(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t id = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT max(id) FROM runs", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read runs");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* --- reading ---------------------------------------------------------- */
+
+struct sqlite3 *store_db(struct store *s)
+{
+	return s->db;
+}
+
+static char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static const char run_columns[] =
+	"SELECT id, suite, model, status, started_at, finished_at, config, version, seed,"
+	" samples, errors FROM runs";
+
+static void read_run(sqlite3_stmt *st, struct run_info *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->suite = col_text(st, 1);
+	r->model = col_text(st, 2);
+	r->status = col_text(st, 3);
+	r->started_at = col_text(st, 4);
+	r->finished_at = col_text(st, 5);
+	r->config = col_text(st, 6);
+	r->version = col_text(st, 7);
+	r->seed = sqlite3_column_int64(st, 8);
+	r->samples = sqlite3_column_int64(st, 9);
+	r->errors = sqlite3_column_int64(st, 10);
+}
+
+int store_get_run(struct store *s, int64_t id, struct run_info *out)
+{
+	sqlite3_stmt *st = NULL;
+	char *sql = xstrfmt("%s WHERE id = ?", run_columns);
+	int rc, ret;
+
+	memset(out, 0, sizeof(*out));
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return fail(s, "cannot read runs");
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_run(st, out);
+		ret = 1;
+	} else if (rc == SQLITE_DONE) {
+		ret = 0;
+	} else {
+		ret = fail(s, "cannot read runs");
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+void run_info_release(struct run_info *r)
+{
+	free(r->suite);
+	free(r->model);
+	free(r->status);
+	free(r->started_at);
+	free(r->finished_at);
+	free(r->config);
+	free(r->version);
+	memset(r, 0, sizeof(*r));
+}
+
+int store_list_runs(struct store *s, struct run_info **out, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	char *sql = xstrfmt("%s ORDER BY id", run_columns);
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return fail(s, "cannot read runs");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ALLOC_GROW(*out, *n + 1, alloc);
+		read_run(st, &(*out)[(*n)++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "cannot read runs");
+	return 0;
+}
+
+static const char *const metric_families[] = {
+	"ndcg", "recall", "hit", "precision", "mrr", "map",
+};
+
+static size_t family_rank(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(metric_families); i++)
+		if (strlen(metric_families[i]) == len && !memcmp(metric_families[i], name, len))
+			return i;
+	return ARRAY_SIZE(metric_families);
+}
+
+int metric_cmp(const char *a, const char *b)
+{
+	const char *at_a = strchr(a, '@'), *at_b = strchr(b, '@');
+	size_t la = at_a ? (size_t)(at_a - a) : strlen(a), lb = at_b ? (size_t)(at_b - b) : strlen(b);
+	size_t ra = family_rank(a, la), rb = family_rank(b, lb);
+	int c;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	c = strncmp(a, b, la < lb ? la : lb);
+	if (c || la != lb)
+		return c ? c : (la < lb ? -1 : 1);
+	if (at_a && at_b) {
+		long ka = strtol(at_a + 1, NULL, 10), kb = strtol(at_b + 1, NULL, 10);
+		if (ka != kb)
+			return ka < kb ? -1 : 1;
+	}
+	return strcmp(a, b);
+}
+
+struct ordered_row {
+	struct metric_row row;
+	long task_rank;
+};
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct ordered_row *x = a, *y = b;
+
+	if (x->task_rank != y->task_rank)
+		return x->task_rank < y->task_rank ? -1 : 1;
+	return metric_cmp(x->row.metric, y->row.metric);
+}
+
+int store_get_run_metrics(struct store *s, int64_t run, struct metric_row **out, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	struct ordered_row *rows = NULL;
+	size_t alloc = 0, i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	/* tasks rank by the first sample the run stored for them */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT m.task, m.metric, m.value, m.ci_low, m.ci_high, m.n,"
+			       " (SELECT min(rowid) FROM samples WHERE run_id = m.run_id AND task = m.task)"
+			       " FROM run_metrics m WHERE m.run_id = ?", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read run metrics");
+	sqlite3_bind_int64(st, 1, run);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ordered_row *r;
+		ALLOC_GROW(rows, *n + 1, alloc);
+		r = &rows[(*n)++];
+		r->row.task = col_text(st, 0);
+		r->row.metric = col_text(st, 1);
+		r->row.value = sqlite3_column_type(st, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 2);
+		r->row.ci_low = sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 3);
+		r->row.ci_high = sqlite3_column_type(st, 4) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 4);
+		r->row.n = sqlite3_column_int64(st, 5);
+		r->task_rank = (long)sqlite3_column_int64(st, 6);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		for (i = 0; i < *n; i++) {
+			free(rows[i].row.task);
+			free(rows[i].row.metric);
+		}
+		free(rows);
+		*n = 0;
+		return fail(s, "cannot read run metrics");
+	}
+	qsort(rows, *n, sizeof(*rows), cmp_rows);
+	*out = xmalloc((*n ? *n : 1) * sizeof(**out));
+	for (i = 0; i < *n; i++)
+		(*out)[i] = rows[i].row;
+	free(rows);
+	return 0;
+}
+
+void metric_rows_free(struct metric_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].task);
+		free(rows[i].metric);
+	}
+	free(rows);
+}

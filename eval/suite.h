@@ -1,0 +1,59 @@
+/* suite.h: a suite definition (JSON): dataset, split, sampling, models and tasks, validated strictly. */
+#ifndef SUITE_H
+#define SUITE_H
+
+#include "util.h"
+#include "dataset.h"
+
+enum task_type {
+	TASK_RETRIEVAL,   /* top-k over the whole catalogue */
+	TASK_RANKING,     /* order the target and sampled negatives */
+};
+
+enum negatives {
+	NEG_UNIFORM,      /* every item outside the user's history equally likely */
+	NEG_POPULARITY,   /* weighted by the item's training interactions */
+};
+
+struct task_spec {
+	char *name;            /* unique in the suite; defaults to the type's name */
+	enum task_type type;
+	size_t *k;             /* cutoffs, ascending, distinct, >= 1 */
+	size_t n_k;
+	size_t candidates;     /* ranking: list size, target included (>= 2) */
+	enum negatives negatives;
+};
+
+struct split_spec {
+	const char *strategy;  /* "leave-last-out" */
+	size_t max_history;    /* most recent items kept in a sample's history; 0: all */
+	size_t min_history;    /* users with fewer training items are skipped (default 1) */
+};
+
+struct suite {
+	char *path;            /* as given */
+	char *name, *description;
+	char *json;            /* the suite, normalised (cJSON print), stored with runs */
+	struct dataset_spec dataset;   /* owns its strings */
+	struct split_spec split;
+	size_t users;          /* users to sample; 0: every eligible user */
+	uint64_t seed;
+	char **models;
+	size_t n_models;
+	struct task_spec *tasks;
+	size_t n_tasks;
+};
+
+/* Task type names as written in suites ("retrieval", "ranking"). */
+const char *task_type_name(enum task_type t);
+
+/*
+ * Read and validate the suite at path into out (zeroed by the caller).
+ * Relative dataset paths resolve against the suite file's folder. An unknown
+ * key, a wrong type or an out-of-range value fails with
+ * "receval: FILE:LINE: ..." naming the key; returns -1 and releases out.
+ */
+int suite_load(struct suite *out, const char *path);
+void suite_release(struct suite *s);
+
+#endif

@@ -1,0 +1,82 @@
+/* util.h: the headers, allocation wrappers and error helpers every file of receval uses. */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit codes of the CLI (DESIGN.md); only cmd_*() and main() use them. */
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_GATE = 1,    /* evaluation ran, a gate rule or threshold failed */
+	EXIT_USAGE = 2,   /* unknown command or flag, bad flag value */
+	EXIT_INPUT = 3,   /* suite, dataset, run or qrels unreadable or malformed */
+	EXIT_MODEL = 4,   /* a backend could not answer after its retries */
+	EXIT_STORE = 5,   /* the database could not be opened or written */
+};
+
+/*
+ * Allocation that cannot fail: on exhaustion it prints the size asked for
+ * and aborts. Callers free with free().
+ */
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a new string the caller frees. */
+char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Grow *array (of *alloc elements of size elem) so it holds at least need
+ * elements; doubles, as git's ALLOC_GROW.
+ */
+#define ALLOC_GROW(array, need, alloc)                                        \
+	do {                                                                  \
+		if ((size_t)(need) > (size_t)(alloc)) {                       \
+			size_t n_ = (size_t)(alloc) * 2 + 16;                 \
+			if (n_ < (size_t)(need))                              \
+				n_ = (need);                                  \
+			(array) = xrealloc((array), n_ * sizeof(*(array)));   \
+			(alloc) = n_;                                         \
+		}                                                             \
+	} while (0)
+
+/*
+ * error(): print "receval: <message>" on stderr and return -1, so that
+ * `return error("cannot open '%s'", path);` is one line.
+ * error_at(): the same with "receval: FILE:LINE: <message>"; line 0 omits it.
+ */
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int error_at(const char *file, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* warning(): "receval: warning: <message>" on stderr; returns nothing. */
+void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parse a whole string as a number; 0 on success, -1 if s is not one. */
+int parse_long(const char *s, long *out);
+int parse_double(const char *s, double *out);
+
+/* Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" in buf (at least 21 bytes). */
+void iso_time(char *buf, size_t size);
+/* Monotonic clock in milliseconds. */
+double now_ms(void);
+
+/* The code version (git describe) this binary was built from. */
+extern const char receval_version[];
+
+#include "banned.h"
+
+#endif

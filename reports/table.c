@@ -1,0 +1,122 @@
+/* table.c: plain-text tables for the terminal (fixed columns, no colour, stable for scripts to diff). */
+#include "util.h"
+#include "table.h"
+
+static void format_value(char *buf, size_t size, double v)
+{
+	if (isnan(v))
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%.4f", v);
+}
+
+void table_run(FILE *f, const struct run_info *run, const struct metric_row *rows, size_t n)
+{
+	size_t i, wt = 4, wm = 6;
+
+	fprintf(f, "run %lld  %s  suite %s  %s  %lld samples  %lld errors\n", (long long)run->id,
+		run->model, run->suite, run->status, (long long)run->samples, (long long)run->errors);
+	for (i = 0; i < n; i++) {
+		if (strlen(rows[i].task) > wt)
+			wt = strlen(rows[i].task);
+		if (strlen(rows[i].metric) > wm)
+			wm = strlen(rows[i].metric);
+	}
+	fprintf(f, "%-*s  %-*s  %8s  %-18s  %6s\n", (int)wt, "task", (int)wm, "metric", "value",
+		"95% CI", "n");
+	for (i = 0; i < n; i++) {
+		char v[32], lo[32], hi[32], ci[80];
+		format_value(v, sizeof(v), rows[i].value);
+		format_value(lo, sizeof(lo), rows[i].ci_low);
+		format_value(hi, sizeof(hi), rows[i].ci_high);
+		snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
+		fprintf(f, "%-*s  %-*s  %8s  %-18s  %6lld\n", (int)wt, rows[i].task, (int)wm,
+			rows[i].metric, v, ci, (long long)rows[i].n);
+	}
+	if (!n)
+		fprintf(f, "(no metrics: the run has no completed samples)\n");
+}
+
+struct key {
+	const char *task, *metric;
+};
+
+static const struct metric_row *find_row(const struct metric_row *rows, size_t n, const struct key *k)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(rows[i].task, k->task) && !strcmp(rows[i].metric, k->metric))
+			return &rows[i];
+	return NULL;
+}
+
+void table_runs(FILE *f, const struct run_info *runs, struct metric_row *const *rows,
+		const size_t *n_rows, size_t n_runs)
+{
+	struct key *keys = NULL;
+	size_t n_keys = 0, alloc = 0, r, i, j, wt = 4, wm = 6;
+	const int wc = 20;
+
+	/* the union of (task, metric), in the first run's order, others' extras after */
+	for (r = 0; r < n_runs; r++)
+		for (i = 0; i < n_rows[r]; i++) {
+			struct key k = { rows[r][i].task, rows[r][i].metric };
+			for (j = 0; j < n_keys; j++)
+				if (!strcmp(keys[j].task, k.task) && !strcmp(keys[j].metric, k.metric))
+					break;
+			if (j < n_keys)
+				continue;
+			ALLOC_GROW(keys, n_keys + 1, alloc);
+			keys[n_keys++] = k;
+			if (strlen(k.task) > wt)
+				wt = strlen(k.task);
+			if (strlen(k.metric) > wm)
+				wm = strlen(k.metric);
+		}
+
+	for (r = 0; r < n_runs; r++)
+		fprintf(f, "run %-4lld %s\n", (long long)runs[r].id, runs[r].model);
+	fprintf(f, "\n%-*s  %-*s", (int)wt, "task", (int)wm, "metric");
+	for (r = 0; r < n_runs; r++) {
+		const char *m = runs[r].model, *colon = strchr(m, ':');
+		/* the column heading: the model's name without the provider, cut to fit */
+		fprintf(f, "  %-*.*s", wc, wc, colon && strlen(m) > (size_t)wc ? colon + 1 : m);
+	}
+	fputc('\n', f);
+	for (i = 0; i < n_keys; i++) {
+		fprintf(f, "%-*s  %-*s", (int)wt, keys[i].task, (int)wm, keys[i].metric);
+		for (r = 0; r < n_runs; r++) {
+			const struct metric_row *row = find_row(rows[r], n_rows[r], &keys[i]);
+			char cell[64];
+			if (!row || isnan(row->value))
+				snprintf(cell, sizeof(cell), "-");
+			else if (isnan(row->ci_low))
+				snprintf(cell, sizeof(cell), "%.3f", row->value);
+			else
+				snprintf(cell, sizeof(cell), "%.3f [%.3f,%.3f]", row->value,
+					 row->ci_low, row->ci_high);
+			fprintf(f, "  %-*s", wc, cell);
+		}
+		fputc('\n', f);
+	}
+	free(keys);
+}
+
+void table_list(FILE *f, const struct run_info *runs, size_t n)
+{
+	size_t i, ws = 5, wm = 5;
+
+	for (i = 0; i < n; i++) {
+		if (strlen(runs[i].suite) > ws)
+			ws = strlen(runs[i].suite);
+		if (strlen(runs[i].model) > wm)
+			wm = strlen(runs[i].model);
+	}
+	fprintf(f, "%5s  %-11s  %-*s  %-*s  %7s  %6s  %s\n", "id", "status", (int)ws, "suite",
+		(int)wm, "model", "samples", "errors", "started");
+	for (i = 0; i < n; i++)
+		fprintf(f, "%5lld  %-11s  %-*s  %-*s  %7lld  %6lld  %s\n", (long long)runs[i].id,
+			runs[i].status, (int)ws, runs[i].suite, (int)wm, runs[i].model,
+			(long long)runs[i].samples, (long long)runs[i].errors, runs[i].started_at);
+}
