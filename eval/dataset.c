@@ -7,9 +7,59 @@
 /* Helpers shared by every format                                      */
 
 /*
+ * Length of the valid UTF-8 sequence at s (at most len bytes), or 0 when
+ * none starts there: overlong forms, UTF-16 surrogates and code points
+ * past U+10FFFF are invalid.
+ */
+static size_t utf8_seq(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	uint32_t cp;
+	size_t n, k;
+
+	if (!len)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n > len)
+		return 0;
+	for (k = 1; k < n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/* Offset of the first byte of s that starts no valid UTF-8 sequence, or len. */
+static size_t utf8_check(const char *s, size_t len)
+{
+	size_t i = 0, n;
+
+	while (i < len && (n = utf8_seq(s + i, len - i)))
+		i += n;
+	return i;
+}
+
+/*
  * A copy of s fit for quoting in a one-line message: at most SNIP_MAX
- * bytes, cut on a character boundary, control bytes shown as '?', and
- * "..." when shortened.
+ * bytes, cut on a character boundary, control bytes and invalid UTF-8
+ * shown as '?', and "..." when shortened.
  */
 #define SNIP_MAX 40
 struct snip {
@@ -18,66 +68,31 @@ struct snip {
 
 static const char *snip(struct snip *sn, const char *s, size_t len)
 {
-	size_t i, n = len;
-
-	if (n > SNIP_MAX) {
-		n = SNIP_MAX;
-		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		sn->buf[i] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
-	}
-	if (n < len) {
-		memcpy(sn->buf + n, "...", 3);
-		n += 3;
-	}
-	sn->buf[n] = '\0';
-	return sn->buf;
-}
-
-/* Offset of the first byte of s that starts no valid UTF-8 sequence, or len. */
-static size_t utf8_check(const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
+	size_t i = 0, o = 0;
 
 	while (i < len) {
-		unsigned char c = s[i];
-		uint32_t cp;
-		size_t n, k;
+		size_t n = utf8_seq(s + i, len - i);
+		unsigned char ch = (unsigned char)s[i];
 
-		if (c < 0x80) {
+		if (!n || ch < 0x20 || ch == 0x7f) {
+			if (o + 1 > SNIP_MAX)
+				break;
+			sn->buf[o++] = '?';
 			i++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return i;
-		}
-		if (i + n >= len)
-			return i;
-		for (k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		/* overlong forms, UTF-16 surrogates and code points past U+10FFFF */
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return i;
-		i += n + 1;
+		if (o + n > SNIP_MAX)
+			break;
+		memcpy(sn->buf + o, s + i, n);
+		o += n;
+		i += n;
 	}
-	return len;
+	if (i < len) {
+		memcpy(sn->buf + o, "...", 3);
+		o += 3;
+	}
+	sn->buf[o] = '\0';
+	return sn->buf;
 }
 
 /* MovieLens 100K is Latin-1: every byte is the code point of the same value. */

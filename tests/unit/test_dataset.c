@@ -343,7 +343,10 @@ static const struct bad_case bad_cases[] = {
 	{ "csv", FIX "bad/long_rating.csv", NULL, FIX "bad/long_rating.csv:2: ",
 	  "non-numeric rating 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'" },
 	{ "csv", FIX "bad/same_column.csv", NULL, FIX "bad/same_column.csv:1: ", "'user' and 'userId'" },
-	{ "csv", FIX "good.csv", FIX "bad/items_utf8.csv", FIX "bad/items_utf8.csv:2: ", "invalid UTF-8 in title" },
+	{ "csv", FIX "good.csv", FIX "bad/items_utf8.csv", FIX "bad/items_utf8.csv:2: ", "invalid UTF-8 in title 'Caf?'" },
+	{ "csv", FIX "good.csv", FIX "bad/items_surrogate.csv", FIX "bad/items_surrogate.csv:2: ", "invalid UTF-8" },
+	/* a sequence cut short by the field's end, though the next byte would complete nothing */
+	{ "csv", FIX "good.csv", FIX "bad/items_truncated.csv", FIX "bad/items_truncated.csv:2: ", "invalid UTF-8" },
 	{ "csv", FIX "good.csv", FIX "bad/items_dup.csv", FIX "bad/items_dup.csv:3: ", "item 'i1' listed twice" },
 	{ "csv", FIX "good.csv", FIX "nope.csv", FIX "nope.csv: ", "cannot read" },
 	{ "csv", FIX "nope.csv", NULL, FIX "nope.csv: ", "cannot read: No such file" },

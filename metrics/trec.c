@@ -1,0 +1,440 @@
+/* trec.c: trec_eval 10.0's per-query measures, written from its definitions so that every value agrees to the last bit. */
+#include <limits.h>
+#include <math.h>
+
+#include "trec.h"
+
+/*
+ * The loops below follow trec_eval's order of floating-point operations
+ * exactly (a sum of rel_so_far / rank in rank order, one division at the
+ * end, log2 of the rank + 1): the summary is printed with 4 decimals and a
+ * different order could change the last digit.
+ */
+
+void trec_query_count(struct trec_query *q)
+{
+	long i, n = 0;
+	size_t l;
+
+	q->num_rel = 0;
+	for (l = 0; l < q->nlevels; l++)
+		if (q->levels[l].rel >= q->level)
+			q->num_rel += q->levels[l].count;
+	for (i = 0; i < q->num_ret; i++)
+		if (q->rel[i] >= 0 && q->rel[i] >= q->level)
+			n++;
+	q->num_rel_ret = n;
+}
+
+/* Sum over relevant retrieved docs of precision at their rank; *found gets their number. */
+static double ap_sum(const struct trec_query *q, long *found)
+{
+	long i, rel_so_far = 0;
+	double sum = 0.0;
+
+	for (i = 0; i < q->num_ret; i++) {
+		if (q->rel[i] >= q->level) {
+			rel_so_far++;
+			sum += (double)rel_so_far / (double)(i + 1);
+		}
+	}
+	*found = rel_so_far;
+	return sum;
+}
+
+double trec_ap(const struct trec_query *q)
+{
+	long found;
+	double sum = ap_sum(q, &found);
+
+	return found ? sum / (double)q->num_rel : 0.0;
+}
+
+double trec_gm_ap_log(const struct trec_query *q)
+{
+	long found;
+	double sum = ap_sum(q, &found);
+
+	if (found)
+		sum = sum / (double)q->num_rel;
+	return log(sum > TREC_MIN_GEO_MEAN ? sum : TREC_MIN_GEO_MEAN);
+}
+
+double trec_rprec(const struct trec_query *q)
+{
+	long i, n, rel_so_far = 0;
+
+	n = q->num_ret < q->num_rel ? q->num_ret : q->num_rel;
+	if (n <= 0)
+		return 0.0;
+	for (i = 0; i < n; i++)
+		if (q->rel[i] >= q->level)
+			rel_so_far++;
+	return (double)rel_so_far / (double)q->num_rel;
+}
+
+double trec_bpref(const struct trec_query *q)
+{
+	long i, num_nonrel = 0, nonrel_so_far = 0;
+	size_t l;
+	double bpref = 0.0;
+
+	for (l = 0; l < q->nlevels; l++)
+		if (q->levels[l].rel < q->level)
+			num_nonrel += q->levels[l].count;
+	for (i = 0; i < q->num_ret; i++) {
+		long r = q->rel[i];
+
+		if (r == TREC_REL_NONPOOL || r == TREC_REL_UNJUDGED)
+			continue;       /* not judged: no preference either way */
+		if (r >= 0 && r < q->level) {
+			nonrel_so_far++;
+		} else if (nonrel_so_far > 0) {
+			long a = nonrel_so_far < q->num_rel ? nonrel_so_far : q->num_rel;
+			long b = num_nonrel < q->num_rel ? num_nonrel : q->num_rel;
+
+			bpref += 1.0 - (double)a / (double)b;
+		} else {
+			bpref += 1.0;
+		}
+	}
+	if (q->num_rel)
+		bpref /= (double)q->num_rel;
+	return bpref;
+}
+
+double trec_recip_rank(const struct trec_query *q)
+{
+	long i;
+
+	for (i = 0; i < q->num_ret; i++)
+		if (q->rel[i] >= q->level)
+			return 1.0 / (double)(i + 1);
+	return 0.0;
+}
+
+/* The number of relevant docs at which recall fraction p is reached (m_iprec_at_recall.c). */
+static long recall_cut(double p, long num_rel)
+{
+	return (long)(p * (double)num_rel + 0.9);
+}
+
+void trec_iprec_at_recall(double *out, const struct trec_query *q,
+			  const double *cutoffs, size_t n)
+{
+	long cur = (long)n - 1, i, rel_so_far;
+	double precis, int_precis;
+
+	while (cur >= 0 && recall_cut(cutoffs[cur], q->num_rel) > q->num_rel_ret)
+		cur--;
+	/*
+	 * Walk the ranking backwards keeping the best precision seen so far,
+	 * which is the interpolated precision at every rank before it.
+	 */
+	precis = (double)q->num_rel_ret / (double)q->num_ret;
+	int_precis = precis;
+	rel_so_far = q->num_rel_ret;
+	for (i = q->num_ret; i > 0 && rel_so_far > 0; i--) {
+		precis = (double)rel_so_far / (double)i;
+		if (int_precis < precis)
+			int_precis = precis;
+		if (q->rel[i - 1] >= q->level) {
+			while (cur >= 0 && rel_so_far == recall_cut(cutoffs[cur], q->num_rel)) {
+				out[cur] = int_precis;
+				cur--;
+			}
+			rel_so_far--;
+		}
+	}
+	while (cur >= 0) {
+		out[cur] = int_precis;
+		cur--;
+	}
+}
+
+/*
+ * The cutoff measures share one walk: at each cutoff k reached inside the
+ * ranking the value is taken before the doc at rank k+1 is looked at; the
+ * cutoffs beyond the ranking get the value at its end.
+ */
+enum cut_kind { CUT_P, CUT_RECALL, CUT_SUCCESS, CUT_MAP };
+
+static double cut_value(enum cut_kind kind, long rel_so_far, double sum, long k,
+			const struct trec_query *q)
+{
+	switch (kind) {
+	case CUT_P:
+		return (double)rel_so_far / (double)k;
+	case CUT_RECALL:
+		return (double)rel_so_far / (double)q->num_rel;
+	case CUT_SUCCESS:
+		return rel_so_far ? 1.0 : 0.0;
+	case CUT_MAP:
+		return sum / (double)q->num_rel;
+	}
+	return 0.0;
+}
+
+static void cut_walk(double *out, const struct trec_query *q, const long *cutoffs,
+		     size_t n, enum cut_kind kind)
+{
+	size_t c = 0;
+	long i, rel_so_far = 0;
+	double sum = 0.0;
+
+	if (!n)
+		return;
+	for (i = 0; i < q->num_ret; i++) {
+		if (i == cutoffs[c]) {
+			out[c] = cut_value(kind, rel_so_far, sum, i, q);
+			if (++c == n)
+				return;
+		}
+		if (q->rel[i] >= q->level) {
+			rel_so_far++;
+			if (kind == CUT_MAP)
+				sum += (double)rel_so_far / (double)(i + 1);
+		}
+	}
+	for (; c < n; c++)
+		out[c] = cut_value(kind, rel_so_far, sum, cutoffs[c], q);
+}
+
+void trec_precision(double *out, const struct trec_query *q, const long *cutoffs, size_t n)
+{
+	cut_walk(out, q, cutoffs, n, CUT_P);
+}
+
+void trec_recall(double *out, const struct trec_query *q, const long *cutoffs, size_t n)
+{
+	size_t c;
+
+	if (q->num_rel == 0) {
+		for (c = 0; c < n; c++)
+			out[c] = 0.0;
+		return;
+	}
+	cut_walk(out, q, cutoffs, n, CUT_RECALL);
+}
+
+void trec_success(double *out, const struct trec_query *q, const long *cutoffs, size_t n)
+{
+	cut_walk(out, q, cutoffs, n, CUT_SUCCESS);
+}
+
+void trec_map_cut(double *out, const struct trec_query *q, const long *cutoffs, size_t n)
+{
+	size_t c;
+
+	if (q->num_rel == 0) {
+		for (c = 0; c < n; c++)
+			out[c] = 0.0;
+		return;
+	}
+	cut_walk(out, q, cutoffs, n, CUT_MAP);
+}
+
+void trec_ndcg_cut(double *out, const struct trec_query *q, const long *cutoffs, size_t n)
+{
+	size_t c = 0, k;
+	long i, left;
+	double sum = 0.0, ideal = 0.0, gain = 0.0;
+
+	if (!n)
+		return;
+	/* DCG at each cutoff; the gain is the judgement itself */
+	for (i = 0; i < q->num_ret; i++) {
+		if (i == cutoffs[c]) {
+			out[c] = sum;
+			if (++c == n)
+				break;
+		}
+		if (q->rel[i] > 0)
+			sum += (double)q->rel[i] / log2((double)(i + 2));
+	}
+	for (; c < n; c++)
+		out[c] = sum;
+
+	/*
+	 * The ideal ranking: every judged doc of the highest level first, then
+	 * the next level down, until level 0; normalise each cutoff by it.
+	 */
+	c = 0;
+	k = q->nlevels;
+	left = 0;
+	for (i = 0;; i++) {
+		if (left == 0) {
+			if (k == 0 || q->levels[k - 1].rel <= 0)
+				break;
+			k--;
+			gain = (double)q->levels[k].rel;
+			left = q->levels[k].count;
+		}
+		if (i == cutoffs[c]) {
+			if (ideal > 0.0)
+				out[c] /= ideal;
+			if (++c == n)
+				break;
+		}
+		ideal += gain / log2((double)(i + 2));
+		left--;
+	}
+	for (; c < n; c++)
+		if (ideal > 0.0)
+			out[c] /= ideal;
+}
+
+/*
+ * Beyond this many judgement values the gain table lists only the values
+ * that occur (trec_eval lists every value from 0 to the highest): the same
+ * result unless fractional gains make the comparison below non-transitive.
+ */
+#define DENSE_LEVELS_MAX 65536
+
+static long num_rel_levels(const struct trec_query *q)
+{
+	return q->nlevels ? q->levels[q->nlevels - 1].rel + 1 : 0;
+}
+
+size_t trec_ndcg_scratch(const struct trec_query *q, size_t nparams)
+{
+	long L = num_rel_levels(q);
+	size_t levels = L <= DENSE_LEVELS_MAX ? (size_t)L : q->nlevels;
+
+	/* the table, and as much again for the merge sort */
+	return 2 * (nparams + levels);
+}
+
+/* gain_init.c orders gains by (int)(a - b); x86 turns an out-of-range conversion into INT_MIN */
+static int gain_cmp(const struct trec_gain *a, const struct trec_gain *b)
+{
+	double d = a->gain - b->gain;
+
+	if (!(d > -2147483649.0 && d < 2147483648.0))
+		return INT_MIN;
+	return (int)d;
+}
+
+/* The merge sort of glibc's qsort (msort.c): halves, left first on ties. */
+static void gain_msort(struct trec_gain *b, size_t n, struct trec_gain *tmp)
+{
+	size_t n1, n2, k = 0;
+	struct trec_gain *b1, *b2;
+
+	if (n <= 1)
+		return;
+	n1 = n / 2;
+	n2 = n - n1;
+	b1 = b;
+	b2 = b + n1;
+	gain_msort(b1, n1, tmp);
+	gain_msort(b2, n2, tmp);
+	while (n1 > 0 && n2 > 0) {
+		if (gain_cmp(b1, b2) <= 0) {
+			tmp[k++] = *b1++;
+			n1--;
+		} else {
+			tmp[k++] = *b2++;
+			n2--;
+		}
+	}
+	while (n1 > 0) {
+		tmp[k++] = *b1++;
+		n1--;
+	}
+	for (n1 = 0; n1 < k; n1++)
+		b[n1] = tmp[n1];
+}
+
+static double get_gain(long rel, const struct trec_gain *g, size_t ng)
+{
+	size_t i;
+
+	for (i = 0; i < ng; i++)
+		if (g[i].rel == rel)
+			return g[i].gain;
+	return 0.0;
+}
+
+/* Add the default gain of level rel (its own value) unless a parameter named it. */
+static void add_level(struct trec_gain *g, size_t *ng, long rel, long count)
+{
+	size_t j;
+
+	for (j = 0; j < *ng; j++) {
+		if (g[j].rel == rel) {
+			g[j].count = count;
+			return;
+		}
+	}
+	g[*ng].rel = rel;
+	g[*ng].gain = (double)rel;
+	g[*ng].count = count;
+	(*ng)++;
+}
+
+double trec_ndcg(const struct trec_query *q, const struct trec_gain_param *params,
+		 size_t nparams, struct trec_gain *scratch)
+{
+	long L = num_rel_levels(q), cur, num_at_level, i;
+	size_t ng = 0, p, l;
+	struct trec_gain *g = scratch, *tmp;
+	double dcg = 0.0, ideal = 0.0, ideal_gain, rg;
+
+	for (p = 0; p < nparams; p++) {
+		g[ng].rel = params[p].rel;
+		g[ng].gain = params[p].gain;
+		g[ng].count = 0;
+		ng++;
+	}
+	if (L <= DENSE_LEVELS_MAX) {
+		long v;
+
+		for (v = 0, l = 0; v < L; v++) {
+			long count = 0;
+
+			if (l < q->nlevels && q->levels[l].rel == v)
+				count = q->levels[l++].count;
+			add_level(g, &ng, v, count);
+		}
+	} else {
+		for (l = 0; l < q->nlevels; l++)
+			add_level(g, &ng, q->levels[l].rel, q->levels[l].count);
+	}
+	tmp = g + ng;
+	gain_msort(g, ng, tmp);
+
+	cur = (long)ng - 1;
+	ideal_gain = cur >= 0 ? g[cur].gain : 0.0;
+	num_at_level = 0;
+	/* walk the ranking and the ideal ranking together while the ideal gains */
+	for (i = 0; i < q->num_ret && ideal_gain > 0.0; i++) {
+		rg = get_gain(q->rel[i], g, ng);
+		if (rg != 0)
+			dcg += rg / log2((double)(i + 2));
+		num_at_level++;
+		while (cur >= 0 && num_at_level > g[cur].count) {
+			num_at_level = 1;
+			cur--;
+			ideal_gain = cur >= 0 ? g[cur].gain : 0.0;
+		}
+		if (ideal_gain > 0.0)
+			ideal += ideal_gain / log2((double)(i + 2));
+	}
+	for (; i < q->num_ret; i++) {
+		rg = get_gain(q->rel[i], g, ng);
+		if (rg != 0)
+			dcg += rg / log2((double)(i + 2));
+	}
+	for (; ideal_gain > 0.0; i++) {
+		num_at_level++;
+		while (cur >= 0 && num_at_level > g[cur].count) {
+			num_at_level = 1;
+			cur--;
+			ideal_gain = cur >= 0 ? g[cur].gain : 0.0;
+		}
+		if (ideal_gain > 0.0)
+			ideal += ideal_gain / log2((double)(i + 2));
+	}
+	return ideal > 0.0 ? dcg / ideal : 0.0;
+}

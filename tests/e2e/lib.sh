@@ -1,0 +1,31 @@
+# lib.sh: helpers sourced by the end-to-end scripts (not a test itself: run.sh skips files named lib.sh).
+# check NAME CMD...: runs CMD, prints "ok - NAME" or "not ok - NAME".
+check() {
+	name=$1
+	shift
+	if "$@" >/dev/null 2>&1; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name"
+	fi
+}
+
+# expect_exit CODE NAME CMD...: CMD must exit with CODE.
+expect_exit() {
+	code=$1
+	name=$2
+	shift 2
+	"$@" >"$TMPDIR/out" 2>"$TMPDIR/err"
+	rc=$?
+	if [ "$rc" -eq "$code" ]; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name (exit $rc, expected $code)"
+		sed 's/^/#   /' "$TMPDIR/err" | head -n 5
+	fi
+}
+
+# skip NAME REASON
+skip() {
+	echo "ok - $1 # skip $2"
+}
