@@ -152,7 +152,7 @@ static const char *const later_types[] = {
 
 /* Reject members of obj not in allowed; where names the object for messages. */
 static int check_keys(const struct loader *ld, const cJSON *obj, const char *const *allowed,
-		      size_t n_allowed, int depth, const char **path)
+		      size_t n_allowed, int depth, const char **path, const char *where)
 {
 	const cJSON *it;
 
@@ -169,7 +169,7 @@ static int check_keys(const struct loader *ld, const cJSON *obj, const char *con
 			full[depth] = it->string;
 			return error_at(ld->path, line_of(ld, depth + 1, full),
 					"unknown key '%s'%s%s", it->string,
-					depth ? " in " : "", depth ? path[0] : "");
+					where ? " in " : "", where ? where : "");
 		}
 	}
 	return 0;
@@ -225,7 +225,7 @@ static int load_dataset(const struct loader *ld, const cJSON *root, struct suite
 		return error_at(ld->path, 0, "missing required key 'dataset'");
 	if (!cJSON_IsObject(d))
 		return error_at(ld->path, LINE(ld, "dataset"), "'dataset' must be an object");
-	if (check_keys(ld, d, keys, ARRAY_SIZE(keys), 1, path) < 0)
+	if (check_keys(ld, d, keys, ARRAY_SIZE(keys), 1, path, "dataset") < 0)
 		return -1;
 	if (get_string(ld, d, "format", &format, 1, LINE(ld, "dataset")) < 0 ||
 	    get_string(ld, d, "path", &p, 1, LINE(ld, "dataset")) < 0 ||
@@ -277,7 +277,7 @@ static int load_split(const struct loader *ld, const cJSON *root, struct suite *
 		return 0;
 	if (!cJSON_IsObject(sp))
 		return error_at(ld->path, LINE(ld, "split"), "'split' must be an object");
-	if (check_keys(ld, sp, keys, ARRAY_SIZE(keys), 1, path) < 0)
+	if (check_keys(ld, sp, keys, ARRAY_SIZE(keys), 1, path, "split") < 0)
 		return -1;
 	v = cJSON_GetObjectItemCaseSensitive(sp, "strategy");
 	if (v && (!cJSON_IsString(v) || strcmp(v->valuestring, "leave-last-out")))
@@ -310,7 +310,7 @@ static int load_sample(const struct loader *ld, const cJSON *root, struct suite 
 		return 0;
 	if (!cJSON_IsObject(sa))
 		return error_at(ld->path, LINE(ld, "sample"), "'sample' must be an object");
-	if (check_keys(ld, sa, keys, ARRAY_SIZE(keys), 1, path) < 0)
+	if (check_keys(ld, sa, keys, ARRAY_SIZE(keys), 1, path, "sample") < 0)
 		return -1;
 	v = cJSON_GetObjectItemCaseSensitive(sa, "users");
 	if (v && !(cJSON_IsString(v) && !strcmp(v->valuestring, "all")) &&
@@ -335,7 +335,7 @@ static int cmp_size(const void *a, const void *b)
 static int load_task(const struct loader *ld, const cJSON *t, size_t index, struct task_spec *out)
 {
 	static const char *const keys[] = { "type", "name", "k", "candidates", "negatives" };
-	char idx[32];
+	char idx[32], where[48];
 	const char *path[] = { "tasks", idx };
 	const cJSON *v, *e;
 	size_t i, n;
@@ -343,7 +343,8 @@ static int load_task(const struct loader *ld, const cJSON *t, size_t index, stru
 	snprintf(idx, sizeof(idx), "#%zu", index);
 	if (!cJSON_IsObject(t))
 		return error_at(ld->path, LINE(ld, "tasks", idx), "each task must be an object");
-	if (check_keys(ld, t, keys, ARRAY_SIZE(keys), 2, path) < 0)
+	snprintf(where, sizeof(where), "task %zu", index + 1);
+	if (check_keys(ld, t, keys, ARRAY_SIZE(keys), 2, path, where) < 0)
 		return -1;
 	v = cJSON_GetObjectItemCaseSensitive(t, "type");
 	if (!v)
@@ -498,7 +499,7 @@ int suite_load(struct suite *out, const char *path)
 		error_at(path, 1, "a suite must be a JSON object");
 		goto out;
 	}
-	if (check_keys(&ld, root, keys, ARRAY_SIZE(keys), 0, NULL) < 0)
+	if (check_keys(&ld, root, keys, ARRAY_SIZE(keys), 0, NULL, NULL) < 0)
 		goto out;
 	if (get_string(&ld, root, "name", &out->name, 1, 1) < 0 ||
 	    get_string(&ld, root, "description", &out->description, 0, LINE(&ld, "description")) < 0 ||

@@ -345,7 +345,7 @@ static const struct bad_case bad_cases[] = {
 	{ "csv", FIX "bad/same_column.csv", NULL, FIX "bad/same_column.csv:1: ", "'user' and 'userId'" },
 	{ "csv", FIX "good.csv", FIX "bad/items_utf8.csv", FIX "bad/items_utf8.csv:2: ", "invalid UTF-8 in title 'Caf?'" },
 	{ "csv", FIX "good.csv", FIX "bad/items_surrogate.csv", FIX "bad/items_surrogate.csv:2: ", "invalid UTF-8" },
-	/* a sequence cut short by the field's end, though the next byte would complete nothing */
+	/* a sequence cut short by the end of its field */
 	{ "csv", FIX "good.csv", FIX "bad/items_truncated.csv", FIX "bad/items_truncated.csv:2: ", "invalid UTF-8" },
 	{ "csv", FIX "good.csv", FIX "bad/items_dup.csv", FIX "bad/items_dup.csv:3: ", "item 'i1' listed twice" },
 	{ "csv", FIX "good.csv", FIX "nope.csv", FIX "nope.csv: ", "cannot read" },
