@@ -29,26 +29,58 @@ static int parse_shard(const char *s, long *i, long *n)
 	return ok ? 0 : -1;
 }
 
+/*
+ * The run summary shows the headline families only: with one target per
+ * sample, hit equals recall, map equals mrr and precision is recall / k.
+ * Moves the other rows past the returned count, where they are still freed.
+ */
+static size_t keep_headline(struct metric_row *rows, size_t n)
+{
+	static const char *const drop[] = { "hit@", "precision@", "map@" };
+	size_t i, j, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < ARRAY_SIZE(drop); j++)
+			if (!strncmp(rows[i].metric, drop[j], strlen(drop[j])))
+				break;
+		if (j == ARRAY_SIZE(drop)) {
+			struct metric_row t = rows[kept];
+			rows[kept++] = rows[i];
+			rows[i] = t;
+		}
+	}
+	return kept;
+}
+
 static int print_results(struct store *store, const int64_t *ids, size_t n)
 {
 	struct run_info *runs = xcalloc(n, sizeof(*runs));
 	struct metric_row **rows = xcalloc(n, sizeof(*rows));
-	size_t *n_rows = xcalloc(n, sizeof(*n_rows)), i;
+	size_t *n_rows = xcalloc(n, sizeof(*n_rows)), *all_rows = xcalloc(n, sizeof(*all_rows)), i;
 	int ret = 0;
 
 	for (i = 0; i < n && !ret; i++)
 		if (store_get_run(store, ids[i], &runs[i]) != 1 ||
 		    store_get_run_metrics(store, ids[i], &rows[i], &n_rows[i]) < 0)
 			ret = -1;
-	if (!ret)
+	for (i = 0; i < n && !ret; i++) {
+		all_rows[i] = n_rows[i];
+		n_rows[i] = keep_headline(rows[i], n_rows[i]);
+	}
+	if (!ret) {
 		table_runs(stdout, runs, rows, n_rows, n);
+		printf("\nndcg, recall and mrr shown; every metric: receval show RUN_ID%s%s\n",
+		       store->path && strcmp(store->path, "receval.db") ? " --db " : "",
+		       store->path && strcmp(store->path, "receval.db") ? store->path : "");
+	}
 	for (i = 0; i < n; i++) {
 		run_info_release(&runs[i]);
-		metric_rows_free(rows[i], n_rows[i]);
+		metric_rows_free(rows[i], all_rows[i]);
 	}
 	free(runs);
 	free(rows);
 	free(n_rows);
+	free(all_rows);
 	return ret;
 }
 

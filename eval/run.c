@@ -21,7 +21,7 @@ static void progress_start(struct progress *p, const char *model, const char *ta
 	p->task = task;
 	p->total = total;
 	p->done = 0;
-	p->next_line = 0;
+	p->next_line = total / 4 ? total / 4 : 1;
 	p->started = now_ms();
 }
 

@@ -238,21 +238,20 @@ double stats_betainc(double a, double b, double x)
  *
  *   P(T > t) = I_x(df/2, 1/2) / 2,   x = df / (df + t^2)
  *
- * with 1 - x = t^2 / (df + t^2) computed directly, and both taken as
- * (df / t) / t and 1 when t^2 overflows.
+ * with 1 - x = t^2 / (df + t^2) computed directly. When x is below 1e-200
+ * (t^2 may even overflow) the first term of the series,
+ * I_x(a, b) = x^a / (a B(a, b)) (1 + O(x)), is exact to double precision
+ * and is taken in logarithms, ln x = ln df - 2 ln t, so x itself never
+ * underflows.
  */
 static double t_upper(double t, double df)
 {
-	double tt = t * t, x, y;
+	double tt = t * t, a = df / 2, x;
 
-	if (isinf(tt)) {
-		x = df / t / t;
-		y = 1;
-	} else {
-		x = df / (df + tt);
-		y = tt / (df + tt);
-	}
-	return 0.5 * betainc_xy(df / 2, 0.5, x, y);
+	x = df / (df + tt);
+	if (isinf(tt) || x < 1e-200)
+		return 0.5 * exp(a * (log(df) - 2 * log(t)) - log_beta(a, 0.5)) / a;
+	return 0.5 * betainc_xy(a, 0.5, x, tt / (df + tt));
 }
 
 double stats_t_sf(double t, double df)

@@ -3,7 +3,7 @@
 # Runs apt-get directly as root, through sudo otherwise. Used by `make deps`.
 set -e
 
-PKGS="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libsqlite3-dev libpcre2-dev gnuplot-nox libxml2-utils"
+PKGS="gcc make pkg-config time libcurl4-openssl-dev libcjson-dev libsqlite3-dev libpcre2-dev gnuplot-nox libxml2-utils"
 
 missing=""
 for p in $PKGS; do
