@@ -170,6 +170,15 @@ int cmd_run(int argc, char **argv)
 		ret = EXIT_INPUT;
 		goto out_specs;
 	}
+	for (i = 0; i < suite.n_tasks; i++)
+		if (suite.tasks[i].negatives == NEG_DATASET && suite.tasks[i].type == TASK_RANKING &&
+		    !ds.negatives) {
+			error("%s: task '%s' asks for the dataset's negatives, but %s has none "
+			      "(only reclm datasets with negative_samples.txt do)", suite.path,
+			      suite.tasks[i].name, ds.path);
+			ret = EXIT_INPUT;
+			goto out_ds;
+		}
 	if (split_leave_last_out(&sp, &ds, &suite.split) < 0) {
 		ret = EXIT_INPUT;
 		goto out_ds;

@@ -147,6 +147,17 @@ size_t split_candidates(uint32_t *out, size_t n, const struct split *sp, const s
 	}
 	avail = ds->n_items - blocked;
 
+	if (how == NEG_DATASET) {
+		/* the dataset's negatives, in its order: only the target's place is random */
+		const uint32_t *neg = ds->negatives ? ds->negatives[user] : NULL;
+		size_t n_neg = ds->n_negatives ? ds->n_negatives[user] : 0;
+		for (i = 0; i < n_neg && got < n; i++)
+			if (!mark[neg[i]]) {
+				mark[neg[i]] = 2;
+				out[got++] = neg[i];
+			}
+		avail = 0;
+	}
 	if (how == NEG_POPULARITY) {
 		cum = xmalloc(ds->n_items * sizeof(*cum));
 		for (i = 0; i < ds->n_items; i++)

@@ -41,7 +41,8 @@ void split_sample_users(uint32_t **out, size_t *n, const struct split *sp, size_
 /*
  * Candidates for a ranking sample: the target and up to n - 1 negatives that
  * the user never interacted with (training or target), drawn without
- * replacement uniformly or by training popularity, then shuffled. The
+ * replacement uniformly or by training popularity, or taken in order from
+ * the dataset's own negatives for the user (NEG_DATASET), then shuffled. The
  * random stream is seeded from (seed, the task's name, the user's id), so a
  * user's candidates do not depend on which other users were sampled.
  * out has room for n; returns how many were written (fewer when the

@@ -412,9 +412,11 @@ static int load_task(const struct loader *ld, const cJSON *t, size_t index, stru
 				out->negatives = NEG_UNIFORM;
 			else if (cJSON_IsString(e) && !strcmp(e->valuestring, "popularity"))
 				out->negatives = NEG_POPULARITY;
+			else if (cJSON_IsString(e) && !strcmp(e->valuestring, "dataset"))
+				out->negatives = NEG_DATASET;
 			else
 				return error_at(ld->path, LINE(ld, "tasks", idx, "negatives"),
-						"'negatives' must be \"uniform\" or \"popularity\"");
+						"'negatives' must be \"uniform\", \"popularity\" or \"dataset\"");
 		}
 	} else if (v || e) {
 		return error_at(ld->path, LINE(ld, "tasks", idx, v ? "candidates" : "negatives"),

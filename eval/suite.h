@@ -13,6 +13,7 @@ enum task_type {
 enum negatives {
 	NEG_UNIFORM,      /* every item outside the user's history equally likely */
 	NEG_POPULARITY,   /* weighted by the item's training interactions */
+	NEG_DATASET,      /* the dataset's own (reclm negative_samples.txt), in file order */
 };
 
 struct task_spec {
