@@ -31,19 +31,20 @@ static int parse_shard(const char *s, long *i, long *n)
 
 /*
  * The run summary shows the headline families only: with one target per
- * sample, hit equals recall, map equals mrr and precision is recall / k.
- * Moves the other rows past the returned count, where they are still freed.
+ * sample, hit equals recall, map equals mrr and precision is recall / k;
+ * the beyond-accuracy figures but coverage wait for `show`. Moves the other
+ * rows past the returned count, where they are still freed.
  */
 static size_t keep_headline(struct metric_row *rows, size_t n)
 {
-	static const char *const drop[] = { "hit@", "precision@", "map@" };
+	static const char *const keep[] = { "ndcg@", "recall@", "mrr@", "coverage@" };
 	size_t i, j, kept = 0;
 
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < ARRAY_SIZE(drop); j++)
-			if (!strncmp(rows[i].metric, drop[j], strlen(drop[j])))
+		for (j = 0; j < ARRAY_SIZE(keep); j++)
+			if (!strncmp(rows[i].metric, keep[j], strlen(keep[j])))
 				break;
-		if (j == ARRAY_SIZE(drop)) {
+		if (j < ARRAY_SIZE(keep)) {
 			struct metric_row t = rows[kept];
 			rows[kept++] = rows[i];
 			rows[i] = t;
@@ -69,7 +70,7 @@ static int print_results(struct store *store, const int64_t *ids, size_t n)
 	}
 	if (!ret) {
 		table_runs(stdout, runs, rows, n_rows, n);
-		printf("\nndcg, recall and mrr shown; every metric: receval show RUN_ID%s%s\n",
+		printf("\nndcg, recall, mrr and coverage shown; every metric: receval show RUN_ID%s%s\n",
 		       store->path && strcmp(store->path, "receval.db") ? " --db " : "",
 		       store->path && strcmp(store->path, "receval.db") ? store->path : "");
 	}

@@ -1283,3 +1283,46 @@ void dataset_release(struct dataset *ds)
 	free(ds->path);
 	memset(ds, 0, sizeof(*ds));
 }
+
+int dataset_category_index(const struct dataset *ds, uint32_t **off_out, uint32_t **cats_out,
+			   size_t *n_categories)
+{
+	struct strmap names = STRMAP_INIT;
+	uint32_t *off = xcalloc(ds->n_items + 1, sizeof(*off)), *cats = NULL;
+	size_t i, n = 0, alloc = 0;
+
+	for (i = 0; i < ds->n_items; i++) {
+		const char *p = ds->items[i].categories;
+		size_t first = n, a, b;
+
+		while (p && *p) {
+			const char *bar = strchr(p, '|'), *end = bar ? bar : p + strlen(p);
+			uint32_t id = (uint32_t)names.n, got;
+			if (end > p) {
+				/* names point into the dataset, which outlives the map */
+				if (!strmap_put(&names, p, (size_t)(end - p), id, &got))
+					id = got;
+				ALLOC_GROW(cats, n + 1, alloc);
+				cats[n++] = id;
+			}
+			p = bar ? bar + 1 : end;
+		}
+		/* sort this item's ids (few: insertion sort) and drop repeats */
+		for (a = first + 1; a < n; a++)
+			for (b = a; b > first && cats[b - 1] > cats[b]; b--) {
+				uint32_t t = cats[b];
+				cats[b] = cats[b - 1];
+				cats[b - 1] = t;
+			}
+		for (a = b = first; a < n; a++)
+			if (a == first || cats[a] != cats[b - 1])
+				cats[b++] = cats[a];
+		n = b;
+		off[i + 1] = (uint32_t)n;
+	}
+	*n_categories = names.n;
+	strmap_release(&names);
+	*off_out = off;
+	*cats_out = cats ? cats : xcalloc(1, sizeof(*cats));
+	return 0;
+}

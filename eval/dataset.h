@@ -91,6 +91,15 @@ struct dataset {
 int dataset_load(struct dataset *out, const struct dataset_spec *spec);
 void dataset_release(struct dataset *ds);
 
+/*
+ * Item categories as integer sets: item i's are cats[off[i] .. off[i+1]),
+ * ascending, ids numbered by first appearance; *n_categories is how many
+ * names there are (0: the dataset has none). Both arrays are allocated;
+ * the caller frees them.
+ */
+int dataset_category_index(const struct dataset *ds, uint32_t **off, uint32_t **cats,
+			   size_t *n_categories);
+
 /* The title to show for an item: its title, or its id when it has none. */
 static inline const char *item_label(const struct dataset *ds, uint32_t item)
 {

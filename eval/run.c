@@ -3,6 +3,7 @@
 #include "run.h"
 #include "strbuf.h"
 #include "metrics/ranking.h"
+#include "metrics/beyond.h"
 
 volatile int run_interrupted;
 
@@ -99,22 +100,64 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	return ret;
 }
 
-/* Per-sample metric names for a task: every family at every cutoff. */
-static char **metric_names(const struct task_spec *t, size_t *n)
+/*
+ * What the beyond-accuracy metrics of retrieval tasks need, computed once
+ * per run: popularity, the long tail, item categories.
+ */
+struct beyond_ctx {
+	unsigned char *tail;      /* [n_items] */
+	uint32_t *cat_off, *cats; /* item categories (dataset_category_index) */
+	size_t n_categories;
+};
+
+/* A run-level figure waiting for store_aggregate() to finish. */
+struct run_value {
+	char *task, *metric;
+	double value;
+	size_t n;
+};
+
+struct run_values {
+	struct run_value *v;
+	size_t n, alloc;
+};
+
+static void run_values_add(struct run_values *rv, const char *task, char *metric, double value, size_t n)
 {
-	char **names = xmalloc(t->n_k * RM__COUNT * sizeof(*names));
-	size_t i, m;
+	ALLOC_GROW(rv->v, rv->n + 1, rv->alloc);
+	rv->v[rv->n].task = xstrdup(task);
+	rv->v[rv->n].metric = metric;
+	rv->v[rv->n].value = value;
+	rv->v[rv->n].n = n;
+	rv->n++;
+}
+
+/* Per-sample metrics of a task: name templates at every cutoff. */
+enum extra_metric { XM_NOVELTY, XM_ARP, XM_APLT, XM_ILD, XM__COUNT };
+static const char *const extra_names[XM__COUNT] = { "novelty", "arp", "aplt", "ild" };
+
+/*
+ * names[] of a task: the ranking families (family-major, every cutoff), then
+ * for retrieval the beyond-accuracy ones (ild only where items have categories).
+ */
+static char **metric_names(const struct task_spec *t, int with_ild, size_t *n)
+{
+	size_t i, m, n_extra = t->type == TASK_RETRIEVAL ? (with_ild ? XM__COUNT : XM_ILD) : 0;
+	char **names = xmalloc(t->n_k * (RM__COUNT + XM__COUNT) * sizeof(*names));
 
 	*n = 0;
 	for (m = 0; m < RM__COUNT; m++)
 		for (i = 0; i < t->n_k; i++)
 			names[(*n)++] = xstrfmt("%s@%zu", ranking_metric_names[m], t->k[i]);
+	for (m = 0; m < n_extra; m++)
+		for (i = 0; i < t->n_k; i++)
+			names[(*n)++] = xstrfmt("%s@%zu", extra_names[m], t->k[i]);
 	return names;
 }
 
 static int run_task(const struct run_plan *plan, struct store *store, const struct adapter *ad,
 		    struct model *model, const struct model_spec *spec, const struct task_spec *t,
-		    int64_t run_id, size_t *errors)
+		    const struct beyond_ctx *bc, struct run_values *rv, int64_t run_id, size_t *errors)
 {
 	const struct dataset *ds = plan->ds;
 	const struct split *sp = plan->sp;
@@ -123,9 +166,14 @@ static int run_task(const struct run_plan *plan, struct store *store, const stru
 	uint32_t *cand = xmalloc((t->type == TASK_RANKING ? t->candidates : 1) * sizeof(*cand));
 	unsigned char *rel = xmalloc(list_cap);
 	unsigned char *mark = xcalloc(ds->n_items ? ds->n_items : 1, 1);
-	size_t n_names, i, j, m;
-	char **names = metric_names(t, &n_names);
+	size_t n_names, i, j, m, n_scored = 0;
+	char **names = metric_names(t, bc->n_categories > 0, &n_names);
 	double *values = xmalloc(n_names * sizeof(*values));
+	const char **kept_names = xmalloc(n_names * sizeof(*kept_names));
+	double *kept = xmalloc(n_names * sizeof(*kept));
+	int retrieval = t->type == TASK_RETRIEVAL;
+	/* freq[c * n_items + i]: lists whose top k[c] hold item i */
+	uint32_t *freq = retrieval ? xcalloc(t->n_k * ds->n_items + 1, sizeof(*freq)) : NULL;
 	struct strbuf hist = STRBUF_INIT, cands = STRBUF_INIT, ranking = STRBUF_INIT;
 	struct progress prog;
 	int ret = EXIT_OK;
@@ -175,15 +223,46 @@ static int run_task(const struct run_plan *plan, struct store *store, const stru
 			rec.error = "the model could not answer";
 			(*errors)++;
 		} else {
+			size_t n_kept = 0;
+
 			rec.status = "ok";
+			n_scored++;
+			/* names are family-major: names[m] is family m / n_k at cutoff k[m % n_k] */
 			for (m = 0; m < n_names; m++) {
-				/* names are family-major: names[m] is family m / n_k at k[m % n_k] */
-				values[m] = ranking_metric((enum ranking_metric)(m / t->n_k), rel, n_list, 1,
-							   t->k[m % t->n_k]);
+				size_t fam = m / t->n_k, c = m % t->n_k;
+				size_t top = n_list < t->k[c] ? n_list : t->k[c];
+				if (fam < RM__COUNT) {
+					values[m] = ranking_metric((enum ranking_metric)fam, rel, n_list, 1, t->k[c]);
+					continue;
+				}
+				switch ((enum extra_metric)(fam - RM__COUNT)) {
+				case XM_NOVELTY:
+					values[m] = beyond_novelty(list, top, sp->item_count, sp->n_train);
+					break;
+				case XM_ARP:
+					values[m] = beyond_arp(list, top, sp->item_count);
+					break;
+				case XM_APLT:
+					values[m] = beyond_aplt(list, top, bc->tail);
+					break;
+				default:
+					values[m] = beyond_ild(list, top, bc->cat_off, bc->cats);
+					break;
+				}
 			}
-			rec.metric_names = (const char *const *)names;
-			rec.metric_values = values;
-			rec.n_metrics = n_names;
+			/* a metric undefined for this sample (ild of a list without two categorised items) is left out */
+			for (m = 0; m < n_names; m++)
+				if (!isnan(values[m])) {
+					kept_names[n_kept] = names[m];
+					kept[n_kept++] = values[m];
+				}
+			if (freq)
+				for (m = 0; m < t->n_k; m++)
+					for (j = 0; j < n_list && j < t->k[m]; j++)
+						freq[m * ds->n_items + list[j]]++;
+			rec.metric_names = kept_names;
+			rec.metric_values = kept;
+			rec.n_metrics = n_kept;
 		}
 		if (store_put_sample(store, run_id, &rec) < 0) {
 			ret = EXIT_STORE;
@@ -193,6 +272,23 @@ static int run_task(const struct run_plan *plan, struct store *store, const stru
 	}
 	if (run_interrupted && ret == EXIT_OK)
 		ret = 130;
+	if (freq && ret == EXIT_OK) {
+		/* distribution of the recommendations over the catalogue, per cutoff */
+		uint32_t *scratch = xmalloc((ds->n_items ? ds->n_items : 1) * sizeof(*scratch));
+		for (m = 0; m < t->n_k; m++) {
+			const uint32_t *f = freq + m * ds->n_items;
+			run_values_add(rv, t->name, xstrfmt("coverage@%zu", t->k[m]),
+				       beyond_coverage(f, ds->n_items), n_scored);
+			run_values_add(rv, t->name, xstrfmt("gini@%zu", t->k[m]),
+				       beyond_gini(f, ds->n_items, scratch), n_scored);
+			run_values_add(rv, t->name, xstrfmt("entropy@%zu", t->k[m]),
+				       beyond_entropy(f, ds->n_items), n_scored);
+		}
+		free(scratch);
+	}
+	free(freq);
+	free(kept_names);
+	free(kept);
 	for (m = 0; m < n_names; m++)
 		free(names[m]);
 	free(names);
@@ -213,7 +309,10 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	const struct adapter *ad = adapter_find(spec->provider);
 	struct train_data data = { plan->ds, plan->sp, plan->seed };
 	struct model *model = NULL;
-	size_t t, errors = 0;
+	struct beyond_ctx bc;
+	struct run_values rv = { 0 };
+	uint64_t *order;
+	size_t t, i, errors = 0;
 	char *config;
 	double t0 = now_ms();
 	int ret = EXIT_OK;
@@ -238,6 +337,13 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	}
 	free(config);
 
+	memset(&bc, 0, sizeof(bc));
+	order = xmalloc((plan->ds->n_items ? plan->ds->n_items : 1) * sizeof(*order));
+	bc.tail = xmalloc(plan->ds->n_items ? plan->ds->n_items : 1);
+	beyond_long_tail(bc.tail, order, plan->sp->item_count, plan->ds->n_items, 0.2);
+	free(order);
+	dataset_category_index(plan->ds, &bc.cat_off, &bc.cats, &bc.n_categories);
+
 	for (t = 0; t < plan->suite->n_tasks && ret == EXIT_OK; t++) {
 		const struct task_spec *task = &plan->suite->tasks[t];
 		if ((task->type == TASK_RANKING && !ad->rank) ||
@@ -246,12 +352,23 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
 			break;
 		}
-		ret = run_task(plan, store, ad, model, spec, task, *run_id, &errors);
+		ret = run_task(plan, store, ad, model, spec, task, &bc, &rv, *run_id, &errors);
 	}
 	ad->free(model);
+	free(bc.tail);
+	free(bc.cat_off);
+	free(bc.cats);
 
 	if (ret == EXIT_OK && store_aggregate(store, *run_id, plan->seed) < 0)
 		ret = EXIT_STORE;
+	for (i = 0; i < rv.n; i++) {
+		if (ret == EXIT_OK && store_put_run_value(store, *run_id, rv.v[i].task, rv.v[i].metric,
+							   rv.v[i].value, rv.v[i].n) < 0)
+			ret = EXIT_STORE;
+		free(rv.v[i].task);
+		free(rv.v[i].metric);
+	}
+	free(rv.v);
 	if (store_finish_run(store, *run_id,
 			     ret == EXIT_OK ? "done" : ret == 130 ? "interrupted" : "failed", errors) < 0 &&
 	    ret == EXIT_OK)

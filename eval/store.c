@@ -270,6 +270,28 @@ static int put_run_metric(struct store *s, int64_t run, const char *task, const 
 	return 0;
 }
 
+int store_put_run_value(struct store *s, int64_t run, const char *task, const char *metric,
+			double value, size_t n)
+{
+	if (prepare(s, &s->put_run_metric,
+		    "INSERT OR REPLACE INTO run_metrics (run_id, task, metric, value, ci_low, ci_high, n)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?)") < 0)
+		return -1;
+	sqlite3_bind_int64(s->put_run_metric, 1, run);
+	bind_text(s->put_run_metric, 2, task);
+	bind_text(s->put_run_metric, 3, metric);
+	if (isnan(value))
+		sqlite3_bind_null(s->put_run_metric, 4);
+	else
+		sqlite3_bind_double(s->put_run_metric, 4, value);
+	sqlite3_bind_null(s->put_run_metric, 5);
+	sqlite3_bind_null(s->put_run_metric, 6);
+	sqlite3_bind_int64(s->put_run_metric, 7, (sqlite3_int64)n);
+	if (sqlite3_step(s->put_run_metric) != SQLITE_DONE)
+		return fail(s, "cannot store a run metric");
+	return 0;
+}
+
 int store_aggregate(struct store *s, int64_t run, uint64_t seed)
 {
 	sqlite3_stmt *st = NULL;
@@ -540,4 +562,131 @@ void metric_rows_free(struct metric_row *rows, size_t n)
 		free(rows[i].metric);
 	}
 	free(rows);
+}
+
+/* --- one run's per-sample metrics, for compare ------------------------ */
+
+/* The index of name in (*names)[0..*n-1], appending a copy when it is new. */
+static size_t intern(char ***names, size_t *n, size_t *alloc, const char *name)
+{
+	size_t i;
+
+	for (i = *n; i-- > 0;)
+		if (!strcmp((*names)[i], name))
+			return i;
+	ALLOC_GROW(*names, *n + 1, *alloc);
+	(*names)[*n] = xstrdup(name);
+	return (*n)++;
+}
+
+struct named_index {
+	char *name;
+	size_t index;
+};
+
+static int cmp_named_index(const void *a, const void *b)
+{
+	return metric_cmp(((const struct named_index *)a)->name, ((const struct named_index *)b)->name);
+}
+
+static int cmp_sample_metric(const void *a, const void *b)
+{
+	const struct sample_metric *x = a, *y = b;
+
+	if (x->task != y->task)
+		return x->task < y->task ? -1 : 1;
+	if (x->metric != y->metric)
+		return x->metric < y->metric ? -1 : 1;
+	return strcmp(x->sample_id, y->sample_id);
+}
+
+int store_get_sample_metrics(struct store *s, int64_t run, struct run_sample_metrics *out)
+{
+	sqlite3_stmt *st = NULL;
+	size_t alloc_tasks = 0, alloc_metrics = 0, alloc_rows = 0, i, *rank = NULL;
+	size_t last_task = SIZE_MAX, last_metric = SIZE_MAX;
+	struct named_index *order = NULL;
+	int rc, ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	/* tasks first, ranked by the first sample the run stored for them */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT task FROM samples WHERE run_id = ? GROUP BY task ORDER BY min(rowid)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read the run's samples");
+	sqlite3_bind_int64(st, 1, run);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		intern(&out->tasks, &out->n_tasks, &alloc_tasks, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE)
+		return fail(s, "cannot read the run's samples");
+
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT task, metric, sample_id, value FROM sample_metrics WHERE run_id = ?"
+			       " ORDER BY task, metric", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot read the run's sample metrics");
+	sqlite3_bind_int64(st, 1, run);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *task = (const char *)sqlite3_column_text(st, 0);
+		const char *metric = (const char *)sqlite3_column_text(st, 1);
+		const char *sid = (const char *)sqlite3_column_text(st, 2);
+		struct sample_metric *r;
+
+		if (!task || !metric || !sid)
+			continue;
+		ALLOC_GROW(out->rows, out->n + 1, alloc_rows);
+		r = &out->rows[out->n++];
+		/* rows come grouped by task and metric: most lookups repeat the last one */
+		if (last_task == SIZE_MAX || strcmp(out->tasks[last_task], task))
+			last_task = intern(&out->tasks, &out->n_tasks, &alloc_tasks, task);
+		if (last_metric == SIZE_MAX || strcmp(out->metrics[last_metric], metric))
+			last_metric = intern(&out->metrics, &out->n_metrics, &alloc_metrics, metric);
+		r->task = last_task;
+		r->metric = last_metric;
+		r->sample_id = xstrdup(sid);
+		r->value = sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 3);
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, "cannot read the run's sample metrics");
+		goto out;
+	}
+
+	/* metric names into display order, and the rows' indexes with them */
+	order = xmalloc((out->n_metrics + 1) * sizeof(*order));
+	rank = xmalloc((out->n_metrics + 1) * sizeof(*rank));
+	for (i = 0; i < out->n_metrics; i++) {
+		order[i].name = out->metrics[i];
+		order[i].index = i;
+	}
+	qsort(order, out->n_metrics, sizeof(*order), cmp_named_index);
+	for (i = 0; i < out->n_metrics; i++) {
+		rank[order[i].index] = i;
+		out->metrics[i] = order[i].name;
+	}
+	for (i = 0; i < out->n; i++)
+		out->rows[i].metric = rank[out->rows[i].metric];
+	qsort(out->rows, out->n, sizeof(*out->rows), cmp_sample_metric);
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	free(order);
+	free(rank);
+	return ret;
+}
+
+void run_sample_metrics_release(struct run_sample_metrics *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_tasks; i++)
+		free(m->tasks[i]);
+	free(m->tasks);
+	for (i = 0; i < m->n_metrics; i++)
+		free(m->metrics[i]);
+	free(m->metrics);
+	for (i = 0; i < m->n; i++)
+		free(m->rows[i].sample_id);
+	free(m->rows);
+	memset(m, 0, sizeof(*m));
 }

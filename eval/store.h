@@ -55,6 +55,14 @@ int store_put_sample(struct store *s, int64_t run, const struct sample_record *r
  */
 int store_aggregate(struct store *s, int64_t run, uint64_t seed);
 
+/*
+ * A run-level figure that is not a mean of samples (coverage, gini,
+ * entropy): stored with no interval; NAN is stored as NULL. Call after
+ * store_aggregate(), which replaces the run's figures.
+ */
+int store_put_run_value(struct store *s, int64_t run, const char *task, const char *metric,
+			double value, size_t n);
+
 /* The latest run id, or 0 when there is none; -1 on error. */
 int64_t store_latest_run(struct store *s);
 
@@ -97,4 +105,34 @@ int metric_cmp(const char *a, const char *b);
 struct sqlite3 *store_db(struct store *s);
 #endif
 
+#endif
+
+#ifndef STORE_SAMPLE_METRICS_H
+#define STORE_SAMPLE_METRICS_H
+/* --- one run's per-sample metrics, for compare ------------------------ */
+
+struct sample_metric {
+	size_t task, metric;  /* indexes into run_sample_metrics.tasks[] and .metrics[] */
+	char *sample_id;
+	double value;         /* NAN where the stored value is NULL */
+};
+
+struct run_sample_metrics {
+	char **tasks;          /* in the order the run evaluated them */
+	size_t n_tasks;
+	char **metrics;        /* every metric name the run has, in display order (metric_cmp) */
+	size_t n_metrics;
+	struct sample_metric *rows; /* by task (run order), metric (display order), sample_id (strcmp) */
+	size_t n;
+};
+
+/*
+ * Every row of sample_metrics for run into *out (the struct is filled from
+ * scratch; the run need not exist: it then has no rows). Samples that did
+ * not complete (status other than "ok") have no rows. Returns 0, or -1
+ * after printing why (the caller exits 5). Release with
+ * run_sample_metrics_release(), also after a failure.
+ */
+int store_get_sample_metrics(struct store *s, int64_t run, struct run_sample_metrics *out);
+void run_sample_metrics_release(struct run_sample_metrics *m);
 #endif

@@ -113,10 +113,14 @@ double trec_recip_rank(const struct trec_query *q)
 	return 0.0;
 }
 
-/* The number of relevant docs at which recall fraction p is reached (m_iprec_at_recall.c). */
+/*
+ * The number of relevant docs at which recall fraction p is reached:
+ * p * R rounded to the nearest whole number. (trec_eval 9 added 0.9 instead
+ * of 0.5; 10.0's output agrees with 0.5 on every reference case.)
+ */
 static long recall_cut(double p, long num_rel)
 {
-	return (long)(p * (double)num_rel + 0.9);
+	return (long)(p * (double)num_rel + 0.5);
 }
 
 void trec_iprec_at_recall(double *out, const struct trec_query *q,

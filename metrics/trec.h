@@ -82,7 +82,7 @@ double trec_recip_rank(const struct trec_query *q);
 /*
  * Interpolated precision at recall levels cutoffs[0..n-1] (ascending
  * fractions), into out[0..n-1] (m_iprec_at_recall.c): the level p is reached
- * at the rank of the c-th relevant doc, c = (long)(p * R + 0.9), and
+ * at the rank of the c-th relevant doc, c = (long)(p * R + 0.5), and
  *   iprec(p) = max over ranks k >= that rank of precision at k.
  */
 void trec_iprec_at_recall(double *out, const struct trec_query *q,

@@ -22,15 +22,18 @@ void table_run(FILE *f, const struct run_info *run, const struct metric_row *row
 		if (strlen(rows[i].metric) > wm)
 			wm = strlen(rows[i].metric);
 	}
-	fprintf(f, "%-*s  %-*s  %8s  %-18s  %6s\n", (int)wt, "task", (int)wm, "metric", "value",
+	fprintf(f, "%-*s  %-*s  %9s  %-22s  %6s\n", (int)wt, "task", (int)wm, "metric", "value",
 		"95% CI", "n");
 	for (i = 0; i < n; i++) {
 		char v[32], lo[32], hi[32], ci[80];
 		format_value(v, sizeof(v), rows[i].value);
 		format_value(lo, sizeof(lo), rows[i].ci_low);
 		format_value(hi, sizeof(hi), rows[i].ci_high);
-		snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
-		fprintf(f, "%-*s  %-*s  %8s  %-18s  %6lld\n", (int)wt, rows[i].task, (int)wm,
+		if (isnan(rows[i].ci_low))
+			snprintf(ci, sizeof(ci), "-");
+		else
+			snprintf(ci, sizeof(ci), "[%s, %s]", lo, hi);
+		fprintf(f, "%-*s  %-*s  %9s  %-22s  %6lld\n", (int)wt, rows[i].task, (int)wm,
 			rows[i].metric, v, ci, (long long)rows[i].n);
 	}
 	if (!n)
