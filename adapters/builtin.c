@@ -107,8 +107,10 @@ static void train_itemknn(struct model *m, size_t k)
 		}
 		qsort(row, n_touched, sizeof(*row), cmp_neighbor);
 		keep = n_touched < k ? n_touched : k;
-		ALLOC_GROW(m->nb, total + keep, alloc);
-		memcpy(m->nb + total, row, keep * sizeof(*row));
+		if (keep) {
+			ALLOC_GROW(m->nb, total + keep, alloc);
+			memcpy(m->nb + total, row, keep * sizeof(*row));
+		}
 		total += keep;
 		m->nb_off[i + 1] = (uint32_t)total;
 	}

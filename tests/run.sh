@@ -58,8 +58,6 @@ for t in tests/e2e/*.sh; do
 		echo "not ok - $name exited with $rc"
 		sed 's/^/#   /' "$out" | tail -n 20
 		failed=$((failed + 1))
-	elif grep -q '^not ok ' "$out"; then
-		sed -n '/^not ok /,$p' "$out" | grep -v '^ok ' | sed 's/^/#   /' | head -n 20
 	fi
 	rm -rf "$tmp"
 done
