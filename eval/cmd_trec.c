@@ -36,7 +36,6 @@
 
 #define MAX_THREADS 8
 #define NO_QUERY UINT32_MAX
-#define NOT_FOUND UINT32_MAX
 
 /* trec_eval evaluates a qrels query absent from the run under -c as a run of this one document. */
 static const char bogus_docno[] = "ceci_nest_pas_un_docno";
@@ -351,20 +350,17 @@ static int parse_rel(const char *s, size_t len, int32_t *out)
 /* -------------------------------------------------------------- qrels */
 
 struct qrel {
+	uint64_t hash;       /* of the docno */
 	uint32_t off, len;   /* docno in the qrels file */
-	uint32_t q;          /* query index */
 	int32_t rel;
+	uint32_t q;          /* query index */
 };
 
 struct qquery {
 	uint32_t off, len;   /* qid in the qrels file */
+	size_t first, n;     /* its judgements in qrels.r */
 	size_t level0;       /* first of its levels in qrels.levels */
 	size_t nlevels;
-};
-
-struct slot {
-	uint32_t tag;
-	uint32_t idx;        /* qrel index + 1; 0 when empty */
 };
 
 struct qrels {
@@ -372,42 +368,12 @@ struct qrels {
 	struct strmap qmap;            /* qid -> query index */
 	struct qquery *q;
 	size_t nq, alloc_q;
-	struct qrel *r;
+	struct qrel *r;                /* grouped by query, file order within one */
 	size_t nr;
-	struct slot *slots;
-	size_t mask;
 	struct trec_level *levels;
 	uint32_t *order;               /* query indexes by qid in strcmp order */
+	size_t positive;               /* judgements > 0 */
 };
-
-static inline uint64_t key_hash(uint64_t dh, uint32_t q)
-{
-	uint64_t h = dh ^ ((uint64_t)(q + 1) * 0x9E3779B97F4A7C15ULL);
-
-	return h ^ (h >> 29);
-}
-
-/* The judgement of (q, docno), or NOT_FOUND. Read-only: threads share it. */
-static uint32_t qrels_find(const struct qrels *qr, uint32_t q, const char *doc,
-			   size_t len, uint64_t dh)
-{
-	uint64_t h = key_hash(dh, q);
-	uint32_t tag = (uint32_t)(h >> 32);
-	size_t i = (size_t)h & qr->mask;
-
-	for (;; i = (i + 1) & qr->mask) {
-		const struct slot *s = &qr->slots[i];
-		const struct qrel *r;
-
-		if (!s->idx)
-			return NOT_FOUND;
-		if (s->tag != tag)
-			continue;
-		r = &qr->r[s->idx - 1];
-		if (r->q == q && r->len == len && !memcmp(qr->in.buf + r->off, doc, len))
-			return s->idx - 1;
-	}
-}
 
 static const struct qrels *sort_qrels;
 
@@ -427,117 +393,170 @@ static int by_int32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Each query's judgement levels >= 0 with their counts, ascending. */
-static void qrels_levels(struct qrels *qr)
+/* A query's judgement levels >= 0 with their counts, ascending, appended to qr->levels. */
+static void query_levels(struct qrels *qr, struct qquery *qq, int32_t *scratch)
 {
-	size_t *start = xcalloc(qr->nq + 1, sizeof(*start)), *fill;
-	int32_t *rels = xmalloc((qr->nr ? qr->nr : 1) * sizeof(*rels));
-	size_t i, q, nlev = 0;
+	size_t n = qq->n, i, j, nlev;
 
-	for (i = 0; i < qr->nr; i++)
-		start[qr->r[i].q + 1]++;
-	for (q = 0; q < qr->nq; q++)
-		start[q + 1] += start[q];
-	fill = xmalloc((qr->nq ? qr->nq : 1) * sizeof(*fill));
-	memcpy(fill, start, qr->nq * sizeof(*fill));
-	for (i = 0; i < qr->nr; i++)
-		rels[fill[qr->r[i].q]++] = qr->r[i].rel;
-	free(fill);
+	for (i = 0; i < n; i++)
+		scratch[i] = qr->r[qq->first + i].rel;
+	if (n < 32) {
+		for (i = 1; i < n; i++) {
+			int32_t v = scratch[i];
 
-	qr->levels = xmalloc((qr->nr ? qr->nr : 1) * sizeof(*qr->levels));
-	for (q = 0; q < qr->nq; q++) {
-		int32_t *a = rels + start[q];
-		size_t n = start[q + 1] - start[q], j;
-
-		if (n < 32) {
-			for (i = 1; i < n; i++) {
-				int32_t v = a[i];
-
-				for (j = i; j > 0 && a[j - 1] > v; j--)
-					a[j] = a[j - 1];
-				a[j] = v;
-			}
-		} else {
-			qsort(a, n, sizeof(*a), by_int32);
+			for (j = i; j > 0 && scratch[j - 1] > v; j--)
+				scratch[j] = scratch[j - 1];
+			scratch[j] = v;
 		}
-		qr->q[q].level0 = nlev;
-		for (i = 0; i < n; i++) {
-			if (a[i] < 0)
-				continue;
-			if (nlev > qr->q[q].level0 && qr->levels[nlev - 1].rel == a[i]) {
-				qr->levels[nlev - 1].count++;
-			} else {
-				qr->levels[nlev].rel = a[i];
-				qr->levels[nlev].count = 1;
-				nlev++;
-			}
-		}
-		qr->q[q].nlevels = nlev - qr->q[q].level0;
+	} else {
+		qsort(scratch, n, sizeof(*scratch), by_int32);
 	}
-	free(rels);
-	free(start);
+	nlev = qq->level0;
+	for (i = 0; i < n; i++) {
+		if (scratch[i] < 0)
+			continue;
+		if (nlev > qq->level0 && qr->levels[nlev - 1].rel == scratch[i]) {
+			qr->levels[nlev - 1].count++;
+		} else {
+			qr->levels[nlev].rel = scratch[i];
+			qr->levels[nlev].count = 1;
+			nlev++;
+		}
+	}
+	qq->nlevels = nlev - qq->level0;
+}
+
+/*
+ * The first line of the file that judges a document already judged for its
+ * query, as an offset (SIZE_MAX: none). seen is a zeroed table of cap
+ * (a power of two >= 2 * qq->n) entries, left zeroed.
+ */
+static size_t query_repeat(const struct qrels *qr, const struct qquery *qq, uint32_t *seen,
+			   size_t cap)
+{
+	const char *buf = qr->in.buf;
+	size_t i, s, mask = cap - 1, first = SIZE_MAX;
+
+	for (i = 0; i < qq->n; i++) {
+		const struct qrel *r = &qr->r[qq->first + i];
+
+		for (s = (size_t)r->hash & mask; seen[s]; s = (s + 1) & mask) {
+			const struct qrel *o = &qr->r[qq->first + seen[s] - 1];
+
+			/* within a query the judgements are in file order: r is the later */
+			if (o->hash == r->hash && o->len == r->len &&
+			    !memcmp(buf + o->off, buf + r->off, r->len)) {
+				if (r->off < first)
+					first = r->off;
+				break;
+			}
+		}
+		if (!seen[s])
+			seen[s] = (uint32_t)i + 1;
+	}
+	memset(seen, 0, cap * sizeof(*seen));
+	return first;
 }
 
 static int qrels_parse(struct qrels *qr)
 {
 	const char *buf = qr->in.buf, *end = buf + qr->in.len, *p = buf, *line;
-	size_t lines = 1, cap = 16, i;
+	struct qrel *flat;
+	size_t lines = 1, nr = 0, i, *fill, maxn = 0, cap, first = SIZE_MAX, first_q = 0;
+	int32_t *scratch;
+	uint32_t *seen;
 
 	for (line = buf; line < end && (line = memchr(line, '\n', (size_t)(end - line))); line++)
 		lines++;
-	while (cap < 2 * lines)
-		cap *= 2;
-	qr->slots = xcalloc(cap, sizeof(*qr->slots));
-	qr->mask = cap - 1;
-	qr->r = xmalloc(lines * sizeof(*qr->r));
+	flat = xmalloc(lines * sizeof(*flat));
 
 	while (next_content(&p, end)) {
 		const char *tok[4];
 		size_t len[4];
 		int32_t rel;
-		uint32_t q, tag;
-		uint64_t h;
+		uint32_t q;
 		struct qrel *r;
 
 		line = p;
 		for (i = 0; i < 4; i++)
 			if (!field(&p, end, &tok[i], &len[i]))
 				break;
-		if (i < 4 || !line_done(&p, end))
+		if (i < 4 || !line_done(&p, end)) {
+			free(flat);
 			return error_at(qr->in.name, line_of(&qr->in, (size_t)(line - buf)),
 					"malformed line: expected 'qid iter docno rel'");
-		if (parse_rel(tok[3], len[3], &rel) < 0)
+		}
+		if (parse_rel(tok[3], len[3], &rel) < 0) {
+			free(flat);
 			return error_at(qr->in.name, line_of(&qr->in, (size_t)(line - buf)),
 					"relevance '%.*s' is not a whole number",
-					(int)len[3], tok[3]);
+					len[3] > 64 ? 64 : (int)len[3], tok[3]);
+		}
 		if (strmap_put(&qr->qmap, tok[0], len[0], (uint32_t)qr->nq, &q)) {
 			q = (uint32_t)qr->nq;
 			ALLOC_GROW(qr->q, qr->nq + 1, qr->alloc_q);
-			qr->q[qr->nq].off = (uint32_t)(tok[0] - buf);
-			qr->q[qr->nq].len = (uint32_t)len[0];
+			memset(&qr->q[q], 0, sizeof(qr->q[q]));
+			qr->q[q].off = (uint32_t)(tok[0] - buf);
+			qr->q[q].len = (uint32_t)len[0];
 			qr->nq++;
 		}
-		h = key_hash(doc_hash(tok[2], len[2]), q);
-		tag = (uint32_t)(h >> 32);
-		for (i = (size_t)h & qr->mask; qr->slots[i].idx; i = (i + 1) & qr->mask) {
-			const struct qrel *o = &qr->r[qr->slots[i].idx - 1];
-
-			if (qr->slots[i].tag == tag && o->q == q && o->len == len[2] &&
-			    !memcmp(buf + o->off, tok[2], len[2]))
-				return error_at(qr->in.name, line_of(&qr->in, (size_t)(line - buf)),
-						"document '%.*s' is judged twice for query '%.*s'",
-						(int)len[2], tok[2], (int)len[0], tok[0]);
-		}
-		r = &qr->r[qr->nr];
+		r = &flat[nr++];
+		r->hash = doc_hash(tok[2], len[2]);
 		r->off = (uint32_t)(tok[2] - buf);
 		r->len = (uint32_t)len[2];
-		r->q = q;
 		r->rel = rel;
-		qr->slots[i].tag = tag;
-		qr->slots[i].idx = (uint32_t)++qr->nr;
+		r->q = q;
+		qr->q[q].n++;
+		qr->positive += rel > 0;
 	}
 
-	qrels_levels(qr);
+	/* group by query, keeping file order within a query */
+	qr->nr = nr;
+	qr->r = xmalloc((nr ? nr : 1) * sizeof(*qr->r));
+	fill = xmalloc((qr->nq ? qr->nq : 1) * sizeof(*fill));
+	for (i = 0; i < qr->nq; i++) {
+		qr->q[i].first = i ? qr->q[i - 1].first + qr->q[i - 1].n : 0;
+		fill[i] = qr->q[i].first;
+		if (qr->q[i].n > maxn)
+			maxn = qr->q[i].n;
+	}
+	for (i = 0; i < nr; i++)
+		qr->r[fill[flat[i].q]++] = flat[i];
+	free(fill);
+	free(flat);
+
+	/* repeated judgements, and each query's levels */
+	for (cap = 16; cap < 2 * maxn; cap *= 2)
+		;
+	seen = xcalloc(cap, sizeof(*seen));
+	scratch = xmalloc((maxn ? maxn : 1) * sizeof(*scratch));
+	qr->levels = xmalloc((nr ? nr : 1) * sizeof(*qr->levels));
+	for (i = 0; i < qr->nq; i++) {
+		struct qquery *qq = &qr->q[i];
+		size_t c, at;
+
+		for (c = 16; c < 2 * qq->n; c *= 2)
+			;
+		at = query_repeat(qr, qq, seen, c);
+		if (at < first) {
+			first = at;
+			first_q = i;
+		}
+		qq->level0 = i ? qr->q[i - 1].level0 + qr->q[i - 1].nlevels : 0;
+		query_levels(qr, qq, scratch);
+	}
+	free(seen);
+	free(scratch);
+	if (first != SIZE_MAX) {
+		const char *doc = buf + first;
+		const struct qquery *qq = &qr->q[first_q];
+
+		return error_at(qr->in.name, line_of(&qr->in, first),
+				"document '%.*s' is judged twice for query '%.*s'",
+				(int)(token_end(doc, end) - doc), doc,
+				(int)qq->len, buf + qq->off);
+	}
+
 	qr->order = xmalloc((qr->nq ? qr->nq : 1) * sizeof(*qr->order));
 	for (i = 0; i < qr->nq; i++)
 		qr->order[i] = (uint32_t)i;
@@ -551,7 +570,6 @@ static void qrels_release(struct qrels *qr)
 	strmap_release(&qr->qmap);
 	free(qr->q);
 	free(qr->r);
-	free(qr->slots);
 	free(qr->levels);
 	free(qr->order);
 	input_release(&qr->in);
@@ -907,12 +925,15 @@ static int select_measures(struct measure *meas, const struct opt_list *list,
 
 /* ----------------------------------------------------------------- run */
 
-/* One retrieved document, grouped by query. */
+/*
+ * One retrieved document, grouped by query. 16 bytes: the docno itself is
+ * only read again for the rare cases that need it (equal scores, equal
+ * hashes, and checking a judgement found by hash).
+ */
 struct rdoc {
 	double sim;
-	uint32_t off, len;   /* docno in the run file */
-	uint32_t hash;       /* of the docno, to find repeats */
-	int32_t rel;         /* judgement, or TREC_REL_NONPOOL / TREC_REL_UNJUDGED */
+	uint32_t off;        /* docno in the run file */
+	uint32_t hash;       /* of the docno (its low 32 bits) */
 };
 
 struct trec {
@@ -990,21 +1011,36 @@ static void chunk_error(struct chunk *c, const char *at, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Hand the pages of a mapped file before p back to the page cache: they are not read again. */
+static void drop_pages(const struct input *in, const char **done, const char *p)
+{
+	static long page;
+	uintptr_t from, to;
+
+	if (!in->map_len)
+		return;
+	if (!page)
+		page = sysconf(_SC_PAGESIZE);
+	from = ((uintptr_t)*done + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+	to = (uintptr_t)p & ~((uintptr_t)page - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_DONTNEED);
+	*done = p;
+}
+
 /* Pass 2: parse every line and put each document of a qrels query in its place. */
 static void run_pass2(void *arg)
 {
 	struct chunk *c = arg;
 	struct trec *t = c->t;
-	const struct qrels *qr = &t->qr;
-	const char *buf = t->run.buf, *p = c->begin, *end = c->end;
+	const char *buf = t->run.buf, *p = c->begin, *end = c->end, *done = c->begin;
 	uint32_t *next = c->count;   /* by now: where the query's next document goes */
 	size_t j = 0;
 
 	while (next_content(&p, end)) {
 		const char *line = p, *tok[6];
 		size_t len[6], i;
-		uint32_t q = c->line_q[j++], idx;
-		uint64_t dh;
+		uint32_t q = c->line_q[j++];
 		double sim;
 		struct rdoc *d;
 
@@ -1023,19 +1059,19 @@ static void run_pass2(void *arg)
 		}
 		c->runid = tok[5];
 		c->runid_len = len[5];
+		/*
+		 * The file is not read again but for a few docnos: give its
+		 * pages back as we go, which keeps the peak memory well below
+		 * the file plus the table of documents.
+		 */
+		if ((j & 0x3fff) == 0)
+			drop_pages(&t->run, &done, line);
 		if (q == NO_QUERY)
 			continue;
-		dh = doc_hash(tok[2], len[2]);
-		idx = qrels_find(qr, q, tok[2], len[2], dh);
 		d = &t->docs[next[q]++];
 		d->sim = sim;
 		d->off = (uint32_t)(tok[2] - buf);
-		d->len = (uint32_t)len[2];
-		d->hash = (uint32_t)dh;
-		if (idx == NOT_FOUND)
-			d->rel = TREC_REL_NONPOOL;
-		else
-			d->rel = qr->r[idx].rel >= 0 ? qr->r[idx].rel : TREC_REL_UNJUDGED;
+		d->hash = (uint32_t)doc_hash(tok[2], len[2]);
 	}
 }
 
@@ -1087,6 +1123,22 @@ static int chunks_error(struct trec *t, struct chunk *c, int n)
 			"%s", first->err);
 }
 
+static void dbg_rss(const char *what)
+{
+	char line[256];
+	FILE *f;
+
+	if (!getenv("TREC_DEBUG"))
+		return;
+	f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmRSS", 5) || !strncmp(line, "VmHWM", 5))
+			fprintf(stderr, "%s %.2f %s", what, now_ms(), line);
+	if (f)
+		fclose(f);
+}
+
+static void dbg_rss(const char *what);
 static int run_parse(struct trec *t)
 {
 	struct chunk c[MAX_THREADS];
@@ -1112,7 +1164,10 @@ static int run_parse(struct trec *t)
 		c[i].alloc_lines = (size_t)(c[i].end - c[i].begin) / 24 + 16;
 		c[i].line_q = xmalloc(c[i].alloc_lines * sizeof(*c[i].line_q));
 	}
+	dbg_rss("before pass1");
+	if (getenv("TREC_NODROP")) t->run.map_len = 0;
 	run_parallel(run_pass1, c, sizeof(c[0]), n);
+	dbg_rss("after pass1");
 
 	/* where each chunk's documents of each query go: chunks in file order */
 	t->qstart = xmalloc((nq + 1) * sizeof(*t->qstart));
@@ -1132,6 +1187,7 @@ static int run_parse(struct trec *t)
 	}
 	t->docs = xmalloc((total ? total : 1) * sizeof(*t->docs));
 	run_parallel(run_pass2, c, sizeof(c[0]), n);
+	dbg_rss("after pass2");
 	ret = chunks_error(t, c, n);
 	for (i = n - 1; i >= 0; i--) {
 		if (c[i].runid) {
@@ -1150,10 +1206,39 @@ out:
 
 /* ------------------------------------------------------------ ranking */
 
+/* The docno of d, read again from the run file. */
+static inline size_t rdoc_name(const struct trec *t, const struct rdoc *d, const char **name)
+{
+	const char *s = t->run.buf + d->off;
+
+	*name = s;
+	return (size_t)(token_end(s, t->run.buf + t->run.len) - s);
+}
+
+static int rdoc_same(const struct trec *t, const struct rdoc *a, const struct rdoc *b)
+{
+	const char *x, *y;
+	size_t xl, yl;
+
+	if (a->hash != b->hash)
+		return 0;
+	xl = rdoc_name(t, a, &x);
+	yl = rdoc_name(t, b, &y);
+	return xl == yl && !memcmp(x, y, xl);
+}
+
+static int docno_cmp(const struct trec *t, const struct rdoc *a, const struct rdoc *b)
+{
+	const char *x, *y;
+	size_t xl = rdoc_name(t, a, &x), yl = rdoc_name(t, b, &y);
+
+	return str_cmp(x, xl, y, yl);
+}
+
 enum sort_by { BY_SIM, BY_DOCNO };
 
 /* form_res_rels.c's comp_sim_docno(): score descending, then docno descending */
-static inline int rdoc_cmp(const struct rdoc *a, const struct rdoc *b, const char *buf,
+static inline int rdoc_cmp(const struct trec *t, const struct rdoc *a, const struct rdoc *b,
 			   enum sort_by by)
 {
 	if (by == BY_SIM) {
@@ -1161,9 +1246,9 @@ static inline int rdoc_cmp(const struct rdoc *a, const struct rdoc *b, const cha
 			return -1;
 		if (a->sim < b->sim)
 			return 1;
-		return str_cmp(buf + b->off, b->len, buf + a->off, a->len);
+		return docno_cmp(t, b, a);
 	}
-	return str_cmp(buf + a->off, a->len, buf + b->off, b->len);
+	return docno_cmp(t, a, b);
 }
 
 /*
@@ -1172,7 +1257,7 @@ static inline int rdoc_cmp(const struct rdoc *a, const struct rdoc *b, const cha
  * NaN score makes the comparison inconsistent, and then only the same
  * algorithm on the same input order gives trec_eval's ranking.
  */
-static void rdoc_msort(struct rdoc *b, size_t n, struct rdoc *tmp, const char *buf,
+static void rdoc_msort(const struct trec *t, struct rdoc *b, size_t n, struct rdoc *tmp,
 		       enum sort_by by)
 {
 	size_t n1, n2, k = 0;
@@ -1184,10 +1269,10 @@ static void rdoc_msort(struct rdoc *b, size_t n, struct rdoc *tmp, const char *b
 	n2 = n - n1;
 	b1 = b;
 	b2 = b + n1;
-	rdoc_msort(b1, n1, tmp, buf, by);
-	rdoc_msort(b2, n2, tmp, buf, by);
+	rdoc_msort(t, b1, n1, tmp, by);
+	rdoc_msort(t, b2, n2, tmp, by);
 	while (n1 > 0 && n2 > 0) {
-		if (rdoc_cmp(b1, b2, buf, by) <= 0) {
+		if (rdoc_cmp(t, b1, b2, by) <= 0) {
 			tmp[k++] = *b1++;
 			n1--;
 		} else {
@@ -1202,8 +1287,8 @@ static void rdoc_msort(struct rdoc *b, size_t n, struct rdoc *tmp, const char *b
 	memcpy(b, tmp, k * sizeof(*b));
 }
 
-/* Without NaN the order is total: a plain insertion sort for short runs, else the merge sort. */
-static void rank_docs(struct rdoc *d, size_t n, struct rdoc *tmp, const char *buf)
+/* Rank a query's documents as trec_eval does. */
+static void rank_docs(const struct trec *t, struct rdoc *d, size_t n, struct rdoc *tmp)
 {
 	size_t i, j;
 
@@ -1212,18 +1297,19 @@ static void rank_docs(struct rdoc *d, size_t n, struct rdoc *tmp, const char *bu
 			break;
 	if (i < n) {
 		/* trec_eval sorted the query's lines by docno before ranking them */
-		rdoc_msort(d, n, tmp, buf, BY_DOCNO);
-		rdoc_msort(d, n, tmp, buf, BY_SIM);
+		rdoc_msort(t, d, n, tmp, BY_DOCNO);
+		rdoc_msort(t, d, n, tmp, BY_SIM);
 		return;
 	}
+	/* without NaN the order is total and any sort gives the same ranking */
 	if (n > 24) {
-		rdoc_msort(d, n, tmp, buf, BY_SIM);
+		rdoc_msort(t, d, n, tmp, BY_SIM);
 		return;
 	}
 	for (i = 1; i < n; i++) {
 		struct rdoc v = d[i];
 
-		for (j = i; j > 0 && rdoc_cmp(&v, &d[j - 1], buf, BY_SIM) < 0; j--)
+		for (j = i; j > 0 && rdoc_cmp(t, &v, &d[j - 1], BY_SIM) < 0; j--)
 			d[j] = d[j - 1];
 		d[j] = v;
 	}
@@ -1238,41 +1324,46 @@ struct worker {
 	size_t alloc_rel;
 	struct rdoc *tmp;
 	size_t alloc_tmp;
-	uint32_t *seen;              /* open-addressing set of docs, to find repeats */
+	uint32_t *seen;              /* open-addressing table, zeroed between uses */
 	size_t alloc_seen;
+	uint32_t *cand;              /* judgement found by hash for each ranked doc */
+	size_t alloc_cand;
 	struct trec_gain *gains;
 	size_t alloc_gains;
 	uint32_t dup_off;            /* earliest repeated docno found (UINT32_MAX: none) */
 	uint32_t dup_q;
 };
 
-/*
- * Find a docno given twice. The candidate reported is the later of the two
- * lines; keeping the earlier line in the set makes the smallest candidate
- * the first line of the file that repeats a document.
- */
-static void find_repeats(struct worker *w, struct rdoc *d, size_t n, uint32_t q)
+/* A zeroed table of at least 2 * n slots (a power of two); returns its size. */
+static size_t worker_table(struct worker *w, size_t n)
 {
-	const char *buf = w->t->run.buf;
-	size_t cap = 16, mask, i;
+	size_t cap = 16;
 
 	while (cap < 2 * n)
 		cap *= 2;
 	if (cap > w->alloc_seen) {
 		free(w->seen);
-		w->seen = xmalloc(cap * sizeof(*w->seen));
+		w->seen = xcalloc(cap, sizeof(*w->seen));
 		w->alloc_seen = cap;
 	}
-	memset(w->seen, 0, cap * sizeof(*w->seen));
-	mask = cap - 1;
+	return cap;
+}
+
+/*
+ * Find a docno given twice. The candidate reported is the later of the two
+ * lines; keeping the earlier line in the set makes the smallest candidate
+ * the first line of the file that repeats a document.
+ */
+static void find_repeats(struct worker *w, const struct rdoc *d, size_t n, uint32_t q)
+{
+	size_t cap = worker_table(w, n), mask = cap - 1, i, s;
+	uint32_t *seen = w->seen;
+
 	for (i = 0; i < n; i++) {
-		size_t s;
+		for (s = d[i].hash & mask; seen[s]; s = (s + 1) & mask) {
+			const struct rdoc *o = &d[seen[s] - 1];
 
-		for (s = d[i].hash & mask; w->seen[s]; s = (s + 1) & mask) {
-			struct rdoc *o = &d[w->seen[s] - 1];
-
-			if (o->hash == d[i].hash && o->len == d[i].len &&
-			    !memcmp(buf + o->off, buf + d[i].off, d[i].len)) {
+			if (rdoc_same(w->t, o, &d[i])) {
 				uint32_t later = o->off > d[i].off ? o->off : d[i].off;
 
 				if (later < w->dup_off) {
@@ -1280,13 +1371,88 @@ static void find_repeats(struct worker *w, struct rdoc *d, size_t n, uint32_t q)
 					w->dup_q = q;
 				}
 				if (d[i].off < o->off)
-					w->seen[s] = (uint32_t)i + 1;
+					seen[s] = (uint32_t)i + 1;
 				break;
 			}
 		}
-		if (!w->seen[s])
-			w->seen[s] = (uint32_t)i + 1;
+		if (!seen[s])
+			seen[s] = (uint32_t)i + 1;
 	}
+	memset(seen, 0, cap * sizeof(*seen));
+}
+
+static long judgement(const struct qrel *r)
+{
+	if (!r)
+		return TREC_REL_NONPOOL;
+	return r->rel >= 0 ? r->rel : TREC_REL_UNJUDGED;
+}
+
+/*
+ * The judgement of each of the first n ranked documents, from the query's
+ * qrels: a small table by hash finds candidates, whose docnos are then
+ * compared (prefetched first, since they lie all over the run file).
+ */
+static void match_judgements(struct worker *w, const struct qquery *qq, const struct rdoc *d,
+			     size_t n)
+{
+	const struct trec *t = w->t;
+	const struct qrel *r = t->qr.r + qq->first;
+	const char *qbuf = t->qr.in.buf;
+	size_t cap = worker_table(w, qq->n), mask = cap - 1, i, s;
+	uint32_t *seen = w->seen;
+
+	for (i = 0; i < qq->n; i++) {
+		for (s = (uint32_t)r[i].hash & mask; seen[s]; s = (s + 1) & mask)
+			;
+		seen[s] = (uint32_t)i + 1;
+	}
+	ALLOC_GROW(w->cand, n, w->alloc_cand);
+	for (i = 0; i < n; i++) {
+		w->cand[i] = 0;
+		for (s = d[i].hash & mask; seen[s]; s = (s + 1) & mask) {
+			if ((uint32_t)r[seen[s] - 1].hash == d[i].hash) {
+				w->cand[i] = seen[s];
+				__builtin_prefetch(t->run.buf + d[i].off);
+				break;
+			}
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const struct qrel *found = NULL;
+
+		if (w->cand[i] && getenv("TREC_NOVERIFY")) found = &r[w->cand[i]-1]; else
+		if (w->cand[i]) {
+			const char *name;
+			size_t len = rdoc_name(t, &d[i], &name);
+
+			/* a hash shared by several judged docnos: look at each */
+			for (s = d[i].hash & mask; seen[s]; s = (s + 1) & mask) {
+				const struct qrel *o = &r[seen[s] - 1];
+
+				if ((uint32_t)o->hash == d[i].hash && o->len == len &&
+				    !memcmp(qbuf + o->off, name, len)) {
+					found = o;
+					break;
+				}
+			}
+		}
+		w->rel[i] = judgement(found);
+	}
+	memset(seen, 0, cap * sizeof(*seen));
+}
+
+/* The judgement of one docno (not from the run) in the query's qrels. */
+static long judgement_of(const struct trec *t, const struct qquery *qq, const char *doc,
+			 size_t len)
+{
+	const struct qrel *r = t->qr.r + qq->first;
+	size_t i;
+
+	for (i = 0; i < qq->n; i++)
+		if (r[i].len == len && !memcmp(t->qr.in.buf + r[i].off, doc, len))
+			return judgement(&r[i]);
+	return TREC_REL_NONPOOL;
 }
 
 static void measure_query(struct worker *w, struct trec_query *tq, double *row)
@@ -1311,15 +1477,9 @@ static void measure_query(struct worker *w, struct trec_query *tq, double *row)
 		row[m[M_BPREF].first] = trec_bpref(tq);
 	if (m[M_RECIP_RANK].on)
 		row[m[M_RECIP_RANK].first] = trec_recip_rank(tq);
-	if (m[M_IPREC].on) {
-		size_t i;
-
-		/* values a cutoff never reaches stay 0, as in trec_eval */
-		for (i = 0; i < m[M_IPREC].n; i++)
-			row[m[M_IPREC].first + i] = 0.0;
+	if (m[M_IPREC].on)
 		trec_iprec_at_recall(row + m[M_IPREC].first, tq, m[M_IPREC].fractions,
 				     m[M_IPREC].n);
-	}
 	if (m[M_P].on)
 		trec_precision(row + m[M_P].first, tq, m[M_P].cutoffs, m[M_P].n);
 	if (m[M_RECALL].on)
@@ -1353,7 +1513,8 @@ static void eval_range(void *arg)
 
 	for (k = w->from; k < w->to; k++) {
 		uint32_t q = t->eval_q[k];
-		size_t n = t->qstart[q + 1] - t->qstart[q], i, nret;
+		const struct qquery *qq = &qr->q[q];
+		size_t n = t->qstart[q + 1] - t->qstart[q], nret;
 		struct rdoc *d = t->docs + t->qstart[q];
 		double *row = t->rows + k * t->nvals;
 		struct trec_query tq;
@@ -1361,12 +1522,8 @@ static void eval_range(void *arg)
 
 		if (bogus) {
 			/* -c: a query with no run is ranked as one document, then num_ret = 0 */
-			uint32_t idx = qrels_find(qr, q, bogus_docno, sizeof(bogus_docno) - 1,
-						  doc_hash(bogus_docno, sizeof(bogus_docno) - 1));
-
 			ALLOC_GROW(w->rel, 1, w->alloc_rel);
-			w->rel[0] = idx == NOT_FOUND ? TREC_REL_NONPOOL :
-				qr->r[idx].rel >= 0 ? qr->r[idx].rel : TREC_REL_UNJUDGED;
+			w->rel[0] = judgement_of(t, qq, bogus_docno, sizeof(bogus_docno) - 1);
 			nret = t->max_ret < 1 ? (size_t)t->max_ret : 1;
 		} else {
 			find_repeats(w, d, n, q);
@@ -1375,17 +1532,16 @@ static void eval_range(void *arg)
 				w->tmp = xmalloc(n * sizeof(*w->tmp));
 				w->alloc_tmp = n;
 			}
-			rank_docs(d, n, w->tmp, t->run.buf);
+			rank_docs(t, d, n, w->tmp);
 			nret = (long)n > t->max_ret ? (size_t)t->max_ret : n;
 			ALLOC_GROW(w->rel, nret, w->alloc_rel);
-			for (i = 0; i < nret; i++)
-				w->rel[i] = d[i].rel;
+			match_judgements(w, qq, d, nret);
 		}
 		memset(row, 0, t->nvals * sizeof(*row));
 		tq.rel = w->rel;
 		tq.num_ret = (long)nret;
-		tq.levels = qr->levels + qr->q[q].level0;
-		tq.nlevels = qr->q[q].nlevels;
+		tq.levels = qr->levels + qq->level0;
+		tq.nlevels = qq->nlevels;
 		tq.level = t->level;
 		trec_query_count(&tq);
 		measure_query(w, &tq, row);
@@ -1430,12 +1586,14 @@ static int evaluate(struct trec *t)
 		w[i].dup_off = UINT32_MAX;
 	}
 	run_parallel(eval_range, w, sizeof(w[0]), n);
+	dbg_rss("after eval");
 	for (i = 0; i < n; i++) {
 		if (w[i].dup_off != UINT32_MAX && (!first || w[i].dup_off < first->dup_off))
 			first = &w[i];
 		free(w[i].rel);
 		free(w[i].tmp);
 		free(w[i].seen);
+		free(w[i].cand);
 		free(w[i].gains);
 	}
 	if (first) {
@@ -1451,15 +1609,6 @@ static int evaluate(struct trec *t)
 }
 
 /* ------------------------------------------------------------- output */
-
-static size_t positive_judgements(const struct qrels *qr)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < qr->nr; i++)
-		n += qr->r[i].rel > 0;
-	return n;
-}
 
 static void print_rows(const struct trec *t, int per_query, int summary)
 {
@@ -1518,7 +1667,7 @@ static void print_rows(const struct trec *t, int per_query, int summary)
 			 * judgement > 0 of the qrels, whatever -l says (m_num_rel.c)
 			 */
 			if (id == M_NUM_REL && t->complete)
-				sum = (double)positive_judgements(&t->qr);
+				sum = (double)t->qr.positive;
 			if (kind == MK_LONG)
 				printf("%-22s\tall\t%ld\n", m[id].names[v], (long)sum);
 			else if (kind == MK_GM)
@@ -1627,13 +1776,15 @@ int cmd_trec(int argc, char **argv)
 
 	t->qr.in.path = argv[0];
 	t->run.path = argv[1];
-	if (input_load(&t->qr.in) < 0 || input_load(&t->run) < 0 ||
-	    qrels_parse(&t->qr) < 0 || run_parse(t) < 0 || evaluate(t) < 0) {
+	dbg_rss("start");
+	if (input_load(&t->qr.in) < 0 || (dbg_rss("qrels loaded"), qrels_parse(&t->qr)) < 0 ||
+	    (dbg_rss("qrels parsed"), input_load(&t->run)) < 0 || (dbg_rss("run loaded"), run_parse(t)) < 0 || evaluate(t) < 0) {
 		ret = EXIT_INPUT;
 		goto out;
 	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	print_rows(t, per_query, !nosummary);
+	dbg_rss("printed");
 	if (fflush(stdout) || ferror(stdout)) {
 		error("cannot write the output: %s", strerror(errno));
 		ret = EXIT_INPUT;
