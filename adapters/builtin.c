@@ -26,7 +26,7 @@ struct model {
 	double *scores;          /* [n_items] scratch for one user */
 	unsigned char *seen;     /* [n_items] scratch: the user's training items */
 	uint64_t seed;           /* random */
-	/* itemknn: the top neighbours of each item, best first */
+	/* itemknn: nb[nb_off[i] .. nb_off[i+1]) are the (j, sim) with i among j's top neighbours */
 	uint32_t *nb_off;        /* [n_items + 1] */
 	struct neighbor *nb;
 	/* ease: the item-item weights B, n_items^2, row-major */
@@ -46,10 +46,12 @@ static const uint32_t *user_history(const struct model *m, uint32_t user, size_t
 /*
  * Cosine similarity of binary item vectors over users:
  *   sim(i, j) = |U_i ∩ U_j| / sqrt(|U_i| |U_j|)
- * where U_i is the set of users with i in their training history. Each item
- * keeps its `neighbors` most similar items (ties: lower item index). A user's
- * score for j is the sum of sim(i, j) over the items i of the history that
- * have j among their neighbours (Deshpande & Karypis, 2004; Sarwar et al., 2001).
+ * where U_i is the set of users with i in their training history. Each
+ * candidate item j keeps its `neighbors` most similar items N_k(j) (ties:
+ * lower item index), and a user's score for j sums sim(i, j) over the
+ * history items i in N_k(j) (Sarwar et al., 2001; the orientation of
+ * RecBole's ItemKNN). Scoring walks the history, so the lists are stored
+ * transposed: nb[i] holds every (j, sim) with i in N_k(j).
  */
 static int cmp_neighbor(const void *a, const void *b)
 {
@@ -58,6 +60,31 @@ static int cmp_neighbor(const void *a, const void *b)
 	if (x->sim != y->sim)
 		return x->sim > y->sim ? -1 : 1;
 	return (x->item > y->item) - (x->item < y->item);
+}
+
+/* Turn "j: its neighbours i" into "i: the items j it is a neighbour of", keeping each row's order by j. */
+static void transpose_neighbors(struct model *m)
+{
+	size_t n = m->n_items, j, q, total = m->nb_off[n];
+	uint32_t *off = xcalloc(n + 1, sizeof(*off)), *fill = xcalloc(n ? n : 1, sizeof(*fill));
+	struct neighbor *t = xmalloc((total ? total : 1) * sizeof(*t));
+
+	for (q = 0; q < total; q++)
+		off[m->nb[q].item + 1]++;
+	for (j = 0; j < n; j++)
+		off[j + 1] += off[j];
+	for (j = 0; j < n; j++)
+		for (q = m->nb_off[j]; q < m->nb_off[j + 1]; q++) {
+			uint32_t i = m->nb[q].item;
+			t[off[i] + fill[i]].item = (uint32_t)j;
+			t[off[i] + fill[i]].sim = m->nb[q].sim;
+			fill[i]++;
+		}
+	free(m->nb);
+	free(m->nb_off);
+	free(fill);
+	m->nb = t;
+	m->nb_off = off;
 }
 
 static void train_itemknn(struct model *m, size_t k)
@@ -120,6 +147,7 @@ static void train_itemknn(struct model *m, size_t k)
 	free(co);
 	free(touched);
 	free(row);
+	transpose_neighbors(m);
 }
 
 /* --- ease ------------------------------------------------------------- */

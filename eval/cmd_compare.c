@@ -72,16 +72,20 @@ int cmd_compare(int argc, char **argv)
 	double alpha = 0.05;
 	long perms = DEFAULT_PERMUTATIONS;
 	int npos = 0, rc, ret = EXIT_OK;
+	struct opt_list select = { 0 };
+	size_t i, r;
 	struct option opts[] = {
 		{ OPT_STRING, 0, "test", &test, "TEST",
 		  "t (paired t-test, default), wilcoxon (zeros dropped) or permutation" },
 		{ OPT_DOUBLE, 0, "alpha", &alpha, "A", "mark rows whose Holm-adjusted p < A (default 0.05)" },
 		{ OPT_LONG, 0, "permutations", &perms, "N", "sign flips of --test permutation (default 10000)" },
+		{ OPT_LIST, 'm', "metric", &select, "M",
+		  "compare only metric M (\"ndcg@10\" or \"TASK.ndcg@10\"; repeatable): the Holm family" },
 		{ OPT_STRING, 'f', "format", &format, "FMT", "table (default), json or csv" },
 		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
 		{ OPT_END },
 	};
-	struct compare_options copts = { COMPARE_T, 0.05, DEFAULT_PERMUTATIONS, BOOTSTRAP_RESAMPLES };
+	struct compare_options copts = { COMPARE_T, 0.05, DEFAULT_PERMUTATIONS, BOOTSTRAP_RESAMPLES, NULL, 0 };
 	struct run_info run_a, run_b;
 	struct run_sample_metrics ma, mb;
 	struct comparison cmp;
@@ -90,36 +94,38 @@ int cmd_compare(int argc, char **argv)
 
 	rc = parse_options(argc, argv, opts, usage_compare, &npos);
 	if (rc == OPT_HELP_SHOWN)
-		return EXIT_OK;
+		{ free(select.v); return EXIT_OK; }
 	if (rc < 0)
-		return EXIT_USAGE;
+		{ free(select.v); return EXIT_USAGE; }
 	if (npos != 2) {
 		error("compare needs two run ids, A and B (see 'receval list')");
-		return EXIT_USAGE;
+		{ free(select.v); return EXIT_USAGE; }
 	}
 	if (parse_run_id(argv[0], &id_a) < 0 || parse_run_id(argv[1], &id_b) < 0)
-		return EXIT_USAGE;
+		{ free(select.v); return EXIT_USAGE; }
 	if (compare_test_parse(&copts.test, test) < 0) {
 		error("unknown test '%s' (t, wilcoxon, permutation)", test);
-		return EXIT_USAGE;
+		{ free(select.v); return EXIT_USAGE; }
 	}
 	if (!(alpha > 0 && alpha < 1)) {
 		error("--alpha must be between 0 and 1 (exclusive), not '%g'", alpha);
-		return EXIT_USAGE;
+		{ free(select.v); return EXIT_USAGE; }
 	}
 	if (perms < 1 || perms > MAX_PERMUTATIONS) {
 		error("--permutations must be between 1 and %ld, not '%ld'", MAX_PERMUTATIONS, perms);
-		return EXIT_USAGE;
+		{ free(select.v); return EXIT_USAGE; }
 	}
 	if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv")) {
 		error("unknown format '%s' (table, json, csv)", format);
-		return EXIT_USAGE;
+		{ free(select.v); return EXIT_USAGE; }
 	}
 	copts.alpha = alpha;
 	copts.permutations = (unsigned)perms;
+	copts.select = select.v;
+	copts.n_select = select.n;
 
 	if (store_open_existing(&store, default_db_path(db)) < 0)
-		return EXIT_STORE;
+		{ free(select.v); return EXIT_STORE; }
 	memset(&run_b, 0, sizeof(run_b));
 	memset(&mb, 0, sizeof(mb));
 	rc = load_run(&store, id_a, &run_a, &ma);
@@ -131,7 +137,23 @@ int cmd_compare(int argc, char **argv)
 	}
 
 	compare_runs(&cmp, &run_a, &ma, &run_b, &mb, &copts);
-	if (!cmp.samples) {
+	/* a --metric that names nothing is a typo, not an empty comparison */
+	for (i = 0; i < select.n && ret == EXIT_OK; i++) {
+		struct compare_options one = copts;
+		one.select = &select.v[i];
+		one.n_select = 1;
+		for (r = 0; r < cmp.n_rows; r++)
+			if (compare_selected(&one, cmp.rows[r].task, cmp.rows[r].metric))
+				break;
+		if (r == cmp.n_rows && cmp.samples) {
+			error("--metric '%s' matches no metric both runs have (see 'receval show %lld')",
+			      select.v[i], (long long)id_a);
+			ret = EXIT_INPUT;
+		}
+	}
+	if (ret != EXIT_OK) {
+		/* reported above */
+	} else if (!cmp.samples) {
 		error("runs %lld and %lld have no sample in common (%zu and %zu scored samples; a different"
 		      " suite, seed or shard?)", (long long)id_a, (long long)id_b, cmp.only_a, cmp.only_b);
 		ret = EXIT_INPUT;
@@ -146,6 +168,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	comparison_release(&cmp);
 out:
+	free(select.v);
 	run_sample_metrics_release(&ma);
 	run_sample_metrics_release(&mb);
 	run_info_release(&run_a);

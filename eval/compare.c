@@ -27,6 +27,23 @@ int compare_test_parse(enum compare_test *out, const char *name)
 	return -1;
 }
 
+int compare_selected(const struct compare_options *opts, const char *task, const char *metric)
+{
+	size_t i;
+
+	if (!opts->n_select)
+		return 1;
+	for (i = 0; i < opts->n_select; i++) {
+		const char *sel = opts->select[i], *dot = strrchr(sel, '.');
+		if (!dot && !strcmp(sel, metric))
+			return 1;
+		if (dot && !strcmp(dot + 1, metric) && strlen(task) == (size_t)(dot - sel) &&
+		    !memcmp(sel, task, (size_t)(dot - sel)))
+			return 1;
+	}
+	return 0;
+}
+
 /* Where each task's rows start in m->rows: start[t] .. start[t + 1] (rows are sorted by task). */
 static size_t *task_starts(const struct run_sample_metrics *m)
 {
@@ -210,6 +227,8 @@ int compare_runs(struct comparison *out, const struct run_info *a, const struct 
 			size_t end_a = metric_end(ma->rows, ia, hi_a), end_b = 0;
 			struct compare_row *row;
 
+			if (!compare_selected(opts, t->task, metric))
+				continue;
 			for (ib = lo_b; ib < hi_b; ib = end_b) {
 				end_b = metric_end(mb->rows, ib, hi_b);
 				if (!strcmp(mb->metrics[mb->rows[ib].metric], metric))
@@ -232,7 +251,7 @@ int compare_runs(struct comparison *out, const struct run_info *a, const struct 
 
 			for (ia = lo_a; ia < hi_a && !in_a; ia = metric_end(ma->rows, ia, hi_a))
 				in_a = !strcmp(ma->metrics[ma->rows[ia].metric], metric);
-			if (!in_a)
+			if (!in_a && compare_selected(opts, t->task, metric))
 				add_missing(out, &alloc_missing, t->task, metric, 'b');
 		}
 	}

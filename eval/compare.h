@@ -47,7 +47,16 @@ struct compare_options {
 	double alpha;               /* in (0, 1) */
 	unsigned permutations;      /* for COMPARE_PERMUTATION */
 	unsigned resamples;         /* bootstrap resamples */
+	/*
+	 * --metric: compare only these ("ndcg@10" in every task, or
+	 * "ranking.ndcg@10"); they alone make the Holm family. None: every metric.
+	 */
+	const char *const *select;
+	size_t n_select;
 };
+
+/* Whether opts selects (task, metric). */
+int compare_selected(const struct compare_options *opts, const char *task, const char *metric);
 
 struct comparison {
 	const struct run_info *a, *b;     /* borrowed */
