@@ -6,6 +6,7 @@
 #include "store.h"
 #include "strbuf.h"
 #include "reports/table.h"
+#include "reports/csv.h"
 
 static const char usage_show[] =
 	"receval show RUN_ID [--db FILE] [--format table|json|csv] [--samples [--format jsonl|table]]";
@@ -53,22 +54,6 @@ static int show_json(const struct run_info *run, const struct metric_row *rows, 
 	cJSON_free(out);
 	cJSON_Delete(root);
 	return 0;
-}
-
-/* A CSV field, quoted when it must be (RFC 4180). */
-static void csv_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
 }
 
 static int show_csv(const struct run_info *run, const struct metric_row *rows, size_t n)

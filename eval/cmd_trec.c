@@ -465,13 +465,15 @@ static int key_cmp(uint64_t a, uint64_t b, const struct input *in)
 /* ------------------------------------------------------------- qids */
 
 /*
- * The qids of the qrels, each copied once into an arena. Every thread looks
- * every run line up here at once (read-only by then): the table is small
- * (8 bytes a slot, half full) so that it stays in cache with the arena.
+ * The qids of the qrels. Every thread looks every run line up here at once
+ * (read-only by then), so a lookup should touch one slot of a small table:
+ * a qid of up to 8 bytes is packed in its slot's key as docnos are (see
+ * doc_key()), and only a longer one is compared with its copy in an arena.
  */
 struct qid_slot {
-	uint32_t tag;        /* high bits of the hash */
+	uint64_t key;
 	uint32_t q1;         /* query index + 1; 0: empty */
+	uint32_t len;
 };
 
 struct qid_name {
@@ -499,51 +501,82 @@ static inline int bytes_eq(const char *a, const char *b, size_t n)
 	return 1;
 }
 
-/* The query index of qid s (len bytes, hash h), or NO_QUERY. */
-static uint32_t qids_get(const struct qids *t, const char *s, size_t len, uint64_t h)
+static inline uint64_t qid_key(const char *s, size_t len)
 {
-	uint32_t tag = (uint32_t)(h >> 32);
+	uint64_t k = 0;
+	size_t i;
+
+	if (len && len <= 8) {
+		for (i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (!c)
+				goto hashed;
+			k |= (uint64_t)c << (56 - 8 * i);
+		}
+		return k;
+	}
+hashed:
+	return doc_hash(s, len) >> 8;   /* top byte 0: not a packed qid */
+}
+
+/* Start fetching the slot of qid key k, to look it up a little later. */
+static inline void qids_prefetch(const struct qids *t, uint64_t k)
+{
+	if (t->slots)
+		__builtin_prefetch(&t->slots[(size_t)mix64(k) & t->mask]);
+}
+
+/* The query index of qid s (len bytes, key k = qid_key(s, len)), or NO_QUERY. */
+static uint32_t qids_find(const struct qids *t, const char *s, size_t len, uint64_t k)
+{
 	size_t i;
 
 	if (!t->slots)
 		return NO_QUERY;
-	for (i = (size_t)h & t->mask; t->slots[i].q1; i = (i + 1) & t->mask) {
-		const struct qid_name *nm;
+	for (i = (size_t)mix64(k) & t->mask; t->slots[i].q1; i = (i + 1) & t->mask) {
+		const struct qid_slot *e = &t->slots[i];
 
-		if (t->slots[i].tag != tag)
-			continue;
-		nm = &t->names[t->slots[i].q1 - 1];
-		if (nm->len == len && bytes_eq(t->arena + nm->off, s, len))
-			return t->slots[i].q1 - 1;
+		if (e->key == k && e->len == len) {
+			const struct qid_name *nm = &t->names[e->q1 - 1];
+
+			if (KEY_SHORT(k) || bytes_eq(t->arena + nm->off, s, len))
+				return e->q1 - 1;
+		}
 	}
 	return NO_QUERY;
 }
 
-static void qids_insert(struct qid_slot *slots, size_t mask, uint64_t h, uint32_t q1)
+static uint32_t qids_get(const struct qids *t, const char *s, size_t len)
+{
+	return qids_find(t, s, len, qid_key(s, len));
+}
+
+static void qids_insert(struct qids *t, uint64_t k, uint32_t len, uint32_t q1)
 {
 	size_t i;
 
-	for (i = (size_t)h & mask; slots[i].q1; i = (i + 1) & mask)
+	for (i = (size_t)mix64(k) & t->mask; t->slots[i].q1; i = (i + 1) & t->mask)
 		;
-	slots[i].tag = (uint32_t)(h >> 32);
-	slots[i].q1 = q1;
+	t->slots[i].key = k;
+	t->slots[i].q1 = q1;
+	t->slots[i].len = len;
 }
 
 /* Add qid s as query q, the next index (absent: the caller looked). */
-static void qids_add(struct qids *t, const char *s, size_t len, uint64_t h, uint32_t q)
+static void qids_add(struct qids *t, const char *s, size_t len, uint32_t q)
 {
-	if (!t->slots || (t->n + 1) * 2 > t->mask + 1) {
+	/* at most 3/4 full */
+	if (!t->slots || (t->n + 1) * 4 > (t->mask + 1) * 3) {
+		struct qid_slot *old = t->slots;
 		size_t cap = t->slots ? 2 * (t->mask + 1) : 256, j;
 
-		free(t->slots);
 		t->slots = xcalloc(cap, sizeof(*t->slots));
 		t->mask = cap - 1;
-		for (j = 0; j < t->n; j++) {
-			const struct qid_name *nm = &t->names[j];
-
-			qids_insert(t->slots, t->mask, doc_hash(t->arena + nm->off, nm->len),
-				    (uint32_t)j + 1);
-		}
+		for (j = 0; old && j < cap / 2; j++)
+			if (old[j].q1)
+				qids_insert(t, old[j].key, old[j].len, old[j].q1);
+		free(old);
 	}
 	ALLOC_GROW(t->names, t->n + 1, t->alloc_names);
 	ALLOC_GROW(t->arena, t->arena_len + len, t->arena_alloc);
@@ -551,7 +584,7 @@ static void qids_add(struct qids *t, const char *s, size_t len, uint64_t h, uint
 	t->names[q].off = (uint32_t)t->arena_len;
 	t->names[q].len = (uint32_t)len;
 	t->arena_len += len;
-	qids_insert(t->slots, t->mask, h, q + 1);
+	qids_insert(t, qid_key(s, len), (uint32_t)len, q + 1);
 	t->n++;
 }
 
@@ -715,7 +748,7 @@ static int report_repeat(const struct qids *qids, const struct input *in,
 			continue;
 		}
 		p = next_line(p, end);
-		q = qids_get(qids, qid, qlen, doc_hash(qid, qlen));
+		q = qids_get(qids, qid, qlen);
 		k = doc_key(doc, dlen, (size_t)(doc - buf));
 		for (i = 0; i < nrep; i++) {
 			if (rep[i].q != q || !key_same(rep[i].key, rep[i].in, k, in))
@@ -774,16 +807,14 @@ static int qrels_parse(struct qrels *qr)
 		if (last && len[0] == last_len && !memcmp(tok[0], last, last_len)) {
 			q = last_q;
 		} else {
-			uint64_t h = doc_hash(tok[0], len[0]);
-
-			q = qids_get(&qr->qids, tok[0], len[0], h);
+			q = qids_get(&qr->qids, tok[0], len[0]);
 			if (q == NO_QUERY) {
 				q = (uint32_t)qr->nq;
 				ALLOC_GROW(qr->q, qr->nq + 1, qr->alloc_q);
 				memset(&qr->q[q], 0, sizeof(qr->q[q]));
 				qr->q[q].name = (uint32_t)qr->qids.arena_len;
 				qr->q[q].len = (uint32_t)len[0];
-				qids_add(&qr->qids, tok[0], len[0], h, q);
+				qids_add(&qr->qids, tok[0], len[0], q);
 				qr->nq++;
 			}
 			last = tok[0];
@@ -1295,11 +1326,18 @@ static void run_pass1(void *arg)
 		const char *line = p, *tok[6];
 		size_t len[6], i;
 		uint32_t q;
+		uint64_t qk = 0;
 		double sim;
 
-		for (i = 0; i < 6; i++)
+		for (i = 0; i < 6; i++) {
 			if (!field(&p, end, &tok[i], &len[i]))
 				break;
+			/* the lookup of the qid will likely miss the cache: start it now */
+			if (i == 0) {
+				qk = qid_key(tok[0], len[0]);
+				qids_prefetch(qids, qk);
+			}
+		}
 		if (i < 6) {
 			chunk_error(c, line, "malformed line: expected 'qid iter docno rank score runid'");
 			return;
@@ -1321,7 +1359,7 @@ static void run_pass1(void *arg)
 		if (last && len[0] == last_len && bytes_eq(tok[0], last, last_len)) {
 			q = last_q;
 		} else {
-			q = qids_get(qids, tok[0], len[0], doc_hash(tok[0], len[0]));
+			q = qids_find(qids, tok[0], len[0], qk);
 			last = tok[0];
 			last_len = len[0];
 			last_q = q;

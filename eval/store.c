@@ -247,13 +247,13 @@ fail:
 	return -1;
 }
 
-static int put_run_metric(struct store *s, int64_t run, const char *task, const char *metric,
-			  const double *v, size_t n, uint64_t seed)
+/* One run_metrics row; NAN is stored as NULL. */
+static int put_run_row(struct store *s, int64_t run, const char *task, const char *metric,
+		       double value, double lo, double hi, size_t n)
 {
-	double lo, hi, mean = stats_mean(v, n);
-	uint64_t h = rng_mix(str_hash(task, strlen(task)), str_hash(metric, strlen(metric)));
+	const double v[3] = { value, lo, hi };
+	int i;
 
-	stats_bootstrap_ci(&lo, &hi, v, n, BOOTSTRAP_RESAMPLES, 0.95, rng_mix(seed, h));
 	if (prepare(s, &s->put_run_metric,
 		    "INSERT OR REPLACE INTO run_metrics (run_id, task, metric, value, ci_low, ci_high, n)"
 		    " VALUES (?, ?, ?, ?, ?, ?, ?)") < 0)
@@ -261,35 +261,33 @@ static int put_run_metric(struct store *s, int64_t run, const char *task, const 
 	sqlite3_bind_int64(s->put_run_metric, 1, run);
 	bind_text(s->put_run_metric, 2, task);
 	bind_text(s->put_run_metric, 3, metric);
-	sqlite3_bind_double(s->put_run_metric, 4, mean);
-	sqlite3_bind_double(s->put_run_metric, 5, lo);
-	sqlite3_bind_double(s->put_run_metric, 6, hi);
+	for (i = 0; i < 3; i++) {
+		if (isnan(v[i]))
+			sqlite3_bind_null(s->put_run_metric, 4 + i);
+		else
+			sqlite3_bind_double(s->put_run_metric, 4 + i, v[i]);
+	}
 	sqlite3_bind_int64(s->put_run_metric, 7, (sqlite3_int64)n);
 	if (sqlite3_step(s->put_run_metric) != SQLITE_DONE)
 		return fail(s, "cannot store a run metric");
 	return 0;
 }
 
+/* The mean of v[0..n) with its bootstrap interval, seeded from the run seed, the task and the metric. */
+static int put_run_metric(struct store *s, int64_t run, const char *task, const char *metric,
+			  const double *v, size_t n, uint64_t seed)
+{
+	double lo, hi;
+	uint64_t h = rng_mix(str_hash(task, strlen(task)), str_hash(metric, strlen(metric)));
+
+	stats_bootstrap_ci(&lo, &hi, v, n, BOOTSTRAP_RESAMPLES, 0.95, rng_mix(seed, h));
+	return put_run_row(s, run, task, metric, stats_mean(v, n), lo, hi, n);
+}
+
 int store_put_run_value(struct store *s, int64_t run, const char *task, const char *metric,
 			double value, size_t n)
 {
-	if (prepare(s, &s->put_run_metric,
-		    "INSERT OR REPLACE INTO run_metrics (run_id, task, metric, value, ci_low, ci_high, n)"
-		    " VALUES (?, ?, ?, ?, ?, ?, ?)") < 0)
-		return -1;
-	sqlite3_bind_int64(s->put_run_metric, 1, run);
-	bind_text(s->put_run_metric, 2, task);
-	bind_text(s->put_run_metric, 3, metric);
-	if (isnan(value))
-		sqlite3_bind_null(s->put_run_metric, 4);
-	else
-		sqlite3_bind_double(s->put_run_metric, 4, value);
-	sqlite3_bind_null(s->put_run_metric, 5);
-	sqlite3_bind_null(s->put_run_metric, 6);
-	sqlite3_bind_int64(s->put_run_metric, 7, (sqlite3_int64)n);
-	if (sqlite3_step(s->put_run_metric) != SQLITE_DONE)
-		return fail(s, "cannot store a run metric");
-	return 0;
+	return put_run_row(s, run, task, metric, value, NAN, NAN, n);
 }
 
 int store_aggregate(struct store *s, int64_t run, uint64_t seed)

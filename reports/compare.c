@@ -2,6 +2,7 @@
 #include <cJSON.h>
 #include "util.h"
 #include "reports/compare.h"
+#include "csv.h"
 
 enum { COL_TASK, COL_METRIC, COL_A, COL_B, COL_DELTA, COL_CI, COL_P, COL_HOLM, COL_WTL, COL_MARK, N_COLS };
 
@@ -235,22 +236,6 @@ void compare_print_json(FILE *f, const struct comparison *c)
 	}
 	cJSON_free(out);
 	cJSON_Delete(root);
-}
-
-/* A CSV field, quoted when it must be (RFC 4180). */
-static void csv_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
 }
 
 static void csv_number(FILE *f, double v)
