@@ -682,10 +682,16 @@ struct repeat {
 	const struct input *in;   /* the file of key */
 };
 
+/* The i-th of keys placed stride bytes apart (a field of an array of structs). */
+static inline uint64_t key_at(const uint64_t *keys, size_t stride, size_t i)
+{
+	return *(const uint64_t *)(const void *)((const char *)keys + i * stride);
+}
+
 /*
- * The docnos of d[0..n-1] (keys of file in) that occur twice, appended to
- * *out (at most one per docno). seen is a zeroed table of at least 2n slots
- * (a power of two, cap), left zeroed.
+ * Every occurrence after the first of a docno among n keys (of file in,
+ * stride bytes apart) of query q, appended to *out. seen is a zeroed table
+ * of cap slots (a power of two, at least 2n), left zeroed.
  */
 static void find_repeats(const uint64_t *keys, size_t stride, size_t n, const struct input *in,
 			 uint32_t q, uint32_t *seen, size_t cap, struct repeat **out,
@@ -694,12 +700,10 @@ static void find_repeats(const uint64_t *keys, size_t stride, size_t n, const st
 	size_t mask = cap - 1, i, s;
 
 	for (i = 0; i < n; i++) {
-		uint64_t k = *(const uint64_t *)((const char *)keys + i * stride);
+		uint64_t k = key_at(keys, stride, i);
 
 		for (s = (size_t)key_slot(k) & mask; seen[s]; s = (s + 1) & mask) {
-			uint64_t o = *(const uint64_t *)((const char *)keys + (seen[s] - 1) * stride);
-
-			if (key_same(o, in, k, in))
+			if (key_same(key_at(keys, stride, seen[s] - 1), in, k, in))
 				break;
 		}
 		if (seen[s]) {
@@ -771,15 +775,12 @@ static int qrels_parse(struct qrels *qr)
 {
 	const char *buf = qr->in.buf, *end = buf + qr->in.len, *p = buf, *line;
 	const char *last = NULL;
-	size_t last_len = 0, lines = 1, nr = 0, i, *fill, maxn = 0, nrep = 0, alloc_rep = 0;
+	size_t last_len = 0, nr = 0, i, *fill, maxn = 0, nrep = 0, alloc_rep = 0;
+	size_t alloc_flat = qr->in.len / 12 + 16;   /* lines are rarely shorter */
 	uint32_t last_q = NO_QUERY, *seen;
-	struct qrel *flat;
+	struct qrel *flat = xmalloc(alloc_flat * sizeof(*flat));
 	struct repeat *rep = NULL;
 	int32_t *scratch;
-
-	for (line = buf; line < end && (line = memchr(line, '\n', (size_t)(end - line))); line++)
-		lines++;
-	flat = xmalloc(lines * sizeof(*flat));
 
 	while (next_content(&p, end)) {
 		const char *tok[4];
@@ -821,6 +822,7 @@ static int qrels_parse(struct qrels *qr)
 			last_len = len[0];
 			last_q = q;
 		}
+		ALLOC_GROW(flat, nr + 1, alloc_flat);
 		r = &flat[nr++];
 		r->key = doc_key(tok[2], len[2], (size_t)(tok[2] - buf));
 		r->rel = rel;
@@ -1252,6 +1254,7 @@ struct trec {
 	int complete;
 
 	int nthreads;
+	uintptr_t page;      /* the memory page size */
 	size_t *qstart;      /* first rdoc of each qrels query; qstart[nq] = total */
 	struct rdoc *docs;   /* grouped by query */
 	const char *runid;
@@ -1295,17 +1298,14 @@ static void chunk_error(struct chunk *c, const char *at, const char *fmt, ...)
  * cache). This keeps the peak memory near the larger of the file and the
  * table of documents, rather than their sum.
  */
-static void drop_pages(const struct input *in, const char **done, const char *p)
+static void drop_pages(const struct input *in, uintptr_t page, const char **done, const char *p)
 {
-	static long page;
 	uintptr_t from, to;
 
 	if (!in->map_len)
 		return;
-	if (!page)
-		page = sysconf(_SC_PAGESIZE);
-	from = ((uintptr_t)*done + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
-	to = (uintptr_t)p & ~((uintptr_t)page - 1);
+	from = ((uintptr_t)*done + page - 1) & ~(page - 1);
+	to = (uintptr_t)p & ~(page - 1);
 	if (to > from)
 		madvise((void *)from, to - from, MADV_DONTNEED);
 	*done = p;
@@ -1354,7 +1354,7 @@ static void run_pass1(void *arg)
 		c->runid = tok[5];
 		c->runid_len = len[5];
 		if (++lines % 16384 == 0)
-			drop_pages(&t->run, &done, line);
+			drop_pages(&t->run, t->page, &done, line);
 
 		if (last && len[0] == last_len && bytes_eq(tok[0], last, last_len)) {
 			q = last_q;
@@ -1958,6 +1958,8 @@ int cmd_trec(int argc, char **argv)
 	int per_query = 0, complete = 0, nosummary = 0, npos = 0, ret = EXIT_OK, r, id;
 	long level = 1, max_ret = LONG_MAX;
 	struct opt_list mlist = { NULL, 0, 0 };
+	const char *official_name[] = { "official" };
+	const struct opt_list official = { official_name, 1, 1 };   /* trec_eval's default */
 	struct meas_arg *args = NULL;
 	size_t nargs = 0, i;
 	struct trec *t = xcalloc(1, sizeof(*t));
@@ -2007,14 +2009,7 @@ int cmd_trec(int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto out;
 	}
-	if (!mlist.n) {
-		static const char *official[] = { "official" };
-
-		mlist.v = xmalloc(sizeof(*mlist.v));
-		mlist.v[0] = official[0];
-		mlist.n = 1;
-	}
-	if (select_measures(t->meas, &mlist, &args, &nargs) < 0) {
+	if (select_measures(t->meas, mlist.n ? &mlist : &official, &args, &nargs) < 0) {
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -2032,6 +2027,7 @@ int cmd_trec(int argc, char **argv)
 	t->max_ret = max_ret;
 	t->complete = complete;
 	t->nthreads = thread_count();
+	t->page = (uintptr_t)sysconf(_SC_PAGESIZE);
 
 	t->qr.in.path = argv[0];
 	t->run.path = argv[1];

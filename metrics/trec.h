@@ -84,6 +84,8 @@ double trec_recip_rank(const struct trec_query *q);
  * fractions), into out[0..n-1] (m_iprec_at_recall.c): the level p is reached
  * at the rank of the c-th relevant doc, c = (long)(p * R + 0.5), and
  *   iprec(p) = max over ranks k >= that rank of precision at k.
+ * A level beyond the relevant docs retrieved is left untouched in out (the
+ * caller zeroes it, as trec_eval does).
  */
 void trec_iprec_at_recall(double *out, const struct trec_query *q,
 			  const double *cutoffs, size_t n);
