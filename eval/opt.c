@@ -18,7 +18,11 @@ void print_usage(FILE *f, const char *usage, const struct option *opts)
 			n = snprintf(left, sizeof(left), "    --%s", o->long_name);
 		if (o->type != OPT_BOOL && o->argh && n > 0 && (size_t)n < sizeof(left))
 			snprintf(left + n, sizeof(left) - (size_t)n, " %s", o->argh);
-		fprintf(f, "    %-26s %s\n", left, o->help ? o->help : "");
+		/* a long option name takes its own line, so the help column stays straight */
+		if (strlen(left) > 26)
+			fprintf(f, "    %s\n    %-26s %s\n", left, "", o->help ? o->help : "");
+		else
+			fprintf(f, "    %-26s %s\n", left, o->help ? o->help : "");
 	}
 	fprintf(f, "    %-26s %s\n", "-h, --help", "show this help");
 }
