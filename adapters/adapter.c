@@ -17,7 +17,19 @@ const struct adapter *adapter_find(const char *provider)
 
 const char *adapter_providers(void)
 {
-	return "builtin";
+	static char names[128];
+	size_t i, len = 0;
+
+	if (names[0])
+		return names;
+	for (i = 0; i < ARRAY_SIZE(adapters); i++) {
+		int n = snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
+				 adapters[i]->provider);
+		if (n < 0 || (size_t)n >= sizeof(names) - len)
+			break;
+		len += (size_t)n;
+	}
+	return names;
 }
 
 int model_spec_parse(struct model_spec *out, const char *text)
@@ -90,4 +102,24 @@ int model_spec_check_keys(const struct model_spec *s, const char *const *allowed
 			return error("model '%s' has no parameter '%s'", s->text, s->params[i].key);
 	}
 	return 0;
+}
+
+void llm_answer_release(struct llm_answer *a)
+{
+	free(a->content);
+	free(a->embeddings);
+	free(a->error);
+	free(a->finish_reason);
+	memset(a, 0, sizeof(*a));
+}
+
+const char *llm_status_name(enum llm_status s)
+{
+	switch (s) {
+	case LLM_OK: return "ok";
+	case LLM_ERROR: return "error";
+	case LLM_REFUSED: return "refused";
+	case LLM_FATAL: return "fatal";
+	}
+	return "?";
 }

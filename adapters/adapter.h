@@ -31,12 +31,75 @@ const char *model_spec_get(const struct model_spec *s, const char *key);
 /* Fail (-1, message) when s has a key not in allowed (NULL-terminated). */
 int model_spec_check_keys(const struct model_spec *s, const char *const *allowed);
 
-/* What a model may learn from: the dataset and its training split only. */
-struct train_data {
-	const struct dataset *ds;
-	const struct split *sp;
-	uint64_t seed;            /* the run's seed */
+/* How hard a remote backend may push: run options (--concurrency, --rpm, ...). */
+struct adapter_limits {
+	unsigned concurrency;     /* requests in flight (default 8) */
+	double rpm, tpm;          /* requests and tokens per minute; 0: unlimited */
+	double timeout_s;         /* one attempt's timeout (default 60) */
+	unsigned attempts;        /* tries per request, the first included (default 6) */
+	size_t body_cap;          /* largest response body accepted (default 8 MiB) */
 };
+
+#define ADAPTER_LIMITS_INIT { 8, 0, 0, 60, 6, (size_t)8 << 20 }
+
+/* What a model may learn from: the dataset and its training split only; and the run's limits. */
+struct train_data {
+	const struct dataset *ds;     /* NULL for commands that only talk to a model (receval chat) */
+	const struct split *sp;       /* likewise */
+	uint64_t seed;                /* the run's seed */
+	struct adapter_limits limits;
+};
+
+/* --- language-model requests and answers -------------------------------- */
+
+enum llm_kind {
+	LLM_CHAT,    /* chat completion: messages in, text out */
+	LLM_EMBED,   /* embeddings: texts in, one vector per text out */
+};
+
+struct llm_message {
+	const char *role;      /* "system", "user", "assistant" */
+	const char *content;
+};
+
+/*
+ * One request. The adapter copies what it keeps: the caller may free the
+ * request as soon as submit() returns. id is the caller's, carried back
+ * in the answer: answers come in any order and are matched by id only.
+ */
+struct llm_request {
+	uint64_t id;
+	enum llm_kind kind;
+	const struct llm_message *messages;   /* LLM_CHAT */
+	size_t n_messages;
+	const char *const *input;             /* LLM_EMBED */
+	size_t n_input;
+};
+
+enum llm_status {
+	LLM_OK,        /* content (chat) or embeddings (embed) */
+	LLM_ERROR,     /* failed after its retries, or an unusable answer: error says why */
+	LLM_REFUSED,   /* the provider's content filter refused: the sample's outcome, not retried */
+	LLM_FATAL,     /* 401, 403, 404 or a bad configuration: retrying cannot help; stop the run */
+};
+
+/* An answer. Strings and arrays are owned by the answer: llm_answer_release() frees them. */
+struct llm_answer {
+	uint64_t id;
+	enum llm_status status;
+	char *content;            /* LLM_CHAT and LLM_OK: the text */
+	double *embeddings;       /* LLM_EMBED and LLM_OK: n_embeddings rows of dim, row-major */
+	size_t n_embeddings, dim;
+	char *error;              /* not LLM_OK: one line, never holding a secret */
+	char *finish_reason;      /* "stop", "length", "content_filter", ... or NULL */
+	long http_status;         /* of the last attempt; 0 when none was made */
+	unsigned attempts;
+	double latency_ms;        /* from submit to answer, retries and waits included */
+	long tokens_in, tokens_out;
+};
+
+void llm_answer_release(struct llm_answer *a);
+const char *llm_status_name(enum llm_status s);
 
 struct model;  /* a backend's own state */
 
@@ -68,7 +131,27 @@ struct adapter {
 	 */
 	int (*rank)(struct model *m, uint32_t user, const uint32_t *cand, size_t n, uint32_t *out);
 
-	/* Free the model and everything it owns. */
+	/*
+	 * Language models (NULL for built-in models). submit() queues a request
+	 * (a copy) and returns 0, or -1 when it cannot be sent at all (the
+	 * caller marks it failed). poll() waits up to timeout_ms for an answer:
+	 * 1 with *out filled (the caller releases it), 0 when none came. It
+	 * drives all transfers, retries and rate limits in between. pending()
+	 * is how many requests are queued or in flight.
+	 */
+	int (*submit)(struct model *m, const struct llm_request *req);
+	int (*poll)(struct model *m, struct llm_answer *out, int timeout_ms);
+	size_t (*pending)(struct model *m);
+
+	/*
+	 * What, besides the request itself, decides the answer: provider,
+	 * endpoint, deployment, API version, model and parameters, as a string
+	 * the cache hashes together with the messages or input. Never holds a
+	 * secret. NULL for adapters whose answers are not cached. Caller frees.
+	 */
+	char *(*identity)(struct model *m);
+
+	/* Free the model and everything it owns (cancelling what is in flight). */
 	void (*free)(struct model *m);
 };
 
@@ -76,7 +159,7 @@ extern const struct adapter builtin_adapter;
 
 /* The backend serving provider, or NULL. */
 const struct adapter *adapter_find(const char *provider);
-/* Names of all providers, for messages: "builtin". */
+/* Names of all providers, for messages: "builtin, openai, ...". */
 const char *adapter_providers(void);
 
 #endif

@@ -307,7 +307,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	      int from_flag, int64_t *run_id)
 {
 	const struct adapter *ad = adapter_find(spec->provider);
-	struct train_data data = { plan->ds, plan->sp, plan->seed };
+	struct train_data data = { plan->ds, plan->sp, plan->seed, ADAPTER_LIMITS_INIT };
 	struct model *model = NULL;
 	struct beyond_ctx bc;
 	struct run_values rv = { 0 };
