@@ -82,6 +82,11 @@ $(OBJDIR)/gen_demo: $(OBJDIR)/suites/gen_demo.o $(OBJDIR)/libreceval.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# The fake OpenAI/Azure server the tests and benchmarks talk to (tests/fake_server.c).
+$(OBJDIR)/fake_server: $(OBJDIR)/tests/fake_server.o $(OBJDIR)/libreceval.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 unit: $(OBJDIR)/unit-tests
 	$(Q)cd tests && ../$(OBJDIR)/unit-tests
 
@@ -97,10 +102,10 @@ demo: deps
 	./receval run suites/demo.json
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory WERROR=1 all $(OBJDIR)/unit-tests $(OBJDIR)/gen_demo
+	$(Q)$(MAKE) --no-print-directory WERROR=1 all $(OBJDIR)/unit-tests $(OBJDIR)/gen_demo $(if $(wildcard tests/fake_server.c),$(OBJDIR)/fake_server)
 	$(Q)sh tests/run.sh $(OBJDIR)
 
-bench: all
+bench: all $(if $(wildcard tests/fake_server.c),$(OBJDIR)/fake_server)
 	$(Q)sh bench/run.sh
 
 clean:
@@ -108,4 +113,5 @@ clean:
 
 .PHONY: all unit deps demo test bench clean demo-data FORCE
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/eval/main.d $(OBJDIR)/suites/gen_demo.d
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/eval/main.d $(OBJDIR)/suites/gen_demo.d \
+	$(OBJDIR)/tests/fake_server.d

@@ -6,6 +6,7 @@
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_chat(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_trec(int argc, char **argv);
 

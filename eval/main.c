@@ -12,6 +12,7 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "evaluate models on a suite and store every sample" },
 	{ "list", cmd_list, "list the runs in a database" },
 	{ "show", cmd_show, "print a run's metrics or samples (table, json, csv, jsonl)" },
+	{ "chat", cmd_chat, "send prompts to a language model and print its answers" },
 	{ "compare", cmd_compare, "compare two runs sample by sample, with intervals and significance tests" },
 	{ "trec", cmd_trec, "evaluate a TREC run against qrels, as trec_eval 10.0" },
 };
