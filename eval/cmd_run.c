@@ -4,9 +4,12 @@
 #include "opt.h"
 #include "run.h"
 #include "reports/table.h"
+#include <cJSON.h>
 
 static const char usage_run[] =
-	"receval run SUITE.json [--model SPEC]... [--db FILE] [--limit N] [--seed N] [--shard I/N] [--quiet]";
+	"receval run SUITE.json [--model SPEC]... [--db FILE] [--limit N] [--seed N] [--shard I/N]\n"
+	"                   [--concurrency N] [--rpm N] [--tpm N] [--timeout S] [--no-cache] [--quiet]\n"
+	"   or: receval run --resume RUN_ID [--db FILE] [--retry-errors]";
 
 static void on_sigint(int sig)
 {
@@ -85,18 +88,81 @@ static int print_results(struct store *store, const int64_t *ids, size_t n)
 	return ret;
 }
 
+/*
+ * --resume: the suite, model and options stored with the run. Returns an
+ * exit code; on success suite is loaded and *model allocated.
+ */
+static int load_resume(struct store *store, long id, struct suite *suite, char **model, long *seed,
+		       long *limit, long *shard_i, long *shard_n)
+{
+	struct run_info run;
+	cJSON *c = NULL, *v;
+	char *suite_json = NULL;
+	int rc = store_get_run(store, id, &run), ret = EXIT_INPUT;
+
+	if (rc <= 0) {
+		if (!rc)
+			error("%s: no run %ld to resume (see 'receval list')", store->path, id);
+		return rc ? EXIT_STORE : EXIT_INPUT;
+	}
+	c = run.config ? cJSON_Parse(run.config) : NULL;
+	v = cJSON_GetObjectItemCaseSensitive(c, "suite");
+	if (!c || !cJSON_IsObject(v) || !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "suite_path")) ||
+	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(c, "model"))) {
+		error("%s: run %ld has no usable configuration to resume from", store->path, id);
+		goto out;
+	}
+	suite_json = cJSON_PrintUnformatted(v);
+	if (suite_parse(suite, cJSON_GetObjectItemCaseSensitive(c, "suite_path")->valuestring, suite_json,
+			strlen(suite_json)) < 0)
+		goto out;
+	*model = xstrdup(cJSON_GetObjectItemCaseSensitive(c, "model")->valuestring);
+	v = cJSON_GetObjectItemCaseSensitive(c, "seed");
+	*seed = cJSON_IsNumber(v) ? (long)v->valuedouble : (long)suite->seed;
+	v = cJSON_GetObjectItemCaseSensitive(c, "limit");
+	*limit = cJSON_IsNumber(v) ? (long)v->valuedouble : -1;
+	v = cJSON_GetObjectItemCaseSensitive(c, "shard");
+	if (cJSON_IsString(v) && parse_shard(v->valuestring, shard_i, shard_n) < 0) {
+		error("%s: run %ld has a bad shard '%s'", store->path, id, v->valuestring);
+		suite_release(suite);
+		free(*model);
+		*model = NULL;
+		goto out;
+	}
+	ret = EXIT_OK;
+out:
+	if (suite_json)
+		cJSON_free(suite_json);
+	cJSON_Delete(c);
+	run_info_release(&run);
+	return ret;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct opt_list models = { 0 };
 	const char *db = NULL, *shard = NULL;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
+	long concurrency = 8, resume = 0;
+	double rpm = 0, tpm = 0, timeout = 60;
+	int no_cache = 0, retry_errors = 0, store_ready = 0;
+	struct strmap done = STRMAP_INIT;
+	char **done_keys = NULL, *resume_model = NULL;
+	size_t n_done_keys = 0;
 	struct option opts[] = {
 		{ OPT_LIST, 'm', "model", &models, "SPEC", "model to evaluate (repeatable); default: the suite's models" },
 		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
 		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users" },
 		{ OPT_LONG, 0, "seed", &seed, "N", "override the suite's sampling seed" },
 		{ OPT_STRING, 0, "shard", &shard, "I/N", "evaluate shard I (0-based) of N of the sampled users" },
+		{ OPT_LONG, 0, "concurrency", &concurrency, "N", "language-model requests in flight (default 8)" },
+		{ OPT_DOUBLE, 0, "rpm", &rpm, "N", "at most N requests per minute" },
+		{ OPT_DOUBLE, 0, "tpm", &tpm, "N", "at most N tokens per minute" },
+		{ OPT_DOUBLE, 0, "timeout", &timeout, "S", "seconds one request attempt may take (default 60)" },
+		{ OPT_BOOL, 0, "no-cache", &no_cache, NULL, "ask the model even what the cache holds" },
+		{ OPT_LONG, 0, "resume", &resume, "RUN_ID", "finish a run: its suite, model and options come from the database" },
+		{ OPT_BOOL, 0, "retry-errors", &retry_errors, NULL, "with --resume: ask the samples that failed again" },
 		{ OPT_BOOL, 'q', "quiet", &quiet, NULL, "no progress on stderr" },
 		{ OPT_END },
 	};
@@ -122,8 +188,24 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if (npos != 1) {
-		error(npos ? "run takes one suite, not %d (see --help)" : "run needs a suite file (see --help)", npos);
+	if (resume ? npos != 0 : npos != 1) {
+		if (resume)
+			error("--resume takes the suite from the run: give no suite file");
+		else
+			error(npos ? "run takes one suite, not %d (see --help)" : "run needs a suite file (see --help)", npos);
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (resume < 0 || (resume && (models.n || shard || limit != -1 || seed != LONG_MIN)) ||
+	    (retry_errors && !resume)) {
+		error(resume < 0 ? "--resume needs a run id" : retry_errors && !resume ?
+		      "--retry-errors goes with --resume" :
+		      "--resume takes the model, seed, limit and shard from the run: give none of them");
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (concurrency < 1 || concurrency > 4096 || rpm < 0 || tpm < 0 || !(timeout > 0)) {
+		error("--concurrency must be 1..4096, --timeout above 0, --rpm and --tpm >= 0");
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -143,7 +225,25 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (suite_load(&suite, argv[0]) < 0) {
+	if (resume) {
+		if (store_open_existing(&store, default_db_path(db)) < 0) {
+			free(models.v);
+			return EXIT_STORE;
+		}
+		store_ready = 1;
+		ret = load_resume(&store, resume, &suite, &resume_model, &seed, &limit, &shard_i, &shard_n);
+		if (ret != EXIT_OK) {
+			store_close(&store);
+			free(models.v);
+			return ret;
+		}
+		ALLOC_GROW(models.v, 1, models.alloc);
+		models.v[models.n++] = resume_model;
+		if (store_done_samples(&store, resume, retry_errors, &done, &done_keys, &n_done_keys) < 0) {
+			ret = EXIT_STORE;
+			goto out_suite;
+		}
+	} else if (suite_load(&suite, argv[0]) < 0) {
 		free(models.v);
 		return EXIT_INPUT;
 	}
@@ -194,6 +294,15 @@ int cmd_run(int argc, char **argv)
 	plan.shard_i = shard_i;
 	plan.shard_n = shard_n;
 	plan.quiet = quiet;
+	plan.no_cache = no_cache;
+	plan.limits.concurrency = (unsigned)concurrency;
+	plan.limits.rpm = rpm;
+	plan.limits.tpm = tpm;
+	plan.limits.timeout_s = timeout;
+	plan.limits.attempts = 6;
+	plan.limits.body_cap = (size_t)8 << 20;
+	plan.resume_run = resume;
+	plan.done = resume ? &done : NULL;
 	split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);
 	plan.sampled = n_users;
 	if (limit > 0 && (size_t)limit < n_users)
@@ -217,22 +326,27 @@ int cmd_run(int argc, char **argv)
 			"(%zu skipped with too few interactions)\n", suite.name, ds.n_users, ds.n_items,
 			ds.n_inter, n_users, sp.skipped);
 
-	if (store_open(&store, default_db_path(db)) < 0) {
+	if (!store_ready && store_open(&store, default_db_path(db)) < 0) {
 		ret = EXIT_STORE;
 		goto out_split;
 	}
+	store_ready = 1;
 	signal(SIGINT, on_sigint);
 	ids = xcalloc(n_specs, sizeof(*ids));
 	for (i = 0; i < n_specs && ret == EXIT_OK; i++) {
 		int64_t id = 0;
-		int rc = run_model(&plan, &store, &specs[i], from_flag, &id);
+		int rc;
+
+		plan.model_text = specs[i].text;
+		rc = run_model(&plan, &store, &specs[i], from_flag, &id);
 		if (id) {
 			ids[n_ids++] = id;
 			printf("run %lld\n", (long long)id);
 			fflush(stdout);
 		}
 		if (rc == 130) {
-			error("interrupted: run %lld is marked interrupted", (long long)id);
+			error("interrupted: run %lld is stored; finish it with: receval run --resume %lld%s%s",
+			      (long long)id, (long long)id, db ? " --db " : "", db ? db : "");
 			ret = 130;
 		} else if (rc != EXIT_OK && rc != EXIT_MODEL) {
 			ret = rc;
@@ -246,7 +360,6 @@ int cmd_run(int argc, char **argv)
 		if (print_results(&store, ids, n_ids) < 0 && ret == EXIT_OK)
 			ret = EXIT_STORE;
 	}
-	store_close(&store);
 out_split:
 	free(users);
 	free(ids);
@@ -259,6 +372,13 @@ out_specs:
 	free(specs);
 out_suite:
 	suite_release(&suite);
+	if (store_ready)
+		store_close(&store);
+	strmap_release(&done);
+	for (i = 0; i < n_done_keys; i++)
+		free(done_keys[i]);
+	free(done_keys);
+	free(resume_model);
 	free(models.v);
 	return ret;
 }

@@ -1,5 +1,4 @@
 /* cmd_show.c: `receval show`: a run's metrics (table, json, csv) or its samples (jsonl, table). */
-#include <sqlite3.h>
 #include <cJSON.h>
 #include "cmd.h"
 #include "opt.h"
@@ -7,6 +6,7 @@
 #include "strbuf.h"
 #include "reports/table.h"
 #include "reports/csv.h"
+#include "reports/samples.h"
 
 static const char usage_show[] =
 	"receval show RUN_ID [--db FILE] [--format table|json|csv] [--samples [--format jsonl|table]]";
@@ -74,36 +74,6 @@ static int show_csv(const struct run_info *run, const struct metric_row *rows, s
 	return 0;
 }
 
-struct named_value {
-	char *name;
-	double value;
-};
-
-static int cmp_named(const void *a, const void *b)
-{
-	return metric_cmp(((const struct named_value *)a)->name, ((const struct named_value *)b)->name);
-}
-
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : NULL;
-}
-
-/* A stored JSON array, or [] when the column is empty or not an array. */
-static void add_array(struct strbuf *sb, const char *json)
-{
-	strbuf_addstr(sb, json && json[0] == '[' ? json : "[]");
-}
-
-static void add_string_or_null(struct strbuf *sb, const char *s)
-{
-	if (s)
-		strbuf_add_json(sb, s);
-	else
-		strbuf_addstr(sb, "null");
-}
-
 /* The 1-based place of target in a JSON array of ids, or 0. */
 static long rank_of(const char *ranking, const char *target)
 {
@@ -121,107 +91,28 @@ static long rank_of(const char *ranking, const char *target)
 	return found;
 }
 
+/* --samples --format table: a line per sample with the target's rank. */
+static int print_sample_line(const struct sample_view *v, void *data)
+{
+	long r = rank_of(v->ranking, v->target);
+
+	(void)data;
+	printf("%-12s  %-14s  %-10s  %-10s  %-7s  ", v->task, v->sample_id, v->user ? v->user : "",
+	       v->target ? v->target : "-", v->status ? v->status : "");
+	if (r)
+		printf("%ld\n", r);
+	else
+		printf("-\n");
+	return 0;
+}
+
 static int show_samples(struct store *store, int64_t run, int table)
 {
-	sqlite3 *db = store_db(store);
-	sqlite3_stmt *st = NULL, *mst = NULL;
-	struct strbuf sb = STRBUF_INIT;
-	struct named_value *mv = NULL;
-	size_t n_mv = 0, alloc_mv = 0, i;
-	int rc, ret = -1;
-
-	if (sqlite3_prepare_v2(db,
-			       "SELECT task, sample_id, user, target, candidates, ranking, response, status,"
-			       " error, grounding, history, latency_ms FROM samples WHERE run_id = ? ORDER BY rowid",
-			       -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-			       "SELECT metric, value FROM sample_metrics WHERE run_id = ? AND task = ? AND sample_id = ?",
-			       -1, &mst, NULL) != SQLITE_OK) {
-		error("%s: cannot read samples: %s", store->path, sqlite3_errmsg(db));
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, run);
-	if (table)
-		printf("%-12s  %-14s  %-10s  %-10s  %-7s  %s\n", "task", "sample_id", "user", "target",
-		       "status", "rank");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *task = col(st, 0), *sid = col(st, 1);
-
-		if (table) {
-			long r = rank_of(col(st, 5), col(st, 3));
-			printf("%-12s  %-14s  %-10s  %-10s  %-7s  ", task, sid, col(st, 2),
-			       col(st, 3) ? col(st, 3) : "-", col(st, 7));
-			if (r)
-				printf("%ld\n", r);
-			else
-				printf("-\n");
-			continue;
-		}
-		sqlite3_reset(mst);
-		sqlite3_bind_int64(mst, 1, run);
-		sqlite3_bind_text(mst, 2, task, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(mst, 3, sid, -1, SQLITE_TRANSIENT);
-		for (i = 0; i < n_mv; i++)
-			free(mv[i].name);
-		n_mv = 0;
-		while (sqlite3_step(mst) == SQLITE_ROW) {
-			ALLOC_GROW(mv, n_mv + 1, alloc_mv);
-			mv[n_mv].name = xstrdup(col(mst, 0));
-			mv[n_mv].value = sqlite3_column_type(mst, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(mst, 1);
-			n_mv++;
-		}
-		qsort(mv, n_mv, sizeof(*mv), cmp_named);
-
-		strbuf_reset(&sb);
-		strbuf_addstr(&sb, "{\"task\":");
-		strbuf_add_json(&sb, task);
-		strbuf_addstr(&sb, ",\"sample_id\":");
-		strbuf_add_json(&sb, sid);
-		strbuf_addstr(&sb, ",\"user\":");
-		add_string_or_null(&sb, col(st, 2));
-		strbuf_addstr(&sb, ",\"target\":");
-		add_string_or_null(&sb, col(st, 3));
-		strbuf_addstr(&sb, ",\"history\":");
-		add_array(&sb, col(st, 10));
-		strbuf_addstr(&sb, ",\"candidates\":");
-		add_array(&sb, col(st, 4));
-		strbuf_addstr(&sb, ",\"ranking\":");
-		add_array(&sb, col(st, 5));
-		strbuf_addstr(&sb, ",\"response\":");
-		add_string_or_null(&sb, col(st, 6));
-		strbuf_addstr(&sb, ",\"status\":");
-		add_string_or_null(&sb, col(st, 7));
-		strbuf_addstr(&sb, ",\"error\":");
-		add_string_or_null(&sb, col(st, 8));
-		strbuf_addstr(&sb, ",\"grounding\":");
-		add_array(&sb, col(st, 9));
-		strbuf_addf(&sb, ",\"latency_ms\":%.3f", sqlite3_column_double(st, 11));
-		strbuf_addstr(&sb, ",\"metrics\":{");
-		for (i = 0; i < n_mv; i++) {
-			if (i)
-				strbuf_addch(&sb, ',');
-			strbuf_add_json(&sb, mv[i].name);
-			if (isnan(mv[i].value))
-				strbuf_addstr(&sb, ":null");
-			else
-				strbuf_addf(&sb, ":%.17g", mv[i].value);
-		}
-		strbuf_addstr(&sb, "}}\n");
-		fwrite(sb.buf, 1, sb.len, stdout);
-	}
-	if (rc != SQLITE_DONE) {
-		error("%s: cannot read samples: %s", store->path, sqlite3_errmsg(db));
-		goto out;
-	}
-	ret = 0;
-out:
-	for (i = 0; i < n_mv; i++)
-		free(mv[i].name);
-	free(mv);
-	strbuf_release(&sb);
-	sqlite3_finalize(st);
-	sqlite3_finalize(mst);
-	return ret;
+	if (!table)
+		return samples_write_jsonl(stdout, store, run);
+	printf("%-12s  %-14s  %-10s  %-10s  %-7s  %s\n", "task", "sample_id", "user", "target",
+	       "status", "rank");
+	return store_for_each_sample(store, run, print_sample_line, NULL) ? -1 : 0;
 }
 
 int cmd_show(int argc, char **argv)

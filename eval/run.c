@@ -4,6 +4,8 @@
 #include "strbuf.h"
 #include "metrics/ranking.h"
 #include "metrics/beyond.h"
+#include "prompt.h"
+#include "sha256.h"
 
 volatile int run_interrupted;
 
@@ -155,151 +157,513 @@ static char **metric_names(const struct task_spec *t, int with_ild, size_t *n)
 	return names;
 }
 
-static int run_task(const struct run_plan *plan, struct store *store, const struct adapter *ad,
-		    struct model *model, const struct model_spec *spec, const struct task_spec *t,
-		    const struct beyond_ctx *bc, struct run_values *rv, int64_t run_id, size_t *errors)
+/* Everything one task of one run shares while its samples are evaluated. */
+struct task_state {
+	const struct run_plan *plan;
+	struct store *store;
+	int64_t run_id;
+	const struct task_spec *t;
+	const struct beyond_ctx *bc;
+	char **names;              /* per-sample metric names (metric_names) */
+	size_t n_names;
+	double *values;
+	const char **kept_names;
+	double *kept;
+	unsigned char *rel;
+	struct strbuf hist, cands, ranking;
+	size_t errors;
+	struct progress prog;
+};
+
+/* What a language model's sample adds to its record. */
+struct llm_outcome {
+	const char *status;         /* "ok" or "error" */
+	const char *error;
+	const char *request, *response;
+	double latency_ms;
+	long tokens_in, tokens_out;
+	int parse_failed;           /* an answer, but nothing in it could be read */
+};
+
+/* The history a sample shows: the most recent max_history training items. */
+static const uint32_t *sample_history(const struct run_plan *plan, uint32_t u, size_t *n)
 {
+	const struct split *sp = plan->sp;
+	const uint32_t *h = sp->train_items + sp->train_off[u];
+
+	*n = sp->train_off[u + 1] - sp->train_off[u];
+	if (plan->suite->split.max_history && *n > plan->suite->split.max_history) {
+		h += *n - plan->suite->split.max_history;
+		*n = plan->suite->split.max_history;
+	}
+	return h;
+}
+
+/*
+ * Score one sample's ranked list and commit it with its metrics. list is
+ * NULL when the model failed (an error: stored, never scored). o is NULL
+ * for built-in models.
+ */
+static int finish_sample(struct task_state *ts, uint32_t u, const uint32_t *cand, size_t n_cand,
+			 const uint32_t *list, size_t n_list, double latency_ms, const struct llm_outcome *o)
+{
+	const struct run_plan *plan = ts->plan;
 	const struct dataset *ds = plan->ds;
 	const struct split *sp = plan->sp;
+	const struct task_spec *t = ts->t;
+	const struct beyond_ctx *bc = ts->bc;
+	uint32_t target = sp->target[u];
+	struct sample_record rec = { 0 };
+	size_t n_h, j, m, n_kept = 0;
+	const uint32_t *h = sample_history(plan, u, &n_h);
+	int ok = list && (!o || !strcmp(o->status, "ok"));
+
+	strbuf_reset(&ts->hist);
+	strbuf_reset(&ts->cands);
+	strbuf_reset(&ts->ranking);
+	add_id_array(&ts->hist, ds, h, n_h);
+	add_id_array(&ts->ranking, ds, list, ok ? n_list : 0);
+	if (t->type == TASK_RANKING)
+		add_id_array(&ts->cands, ds, cand, n_cand);
+
+	rec.task = t->name;
+	rec.sample_id = ds->user_ids[u];
+	rec.user = ds->user_ids[u];
+	rec.target = ds->items[target].id;
+	rec.candidates = t->type == TASK_RANKING ? ts->cands.buf : NULL;
+	rec.history = ts->hist.buf;
+	rec.ranking = ts->ranking.buf;
+	rec.latency_ms = latency_ms;
+	if (o) {
+		rec.request = o->request;
+		rec.response = o->response;
+		rec.tokens_in = o->tokens_in;
+		rec.tokens_out = o->tokens_out;
+	}
+	if (!ok) {
+		rec.status = "error";
+		rec.error = o && o->error ? o->error : "the model could not answer";
+		ts->errors++;
+		/* an error is counted, never scored as an answer */
+		if (o) {
+			ts->kept_names[n_kept] = "error_rate";
+			ts->kept[n_kept++] = 1;
+		}
+	} else {
+		rec.status = "ok";
+		for (j = 0; j < n_list; j++)
+			ts->rel[j] = list[j] == target;
+		/* names are family-major: names[m] is family m / n_k at cutoff k[m % n_k] */
+		for (m = 0; m < ts->n_names; m++) {
+			size_t fam = m / t->n_k, c = m % t->n_k;
+			size_t top = n_list < t->k[c] ? n_list : t->k[c];
+			if (fam < RM__COUNT) {
+				ts->values[m] = ranking_metric((enum ranking_metric)fam, ts->rel, n_list, 1, t->k[c]);
+				continue;
+			}
+			switch ((enum extra_metric)(fam - RM__COUNT)) {
+			case XM_NOVELTY:
+				ts->values[m] = beyond_novelty(list, top, sp->item_count, sp->n_train);
+				break;
+			case XM_ARP:
+				ts->values[m] = beyond_arp(list, top, sp->item_count);
+				break;
+			case XM_APLT:
+				ts->values[m] = beyond_aplt(list, top, bc->tail);
+				break;
+			default:
+				ts->values[m] = beyond_ild(list, top, bc->cat_off, bc->cats);
+				break;
+			}
+		}
+		/* a metric undefined for this sample (ild of a list without two categorised items) is left out */
+		for (m = 0; m < ts->n_names; m++)
+			if (!isnan(ts->values[m])) {
+				ts->kept_names[n_kept] = ts->names[m];
+				ts->kept[n_kept++] = ts->values[m];
+			}
+		if (o) {
+			ts->kept_names[n_kept] = "error_rate";
+			ts->kept[n_kept++] = 0;
+			ts->kept_names[n_kept] = "parse_failure_rate";
+			ts->kept[n_kept++] = o->parse_failed;
+		}
+	}
+	rec.metric_names = ts->kept_names;
+	rec.metric_values = ts->kept;
+	rec.n_metrics = n_kept;
+	if (store_put_sample(ts->store, ts->run_id, &rec) < 0)
+		return -1;
+	progress_step(&ts->prog);
+	return 0;
+}
+
+/* Whether a resumed run already holds this sample (and it need not be asked again). */
+static int already_done(const struct run_plan *plan, const char *task, const char *sample_id)
+{
+	char *key;
+	uint32_t v;
+	int found;
+
+	if (!plan->done)
+		return 0;
+	key = xstrfmt("%s\n%s", task, sample_id);
+	found = !strmap_get(plan->done, key, strlen(key), &v);
+	free(key);
+	return found;
+}
+
+/* Built-in models answer at once, one sample after another. */
+static int run_builtin(struct task_state *ts, const struct adapter *ad, struct model *model)
+{
+	const struct run_plan *plan = ts->plan;
+	const struct task_spec *t = ts->t;
 	size_t max_k = t->k[t->n_k - 1], list_cap = t->type == TASK_RANKING ? t->candidates : max_k;
 	uint32_t *list = xmalloc(list_cap * sizeof(*list));
 	uint32_t *cand = xmalloc((t->type == TASK_RANKING ? t->candidates : 1) * sizeof(*cand));
-	unsigned char *rel = xmalloc(list_cap);
-	unsigned char *mark = xcalloc(ds->n_items ? ds->n_items : 1, 1);
-	size_t n_names, i, j, m, n_scored = 0;
-	char **names = metric_names(t, bc->n_categories > 0, &n_names);
-	double *values = xmalloc(n_names * sizeof(*values));
-	const char **kept_names = xmalloc(n_names * sizeof(*kept_names));
-	double *kept = xmalloc(n_names * sizeof(*kept));
-	int retrieval = t->type == TASK_RETRIEVAL;
-	/* freq[c * n_items + i]: lists whose top k[c] hold item i */
-	uint32_t *freq = retrieval ? xcalloc(t->n_k * ds->n_items + 1, sizeof(*freq)) : NULL;
-	struct strbuf hist = STRBUF_INIT, cands = STRBUF_INIT, ranking = STRBUF_INIT;
-	struct progress prog;
+	unsigned char *mark = xcalloc(plan->ds->n_items ? plan->ds->n_items : 1, 1);
+	size_t i;
 	int ret = EXIT_OK;
 
-	progress_start(&prog, spec->text, t->name, plan->n_users, plan->quiet);
 	for (i = 0; i < plan->n_users && !run_interrupted; i++) {
-		uint32_t u = plan->users[i], target = sp->target[u];
-		const uint32_t *h = sp->train_items + sp->train_off[u];
-		size_t n_h = sp->train_off[u + 1] - sp->train_off[u], n_list = 0, n_cand = 0;
-		struct sample_record rec = { 0 };
+		uint32_t u = plan->users[i];
+		size_t n_list = 0, n_cand = 0;
 		double t0 = now_ms();
 		int rc;
 
-		if (plan->suite->split.max_history && n_h > plan->suite->split.max_history) {
-			h += n_h - plan->suite->split.max_history;
-			n_h = plan->suite->split.max_history;
+		if (already_done(plan, t->name, plan->ds->user_ids[u])) {
+			progress_step(&ts->prog);
+			continue;
 		}
 		if (t->type == TASK_RANKING) {
-			n_cand = split_candidates(cand, t->candidates, sp, ds, u, t->negatives,
+			n_cand = split_candidates(cand, t->candidates, plan->sp, plan->ds, u, t->negatives,
 						  plan->seed, t->name, mark);
 			rc = ad->rank(model, u, cand, n_cand, list);
 			n_list = n_cand;
 		} else {
 			rc = ad->recommend(model, u, max_k, list, &n_list);
 		}
-		for (j = 0; j < n_list; j++)
-			rel[j] = list[j] == target;
-
-		strbuf_reset(&hist);
-		strbuf_reset(&cands);
-		strbuf_reset(&ranking);
-		add_id_array(&hist, ds, h, n_h);
-		add_id_array(&ranking, ds, list, rc < 0 ? 0 : n_list);
-		if (t->type == TASK_RANKING)
-			add_id_array(&cands, ds, cand, n_cand);
-
-		rec.task = t->name;
-		rec.sample_id = ds->user_ids[u];
-		rec.user = ds->user_ids[u];
-		rec.target = ds->items[target].id;
-		rec.candidates = t->type == TASK_RANKING ? cands.buf : NULL;
-		rec.history = hist.buf;
-		rec.ranking = ranking.buf;
-		rec.latency_ms = now_ms() - t0;
-		if (rc < 0) {
-			rec.status = "error";
-			rec.error = "the model could not answer";
-			(*errors)++;
-		} else {
-			size_t n_kept = 0;
-
-			rec.status = "ok";
-			n_scored++;
-			/* names are family-major: names[m] is family m / n_k at cutoff k[m % n_k] */
-			for (m = 0; m < n_names; m++) {
-				size_t fam = m / t->n_k, c = m % t->n_k;
-				size_t top = n_list < t->k[c] ? n_list : t->k[c];
-				if (fam < RM__COUNT) {
-					values[m] = ranking_metric((enum ranking_metric)fam, rel, n_list, 1, t->k[c]);
-					continue;
-				}
-				switch ((enum extra_metric)(fam - RM__COUNT)) {
-				case XM_NOVELTY:
-					values[m] = beyond_novelty(list, top, sp->item_count, sp->n_train);
-					break;
-				case XM_ARP:
-					values[m] = beyond_arp(list, top, sp->item_count);
-					break;
-				case XM_APLT:
-					values[m] = beyond_aplt(list, top, bc->tail);
-					break;
-				default:
-					values[m] = beyond_ild(list, top, bc->cat_off, bc->cats);
-					break;
-				}
-			}
-			/* a metric undefined for this sample (ild of a list without two categorised items) is left out */
-			for (m = 0; m < n_names; m++)
-				if (!isnan(values[m])) {
-					kept_names[n_kept] = names[m];
-					kept[n_kept++] = values[m];
-				}
-			if (freq)
-				for (m = 0; m < t->n_k; m++)
-					for (j = 0; j < n_list && j < t->k[m]; j++)
-						freq[m * ds->n_items + list[j]]++;
-			rec.metric_names = kept_names;
-			rec.metric_values = kept;
-			rec.n_metrics = n_kept;
-		}
-		if (store_put_sample(store, run_id, &rec) < 0) {
+		if (finish_sample(ts, u, cand, n_cand, rc < 0 ? NULL : list, n_list, now_ms() - t0, NULL) < 0) {
 			ret = EXIT_STORE;
 			break;
 		}
-		progress_step(&prog);
 	}
-	if (run_interrupted && ret == EXIT_OK)
-		ret = 130;
-	if (freq && ret == EXIT_OK) {
-		/* distribution of the recommendations over the catalogue, per cutoff */
-		uint32_t *scratch = xmalloc((ds->n_items ? ds->n_items : 1) * sizeof(*scratch));
-		for (m = 0; m < t->n_k; m++) {
-			const uint32_t *f = freq + m * ds->n_items;
-			run_values_add(rv, t->name, xstrfmt("coverage@%zu", t->k[m]),
-				       beyond_coverage(f, ds->n_items), n_scored);
-			run_values_add(rv, t->name, xstrfmt("gini@%zu", t->k[m]),
-				       beyond_gini(f, ds->n_items, scratch), n_scored);
-			run_values_add(rv, t->name, xstrfmt("entropy@%zu", t->k[m]),
-				       beyond_entropy(f, ds->n_items), n_scored);
-		}
-		free(scratch);
-	}
-	free(freq);
-	free(kept_names);
-	free(kept);
-	for (m = 0; m < n_names; m++)
-		free(names[m]);
-	free(names);
-	free(values);
 	free(list);
 	free(cand);
-	free(rel);
 	free(mark);
-	strbuf_release(&hist);
-	strbuf_release(&cands);
-	strbuf_release(&ranking);
+	return ret;
+}
+
+/* One request in flight to a language model. */
+struct slot {
+	uint64_t id;               /* 0: free */
+	uint32_t user;
+	uint32_t *cand;            /* [t->candidates] */
+	size_t n_cand;
+	char *request;             /* JSON, as stored */
+	char key[65];              /* cache key */
+};
+
+/* The cache key of a request: SHA-256 of the model's identity and the request's JSON. */
+static void cache_key(char out[65], const char *identity, const char *request)
+{
+	struct sha256 c;
+
+	sha256_init(&c);
+	sha256_update(&c, identity, strlen(identity));
+	sha256_update(&c, "\n", 1);
+	sha256_update(&c, request, strlen(request));
+	sha256_hex(&c, out);
+}
+
+static int finish_llm_sample(struct task_state *ts, const struct title_index *ti, struct slot *sl,
+			     const struct llm_answer *a, int from_cache, const char *identity)
+{
+	const struct task_spec *t = ts->t;
+	size_t max_k = t->k[t->n_k - 1], n_list = 0, lines = 0, got;
+	uint32_t *list = xmalloc(((t->type == TASK_RANKING ? t->candidates : max_k) + 1) * sizeof(*list));
+	struct llm_outcome o = { 0 };
+	char *err = NULL;
+	int rc;
+
+	(void)identity;
+	o.request = sl->request;
+	o.response = a->content;
+	o.tokens_in = from_cache ? 0 : a->tokens_in;
+	o.tokens_out = from_cache ? 0 : a->tokens_out;
+	o.status = a->status == LLM_OK && a->content ? "ok" : "error";
+	if (a->status == LLM_REFUSED)
+		o.error = err = xstrfmt("refused by the content filter%s%s", a->error ? ": " : "",
+					a->error ? a->error : "");
+	else if (a->status != LLM_OK)
+		o.error = a->error ? a->error : "the model could not answer";
+	else if (!a->content)
+		o.error = "the answer has no content";
+	if (!strcmp(o.status, "ok")) {
+		if (t->type == TASK_RANKING) {
+			got = answer_ranking(list, a->content, ti, sl->cand, sl->n_cand);
+			n_list = sl->n_cand;
+		} else {
+			got = n_list = answer_retrieval(list, max_k, a->content, ti, &lines);
+		}
+		o.parse_failed = got == 0;
+	}
+	rc = finish_sample(ts, sl->user, sl->cand, sl->n_cand, list, n_list, a->latency_ms, &o);
+	if (rc == 0 && !from_cache && a->status == LLM_OK && a->content &&
+	    store_cache_put(ts->store, sl->key, a->content) < 0)
+		rc = -1;
+	free(err);
+	free(list);
+	return rc;
+}
+
+/*
+ * Language models: many requests in flight, answers matched to their sample
+ * by request id, never by position. On SIGINT nothing new is sent and the
+ * answers in flight are awaited for a bounded time; what has not come back
+ * is not stored, so `--resume` asks it again.
+ */
+static int run_llm(struct task_state *ts, const struct adapter *ad, struct model *model)
+{
+	const struct run_plan *plan = ts->plan;
+	const struct task_spec *t = ts->t;
+	size_t n_slots = plan->limits.concurrency * 2, i, next = 0, active = 0;
+	struct slot *slots = xcalloc(n_slots ? n_slots : 1, sizeof(*slots));
+	unsigned char *mark = xcalloc(plan->ds->n_items ? plan->ds->n_items : 1, 1);
+	struct prompt pr;
+	struct strbuf req = STRBUF_INIT;
+	struct title_index ti;
+	char *identity = ad->identity ? ad->identity(model) : xstrdup("");
+	uint64_t next_id = 1;
+	double drain_until = 0;
+	int ret = EXIT_OK, stop = 0;
+
+	if (!n_slots)
+		n_slots = 1;
+	prompt_init(&pr);
+	title_index_build(&ti, plan->ds);
+	for (i = 0; i < n_slots; i++)
+		slots[i].cand = xmalloc((t->type == TASK_RANKING ? t->candidates : 1) * sizeof(*slots[i].cand));
+
+	while (ret == EXIT_OK && (active || (!stop && next < plan->n_users))) {
+		/* fill free slots */
+		while (!stop && !run_interrupted && active < n_slots && next < plan->n_users) {
+			uint32_t u = plan->users[next++];
+			struct slot *sl = NULL;
+			struct llm_message msgs[2];
+			struct llm_request r = { 0 };
+			const uint32_t *h;
+			size_t n_h;
+			char *cached = NULL;
+			int hit;
+
+			if (already_done(plan, t->name, plan->ds->user_ids[u])) {
+				progress_step(&ts->prog);
+				continue;
+			}
+			for (i = 0; i < n_slots && !sl; i++)
+				if (!slots[i].id)
+					sl = &slots[i];
+			sl->user = u;
+			sl->n_cand = 0;
+			h = sample_history(plan, u, &n_h);
+			if (t->type == TASK_RANKING) {
+				sl->n_cand = split_candidates(sl->cand, t->candidates, plan->sp, plan->ds, u,
+							      t->negatives, plan->seed, t->name, mark);
+				prompt_ranking(&pr, plan->ds, h, n_h, sl->cand, sl->n_cand);
+			} else {
+				prompt_retrieval(&pr, plan->ds, h, n_h, t->k[t->n_k - 1]);
+			}
+			strbuf_reset(&req);
+			prompt_json(&req, &pr);
+			free(sl->request);
+			sl->request = xstrdup(req.buf);
+			cache_key(sl->key, identity, sl->request);
+			hit = plan->no_cache ? 0 : store_cache_get(ts->store, sl->key, &cached);
+			if (hit < 0) {
+				ret = EXIT_STORE;
+				break;
+			}
+			if (hit) {
+				/* a hit sends nothing */
+				struct llm_answer a = { 0 };
+				a.status = LLM_OK;
+				a.content = cached;
+				if (finish_llm_sample(ts, &ti, sl, &a, 1, identity) < 0)
+					ret = EXIT_STORE;
+				free(cached);
+				continue;
+			}
+			msgs[0].role = "system";
+			msgs[0].content = pr.system.buf;
+			msgs[1].role = "user";
+			msgs[1].content = pr.user.buf;
+			r.id = sl->id = next_id++;
+			r.kind = LLM_CHAT;
+			r.messages = msgs;
+			r.n_messages = 2;
+			if (ad->submit(model, &r) < 0) {
+				struct llm_answer a = { 0 };
+				a.status = LLM_ERROR;
+				a.error = "the request could not be sent";
+				if (finish_llm_sample(ts, &ti, sl, &a, 1, identity) < 0)
+					ret = EXIT_STORE;
+				sl->id = 0;
+				continue;
+			}
+			active++;
+		}
+		if (run_interrupted && !stop) {
+			stop = 1;
+			drain_until = now_ms() + 10000;
+			if (!plan->quiet && active)
+				fprintf(stderr, "\nreceval: interrupted: waiting up to 10 s for %zu answer(s) in flight\n",
+					active);
+		}
+		if (stop && drain_until && now_ms() > drain_until)
+			break;
+		if (!active || ret != EXIT_OK)
+			continue;
+		{
+			struct llm_answer a;
+			int rc = ad->poll(model, &a, 200);
+			struct slot *sl = NULL;
+
+			if (rc < 0) {
+				ret = EXIT_MODEL;
+				break;
+			}
+			if (!rc)
+				continue;
+			for (i = 0; i < n_slots && !sl; i++)
+				if (slots[i].id && slots[i].id == a.id)
+					sl = &slots[i];
+			if (!sl) {
+				warning("an answer with an unknown request id %llu was ignored", (unsigned long long)a.id);
+				llm_answer_release(&a);
+				continue;
+			}
+			active--;
+			sl->id = 0;
+			if (a.status == LLM_FATAL) {
+				/* stored as nothing: after the cause is fixed, --resume asks again */
+				if (!stop)
+					error("%s: %s", plan->model_text, a.error ? a.error : "the model refuses every request");
+				stop = 1;
+				ret = EXIT_MODEL;
+				llm_answer_release(&a);
+				continue;
+			}
+			if (finish_llm_sample(ts, &ti, sl, &a, 0, identity) < 0)
+				ret = EXIT_STORE;
+			llm_answer_release(&a);
+		}
+	}
+	if (ret == EXIT_MODEL) {
+		/* drain what the adapter still holds: every queued request fails fast after a fatal answer */
+		struct llm_answer a;
+		double until = now_ms() + 5000;
+		while (ad->pending(model) && now_ms() < until)
+			if (ad->poll(model, &a, 100) == 1)
+				llm_answer_release(&a);
+	}
+	for (i = 0; i < n_slots; i++) {
+		free(slots[i].cand);
+		free(slots[i].request);
+	}
+	free(slots);
+	free(mark);
+	free(identity);
+	prompt_release(&pr);
+	strbuf_release(&req);
+	title_index_release(&ti);
+	return ret;
+}
+
+/* coverage, gini and entropy of a task's stored rankings (all of them, so a resumed run counts every sample). */
+static int task_distribution(struct task_state *ts, struct run_values *rv)
+{
+	const struct dataset *ds = ts->plan->ds;
+	const struct task_spec *t = ts->t;
+	uint32_t *freq = xcalloc(t->n_k * ds->n_items + 1, sizeof(*freq));
+	uint32_t *scratch = xmalloc((ds->n_items ? ds->n_items : 1) * sizeof(*scratch));
+	char **rankings = NULL;
+	size_t n = 0, r, m;
+
+	if (store_get_rankings(ts->store, ts->run_id, t->name, &rankings, &n) < 0) {
+		free(freq);
+		free(scratch);
+		return -1;
+	}
+	for (r = 0; r < n; r++) {
+		cJSON *a = cJSON_Parse(rankings[r]), *e;
+		size_t place = 0;
+		cJSON_ArrayForEach(e, a) {
+			uint32_t it;
+			if (cJSON_IsString(e) && !strmap_get(&ds->item_index, e->valuestring,
+							     strlen(e->valuestring), &it))
+				for (m = 0; m < t->n_k; m++)
+					if (place < t->k[m])
+						freq[m * ds->n_items + it]++;
+			place++;
+		}
+		cJSON_Delete(a);
+		free(rankings[r]);
+	}
+	free(rankings);
+	for (m = 0; m < t->n_k; m++) {
+		const uint32_t *f = freq + m * ds->n_items;
+		run_values_add(rv, t->name, xstrfmt("coverage@%zu", t->k[m]), beyond_coverage(f, ds->n_items), n);
+		run_values_add(rv, t->name, xstrfmt("gini@%zu", t->k[m]),
+			       beyond_gini(f, ds->n_items, scratch), n);
+		run_values_add(rv, t->name, xstrfmt("entropy@%zu", t->k[m]), beyond_entropy(f, ds->n_items), n);
+	}
+	free(freq);
+	free(scratch);
+	return 0;
+}
+
+static int run_task(const struct run_plan *plan, struct store *store, const struct adapter *ad,
+		    struct model *model, const struct model_spec *spec, const struct task_spec *t,
+		    const struct beyond_ctx *bc, struct run_values *rv, int64_t run_id, size_t *errors)
+{
+	struct task_state ts;
+	size_t m, list_cap = t->type == TASK_RANKING ? t->candidates : t->k[t->n_k - 1];
+	int ret;
+
+	memset(&ts, 0, sizeof(ts));
+	ts.plan = plan;
+	ts.store = store;
+	ts.run_id = run_id;
+	ts.t = t;
+	ts.bc = bc;
+	ts.names = metric_names(t, bc->n_categories > 0, &ts.n_names);
+	ts.values = xmalloc(ts.n_names * sizeof(*ts.values));
+	/* room for every metric and the two rates of language models */
+	ts.kept_names = xmalloc((ts.n_names + 2) * sizeof(*ts.kept_names));
+	ts.kept = xmalloc((ts.n_names + 2) * sizeof(*ts.kept));
+	ts.rel = xmalloc(list_cap + 1);
+	strbuf_init(&ts.hist, 0);
+	strbuf_init(&ts.cands, 0);
+	strbuf_init(&ts.ranking, 0);
+	progress_start(&ts.prog, spec->text, t->name, plan->n_users, plan->quiet);
+
+	ret = ad->submit ? run_llm(&ts, ad, model) : run_builtin(&ts, ad, model);
+	if (run_interrupted && ret == EXIT_OK)
+		ret = 130;
+	if (ret == EXIT_OK && t->type == TASK_RETRIEVAL && task_distribution(&ts, rv) < 0)
+		ret = EXIT_STORE;
+	*errors += ts.errors;
+	for (m = 0; m < ts.n_names; m++)
+		free(ts.names[m]);
+	free(ts.names);
+	free(ts.values);
+	free(ts.kept_names);
+	free(ts.kept);
+	free(ts.rel);
+	strbuf_release(&ts.hist);
+	strbuf_release(&ts.cands);
+	strbuf_release(&ts.ranking);
 	return ret;
 }
 
@@ -307,7 +671,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	      int from_flag, int64_t *run_id)
 {
 	const struct adapter *ad = adapter_find(spec->provider);
-	struct train_data data = { plan->ds, plan->sp, plan->seed, ADAPTER_LIMITS_INIT };
+	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
 	struct model *model = NULL;
 	struct beyond_ctx bc;
 	struct run_values rv = { 0 };
@@ -328,14 +692,22 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	if (!plan->quiet)
 		fprintf(stderr, "%s: trained in %.2fs\n", spec->text, (now_ms() - t0) / 1000);
 
-	config = run_config(plan, spec);
-	if (store_create_run(store, run_id, plan->suite->name, spec->text, config, plan->seed,
-			     plan->n_users * plan->suite->n_tasks) < 0) {
+	if (plan->resume_run) {
+		*run_id = plan->resume_run;
+		if (store_finish_run(store, *run_id, "running", 0) < 0) {
+			ad->free(model);
+			return EXIT_STORE;
+		}
+	} else {
+		config = run_config(plan, spec);
+		if (store_create_run(store, run_id, plan->suite->name, spec->text, config, plan->seed,
+				     plan->n_users * plan->suite->n_tasks) < 0) {
+			free(config);
+			ad->free(model);
+			return EXIT_STORE;
+		}
 		free(config);
-		ad->free(model);
-		return EXIT_STORE;
 	}
-	free(config);
 
 	memset(&bc, 0, sizeof(bc));
 	order = xmalloc((plan->ds->n_items ? plan->ds->n_items : 1) * sizeof(*order));
@@ -359,7 +731,9 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	free(bc.cat_off);
 	free(bc.cats);
 
-	if (ret == EXIT_OK && store_aggregate(store, *run_id, plan->seed) < 0)
+	/* an interrupted or failed run keeps figures for what it has; --resume recomputes them */
+	if ((ret == EXIT_OK || ret == 130 || ret == EXIT_MODEL) &&
+	    store_aggregate(store, *run_id, plan->seed) < 0)
 		ret = EXIT_STORE;
 	for (i = 0; i < rv.n; i++) {
 		if (ret == EXIT_OK && store_put_run_value(store, *run_id, rv.v[i].task, rv.v[i].metric,
@@ -369,6 +743,12 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 		free(rv.v[i].metric);
 	}
 	free(rv.v);
+	if (plan->resume_run) {
+		/* the errors of the samples kept from before count too */
+		long stored = store_count_errors(store, *run_id);
+		if (stored >= 0)
+			errors = (size_t)stored;
+	}
 	if (store_finish_run(store, *run_id,
 			     ret == EXIT_OK ? "done" : ret == 130 ? "interrupted" : "failed", errors) < 0 &&
 	    ret == EXIT_OK)

@@ -7,6 +7,7 @@
 #include "dataset.h"
 #include "split.h"
 #include "store.h"
+#include "strmap.h"
 #include "adapters/adapter.h"
 
 /* Everything the models of one `receval run` share. */
@@ -21,6 +22,11 @@ struct run_plan {
 	long shard_i, shard_n;    /* --shard I/N, or 0/1 */
 	size_t sampled;           /* users sampled before --limit and --shard */
 	int quiet;
+	int no_cache;             /* --no-cache: ask even what the cache holds */
+	struct adapter_limits limits;  /* --concurrency, --rpm, --tpm, --timeout */
+	const char *model_text;   /* the spec being run, for messages */
+	int64_t resume_run;       /* --resume: the run to finish (0: a new run) */
+	const struct strmap *done;/* --resume: "task\nsample_id" of samples not to ask again */
 };
 
 /* Set by the SIGINT handler: stop between samples, mark the run interrupted. */

@@ -63,6 +63,26 @@ int store_aggregate(struct store *s, int64_t run, uint64_t seed);
 int store_put_run_value(struct store *s, int64_t run, const char *task, const char *metric,
 			double value, size_t n);
 
+/* --- caching and resuming (store_resume.c) ------------------------------ */
+
+struct strmap;
+
+/* The cached answer under key (hex SHA-256): 1 and *response (caller frees), 0 on a miss, -1 on error. */
+int store_cache_get(struct store *s, const char *key, char **response);
+/* Remember a successful answer under key; errors are never cached. */
+int store_cache_put(struct store *s, const char *key, const char *response);
+/* The ranking JSON of a task's successful samples, by sample_id; *out and its strings are the caller's. */
+int store_get_rankings(struct store *s, int64_t run, const char *task, char ***out, size_t *n);
+/* How many of the run's samples are not "ok"; -1 on error. */
+long store_count_errors(struct store *s, int64_t run);
+/*
+ * Put "task\nsample_id" of the run's stored samples into done (all of them,
+ * or only the successful ones when retry_errors), the key strings in *keys
+ * (the caller frees each and the array after the map).
+ */
+int store_done_samples(struct store *s, int64_t run, int retry_errors, struct strmap *done,
+		       char ***keys, size_t *n_keys);
+
 /* The latest run id, or 0 when there is none; -1 on error. */
 int64_t store_latest_run(struct store *s);
 
@@ -135,4 +155,70 @@ struct run_sample_metrics {
  */
 int store_get_sample_metrics(struct store *s, int64_t run, struct run_sample_metrics *out);
 void run_sample_metrics_release(struct run_sample_metrics *m);
+#endif
+
+#ifndef STORE_SAMPLES_H
+#define STORE_SAMPLES_H
+/* --- one run's samples, one at a time, for show --samples and export ---- */
+
+/* One stored sample and its metrics, as store_for_each_sample() hands it over. */
+struct sample_view {
+	const char *task, *sample_id;      /* never NULL */
+	const char *user, *target;         /* NULL where the store holds NULL */
+	const char *candidates, *history;  /* stored JSON arrays of item ids, or NULL */
+	const char *ranking, *grounding;   /* stored JSON arrays, or NULL */
+	const char *response, *status, *error;
+	double latency_ms;
+	const char *const *metric_names;   /* the sample's metrics, in display order (metric_cmp) */
+	const double *metric_values;       /* NAN where the stored value is NULL */
+	size_t n_metrics;                  /* 0: the sample was not scored (status "error") */
+};
+
+/*
+ * Call fn(view, data) for each sample of run, in the order the run stored
+ * them, with its metrics. What view points to lives only until fn returns.
+ * fn returns 0 to go on; any other value stops the walk and is returned
+ * (return a positive value, so that it cannot be mistaken for a store
+ * failure). Returns 0 when every sample was visited (a run that does not
+ * exist has none), -1 after printing a store error (the caller exits 5).
+ */
+int store_for_each_sample(struct store *s, int64_t run,
+			  int (*fn)(const struct sample_view *view, void *data), void *data);
+#endif
+
+#ifndef STORE_REPORT_H
+#define STORE_REPORT_H
+/* --- one sample in full, and a run's usage, for report ---------------- */
+
+/* A stored sample; every string is owned (NULL where the store holds NULL). */
+struct sample_row {
+	char *task, *sample_id, *user, *target;
+	char *history, *candidates, *ranking, *grounding;  /* stored JSON arrays, or NULL */
+	char *request, *response, *status, *error;
+	double latency_ms;                                 /* NAN when NULL */
+	int64_t tokens_in, tokens_out;
+};
+
+/*
+ * The sample (task, sample_id) of run into *out: 1 when found, 0 when the
+ * run has no such sample (*out is then zeroed), -1 after printing a store
+ * error (the caller exits 5). Release with sample_row_release().
+ */
+int store_get_sample(struct store *s, int64_t run, const char *task, const char *sample_id,
+		     struct sample_row *out);
+void sample_row_release(struct sample_row *r);
+
+/* What a run's samples cost: counts, tokens, latency. */
+struct run_usage {
+	int64_t samples;                   /* rows in samples */
+	int64_t ok, errors, invalid;       /* by status */
+	int64_t requests;                  /* samples with a stored request (NULL for built-in models) */
+	int64_t tokens_in, tokens_out;     /* sums */
+	int64_t timed;                     /* samples with a latency */
+	double latency_mean, latency_p50, latency_p95, latency_max;  /* ms over those; NAN when none */
+	double latency_total;              /* ms, summed */
+};
+
+/* Fill *out from run's samples (all zero for a run without samples): 0, or -1 after printing why. */
+int store_get_usage(struct store *s, int64_t run, struct run_usage *out);
 #endif

@@ -475,6 +475,20 @@ static int load_models(const struct loader *ld, const cJSON *root, struct suite 
 
 int suite_load(struct suite *out, const char *path)
 {
+	struct strbuf sb = STRBUF_INIT;
+	int ret;
+
+	if (strbuf_read_file(&sb, path, 16 << 20) < 0) {
+		memset(out, 0, sizeof(*out));
+		return error("cannot read suite '%s': %s", path, strerror(errno));
+	}
+	ret = suite_parse(out, path, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return ret;
+}
+
+int suite_parse(struct suite *out, const char *path, const char *text, size_t len)
+{
 	static const char *const keys[] = {
 		"name", "description", "dataset", "split", "sample", "models", "tasks",
 	};
@@ -485,10 +499,7 @@ int suite_load(struct suite *out, const char *path)
 
 	memset(out, 0, sizeof(*out));
 	out->path = xstrdup(path);
-	if (strbuf_read_file(&sb, path, 16 << 20) < 0) {
-		error("cannot read suite '%s': %s", path, strerror(errno));
-		goto out;
-	}
+	strbuf_add(&sb, text, len);
 	ld.text = sb.buf;
 	root = cJSON_ParseWithLength(sb.buf, sb.len);
 	if (!root) {

@@ -55,6 +55,8 @@ const char *task_type_name(enum task_type t);
  * "receval: FILE:LINE: ..." naming the key; returns -1 and releases out.
  */
 int suite_load(struct suite *out, const char *path);
+/* The same from text already read (a run's stored suite); path is for messages and relative paths. */
+int suite_parse(struct suite *out, const char *path, const char *text, size_t len);
 void suite_release(struct suite *s);
 
 #endif

@@ -1,0 +1,113 @@
+/* store_resume.c: the store's side of caching and resuming: cached answers, samples already done, stored rankings. */
+#include <sqlite3.h>
+#include "store.h"
+#include "strmap.h"
+
+static int sql_fail(struct store *s, const char *what)
+{
+	return error("%s: %s: %s", s->path, what, sqlite3_errmsg(store_db(s)));
+}
+
+int store_cache_get(struct store *s, const char *key, char **response)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ret = 0;
+
+	*response = NULL;
+	if (sqlite3_prepare_v2(store_db(s), "SELECT response FROM cache WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(s, "cannot read the cache");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*response = xstrdup((const char *)sqlite3_column_text(st, 0));
+		ret = 1;
+	} else if (rc != SQLITE_DONE) {
+		ret = sql_fail(s, "cannot read the cache");
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_cache_put(struct store *s, const char *key, const char *response)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int ret = 0;
+
+	iso_time(now, sizeof(now));
+	if (sqlite3_prepare_v2(store_db(s), "INSERT OR REPLACE INTO cache (key, response, created_at) VALUES (?, ?, ?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(s, "cannot write the cache");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, response, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		ret = sql_fail(s, "cannot write the cache");
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_get_rankings(struct store *s, int64_t run, const char *task, char ***out, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(store_db(s), "SELECT ranking FROM samples WHERE run_id = ? AND task = ?"
+			       " AND status = 'ok' ORDER BY sample_id", -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(s, "cannot read rankings");
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *r = sqlite3_column_text(st, 0);
+		ALLOC_GROW(*out, *n + 1, alloc);
+		(*out)[(*n)++] = xstrdup(r ? (const char *)r : "[]");
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(s, "cannot read rankings");
+	return 0;
+}
+
+long store_count_errors(struct store *s, int64_t run)
+{
+	sqlite3_stmt *st = NULL;
+	long n = -1;
+
+	if (sqlite3_prepare_v2(store_db(s), "SELECT count(*) FROM samples WHERE run_id = ? AND status != 'ok'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(s, "cannot count errors");
+	sqlite3_bind_int64(st, 1, run);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int store_done_samples(struct store *s, int64_t run, int retry_errors, struct strmap *done,
+		       char ***keys, size_t *n_keys)
+{
+	sqlite3_stmt *st = NULL;
+	size_t alloc = 0;
+	int rc;
+
+	*keys = NULL;
+	*n_keys = 0;
+	if (sqlite3_prepare_v2(store_db(s), retry_errors ?
+			       "SELECT task, sample_id FROM samples WHERE run_id = ? AND status = 'ok'" :
+			       "SELECT task, sample_id FROM samples WHERE run_id = ?", -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(s, "cannot read the run's samples");
+	sqlite3_bind_int64(st, 1, run);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char *k = xstrfmt("%s\n%s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+		ALLOC_GROW(*keys, *n_keys + 1, alloc);
+		(*keys)[(*n_keys)++] = k;
+		strmap_put(done, k, strlen(k), 1, NULL);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(s, "cannot read the run's samples");
+	return 0;
+}
