@@ -3,6 +3,9 @@
 
 static const struct adapter *const adapters[] = {
 	&builtin_adapter,
+	&openai_adapter,
+	&azure_adapter,
+	&exec_adapter,
 };
 
 const struct adapter *adapter_find(const char *provider)

@@ -156,6 +156,9 @@ struct adapter {
 };
 
 extern const struct adapter builtin_adapter;
+extern const struct adapter openai_adapter;
+extern const struct adapter azure_adapter;
+extern const struct adapter exec_adapter;
 
 /* The backend serving provider, or NULL. */
 const struct adapter *adapter_find(const char *provider);

@@ -18,8 +18,8 @@ static const char usage_gate[] =
 	"  'ranking.hit@5>0.5'         in task 'ranking' only\n"
 	"  'delta:ndcg@10>=-0.01'      candidate - baseline (paired): may lose at most 0.01\n"
 	"Exit 0: every check holds; 1: one failed; 2: a malformed rule or flag;\n"
-	"3: a run, task or metric does not exist; 5: the database cannot be read\n"
-	"or an output file cannot be written";
+	"3: a run, task or metric does not exist; 5: the database cannot be read;\n"
+	"6: --junit or --markdown cannot be written";
 
 #define DEFAULT_PERMUTATIONS 10000
 #define MAX_PERMUTATIONS 100000000L
@@ -118,11 +118,10 @@ static void format_table(struct strbuf *sb, const struct gate_result *r, const s
 			if (j == C_P || j == C_HOLM)
 				strbuf_addf(sb, "%*s", (int)width[j], row[j].buf);
 			else
-				strbuf_addf(sb, last ? "%s" : "%-*s", last ? 0 : (int)width[j], row[j].buf);
+				strbuf_addf(sb, "%-*s", last ? 0 : (int)width[j], row[j].buf);
 			if (!last)
 				strbuf_addstr(sb, "  ");
 		}
-		/* the last column printed may be right-aligned p_holm with a space-free end; trim anyway */
 		while (sb->len && sb->buf[sb->len - 1] == ' ')
 			strbuf_setlen(sb, sb->len - 1);
 		strbuf_addch(sb, '\n');
@@ -162,6 +161,7 @@ static void format_junit(struct strbuf *sb, const struct gate_result *r, const s
 	struct junit_case *cases = xcalloc(r->n + 1, sizeof(*cases));
 	char **names = xcalloc(r->n + 1, sizeof(*names));
 	char **messages = xcalloc(r->n + 1, sizeof(*messages));
+	char **details = xcalloc(r->n + 1, sizeof(*details));
 	char *base_id = xstrfmt("%lld", (long long)base->id), *cand_id = xstrfmt("%lld", (long long)cand->id);
 	char *alpha_s = xstrfmt("%g", alpha), stamp[32], host[256];
 	struct junit_property props[] = {
@@ -185,16 +185,19 @@ static void format_junit(struct strbuf *sb, const struct gate_result *r, const s
 		names[i] = c->task ? xstrfmt("receval.gate.%s", c->task) : xstrdup("receval.gate");
 		gate_format_message(&msg, c);
 		messages[i] = strbuf_detach(&msg, NULL);
+		details[i] = xstrfmt("%s\nrule: %s\nbaseline: run %lld (%s)\ncandidate: run %lld (%s)\n", messages[i],
+				     c->rule->text, (long long)base->id, base->model ? base->model : "?",
+				     (long long)cand->id, cand->model ? cand->model : "?");
 		cases[i].classname = names[i];
 		cases[i].name = c->rule->text;
 		if (c->status == GATE_FAIL) {
 			cases[i].failure = messages[i];
 			cases[i].type = "threshold";
-			cases[i].detail = messages[i];
+			cases[i].detail = details[i];
 		} else if (c->status == GATE_ERROR) {
 			cases[i].error = messages[i];
 			cases[i].type = "missing";
-			cases[i].detail = messages[i];
+			cases[i].detail = details[i];
 		}
 	}
 	iso_time(stamp, sizeof(stamp));
@@ -219,7 +222,9 @@ static void format_junit(struct strbuf *sb, const struct gate_result *r, const s
 	for (i = 0; i < r->n; i++) {
 		free(names[i]);
 		free(messages[i]);
+		free(details[i]);
 	}
+	free(details);
 	free(names);
 	free(messages);
 	free(cases);
@@ -378,10 +383,12 @@ int cmd_gate(int argc, char **argv)
 	in.alpha = alpha;
 	gate_evaluate(&result, rules, n_rules, &in);
 	have_result = 1;
-	for (i = 0; i < result.n; i++)
-		if (result.checks[i].status == GATE_ERROR)
-			error("rule '%s': %s (see 'receval show %lld')", result.checks[i].rule->text,
-			      result.checks[i].note, (long long)cand_id);
+	for (i = 0; i < result.n; i++) {
+		const struct gate_check *c = &result.checks[i];
+		if (c->status == GATE_ERROR)
+			error("rule '%s': %s (see 'receval show %lld')", c->rule->text, c->note,
+			      (long long)(c->note && !strncmp(c->note, "baseline", 8) ? base_id : cand_id));
+	}
 
 	format_table(&table, &result, &base, &cand);
 	fwrite(table.buf, 1, table.len, stdout);
@@ -393,7 +400,7 @@ int cmd_gate(int argc, char **argv)
 		format_junit(&out, &result, &base, &cand, &table, compare_test_name(copts.test), alpha,
 			     significant, (now_ms() - t0) / 1000.0);
 		if (write_file(junit, &out) < 0)
-			ret = EXIT_STORE;
+			ret = EXIT_OUTPUT;
 	}
 	if (markdown) {
 		struct markdown_gate mg = { &base, &cand, &result, compare_test_name(copts.test), alpha,
@@ -403,7 +410,7 @@ int cmd_gate(int argc, char **argv)
 		strbuf_reset(&out);
 		markdown_gate(&out, &mg);
 		if (write_file(markdown, &out) < 0)
-			ret = EXIT_STORE;
+			ret = EXIT_OUTPUT;
 	}
 out:
 	if (have_result)

@@ -15,6 +15,10 @@ static const struct command commands[] = {
 	{ "chat", cmd_chat, "send prompts to a language model and print its answers" },
 	{ "compare", cmd_compare, "compare two runs sample by sample, with intervals and significance tests" },
 	{ "trec", cmd_trec, "evaluate a TREC run against qrels, as trec_eval 10.0" },
+	{ "gate", cmd_gate, "check a candidate run against rules and a baseline run (CI; JUnit, Markdown)" },
+	{ "export", cmd_export, "write a run's samples as JSON lines, or as a TREC run file and qrels" },
+	{ "report", cmd_report, "write a self-contained HTML report comparing runs, with plots" },
+	{ "plot", cmd_plot, "draw one chart of a metric (PNG or SVG) with gnuplot" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,1065 @@
+/* exec.c: the exec provider: a pool of local programs answering one JSON request per line on stdin with one JSON answer per line on stdout. */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <cJSON.h>
+#include "adapter.h"
+#include "strbuf.h"
+
+extern char **environ;
+
+/*
+ * Protocol and behaviour: examples/README.md. In short: each child answers
+ * one request at a time, so a slow child holds up only its own request;
+ * answers are matched by "id"; a child that dies, times out or falls out of
+ * step is killed with its process group, reaped, and started again when
+ * the next request needs it.
+ */
+
+/* Children dying before any has answered anything, this many: the command cannot work. */
+#define EARLY_DEATHS_FATAL 3
+/* How long free() lets children exit on their own once their stdin is closed. */
+#define EXIT_GRACE_MS 2000.0
+/* How long a child whose stdout closed may take to become reapable before it is killed. */
+#define REAP_GRACE_MS 200.0
+/* Longest piece of a bad answer quoted in an error. */
+#define SNIPPET_MAX 60
+
+struct job {
+	struct job *next;
+	uint64_t id;            /* the caller's */
+	uint64_t wire_id;       /* the "id" the child sees: unique in this model, exact as a double */
+	enum llm_kind kind;
+	size_t n_input;         /* LLM_EMBED: how many vectors the answer must hold */
+	char *line;             /* the request: one JSON line, '\n' included */
+	size_t len;
+	unsigned attempts;      /* times handed to a child */
+	double submitted_ms;
+};
+
+struct child {
+	pid_t pid;              /* 0: no process in this slot; also its process group */
+	int in_fd, out_fd;      /* our ends of its stdin (write) and stdout (read); -1 when none */
+	struct job *job;        /* the request it is answering, or NULL when idle */
+	size_t written;         /* bytes of job->line written so far */
+	double deadline_ms;     /* when job times out */
+	int answered;           /* it has answered a request (any answer in step) */
+	struct strbuf rbuf;     /* what it wrote that is not consumed yet */
+};
+
+struct done {
+	struct done *next;
+	struct llm_answer a;
+};
+
+struct model {
+	char *command;
+	char *params;           /* the "params" object sent with every request, JSON */
+	struct adapter_limits limits;
+	struct child *children; /* [limits.concurrency] slots */
+	struct pollfd *fds;     /* [2 * limits.concurrency] scratch for poll() */
+	struct child **fd_child;
+	struct job *queue, *queue_tail;   /* waiting for a child */
+	struct done *done, *done_tail;    /* answers not yet returned */
+	size_t n_pending;       /* submitted, not yet returned by poll() */
+	uint64_t next_wire_id;
+	int ever_answered;      /* some child of this model has answered */
+	unsigned early_deaths;  /* children that died before answering, while none ever has */
+	char *fatal;            /* once set, every request fails with LLM_FATAL and this reason */
+};
+
+/* --- JSON out ------------------------------------------------------------ */
+
+/* One code point from UTF-8 at p (*len its bytes), or U+FFFD for a byte that does not start one (*len 1). */
+static uint32_t utf8_decode(const unsigned char *p, size_t *len)
+{
+	uint32_t c;
+	size_t n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		c = p[0] & 0x1f;
+		n = 2;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		c = p[0] & 0x0f;
+		n = 3;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		c = p[0] & 0x07;
+		n = 4;
+	} else {
+		goto bad;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)   /* also stops at the NUL */
+			goto bad;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		goto bad;
+	*len = n;
+	return c;
+bad:
+	*len = 1;
+	return 0xfffd;
+}
+
+/*
+ * Append s as a JSON string in plain ASCII: anything else as \uXXXX (a
+ * surrogate pair above U+FFFF), a byte that is not UTF-8 as U+FFFD. The
+ * child then reads valid JSON whatever its locale or stdin encoding.
+ */
+static void add_json_ascii(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	strbuf_addch(sb, '"');
+	while (*p) {
+		uint32_t c;
+		size_t n;
+
+		if (*p < 0x80) {
+			switch (*p) {
+			case '"': strbuf_addstr(sb, "\\\""); break;
+			case '\\': strbuf_addstr(sb, "\\\\"); break;
+			case '\n': strbuf_addstr(sb, "\\n"); break;
+			case '\r': strbuf_addstr(sb, "\\r"); break;
+			case '\t': strbuf_addstr(sb, "\\t"); break;
+			default:
+				if (*p < 0x20 || *p == 0x7f)
+					strbuf_addf(sb, "\\u%04x", *p);
+				else
+					strbuf_addch(sb, *p);
+			}
+			p++;
+			continue;
+		}
+		c = utf8_decode(p, &n);
+		p += n;
+		if (c >= 0x10000) {
+			c -= 0x10000;
+			strbuf_addf(sb, "\\u%04x\\u%04x", 0xd800 + (unsigned)(c >> 10),
+				    0xdc00 + (unsigned)(c & 0x3ff));
+		} else {
+			strbuf_addf(sb, "\\u%04x", (unsigned)c);
+		}
+	}
+	strbuf_addch(sb, '"');
+}
+
+/* --- answers -------------------------------------------------------------- */
+
+static void push_done(struct model *m, struct done *d)
+{
+	if (m->done_tail)
+		m->done_tail->next = d;
+	else
+		m->done = d;
+	m->done_tail = d;
+}
+
+/* Hand a's contents over as j's answer (stamped with id, attempts, latency) and free j. */
+static void deliver(struct model *m, struct job *j, struct llm_answer *a)
+{
+	struct done *d = xcalloc(1, sizeof(*d));
+
+	d->a = *a;
+	d->a.id = j->id;
+	d->a.attempts = j->attempts;
+	d->a.latency_ms = now_ms() - j->submitted_ms;
+	push_done(m, d);
+	free(j->line);
+	free(j);
+}
+
+__attribute__((format(printf, 4, 5)))
+static void fail(struct model *m, struct job *j, enum llm_status status, const char *fmt, ...)
+{
+	struct llm_answer a = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	a.status = status;
+	a.error = strbuf_detach(&sb, NULL);
+	deliver(m, j, &a);
+}
+
+/* s cut to SNIPPET_MAX bytes with control characters as '?', for quoting in an error. */
+static char *snippet(const char *s)
+{
+	size_t i, n = strlen(s);
+	char *out;
+
+	if (n > SNIPPET_MAX)
+		n = SNIPPET_MAX;
+	out = xstrndup(s, n);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = '?';
+	if (strlen(s) > SNIPPET_MAX) {
+		char *longer = xstrfmt("%s...", out);
+		free(out);
+		out = longer;
+	}
+	return out;
+}
+
+/* A one-line copy of the model's own error text (objects and numbers as JSON). */
+static char *error_text(const cJSON *e)
+{
+	char *s, *p;
+
+	if (cJSON_IsString(e)) {
+		s = xstrdup(e->valuestring);
+	} else {
+		const cJSON *msg = cJSON_GetObjectItemCaseSensitive(e, "message");
+		if (cJSON_IsObject(e) && cJSON_IsString(msg)) {
+			s = xstrdup(msg->valuestring);
+		} else {
+			char *printed = cJSON_PrintUnformatted(e);
+			s = xstrdup(printed ? printed : "error");
+			cJSON_free(printed);
+		}
+	}
+	for (p = s; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	if (!*s) {
+		free(s);
+		s = xstrdup("the model answered with an empty error");
+	}
+	return s;
+}
+
+/* "embedding": one array of numbers per input, all of one length. Returns NULL or what is wrong. */
+static const char *parse_embeddings(struct llm_answer *a, const cJSON *emb, size_t n_input)
+{
+	const cJSON *row, *x;
+	size_t i = 0, k;
+
+	if (!cJSON_IsArray(emb))
+		return "\"embedding\" is not an array of vectors";
+	if ((size_t)cJSON_GetArraySize(emb) != n_input)
+		return "\"embedding\" does not hold one vector per input";
+	cJSON_ArrayForEach(row, emb) {
+		if (!cJSON_IsArray(row))
+			return "\"embedding\" is not an array of vectors (arrays of numbers)";
+		if (i == 0) {
+			a->dim = (size_t)cJSON_GetArraySize(row);
+			if (!a->dim)
+				return "an embedding vector is empty";
+			a->embeddings = xcalloc(n_input * a->dim, sizeof(double));
+		} else if ((size_t)cJSON_GetArraySize(row) != a->dim) {
+			return "embedding vectors differ in length";
+		}
+		k = 0;
+		cJSON_ArrayForEach(x, row) {
+			if (!cJSON_IsNumber(x))
+				return "an embedding vector holds something other than numbers";
+			a->embeddings[i * a->dim + k++] = x->valuedouble;
+		}
+		i++;
+	}
+	a->n_embeddings = n_input;
+	return NULL;
+}
+
+/*
+ * The answer line of c's request. Returns 0 when the line answers it (the
+ * answer is delivered, whatever it says), or -1 when the line is not an
+ * answer to it: the request has failed and the stream is out of step.
+ */
+static int take_answer(struct model *m, struct child *c, const char *line)
+{
+	struct job *j = c->job;
+	struct llm_answer a = { 0 };
+	const cJSON *id, *err, *content, *emb, *usage, *fin, *v;
+	const char *why = NULL;
+	cJSON *root = cJSON_ParseWithOpts(line, NULL, 1);
+	char *s;
+
+	if (!root || !cJSON_IsObject(root)) {
+		s = snippet(line);
+		c->job = NULL;
+		fail(m, j, LLM_ERROR, "exec: answer is not a JSON object: '%s'", s);
+		free(s);
+		cJSON_Delete(root);
+		return -1;
+	}
+	id = cJSON_GetObjectItemCaseSensitive(root, "id");
+	if (!cJSON_IsNumber(id) || id->valuedouble != (double)j->wire_id) {
+		c->job = NULL;
+		if (!id) {
+			fail(m, j, LLM_ERROR, "exec: answer has no \"id\"");
+		} else {
+			char *printed = cJSON_PrintUnformatted(id);
+			s = snippet(printed ? printed : "?");
+			fail(m, j, LLM_ERROR, "exec: answer has id %s, but the request sent had id %" PRIu64,
+			     s, j->wire_id);
+			free(s);
+			cJSON_free(printed);
+		}
+		cJSON_Delete(root);
+		return -1;
+	}
+
+	/* in step: whatever else the answer says, this child works */
+	c->job = NULL;
+	c->answered = 1;
+	m->ever_answered = 1;
+
+	usage = cJSON_GetObjectItemCaseSensitive(root, "usage");
+	if ((v = cJSON_GetObjectItemCaseSensitive(usage, "prompt_tokens")) && cJSON_IsNumber(v))
+		a.tokens_in = (long)v->valuedouble;
+	if ((v = cJSON_GetObjectItemCaseSensitive(usage, "completion_tokens")) && cJSON_IsNumber(v))
+		a.tokens_out = (long)v->valuedouble;
+	fin = cJSON_GetObjectItemCaseSensitive(root, "finish_reason");
+	if (cJSON_IsString(fin))
+		a.finish_reason = xstrdup(fin->valuestring);
+
+	err = cJSON_GetObjectItemCaseSensitive(root, "error");
+	content = cJSON_GetObjectItemCaseSensitive(root, "content");
+	emb = cJSON_GetObjectItemCaseSensitive(root, "embedding");
+	if (err && !cJSON_IsNull(err)) {
+		a.status = LLM_ERROR;
+		a.error = error_text(err);
+	} else if (j->kind == LLM_CHAT && cJSON_IsString(content)) {
+		a.content = xstrdup(content->valuestring);
+		a.status = LLM_OK;
+		if (a.finish_reason && !strcmp(a.finish_reason, "content_filter")) {
+			a.status = LLM_REFUSED;
+			a.error = xstrdup("exec: refused (finish_reason content_filter)");
+		}
+	} else if (j->kind == LLM_EMBED && emb) {
+		why = parse_embeddings(&a, emb, j->n_input);
+	} else if (!content && !emb) {
+		why = "answer has neither \"content\", \"embedding\" nor \"error\"";
+	} else if (j->kind == LLM_CHAT) {
+		why = content ? "\"content\" is not a string" : "a chat request was answered with \"embedding\"";
+	} else {
+		why = "an embed request was answered with \"content\"";
+	}
+	if (why) {
+		free(a.embeddings);
+		a.embeddings = NULL;
+		a.n_embeddings = a.dim = 0;
+		a.status = LLM_ERROR;
+		a.error = xstrfmt("exec: %s", why);
+	}
+	cJSON_Delete(root);
+	deliver(m, j, &a);
+	return 0;
+}
+
+/* --- children -------------------------------------------------------------- */
+
+/* fd moved above 2 (close-on-exec), so that the dup2 onto 0 and 1 in the child cannot clobber it. */
+static int fd_above_stderr(int fd)
+{
+	int moved;
+
+	if (fd > 2)
+		return fd;
+	moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	return moved;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Start /bin/sh -c COMMAND in slot c. Returns 0, or an errno value. */
+static int spawn(struct model *m, struct child *c)
+{
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err, i;
+	char *argv[] = { "sh", "-c", m->command, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, pipe_only;
+
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) {
+		err = errno;
+		goto fail;
+	}
+	in[0] = fd_above_stderr(in[0]);
+	in[1] = fd_above_stderr(in[1]);
+	out[0] = fd_above_stderr(out[0]);
+	out[1] = fd_above_stderr(out[1]);
+	for (i = 0; i < 2; i++)
+		if (in[i] < 0 || out[i] < 0) {
+			err = errno;
+			goto fail;
+		}
+	if (fcntl(in[1], F_SETFL, O_NONBLOCK) < 0 || fcntl(out[0], F_SETFL, O_NONBLOCK) < 0) {
+		err = errno;
+		goto fail;
+	}
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	/*
+	 * The child: SIGPIPE back to its default (receval ignores it), no
+	 * signal blocked, and a process group of its own, so that a timeout
+	 * kills whatever the shell started too, and a terminal's Ctrl-C
+	 * reaches receval alone: receval ends its children (exec_free()), or,
+	 * should it die first, they read the end of their stdin.
+	 */
+	sigemptyset(&none);
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+				 POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setsigdefault(&attr, &pipe_only);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setpgroup(&attr, 0);
+	err = posix_spawn(&c->pid, "/bin/sh", &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	if (err) {
+		c->pid = 0;
+		goto fail;
+	}
+	close(in[0]);
+	close(out[1]);
+	c->in_fd = in[1];
+	c->out_fd = out[0];
+	c->answered = 0;
+	strbuf_reset(&c->rbuf);
+	return 0;
+fail:
+	for (i = 0; i < 2; i++) {
+		close_fd(&in[i]);
+		close_fd(&out[i]);
+	}
+	return err ? err : EIO;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Kill c's process group (the shell and what it started). */
+static void kill_group(struct child *c)
+{
+	if (kill(-c->pid, SIGKILL) < 0)
+		kill(c->pid, SIGKILL);
+}
+
+/* Wait for c to exit (blocking). 1 with *status, 0 when it was not ours to reap (SIGCHLD ignored). */
+static int wait_child(struct child *c, int *status)
+{
+	pid_t r;
+
+	while ((r = waitpid(c->pid, status, 0)) < 0 && errno == EINTR)
+		;
+	return r == c->pid;
+}
+
+/* Empty slot c (its process must be reaped already). The job, if any, stays with the caller. */
+static void clear_child(struct child *c)
+{
+	close_fd(&c->in_fd);
+	close_fd(&c->out_fd);
+	c->pid = 0;
+	c->job = NULL;
+	c->written = 0;
+	c->answered = 0;
+	strbuf_reset(&c->rbuf);
+}
+
+/* Kill c and its group now, reap it, empty the slot. */
+static void kill_child(struct child *c)
+{
+	int status;
+
+	if (!c->pid)
+		return;
+	kill_group(c);
+	wait_child(c, &status);
+	clear_child(c);
+}
+
+/* Requeue j first in line for another try, or fail it when its attempts are spent. */
+static void retry(struct model *m, struct job *j, const char *why)
+{
+	if (j->attempts >= m->limits.attempts) {
+		fail(m, j, LLM_ERROR, "exec: %s (%u attempt%s)", why, j->attempts,
+		     j->attempts == 1 ? "" : "s");
+		return;
+	}
+	j->next = m->queue;
+	m->queue = j;
+	if (!m->queue_tail)
+		m->queue_tail = j;
+}
+
+/* Stop for good: every request, now and later, fails with LLM_FATAL and why (taken over). */
+static void go_fatal(struct model *m, char *why)
+{
+	struct job *j;
+	size_t i;
+
+	m->fatal = why;
+	for (i = 0; i < m->limits.concurrency; i++) {
+		struct child *c = &m->children[i];
+		j = c->job;
+		kill_child(c);
+		if (j)
+			fail(m, j, LLM_FATAL, "%s", m->fatal);
+	}
+	while ((j = m->queue)) {
+		m->queue = j->next;
+		fail(m, j, LLM_FATAL, "%s", m->fatal);
+	}
+	m->queue_tail = NULL;
+}
+
+/*
+ * c's stdout reached its end or its stdin broke: the child is gone (or
+ * going). Reap it, and send its request to another try.
+ */
+static void child_died(struct model *m, struct child *c)
+{
+	struct job *j = c->job;
+	int early = !c->answered, status = 0, reaped = 0, killed = 0;
+	double end = now_ms() + REAP_GRACE_MS;
+	char how[80], *why;
+	pid_t r;
+
+	/* it is usually exiting already: give it a moment, so its status is the real one */
+	for (;;) {
+		r = waitpid(c->pid, &status, WNOHANG);
+		if (r == c->pid) {
+			reaped = 1;
+			break;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || now_ms() >= end)
+			break;
+		sleep_ms(1);
+	}
+	if (!reaped && r == 0) {
+		kill_group(c);
+		reaped = wait_child(c, &status);
+		killed = 1;
+	}
+	if (killed)
+		snprintf(how, sizeof(how), "closed its standard input or output");
+	else if (reaped && WIFEXITED(status))
+		snprintf(how, sizeof(how), "exited with status %d", WEXITSTATUS(status));
+	else if (reaped && WIFSIGNALED(status))
+		snprintf(how, sizeof(how), "was killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(how, sizeof(how), "exited");
+	clear_child(c);
+	if (!j)
+		return;   /* between requests: started again when one needs it */
+	/*
+	 * Until the program has answered once, children dying unanswered mean
+	 * it cannot work (not found, a syntax error, a missing file): stop.
+	 * After, a crash is the request's doing, retried like any other.
+	 */
+	if (early && !m->ever_answered && ++m->early_deaths >= EARLY_DEATHS_FATAL) {
+		/* the job first, so it is answered in order with the rest */
+		fail(m, j, LLM_FATAL, "exec: '%s' %s before answering", m->command, how);
+		go_fatal(m, xstrfmt("exec: '%s' %s before answering", m->command, how));
+		return;
+	}
+	why = xstrfmt("'%s' %s %s", m->command, how, early ? "before answering" : "while answering");
+	retry(m, j, why);
+	free(why);
+}
+
+/* Write what is left of c's request, as far as the pipe takes it. */
+static void write_request(struct model *m, struct child *c)
+{
+	while (c->job && c->written < c->job->len) {
+		ssize_t n = write(c->in_fd, c->job->line + c->written, c->job->len - c->written);
+
+		if (n > 0) {
+			c->written += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		child_died(m, c);   /* EPIPE: it closed its stdin, or is gone */
+		return;
+	}
+}
+
+/* A line too long for limits.body_cap: c's request fails, c is killed. */
+static void too_long(struct model *m, struct child *c)
+{
+	struct job *j = c->job;
+
+	kill_child(c);
+	if (j)
+		fail(m, j, LLM_ERROR, "exec: answer longer than %zu bytes", m->limits.body_cap);
+}
+
+/* Consume the complete lines c wrote. Returns 0, or -1 when c was killed. */
+static int take_lines(struct model *m, struct child *c)
+{
+	for (;;) {
+		char *line = c->rbuf.buf, *nl = memchr(line, '\n', c->rbuf.len), *end;
+		size_t used;
+
+		if (!nl) {
+			if (c->rbuf.len > m->limits.body_cap) {
+				too_long(m, c);
+				return -1;
+			}
+			return 0;
+		}
+		if ((size_t)(nl - line) > m->limits.body_cap) {
+			too_long(m, c);
+			return -1;
+		}
+		used = (size_t)(nl - line) + 1;
+		*nl = '\0';
+		for (end = nl; end > line && isspace((unsigned char)end[-1]); end--)
+			;
+		*end = '\0';
+		while (isspace((unsigned char)*line))
+			line++;
+		if (*line) {
+			if (!c->job) {
+				char *s = snippet(line);
+				warning("exec: '%s' wrote a line nobody asked for: '%s'; restarting it",
+					m->command, s);
+				free(s);
+				kill_child(c);
+				return -1;
+			}
+			if (take_answer(m, c, line) < 0) {
+				kill_child(c);   /* out of step: what it writes next answers nothing */
+				return -1;
+			}
+		}
+		memmove(c->rbuf.buf, c->rbuf.buf + used, c->rbuf.len - used);
+		strbuf_setlen(&c->rbuf, c->rbuf.len - used);
+	}
+}
+
+/* Read what c wrote; handle its answers and its end. */
+static void read_child(struct model *m, struct child *c)
+{
+	char tmp[65536];
+
+	for (;;) {
+		ssize_t n = read(c->out_fd, tmp, sizeof(tmp));
+
+		if (n > 0) {
+			strbuf_add(&c->rbuf, tmp, (size_t)n);
+			if (take_lines(m, c) < 0)
+				return;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		/* the end: a last line without its newline still counts */
+		if (c->rbuf.len && c->job) {
+			strbuf_addch(&c->rbuf, '\n');
+			if (take_lines(m, c) < 0)
+				return;
+		}
+		child_died(m, c);
+		return;
+	}
+}
+
+/*
+ * Notice idle children that have exited (or written out of turn) since
+ * last looked at, so that a request is not handed to a dead one.
+ */
+static void check_idle(struct model *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->limits.concurrency; i++) {
+		struct child *c = &m->children[i];
+
+		if (c->pid && !c->job) {
+			m->fds[n].fd = c->out_fd;
+			m->fds[n].events = POLLIN;
+			m->fd_child[n++] = c;
+		}
+	}
+	if (!n || poll(m->fds, (nfds_t)n, 0) <= 0)
+		return;
+	for (i = 0; i < n; i++)
+		if (m->fds[i].revents && m->fd_child[i]->pid)
+			read_child(m, m->fd_child[i]);
+}
+
+/* Give the next queued request to idle children, starting new ones up to the limit. */
+static void dispatch(struct model *m)
+{
+	size_t i;
+	int pass;
+
+	if (!m->queue)
+		return;
+	check_idle(m);
+
+	/* children already running first: start a new one only when none is idle */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < m->limits.concurrency && m->queue; i++) {
+			struct child *c = &m->children[i];
+			struct job *j;
+			int err;
+
+			if (c->job || (!pass && !c->pid))
+				continue;
+			j = m->queue;
+			m->queue = j->next;
+			if (!m->queue)
+				m->queue_tail = NULL;
+			j->next = NULL;
+			if (!c->pid && (err = spawn(m, c))) {
+				fail(m, j, LLM_ERROR, "exec: cannot start '/bin/sh -c %s': %s", m->command,
+				     strerror(err));
+				continue;
+			}
+			j->attempts++;
+			c->job = j;
+			c->written = 0;
+			c->deadline_ms = m->limits.timeout_s > 0 ? now_ms() + m->limits.timeout_s * 1e3
+								 : INFINITY;
+			write_request(m, c);
+		}
+	}
+}
+
+/* Kill the children whose request took too long, and send the requests to another try. */
+static void check_timeouts(struct model *m)
+{
+	double now = now_ms();
+	size_t i;
+
+	for (i = 0; i < m->limits.concurrency; i++) {
+		struct child *c = &m->children[i];
+		struct job *j = c->job;
+		char *why;
+
+		if (!j || now < c->deadline_ms)
+			continue;
+		kill_child(c);
+		why = xstrfmt("timed out after %g s", m->limits.timeout_s);
+		if (j->attempts >= m->limits.attempts) {
+			fail(m, j, LLM_ERROR, "exec: timed out after %u attempt%s of %g s each",
+			     j->attempts, j->attempts == 1 ? "" : "s", m->limits.timeout_s);
+		} else {
+			retry(m, j, why);
+		}
+		free(why);
+	}
+}
+
+static int busy(const struct model *m)
+{
+	size_t i;
+
+	if (m->queue)
+		return 1;
+	for (i = 0; i < m->limits.concurrency; i++)
+		if (m->children[i].job)
+			return 1;
+	return 0;
+}
+
+static int take_done(struct model *m, struct llm_answer *out)
+{
+	struct done *d = m->done;
+
+	if (!d)
+		return 0;
+	m->done = d->next;
+	if (!m->done)
+		m->done_tail = NULL;
+	*out = d->a;
+	free(d);
+	m->n_pending--;
+	return 1;
+}
+
+/* One poll(2) of every child for at most wait_ms, then the events handled. -1 on EINTR. */
+static int wait_events(struct model *m, int wait_ms)
+{
+	size_t i, n = 0;
+	int r;
+
+	for (i = 0; i < m->limits.concurrency; i++) {
+		struct child *c = &m->children[i];
+
+		if (!c->pid)
+			continue;
+		/* idle children too: to notice them exit, or write out of turn */
+		m->fds[n].fd = c->out_fd;
+		m->fds[n].events = POLLIN;
+		m->fd_child[n++] = c;
+		if (c->job && c->written < c->job->len) {
+			m->fds[n].fd = c->in_fd;
+			m->fds[n].events = POLLOUT;
+			m->fd_child[n++] = c;
+		}
+	}
+	r = poll(m->fds, (nfds_t)n, wait_ms);
+	if (r < 0)
+		return errno == EINTR ? -1 : 0;
+	for (i = 0; i < n; i++) {
+		struct child *c = m->fd_child[i];
+
+		if (!m->fds[i].revents || !c->pid)
+			continue;   /* nothing, or killed while handling an earlier event */
+		if (m->fds[i].fd == c->in_fd)
+			write_request(m, c);
+		else if (m->fds[i].fd == c->out_fd)
+			read_child(m, c);
+	}
+	return 0;
+}
+
+/* --- the adapter ------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int exec_open(struct model **out, const struct model_spec *spec, const struct train_data *data)
+{
+	/* receval's own parameters, not passed on to the program: none yet */
+	static const char *const own[] = { NULL };
+	struct strbuf sb = STRBUF_INIT;
+	const char **keys = xcalloc(spec->n_params + 1, sizeof(*keys));
+	struct model *m;
+	size_t i, j, n = 0;
+
+	/* keys sorted and unique (the last value wins), so the cache key does not depend on their order */
+	for (i = 0; i < spec->n_params; i++) {
+		for (j = 0; own[j] && strcmp(own[j], spec->params[i].key); j++)
+			;
+		if (!own[j])
+			keys[n++] = spec->params[i].key;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_str);
+	strbuf_addch(&sb, '{');
+	for (i = 0; i < n; i++) {
+		if (i && !strcmp(keys[i], keys[i - 1]))
+			continue;
+		strbuf_addstr(&sb, i ? ", " : "");
+		add_json_ascii(&sb, keys[i]);
+		strbuf_addstr(&sb, ": ");
+		add_json_ascii(&sb, model_spec_get(spec, keys[i]));
+	}
+	strbuf_addch(&sb, '}');
+	free(keys);
+
+	m = xcalloc(1, sizeof(*m));
+	m->command = xstrdup(spec->name);
+	m->params = strbuf_detach(&sb, NULL);
+	m->limits = data->limits;
+	if (!m->limits.concurrency)
+		m->limits.concurrency = 8;
+	if (!m->limits.attempts)
+		m->limits.attempts = 1;
+	if (!m->limits.body_cap)
+		m->limits.body_cap = (size_t)8 << 20;
+	m->children = xcalloc(m->limits.concurrency, sizeof(*m->children));
+	for (i = 0; i < m->limits.concurrency; i++) {
+		m->children[i].in_fd = m->children[i].out_fd = -1;
+		strbuf_init(&m->children[i].rbuf, 0);
+	}
+	m->fds = xcalloc(2 * (size_t)m->limits.concurrency, sizeof(*m->fds));
+	m->fd_child = xcalloc(2 * (size_t)m->limits.concurrency, sizeof(*m->fd_child));
+	m->next_wire_id = 1;
+	/* a child gone while we write to it is an EPIPE to handle, not a signal that kills receval */
+	signal(SIGPIPE, SIG_IGN);
+	*out = m;
+	return 0;
+}
+
+static int exec_submit(struct model *m, const struct llm_request *req)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	j->id = req->id;
+	j->kind = req->kind;
+	j->wire_id = m->next_wire_id++;
+	j->submitted_ms = now_ms();
+	strbuf_addf(&sb, "{\"id\": %" PRIu64 ", \"type\": \"%s\", ", j->wire_id,
+		    req->kind == LLM_EMBED ? "embed" : "chat");
+	if (req->kind == LLM_EMBED) {
+		j->n_input = req->n_input;
+		strbuf_addstr(&sb, "\"input\": [");
+		for (i = 0; i < req->n_input; i++) {
+			strbuf_addstr(&sb, i ? ", " : "");
+			add_json_ascii(&sb, req->input[i]);
+		}
+	} else {
+		strbuf_addstr(&sb, "\"messages\": [");
+		for (i = 0; i < req->n_messages; i++) {
+			strbuf_addstr(&sb, i ? ", {\"role\": " : "{\"role\": ");
+			add_json_ascii(&sb, req->messages[i].role ? req->messages[i].role : "user");
+			strbuf_addstr(&sb, ", \"content\": ");
+			add_json_ascii(&sb, req->messages[i].content);
+			strbuf_addch(&sb, '}');
+		}
+	}
+	strbuf_addf(&sb, "], \"params\": %s}\n", m->params);
+	j->line = strbuf_detach(&sb, &j->len);
+	m->n_pending++;
+	if (m->fatal) {
+		fail(m, j, LLM_FATAL, "%s", m->fatal);
+		return 0;
+	}
+	if (m->queue_tail)
+		m->queue_tail->next = j;
+	else
+		m->queue = j;
+	m->queue_tail = j;
+	dispatch(m);   /* start work now: neither spawning nor writing blocks */
+	return 0;
+}
+
+static int exec_poll(struct model *m, struct llm_answer *out, int timeout_ms)
+{
+	double end = timeout_ms < 0 ? INFINITY : now_ms() + timeout_ms;
+
+	for (;;) {
+		double now, wake;
+		size_t i;
+		int wait_ms;
+
+		check_timeouts(m);
+		dispatch(m);
+		if (take_done(m, out))
+			return 1;
+		if (!busy(m))
+			return 0;   /* nothing will come */
+		now = now_ms();
+		wake = end;
+		for (i = 0; i < m->limits.concurrency; i++)
+			if (m->children[i].job && m->children[i].deadline_ms < wake)
+				wake = m->children[i].deadline_ms;
+		if (isinf(wake))
+			wait_ms = -1;
+		else if (wake <= now)
+			wait_ms = 0;
+		else
+			wait_ms = wake - now > INT_MAX ? INT_MAX : (int)ceil(wake - now);
+		if (wait_events(m, wait_ms) < 0)
+			return take_done(m, out);   /* a signal: let the caller look at its flags */
+		if (take_done(m, out))
+			return 1;
+		if (now_ms() >= end) {
+			check_timeouts(m);
+			return take_done(m, out);
+		}
+	}
+}
+
+static size_t exec_pending(struct model *m)
+{
+	return m->n_pending;
+}
+
+static char *exec_identity(struct model *m)
+{
+	return xstrfmt("exec\n%s\n%s", m->command, m->params);
+}
+
+static void exec_free(struct model *m)
+{
+	double end = now_ms() + EXIT_GRACE_MS;
+	struct llm_answer a;
+	struct job *j;
+	size_t i, left;
+
+	if (!m)
+		return;
+	/* closing stdin asks a child to finish; closing stdout lets one stuck writing see EPIPE */
+	for (i = 0; i < m->limits.concurrency; i++) {
+		close_fd(&m->children[i].in_fd);
+		close_fd(&m->children[i].out_fd);
+	}
+	for (;;) {
+		left = 0;
+		for (i = 0; i < m->limits.concurrency; i++) {
+			struct child *c = &m->children[i];
+			int status;
+			pid_t r;
+
+			if (!c->pid)
+				continue;
+			while ((r = waitpid(c->pid, &status, WNOHANG)) < 0 && errno == EINTR)
+				;
+			if (r == 0)
+				left++;
+			else
+				c->pid = 0;   /* reaped, or not ours to reap */
+		}
+		if (!left || now_ms() >= end)
+			break;
+		sleep_ms(5);
+	}
+	for (i = 0; i < m->limits.concurrency; i++) {
+		struct child *c = &m->children[i];
+
+		if ((j = c->job)) {
+			free(j->line);
+			free(j);
+		}
+		kill_child(c);
+		strbuf_release(&c->rbuf);
+	}
+	while ((j = m->queue)) {
+		m->queue = j->next;
+		free(j->line);
+		free(j);
+	}
+	while (take_done(m, &a))
+		llm_answer_release(&a);
+	free(m->children);
+	free(m->fds);
+	free(m->fd_child);
+	free(m->command);
+	free(m->params);
+	free(m->fatal);
+	free(m);
+}
+
+const struct adapter exec_adapter = {
+	.provider = "exec",
+	.summary = "any local program: one JSON request per line on its stdin, one JSON answer per line on its stdout",
+	.open = exec_open,
+	.submit = exec_submit,
+	.poll = exec_poll,
+	.pending = exec_pending,
+	.identity = exec_identity,
+	.free = exec_free,
+};

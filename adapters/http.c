@@ -1,0 +1,658 @@
+/* http.c: the event loop of remote models: JSON POSTs on one curl multi handle, retried with backoff, paced by rpm/tpm buckets. */
+#include <strings.h>
+#include <curl/curl.h>
+#include "http.h"
+#include "strbuf.h"
+
+/* --- pure pieces --------------------------------------------------------- */
+
+double http_backoff_ms(struct rng *r, unsigned retry)
+{
+	double ceiling = HTTP_BACKOFF_CAP_MS;
+
+	/* base * 2^retry, without overflow for large retry counts */
+	if (retry < 30)
+		ceiling = fmin(ceiling, HTTP_BACKOFF_BASE_MS * (double)(1u << retry));
+	return rng_double(r) * ceiling;
+}
+
+/* A non-negative decimal number filling all of s (spaces around allowed). */
+static int parse_nonneg(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (errno || *end || !isfinite(v) || v < 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int http_parse_retry_after(double *out, const char *value, time_t now)
+{
+	double secs;
+	time_t when;
+
+	if (!parse_nonneg(value, &secs)) {
+		*out = secs * 1000;
+		return 0;
+	}
+	/* curl_getdate() reads the three HTTP date forms (IMF-fixdate, RFC 850, asctime) */
+	when = curl_getdate(value, NULL);
+	if (when == (time_t)-1)
+		return -1;
+	*out = when > now ? difftime(when, now) * 1000 : 0;
+	return 0;
+}
+
+int http_parse_retry_after_ms(double *out, const char *value)
+{
+	return parse_nonneg(value, out);
+}
+
+double http_estimate_tokens(const char *const *texts, size_t n, size_t framing_per_text, long completion)
+{
+	double tokens = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tokens += ceil((double)(texts[i] ? strlen(texts[i]) : 0) / 4) + (double)framing_per_text;
+	return tokens + (completion > 0 ? (double)completion : 0);
+}
+
+void http_bucket_init(struct http_bucket *b, double per_minute, double now)
+{
+	b->capacity = per_minute > 0 ? per_minute : 0;
+	b->level = b->capacity;
+	b->per_ms = b->capacity / 60000.0;
+	b->last_ms = now;
+}
+
+static void bucket_refill(struct http_bucket *b, double now)
+{
+	if (now > b->last_ms) {
+		b->level = fmin(b->capacity, b->level + (now - b->last_ms) * b->per_ms);
+		b->last_ms = now;
+	}
+}
+
+double http_bucket_wait(struct http_bucket *b, double n, double now)
+{
+	double need;
+
+	if (b->capacity <= 0)
+		return 0;
+	bucket_refill(b, now);
+	need = fmin(n, b->capacity);  /* more than a minute's worth waits for a full bucket */
+	if (b->level >= need)
+		return 0;
+	return (need - b->level) / b->per_ms;
+}
+
+void http_bucket_take(struct http_bucket *b, double n, double now)
+{
+	if (b->capacity <= 0)
+		return;
+	bucket_refill(b, now);
+	b->level -= n;
+}
+
+void http_bucket_adjust(struct http_bucket *b, double n)
+{
+	if (b->capacity > 0)
+		b->level = fmin(b->capacity, b->level + n);
+}
+
+/* --- the engine ---------------------------------------------------------- */
+
+/* One request, across its attempts. */
+struct call {
+	struct http_engine *e;
+	uint64_t id;
+	void *priv;
+	char *url, *body;
+	size_t len;
+	double est_tokens;
+	unsigned attempts;
+	double submitted_ms, not_before_ms;
+	/* the attempt in flight */
+	CURL *easy;
+	size_t slot;                 /* index in e->running */
+	struct strbuf resp;
+	int over_cap;
+	double retry_after, retry_after_ms;   /* from headers, in ms; -1: none */
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+struct http_engine {
+	CURLM *multi;
+	struct curl_slist *headers;
+	struct adapter_limits lim;
+	struct rng rng;
+	http_final_fn final;
+	struct http_bucket rpm, tpm;
+	char *user_agent;
+	int aborted;
+	/* waiting for their first attempt, oldest first: fresh[fresh_head .. n_fresh) */
+	struct call **fresh;
+	size_t fresh_head, n_fresh, alloc_fresh;
+	/* waiting for a retry (not_before_ms says when) */
+	struct call **retry;
+	size_t n_retry, alloc_retry;
+	/* in flight */
+	struct call **running;
+	size_t n_running, alloc_running;
+	/* finished, not yet handed back: done[done_head .. n_done) */
+	struct http_result *done;
+	size_t done_head, n_done, alloc_done;
+};
+
+static unsigned curl_users;
+
+void http_result_release(struct http_result *r)
+{
+	free(r->body);
+	free(r->error);
+	memset(r, 0, sizeof(*r));
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+	struct call *c = ud;
+	size_t len = size * n;
+
+	if (c->resp.len + len > c->e->lim.body_cap) {
+		c->over_cap = 1;
+		return 0;  /* not len: curl aborts the transfer with CURLE_WRITE_ERROR */
+	}
+	strbuf_add(&c->resp, p, len);
+	return len;
+}
+
+/* Retry-After, retry-after-ms (OpenAI) and x-ms-retry-after-ms (Azure). */
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+	struct call *c = ud;
+	size_t len = size * n, k;
+	char line[256], *colon, *value;
+	double ms;
+
+	if (len >= 5 && !strncmp(p, "HTTP/", 5)) {
+		/* a new response (after a 100 Continue, say): forget the last one's */
+		c->retry_after = c->retry_after_ms = -1;
+		return len;
+	}
+	k = len < sizeof(line) - 1 ? len : sizeof(line) - 1;
+	memcpy(line, p, k);
+	while (k && (line[k - 1] == '\r' || line[k - 1] == '\n'))
+		k--;
+	line[k] = '\0';
+	colon = strchr(line, ':');
+	if (!colon)
+		return len;
+	*colon = '\0';
+	value = colon + 1;
+	if (!strcasecmp(line, "retry-after-ms") || !strcasecmp(line, "x-ms-retry-after-ms")) {
+		if (!http_parse_retry_after_ms(&ms, value))
+			c->retry_after_ms = ms;
+	} else if (!strcasecmp(line, "retry-after")) {
+		if (!http_parse_retry_after(&ms, value, time(NULL)))
+			c->retry_after = ms;
+	}
+	return len;
+}
+
+struct http_engine *http_engine_new(const struct adapter_limits *limits, uint64_t seed,
+				    const char *const *headers, http_final_fn final)
+{
+	static const struct adapter_limits defaults = ADAPTER_LIMITS_INIT;
+	struct http_engine *e = xcalloc(1, sizeof(*e));
+	size_t i;
+
+	if (!curl_users++)
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+	e->lim = *limits;
+	if (!e->lim.concurrency)
+		e->lim.concurrency = defaults.concurrency;
+	if (!e->lim.attempts)
+		e->lim.attempts = defaults.attempts;
+	if (!(e->lim.timeout_s > 0))
+		e->lim.timeout_s = defaults.timeout_s;
+	if (!e->lim.body_cap)
+		e->lim.body_cap = defaults.body_cap;
+	rng_seed(&e->rng, rng_mix(seed, 0x68747470 /* "http" */));
+	e->final = final;
+	http_bucket_init(&e->rpm, e->lim.rpm, now_ms());
+	http_bucket_init(&e->tpm, e->lim.tpm, now_ms());
+	e->user_agent = xstrfmt("receval/%s", receval_version);
+	for (i = 0; headers && headers[i]; i++)
+		e->headers = curl_slist_append(e->headers, headers[i]);
+	/* no "Expect: 100-continue" round trip before larger bodies */
+	e->headers = curl_slist_append(e->headers, "Expect:");
+	e->multi = curl_multi_init();
+	if (!e->multi || !e->headers) {
+		fprintf(stderr, "receval: cannot initialise libcurl\n");
+		abort();
+	}
+	/* idle connections kept for reuse: one per transfer slot */
+	curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->lim.concurrency + 4);
+	return e;
+}
+
+static void call_free(struct call *c)
+{
+	if (c->easy) {
+		curl_multi_remove_handle(c->e->multi, c->easy);
+		curl_easy_cleanup(c->easy);
+	}
+	strbuf_release(&c->resp);
+	free(c->url);
+	free(c->body);
+	free(c);
+}
+
+/* Hand c back as finished (outcome, error) and free it. */
+static void finish(struct http_engine *e, struct call *c, enum http_outcome outcome, char *err, int fatal)
+{
+	struct http_result *r;
+
+	if (e->done_head && e->done_head == e->n_done)
+		e->done_head = e->n_done = 0;
+	ALLOC_GROW(e->done, e->n_done + 1, e->alloc_done);
+	r = &e->done[e->n_done++];
+	memset(r, 0, sizeof(*r));
+	r->id = c->id;
+	r->priv = c->priv;
+	r->outcome = outcome;
+	r->error = err;
+	r->fatal = fatal;
+	r->attempts = c->attempts;
+	r->latency_ms = now_ms() - c->submitted_ms;
+	r->est_tokens = c->est_tokens;
+	if (outcome != HTTP_CANCELLED && c->easy == NULL) {
+		r->body_len = c->resp.len;
+		r->body = c->resp.len ? strbuf_detach(&c->resp, NULL) : NULL;
+	}
+	call_free(c);
+}
+
+void http_engine_submit(struct http_engine *e, uint64_t id, void *priv, const char *url,
+			char *body, size_t len, double est_tokens)
+{
+	struct call *c = xcalloc(1, sizeof(*c));
+
+	c->e = e;
+	c->id = id;
+	c->priv = priv;
+	c->url = xstrdup(url);
+	c->body = body;
+	c->len = len;
+	c->est_tokens = est_tokens;
+	c->submitted_ms = now_ms();
+	strbuf_init(&c->resp, 0);
+	if (e->aborted) {
+		finish(e, c, HTTP_CANCELLED, NULL, 0);
+		return;
+	}
+	if (e->fresh_head && e->fresh_head * 2 >= e->n_fresh) {
+		memmove(e->fresh, e->fresh + e->fresh_head, (e->n_fresh - e->fresh_head) * sizeof(*e->fresh));
+		e->n_fresh -= e->fresh_head;
+		e->fresh_head = 0;
+	}
+	ALLOC_GROW(e->fresh, e->n_fresh + 1, e->alloc_fresh);
+	e->fresh[e->n_fresh++] = c;
+}
+
+static void running_remove(struct http_engine *e, struct call *c)
+{
+	struct call *last = e->running[--e->n_running];
+
+	e->running[c->slot] = last;
+	last->slot = c->slot;
+}
+
+/* Start one attempt of c. */
+static void start_attempt(struct http_engine *e, struct call *c)
+{
+	CURL *h = curl_easy_init();
+	long timeout_ms = (long)(e->lim.timeout_s * 1000);
+
+	c->attempts++;
+	if (!h) {
+		finish(e, c, HTTP_FAILED, xstrdup("cannot create a transfer (libcurl)"), 0);
+		return;
+	}
+	strbuf_reset(&c->resp);
+	c->over_cap = 0;
+	c->retry_after = c->retry_after_ms = -1;
+	c->errbuf[0] = '\0';
+	curl_easy_setopt(h, CURLOPT_URL, c->url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, c->body);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)c->len);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, e->headers);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, e->user_agent);
+	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, c);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms < 10000 ? timeout_ms : 10000L);
+	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+	/* HTTP/2 servers: wait for the connection being set up and multiplex on it */
+	if (!strncasecmp(c->url, "https:", 6))
+		curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+	/* TLS peer and host verification stay at libcurl's default: on */
+	if (curl_multi_add_handle(e->multi, h) != CURLM_OK) {
+		curl_easy_cleanup(h);
+		finish(e, c, HTTP_FAILED, xstrdup("cannot start a transfer (libcurl)"), 0);
+		return;
+	}
+	c->easy = h;
+	ALLOC_GROW(e->running, e->n_running + 1, e->alloc_running);
+	c->slot = e->n_running;
+	e->running[e->n_running++] = c;
+}
+
+/*
+ * Start what may start: retries that are due first (they are older), then
+ * fresh requests, while slots are free and both buckets allow. Returns
+ * when (ms, absolute) something not yet startable could start, or INFINITY.
+ */
+static double start_ready(struct http_engine *e, double now)
+{
+	double wake = INFINITY;
+	size_t i;
+
+	if (e->aborted)
+		return wake;
+	while (e->n_running < e->lim.concurrency) {
+		struct call *c = NULL;
+		size_t ri = SIZE_MAX;
+		double w;
+
+		for (i = 0; i < e->n_retry; i++)
+			if (e->retry[i]->not_before_ms <= now &&
+			    (ri == SIZE_MAX || e->retry[i]->not_before_ms < e->retry[ri]->not_before_ms))
+				ri = i;
+		if (ri != SIZE_MAX)
+			c = e->retry[ri];
+		else if (e->fresh_head < e->n_fresh)
+			c = e->fresh[e->fresh_head];
+		if (!c)
+			break;
+		w = fmax(http_bucket_wait(&e->rpm, 1, now), http_bucket_wait(&e->tpm, c->est_tokens, now));
+		if (w > 0) {
+			wake = now + w;
+			break;
+		}
+		if (ri != SIZE_MAX)
+			e->retry[ri] = e->retry[--e->n_retry];
+		else
+			e->fresh_head++;
+		http_bucket_take(&e->rpm, 1, now);
+		http_bucket_take(&e->tpm, c->est_tokens, now);
+		start_attempt(e, c);
+	}
+	if (e->n_running < e->lim.concurrency)
+		for (i = 0; i < e->n_retry; i++)
+			if (e->retry[i]->not_before_ms > now)
+				wake = fmin(wake, e->retry[i]->not_before_ms);
+	return wake;
+}
+
+static int retryable_status(long status)
+{
+	return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+/* Transport failures another attempt may cure. */
+static int retryable_curl(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_GOT_NOTHING:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_WEIRD_SERVER_REPLY:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Configuration errors no retry can fix. */
+static int fatal_curl(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static const char *plural(unsigned n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* "8 MiB", "512 KiB" or "1000 bytes". */
+static char *size_text(size_t n)
+{
+	if (n >= (1 << 20) && !(n % (1 << 20)))
+		return xstrfmt("%zu MiB", n >> 20);
+	if (n >= 1024 && !(n % 1024))
+		return xstrfmt("%zu KiB", n >> 10);
+	return xstrfmt("%zu bytes", n);
+}
+
+/* curl's message for rc, one line: its error buffer when it has one. */
+static const char *curl_text(const struct call *c, CURLcode rc)
+{
+	return c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc);
+}
+
+static void schedule_retry(struct http_engine *e, struct call *c)
+{
+	double delay;
+
+	if (c->retry_after_ms >= 0)
+		delay = c->retry_after_ms;
+	else if (c->retry_after >= 0)
+		delay = c->retry_after;
+	else
+		delay = http_backoff_ms(&e->rng, c->attempts - 1);
+	c->not_before_ms = now_ms() + fmin(delay, HTTP_RETRY_AFTER_MAX_MS);
+	ALLOC_GROW(e->retry, e->n_retry + 1, e->alloc_retry);
+	e->retry[e->n_retry++] = c;
+}
+
+/* An attempt of c ended with rc and status: retry it, or finish it. */
+static void attempt_done(struct http_engine *e, struct call *c, CURLcode rc, long status)
+{
+	int more = c->attempts < e->lim.attempts && !e->aborted;
+	char *cap;
+
+	if (rc == CURLE_OK) {
+		if (retryable_status(status) && !(e->final && e->final(status, c->resp.buf, c->resp.len))) {
+			if (more) {
+				schedule_retry(e, c);
+				return;
+			}
+			finish(e, c, HTTP_FAILED, xstrfmt("HTTP %ld after %u attempt%s", status, c->attempts,
+							  plural(c->attempts)), 0);
+			e->done[e->n_done - 1].status = status;
+			return;
+		}
+		finish(e, c, HTTP_RESPONSE, NULL, 0);
+		e->done[e->n_done - 1].status = status;
+		return;
+	}
+	if (c->over_cap) {
+		cap = size_text(e->lim.body_cap);
+		finish(e, c, HTTP_FAILED, xstrfmt("response body over %s", cap), 0);
+		e->done[e->n_done - 1].status = status;
+		free(cap);
+		return;
+	}
+	if (retryable_curl(rc)) {
+		if (more) {
+			schedule_retry(e, c);
+			return;
+		}
+		if (rc == CURLE_OPERATION_TIMEDOUT)
+			finish(e, c, HTTP_FAILED, xstrfmt("timeout after %u attempt%s (%g s each)", c->attempts,
+							  plural(c->attempts), e->lim.timeout_s), 0);
+		else
+			finish(e, c, HTTP_FAILED, xstrfmt("connection failed after %u attempt%s: %s", c->attempts,
+							  plural(c->attempts), curl_text(c, rc)), 0);
+		return;
+	}
+	if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) {
+		finish(e, c, HTTP_FAILED, xstrfmt("TLS certificate verification failed: %s (check the "
+						  "endpoint's certificate, or point SSL_CERT_FILE at its CA)",
+						  curl_text(c, rc)), 1);
+		return;
+	}
+	finish(e, c, HTTP_FAILED, xstrfmt("request failed: %s", curl_text(c, rc)), fatal_curl(rc));
+}
+
+/* Finished transfers: retried or handed to done. Returns how many ended. */
+static int collect(struct http_engine *e)
+{
+	CURLMsg *msg;
+	int left, n = 0;
+
+	while ((msg = curl_multi_info_read(e->multi, &left))) {
+		CURL *h = msg->easy_handle;
+		CURLcode rc = msg->data.result;
+		struct call *c;
+		char *p = NULL;
+		long status = 0;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(h, CURLINFO_PRIVATE, &p);
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+		c = (struct call *)(void *)p;
+		running_remove(e, c);
+		curl_multi_remove_handle(e->multi, h);
+		curl_easy_cleanup(h);
+		c->easy = NULL;
+		attempt_done(e, c, rc, status);
+		n++;
+	}
+	return n;
+}
+
+int http_engine_poll(struct http_engine *e, struct http_result *out, int timeout_ms)
+{
+	double deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+
+	for (;;) {
+		double now, wake, wait;
+		int running;
+
+		if (e->done_head < e->n_done) {
+			*out = e->done[e->done_head++];
+			return 1;
+		}
+		if (!http_engine_pending(e))
+			return 0;
+		now = now_ms();
+		wake = start_ready(e, now);
+		curl_multi_perform(e->multi, &running);
+		if (collect(e))
+			continue;
+		now = now_ms();
+		if (now >= deadline)
+			return 0;
+		wait = fmin(deadline, wake) - now;
+		if (wait < 0)
+			wait = 0;
+		/* curl_multi_poll() shortens the wait further to curl's own timers */
+		curl_multi_poll(e->multi, NULL, 0, (int)ceil(wait), NULL);
+	}
+}
+
+size_t http_engine_pending(const struct http_engine *e)
+{
+	return (e->n_fresh - e->fresh_head) + e->n_retry + e->n_running + (e->n_done - e->done_head);
+}
+
+void http_engine_charge(struct http_engine *e, double est_tokens, double actual_tokens)
+{
+	http_bucket_adjust(&e->tpm, est_tokens - actual_tokens);
+}
+
+void http_engine_abort(struct http_engine *e)
+{
+	size_t i;
+
+	e->aborted = 1;
+	while (e->n_running) {
+		struct call *c = e->running[e->n_running - 1];
+		running_remove(e, c);
+		finish(e, c, HTTP_CANCELLED, NULL, 0);
+	}
+	for (i = 0; i < e->n_retry; i++)
+		finish(e, e->retry[i], HTTP_CANCELLED, NULL, 0);
+	e->n_retry = 0;
+	for (i = e->fresh_head; i < e->n_fresh; i++)
+		finish(e, e->fresh[i], HTTP_CANCELLED, NULL, 0);
+	e->fresh_head = e->n_fresh = 0;
+}
+
+int http_engine_aborted(const struct http_engine *e)
+{
+	return e->aborted;
+}
+
+void http_engine_free(struct http_engine *e)
+{
+	size_t i;
+
+	if (!e)
+		return;
+	http_engine_abort(e);
+	for (i = e->done_head; i < e->n_done; i++)
+		http_result_release(&e->done[i]);
+	free(e->done);
+	free(e->fresh);
+	free(e->retry);
+	free(e->running);
+	curl_multi_cleanup(e->multi);
+	curl_slist_free_all(e->headers);
+	free(e->user_agent);
+	free(e);
+	if (!--curl_users)
+		curl_global_cleanup();
+}

@@ -1,0 +1,98 @@
+/* html.h: the self-contained HTML report of several runs (`receval report`), the one HTML escaping function, and helpers shared with `receval plot`. */
+#ifndef HTML_H
+#define HTML_H
+
+#include "strbuf.h"
+#include "store.h"
+#include "compare.h"
+
+/*
+ * Append s to sb as HTML text or as a quoted attribute value: & < > " '
+ * become entities; control characters other than tab and line ends are
+ * dropped and invalid UTF-8 becomes U+FFFD, so that the page stays
+ * well-formed whatever a model or a dataset said. NULL appends nothing.
+ * Every string of the report that did not come from receval itself goes
+ * through here.
+ */
+void html_escape(struct strbuf *sb, const char *s);
+
+/* The length of the valid UTF-8 sequence starting at s (1 to 4), or 0 when there is none. */
+size_t utf8_seq_len(const char *s);
+
+/* One run in the report. Everything is borrowed. */
+struct report_run {
+	const struct run_info *info;
+	const char *label;                /* report_run_label() */
+	const struct metric_row *rows;    /* its aggregated metrics (store_get_run_metrics) */
+	size_t n_rows;
+	/* this run against the baseline (runs[0]); NULL for the baseline, or when not compared */
+	const struct comparison *vs_base;
+	const char *not_compared;         /* why vs_base is NULL, for runs other than the baseline */
+	const struct run_usage *usage;
+};
+
+/* A sample of the drill-down: one where the runs' headline values differ most. */
+struct report_pick {
+	const char *sample_id;
+	double spread;                    /* max - min of the headline metric over the runs */
+	const double *values;             /* the headline metric of each run; NAN where a run lacks the task */
+	const struct sample_row *samples; /* each run's stored sample; sample_id NULL where missing */
+};
+
+struct report_task {
+	const char *name;
+	const char *headline;             /* report_headline(), or NULL */
+	size_t candidates;                /* samples every run evaluating the task scored on the headline metric */
+	const struct report_pick *picks;  /* largest spread first; only samples where the runs differ */
+	size_t n_picks;
+};
+
+struct report {
+	const struct report_run *runs;    /* runs[0] is the baseline */
+	size_t n_runs;
+	const struct report_task *tasks;  /* every task of any run, the baseline's first */
+	size_t n_tasks;
+	double alpha;                     /* significance marks: Holm-adjusted p < alpha */
+	const char *test;                 /* the paired test's name (compare_test_name()) */
+	const char *generated;            /* when the report was made, as shown */
+	const char *db_path;
+	int no_plots;                     /* skip gnuplot altogether (--no-plots) */
+};
+
+/*
+ * Append the whole page to out. Plots are drawn with gnuplot (plot.h) and
+ * inlined as SVG; a plot that cannot be drawn is replaced by a note, and
+ * the page lists which were skipped and why. *skipped gets their count and
+ * why (when not NULL) the first reason. Returns 0.
+ */
+int html_report(struct strbuf *out, const struct report *r, size_t *skipped, struct strbuf *why);
+
+/* --- shared with `receval plot` ------------------------------------------ */
+
+/*
+ * The label of runs[i] in tables and legends: its model, followed by
+ * " (run N)" when another of the runs has the same model. The caller frees.
+ */
+char *report_run_label(const struct run_info *runs, size_t n, size_t i);
+
+/* The row of (task, metric) in rows, or NULL. */
+const struct metric_row *report_find(const struct metric_row *rows, size_t n, const char *task,
+				     const char *metric);
+
+/*
+ * The points of family@k in task ("ndcg" gives ndcg@1, ndcg@5, ...): up to
+ * max of them, by increasing k, into x (k), y (value), lo and hi (the
+ * interval, NAN when none). Returns how many.
+ */
+size_t report_curve(const struct metric_row *rows, size_t n, const char *task, const char *family,
+		    double *x, double *y, double *lo, double *hi, size_t max);
+
+/*
+ * The headline metric of task: ndcg at the largest cutoff that every run
+ * evaluating the task has for it; without one, the first metric (display
+ * order) with an interval that every such run has. A pointer into one
+ * run's rows, or NULL.
+ */
+const char *report_headline(const struct report_run *runs, size_t n_runs, const char *task);
+
+#endif

@@ -1,0 +1,82 @@
+/* samples.c: stored samples as JSON lines, shared by `show --samples` and `export --format jsonl`. */
+#include "reports/samples.h"
+
+/* A stored JSON array, or [] when the column is empty or not an array. */
+static void add_array(struct strbuf *sb, const char *json)
+{
+	strbuf_addstr(sb, json && json[0] == '[' ? json : "[]");
+}
+
+static void add_string_or_null(struct strbuf *sb, const char *s)
+{
+	if (s)
+		strbuf_add_json(sb, s);
+	else
+		strbuf_addstr(sb, "null");
+}
+
+void samples_add_jsonl(struct strbuf *sb, const struct sample_view *v)
+{
+	size_t i;
+
+	strbuf_addstr(sb, "{\"task\":");
+	strbuf_add_json(sb, v->task);
+	strbuf_addstr(sb, ",\"sample_id\":");
+	strbuf_add_json(sb, v->sample_id);
+	strbuf_addstr(sb, ",\"user\":");
+	add_string_or_null(sb, v->user);
+	strbuf_addstr(sb, ",\"target\":");
+	add_string_or_null(sb, v->target);
+	strbuf_addstr(sb, ",\"history\":");
+	add_array(sb, v->history);
+	strbuf_addstr(sb, ",\"candidates\":");
+	add_array(sb, v->candidates);
+	strbuf_addstr(sb, ",\"ranking\":");
+	add_array(sb, v->ranking);
+	strbuf_addstr(sb, ",\"response\":");
+	add_string_or_null(sb, v->response);
+	strbuf_addstr(sb, ",\"status\":");
+	add_string_or_null(sb, v->status);
+	strbuf_addstr(sb, ",\"error\":");
+	add_string_or_null(sb, v->error);
+	strbuf_addstr(sb, ",\"grounding\":");
+	add_array(sb, v->grounding);
+	strbuf_addf(sb, ",\"latency_ms\":%.3f", v->latency_ms);
+	strbuf_addstr(sb, ",\"metrics\":{");
+	for (i = 0; i < v->n_metrics; i++) {
+		if (i)
+			strbuf_addch(sb, ',');
+		strbuf_add_json(sb, v->metric_names[i]);
+		if (isnan(v->metric_values[i]) || isinf(v->metric_values[i]))
+			strbuf_addstr(sb, ":null");
+		else
+			strbuf_addf(sb, ":%.17g", v->metric_values[i]);
+	}
+	strbuf_addstr(sb, "}}\n");
+}
+
+struct jsonl_writer {
+	FILE *f;
+	struct strbuf sb;
+};
+
+static int write_one(const struct sample_view *v, void *data)
+{
+	struct jsonl_writer *w = data;
+
+	strbuf_reset(&w->sb);
+	samples_add_jsonl(&w->sb, v);
+	/* a positive value stops the walk: the write failed, not the store */
+	return fwrite(w->sb.buf, 1, w->sb.len, w->f) == w->sb.len ? 0 : 1;
+}
+
+int samples_write_jsonl(FILE *f, struct store *s, int64_t run)
+{
+	struct jsonl_writer w = { f, STRBUF_INIT };
+	int rc = store_for_each_sample(s, run, write_one, &w);
+
+	strbuf_release(&w.sb);
+	if (rc > 0)
+		return error("cannot write the samples: %s", strerror(errno));
+	return rc < 0 ? -1 : 0;
+}

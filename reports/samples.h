@@ -1,0 +1,25 @@
+/* samples.h: a stored sample as one JSON line, the record of `show --samples --format jsonl` and `export --format jsonl`. */
+#ifndef REPORTS_SAMPLES_H
+#define REPORTS_SAMPLES_H
+
+#include <stdio.h>
+#include "strbuf.h"
+#include "store.h"
+
+/*
+ * Append view to sb as one JSON object and a newline: {"task", "sample_id",
+ * "user", "target", "history", "candidates", "ranking", "response",
+ * "status", "error", "grounding", "latency_ms", "metrics": {name: value}}
+ * (DESIGN.md, `show --samples`). Stored arrays that are missing or not
+ * arrays print as []; missing strings and NaN values as null.
+ */
+void samples_add_jsonl(struct strbuf *sb, const struct sample_view *view);
+
+/*
+ * Write every sample of run to f, one JSON line each, in the order the run
+ * stored them. Returns 0; -1 after printing why: the store could not be
+ * read (the caller exits 5) or f could not be written.
+ */
+int samples_write_jsonl(FILE *f, struct store *s, int64_t run);
+
+#endif
