@@ -718,8 +718,9 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 
 	for (t = 0; t < plan->suite->n_tasks && ret == EXIT_OK; t++) {
 		const struct task_spec *task = &plan->suite->tasks[t];
-		if ((task->type == TASK_RANKING && !ad->rank) ||
-		    (task->type == TASK_RETRIEVAL && !ad->recommend)) {
+		/* language models answer every task through prompts; built-in ones need the task's own call */
+		if (!ad->submit && ((task->type == TASK_RANKING && !ad->rank) ||
+				    (task->type == TASK_RETRIEVAL && !ad->recommend))) {
 			error("model '%s' cannot answer %s tasks", spec->text, task_type_name(task->type));
 			ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
 			break;

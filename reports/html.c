@@ -393,7 +393,7 @@ static const char css[] =
 	"main{max-width:none;margin:0;padding:0;box-shadow:none}nav.toc{display:none}"
 	"h2{break-after:avoid;page-break-after:avoid}h3{break-after:avoid;page-break-after:avoid}"
 	"figure,.card,tr{break-inside:avoid;page-break-inside:avoid}"
-	".plots{display:block}figure{margin:0 0 12px}"
+	".plots{grid-template-columns:1fr 1fr;gap:8px 16px}"
 	"pre.response{max-height:none;overflow:visible}.scroll{overflow:visible}"
 	"a{color:inherit;text-decoration:none}tbody tr:hover{background:none}}\n";
 

@@ -247,8 +247,9 @@ ok "401: the message says to check OPENAI_API_KEY" grep -qF '[1] fatal: HTTP 401
 ok "401: the queue failed fast (1 request sent, not 20 x 6)" [ "$(log_lines)" -eq 1 ]
 faults "1 401"
 chat "openai:m?base_url=$URL" $(seq 1 200) --concurrency 8
-ok "401 with 8 in flight: at most 8 requests sent, 200 fatal answers" \
-	sh -c "[ \$(wc -l <'$T/log') -le 8 ] && [ \$(grep -c '^\[[0-9]*\] fatal: ' '$T/out') -eq 200 ]"
+# the 7 sent alongside the 401 may come back fine; nothing is sent after it
+ok "401 with 8 in flight: at most 8 requests sent, the other 192 or more fatal" \
+	sh -c "[ \$(wc -l <'$T/log') -le 8 ] && [ \$(grep -c '^\[[0-9]*\] fatal: ' '$T/out') -ge 192 ] && [ \$(wc -l <'$T/out') -eq 200 ]"
 faults "1 403"
 azchat "azure:dep?endpoint=$AZ" hi
 ok "403: fatal, check AZURE_OPENAI_API_KEY" sh -c "[ $RC -eq 4 ] && grep -qF 'fatal: HTTP 403 Forbidden from $AZ: check AZURE_OPENAI_API_KEY' '$T/out'"
