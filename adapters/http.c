@@ -264,8 +264,11 @@ static void finish(struct http_engine *e, struct call *c, enum http_outcome outc
 {
 	struct http_result *r;
 
-	if (e->done_head && e->done_head == e->n_done)
-		e->done_head = e->n_done = 0;
+	if (e->done_head && e->done_head * 2 >= e->n_done) {
+		memmove(e->done, e->done + e->done_head, (e->n_done - e->done_head) * sizeof(*e->done));
+		e->n_done -= e->done_head;
+		e->done_head = 0;
+	}
 	ALLOC_GROW(e->done, e->n_done + 1, e->alloc_done);
 	r = &e->done[e->n_done++];
 	memset(r, 0, sizeof(*r));

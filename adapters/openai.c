@@ -631,7 +631,7 @@ static void read_error(struct model *m, struct llm_answer *a, const struct http_
 		goto plain;
 	case 401:
 	case 403:
-		/* the server's words are left out: OpenAI's quote part of the key */
+		/* the server's words are left out: OpenAI's message quotes part of the key */
 		a->error = xstrfmt("HTTP %ld %s from %s: check %s%s", r->status,
 				   r->status == 401 ? "Unauthorized" : "Forbidden", m->base, key_var,
 				   m->key_var ? "" : " (it is not set)");

@@ -6,6 +6,7 @@
 #include "metrics/beyond.h"
 #include "prompt.h"
 #include "sha256.h"
+#include "adapters/prices.h"
 
 volatile int run_interrupted;
 
@@ -673,6 +674,9 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	const struct adapter *ad = adapter_find(spec->provider);
 	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
 	struct model *model = NULL;
+	struct model_spec backend_spec;
+	struct price price;
+	int rc;
 	struct beyond_ctx bc;
 	struct run_values rv = { 0 };
 	uint64_t *order;
@@ -687,7 +691,13 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 		      adapter_providers());
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
 	}
-	if (ad->open(&model, spec, &data) < 0)
+	if (price_for(&price, spec) < 0)
+		return from_flag ? EXIT_USAGE : EXIT_INPUT;
+	/* the price parameters are receval's: the backend never sees them */
+	model_spec_without_prices(&backend_spec, spec);
+	rc = ad->open(&model, &backend_spec, &data);
+	model_spec_release(&backend_spec);
+	if (rc < 0)
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
 	if (!plan->quiet)
 		fprintf(stderr, "%s: trained in %.2fs\n", spec->text, (now_ms() - t0) / 1000);
@@ -727,6 +737,20 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 		}
 		ret = run_task(plan, store, ad, model, spec, task, &bc, &rv, *run_id, &errors);
 	}
+	/* what a language model's answers cost, per task: tokens and, where the price is known, dollars */
+	for (t = 0; ad->submit && t < plan->suite->n_tasks && (ret == EXIT_OK || ret == 130 || ret == EXIT_MODEL); t++) {
+		const char *name = plan->suite->tasks[t].name;
+		long long tin, tout;
+		size_t n;
+		if (store_sum_tokens(store, *run_id, name, &tin, &tout, &n) < 0) {
+			ret = EXIT_STORE;
+			break;
+		}
+		run_values_add(&rv, name, xstrdup("tokens_in"), (double)tin, n);
+		run_values_add(&rv, name, xstrdup("tokens_out"), (double)tout, n);
+		run_values_add(&rv, name, xstrdup("cost_usd"),
+			       (tin * price.in + tout * price.out) / 1e6, n);
+	}
 	ad->free(model);
 	free(bc.tail);
 	free(bc.cat_off);
@@ -737,7 +761,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	    store_aggregate(store, *run_id, plan->seed) < 0)
 		ret = EXIT_STORE;
 	for (i = 0; i < rv.n; i++) {
-		if (ret == EXIT_OK && store_put_run_value(store, *run_id, rv.v[i].task, rv.v[i].metric,
+		if ((ret == EXIT_OK || ret == 130 || ret == EXIT_MODEL) && store_put_run_value(store, *run_id, rv.v[i].task, rv.v[i].metric,
 							   rv.v[i].value, rv.v[i].n) < 0)
 			ret = EXIT_STORE;
 		free(rv.v[i].task);

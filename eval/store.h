@@ -73,6 +73,9 @@ int store_cache_get(struct store *s, const char *key, char **response);
 int store_cache_put(struct store *s, const char *key, const char *response);
 /* The ranking JSON of a task's successful samples, by sample_id; *out and its strings are the caller's. */
 int store_get_rankings(struct store *s, int64_t run, const char *task, char ***out, size_t *n);
+/* Tokens a task's samples used (cached answers count 0), and how many samples it has. */
+int store_sum_tokens(struct store *s, int64_t run, const char *task, long long *in, long long *out,
+		     size_t *n);
 /* How many of the run's samples are not "ok"; -1 on error. */
 long store_count_errors(struct store *s, int64_t run);
 /*

@@ -111,3 +111,27 @@ int store_done_samples(struct store *s, int64_t run, int retry_errors, struct st
 		return sql_fail(s, "cannot read the run's samples");
 	return 0;
 }
+
+int store_sum_tokens(struct store *s, int64_t run, const char *task, long long *in, long long *out,
+		     size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = 0;
+
+	*in = *out = 0;
+	*n = 0;
+	if (sqlite3_prepare_v2(store_db(s), "SELECT coalesce(sum(tokens_in), 0), coalesce(sum(tokens_out), 0),"
+			       " count(*) FROM samples WHERE run_id = ? AND task = ?", -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(s, "cannot sum tokens");
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*in = sqlite3_column_int64(st, 0);
+		*out = sqlite3_column_int64(st, 1);
+		*n = (size_t)sqlite3_column_int64(st, 2);
+	} else {
+		ret = sql_fail(s, "cannot sum tokens");
+	}
+	sqlite3_finalize(st);
+	return ret;
+}

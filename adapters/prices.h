@@ -1,0 +1,22 @@
+/* prices.h: what a model's tokens cost, from a built-in table the user can override per model spec. */
+#ifndef PRICES_H
+#define PRICES_H
+
+#include "adapter.h"
+
+struct price {
+	double in, out;   /* USD per million prompt / completion tokens; NAN when unknown */
+};
+
+/*
+ * The price of spec's tokens: the spec's own `price_in` and `price_out`
+ * parameters (USD per million tokens) when given, else the built-in table
+ * looked up by model name (longest matching prefix), else unknown (NAN).
+ * Returns -1 with a message when a price parameter is not a number >= 0.
+ */
+int price_for(struct price *out, const struct model_spec *spec);
+
+/* A copy of spec without the price parameters, which are receval's, not the backend's. */
+void model_spec_without_prices(struct model_spec *out, const struct model_spec *spec);
+
+#endif
