@@ -14,13 +14,6 @@ int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 
-/*
- * Exit code of report and plot when their output cannot be produced: the
- * output file cannot be written, or (plot) gnuplot is missing or failed.
- * Not in util.h's enum exit_code yet: DESIGN.md's table gains "6".
- */
-#define EXIT_OUTPUT 6
-
 /* The database named by --db, else $RECEVAL_DB, else "receval.db". */
 const char *default_db_path(const char *flag);
 

@@ -543,7 +543,8 @@ int store_get_run_metrics(struct store *s, int64_t run, struct metric_row **out,
 		*n = 0;
 		return fail(s, "cannot read run metrics");
 	}
-	qsort(rows, *n, sizeof(*rows), cmp_rows);
+	if (*n)
+		qsort(rows, *n, sizeof(*rows), cmp_rows);
 	*out = xmalloc((*n ? *n : 1) * sizeof(**out));
 	for (i = 0; i < *n; i++)
 		(*out)[i] = rows[i].row;

@@ -25,6 +25,7 @@ enum exit_code {
 	EXIT_INPUT = 3,   /* suite, dataset, run or qrels unreadable or malformed */
 	EXIT_MODEL = 4,   /* a backend could not answer after its retries */
 	EXIT_STORE = 5,   /* the database could not be opened or written */
+	EXIT_OUTPUT = 6,  /* an output file could not be written, or gnuplot is missing (plot) */
 };
 
 /*
