@@ -171,23 +171,29 @@ size_t answer_ranking(uint32_t *out, const char *text, const struct title_index 
 			p++;
 			l--;
 		}
-		if (l && isdigit((unsigned char)*p)) {
-			size_t v = 0, d = 0;
-			while (d < l && isdigit((unsigned char)p[d]) && v < 1000000)
-				v = v * 10 + (size_t)(p[d++] - '0');
-			/* a bare number, or a number followed by a separator and perhaps the title */
-			if (v >= 1 && v <= n_cand && (d == l || p[d] == '.' || p[d] == ')' || p[d] == ':' ||
-						      isspace((unsigned char)p[d])))
-				idx = v - 1;
-		}
-		if (idx == n_cand) {
-			strip_marker(&p, &l);
-			if (l && !lookup_title(ti, p, l, &item))
+		/*
+		 * "3. Title" may be candidate 3 or a list numbered by rank: a title
+		 * that names a candidate wins, and the number counts only alone
+		 * or with text that names none.
+		 */
+		{
+			const char *q = p;
+			size_t ql = l;
+			strip_marker(&q, &ql);
+			if (ql && !lookup_title(ti, q, ql, &item))
 				for (i = 0; i < n_cand; i++)
 					if (cand[i] == item) {
 						idx = i;
 						break;
 					}
+		}
+		if (idx == n_cand && l && isdigit((unsigned char)*p)) {
+			size_t v = 0, d = 0;
+			while (d < l && isdigit((unsigned char)p[d]) && v < 1000000)
+				v = v * 10 + (size_t)(p[d++] - '0');
+			if (v >= 1 && v <= n_cand && (d == l || p[d] == '.' || p[d] == ')' || p[d] == ':' ||
+						      isspace((unsigned char)p[d])))
+				idx = v - 1;
 		}
 		if (idx < n_cand && !used[idx]) {
 			used[idx] = 1;

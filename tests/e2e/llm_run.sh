@@ -1,0 +1,100 @@
+#!/bin/sh
+# llm_run.sh: whole suite runs through language-model adapters: OpenAI and Azure paths of the fake server and an
+# exec program give identical results for identical answers; the cache sends nothing twice; keys stay out of everything.
+. tests/e2e/lib.sh
+R=$RECEVAL
+T=$TMPDIR
+FS=$BUILD/fake_server
+if [ ! -x "$FS" ]; then
+	skip "suite runs through the fake server" "$FS is not built"
+	exit 0
+fi
+KEY=sk-test-SECRET-1234567890
+AKEY=azure-SECRET-0987654321
+
+"$FS" --port-file "$T/port" --log "$T/log" --key "$KEY" --azure-key "$AKEY" --answer rank --idle-exit 60 2>"$T/fs.err" &
+FSPID=$!
+trap 'kill $FSPID 2>/dev/null; wait $FSPID 2>/dev/null' EXIT
+i=0
+while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+PORT=$(cat "$T/port")
+URL=http://127.0.0.1:$PORT
+
+cat >"$T/suite.json" <<JSON
+{"name": "llm-e2e", "dataset": {"format": "csv", "path": "$(pwd)/suites/demo/interactions.csv", "items": "$(pwd)/suites/demo/items.csv"},
+ "split": {"strategy": "leave-last-out", "max_history": 10},
+ "sample": {"users": 40, "seed": 3},
+ "tasks": [{"type": "ranking", "candidates": 10, "k": [1, 5, 10]}]}
+JSON
+DB=$T/llm.db
+OPENAI_API_KEY=$KEY $R run "$T/suite.json" --model "openai:fake-model?base_url=$URL/v1" --db "$DB" -q >"$T/o.out" 2>"$T/o.err"
+rc=$?
+[ $rc -eq 0 ] && echo "ok - openai: a suite runs through the fake server" || { echo "not ok - openai: a suite runs through the fake server (exit $rc)"; sed 's/^/#   /' "$T/o.err" | tail -3; }
+sent=$(wc -l <"$T/log")
+[ "$sent" -eq 40 ] && echo "ok - openai: one request per sample ($sent)" || echo "not ok - openai: one request per sample ($sent)"
+
+AZURE_OPENAI_API_KEY=$AKEY $R run "$T/suite.json" --model "azure:my-deployment?endpoint=$URL" --db "$DB" -q >/dev/null 2>"$T/a.err"
+rc=$?
+[ $rc -eq 0 ] && echo "ok - azure: a suite runs through the fake server" || { echo "not ok - azure: a suite runs through the fake server (exit $rc)"; sed 's/^/#   /' "$T/a.err" | tail -3; }
+grep -q '"path":"/openai/deployments/my-deployment/chat/completions"' "$T/log" &&
+	echo "ok - azure: the classic deployment path" || echo "not ok - azure: the classic deployment path"
+
+$R run "$T/suite.json" --model "exec:python3 $(pwd)/examples/echo_model.py" --db "$DB" -q >/dev/null 2>"$T/e.err"
+rc=$?
+[ $rc -eq 0 ] && echo "ok - exec: a suite runs through a local program" || { echo "not ok - exec: a suite runs through a local program (exit $rc)"; sed 's/^/#   /' "$T/e.err" | tail -3; }
+
+# identical answers (the candidates in reverse) give identical rankings and figures, whatever the transport
+# samples are stored as answers arrive: compare them by sample id
+ranks() { $R show "$1" --db "$DB" --samples | sed 's/.*"sample_id":"\([^"]*\)".*"ranking":\(\[[^]]*\]\).*/\1 \2/' | sort; }
+figs() { $R show "$1" --db "$DB" --format csv | grep -v -e tokens -e cost -e '^run_id' | cut -d, -f3-; }
+ranks 1 >"$T/r1"; ranks 2 >"$T/r2"; ranks 3 >"$T/r3"
+cmp -s "$T/r1" "$T/r2" && cmp -s "$T/r1" "$T/r3" && echo "ok - openai, azure and exec rank identically" ||
+	echo "not ok - openai, azure and exec rank identically"
+figs 1 >"$T/f1"; figs 2 >"$T/f2"; figs 3 >"$T/f3"
+cmp -s "$T/f1" "$T/f2" && cmp -s "$T/f1" "$T/f3" && echo "ok - openai, azure and exec give identical metrics" ||
+	echo "not ok - openai, azure and exec give identical metrics"
+# the fake's answer reverses the shown candidates: the stored ranking is that reversal
+$R show 1 --db "$DB" --samples | head -n 1 >"$T/s1"
+python3 - "$T/s1" <<'PY' && echo "ok - the ranking is the model's answer, grounded" || echo "not ok - the ranking is the model's answer, grounded"
+import json, sys
+s = json.loads(open(sys.argv[1]).readline())
+assert s["status"] == "ok" and s["response"] and s["metrics"]["parse_failure_rate"] == 0
+assert s["ranking"] == list(reversed(s["candidates"])), (s["ranking"], s["candidates"])
+PY
+
+# the cache: the same run again sends nothing; --no-cache sends everything
+before=$(wc -l <"$T/log")
+OPENAI_API_KEY=$KEY $R run "$T/suite.json" --model "openai:fake-model?base_url=$URL/v1" --db "$DB" -q >/dev/null 2>&1
+after=$(wc -l <"$T/log")
+[ "$after" -eq "$before" ] && echo "ok - cache: a repeated run sends no request" || echo "not ok - cache: a repeated run sends no request ($before -> $after)"
+ranks 4 >"$T/r4"
+cmp -s "$T/r1" "$T/r4" && echo "ok - cache: cached answers give the same rankings" || echo "not ok - cache: cached answers give the same rankings"
+OPENAI_API_KEY=$KEY $R run "$T/suite.json" --model "openai:fake-model?base_url=$URL/v1" --db "$DB" --no-cache -q >/dev/null 2>&1
+again=$(wc -l <"$T/log")
+[ "$again" -eq $((after + 40)) ] && echo "ok - --no-cache asks again" || echo "not ok - --no-cache asks again ($after -> $again)"
+
+# a wrong key stops the run at once with exit 4 and says what to check, without the key
+OPENAI_API_KEY=sk-wrong-SECRET-key $R run "$T/suite.json" --model "openai:fake-model?base_url=$URL/v1" --db "$DB" --no-cache -q >/dev/null 2>"$T/w.err"
+rc=$?
+[ $rc -eq 4 ] && echo "ok - a wrong key exits 4" || echo "not ok - a wrong key exits 4 ($rc)"
+grep -q OPENAI_API_KEY "$T/w.err" && echo "ok - the message says which key to check" || echo "not ok - the message says which key to check"
+
+# transient faults: every sample still completes
+"$FS" --port-file "$T/port2" --log "$T/log2" --answer rank --fail-rate 0.3 --idle-exit 30 2>/dev/null &
+FS2=$!
+i=0
+while [ ! -s "$T/port2" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+$R run "$T/suite.json" --model "openai:flaky?base_url=http://127.0.0.1:$(cat "$T/port2")/v1" --db "$DB" -q >/dev/null 2>"$T/f.err"
+rc=$?
+kill $FS2 2>/dev/null; wait $FS2 2>/dev/null
+retried=$(grep -c '"fault":"fail-rate"' "$T/log2")
+[ $rc -eq 0 ] && [ "$retried" -gt 0 ] && echo "ok - with 30% transient failures ($retried) every sample completes" ||
+	echo "not ok - with 30% transient failures ($retried) every sample completes (exit $rc)"
+
+# no key anywhere: database, stderr, show output
+leak=0
+for f in "$DB" "$DB-wal" "$T"/*.err; do
+	[ -f "$f" ] && grep -a -q -e SECRET "$f" && { leak=1; echo "#   key found in $f"; }
+done
+$R show 1 --db "$DB" --format json | grep -q SECRET && leak=1
+[ $leak -eq 0 ] && echo "ok - no API key in the database, stderr or show output" || echo "not ok - no API key in the database, stderr or show output"
