@@ -98,3 +98,28 @@ for f in "$DB" "$DB-wal" "$T"/*.err; do
 done
 $R show 1 --db "$DB" --format json | grep -q SECRET && leak=1
 [ $leak -eq 0 ] && echo "ok - no API key in the database, stderr or show output" || echo "not ok - no API key in the database, stderr or show output"
+
+# killed with SIGKILL mid-run, then resumed: same rankings as an uninterrupted run, and no committed sample sent twice
+"$FS" --port-file "$T/port3" --log "$T/log3" --answer rank --latency 100 --idle-exit 30 2>/dev/null &
+FS3=$!
+i=0
+while [ ! -s "$T/port3" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+M3="openai:slow?base_url=http://127.0.0.1:$(cat "$T/port3")/v1"
+$R run "$T/suite.json" --model "$M3" --db "$T/kill.db" --concurrency 4 -q >/dev/null 2>&1 &
+pid=$!
+sleep 0.5
+kill -KILL $pid 2>/dev/null
+wait $pid 2>/dev/null
+stored=$($R show 1 --db "$T/kill.db" --samples 2>/dev/null | wc -l)
+sent_before=$(wc -l <"$T/log3")
+$R run --resume 1 --db "$T/kill.db" -q >/dev/null 2>"$T/k.err"
+rc=$?
+kill $FS3 2>/dev/null; wait $FS3 2>/dev/null
+sent=$(wc -l <"$T/log3")
+[ $rc -eq 0 ] && echo "ok - SIGKILL mid-run ($stored of 40 stored), then --resume finishes" ||
+	{ echo "not ok - SIGKILL mid-run ($stored of 40 stored), then --resume finishes (exit $rc)"; sed 's/^/#   /' "$T/k.err" | tail -3; }
+DB=$T/kill.db ranks 1 >"$T/rk"
+cmp -s "$T/r1" "$T/rk" && echo "ok - the resumed run ranks as the uninterrupted one" || echo "not ok - the resumed run ranks as the uninterrupted one"
+# resume sends only what was not stored: 40 - stored, plus nothing twice
+[ $((sent - sent_before)) -eq $((40 - stored)) ] && echo "ok - resume re-sends no stored sample ($((sent - sent_before)) sent for $((40 - stored)) missing)" ||
+	echo "not ok - resume re-sends no stored sample ($((sent - sent_before)) sent for $((40 - stored)) missing)"
