@@ -37,7 +37,7 @@ endif
 
 LIB_SRC  := $(filter-out eval/main.c,$(wildcard eval/*.c)) \
 	    $(wildcard metrics/*.c adapters/*.c reports/*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(OBJDIR)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(OBJDIR)/%.o) $(OBJDIR)/gen/templates.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(OBJDIR)/%.o)
 AUX_SRC  := tests/fake_server.c suites/gen_demo.c
@@ -61,6 +61,16 @@ $(OBJDIR)/libreceval.a: $(LIB_OBJ)
 
 $(OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The default prompt templates, compiled in from suites/templates/*.txt.
+$(OBJDIR)/gen/templates.c: $(wildcard suites/templates/*.txt) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)sh scripts/embed.sh suites/templates > $@.tmp && mv $@.tmp $@
+
+$(OBJDIR)/gen/templates.o: $(OBJDIR)/gen/templates.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -2,6 +2,7 @@
 #include "suite.h"
 #include "strbuf.h"
 #include <cJSON.h>
+#include "template.h"
 
 /*
  * cJSON keeps no positions, so messages find the line of a member by walking
@@ -140,15 +141,64 @@ const char *task_type_name(enum task_type t)
 	switch (t) {
 	case TASK_RETRIEVAL: return "retrieval";
 	case TASK_RANKING: return "ranking";
+	case TASK_MC: return "mc";
+	case TASK_EMBED_RETRIEVAL: return "embedding_retrieval";
+	case TASK_EMBED_RANKING: return "embedding_ranking";
 	}
 	return "?";
 }
 
 /* Task types the contract names but this build cannot evaluate yet. */
 static const char *const later_types[] = {
-	"mc", "embedding_retrieval", "embedding_ranking", "explanation",
-	"conversation", "general",
+	"explanation", "conversation", "general",
 };
+
+static char *resolve(const char *suite_path, const char *rel)
+{
+	const char *slash = strrchr(suite_path, '/');
+
+	if (rel[0] == '/' || !slash)
+		return xstrdup(rel);
+	return xstrfmt("%.*s/%s", (int)(slash - suite_path), suite_path, rel);
+}
+
+/* Placeholders each kind of template may use. */
+static const char *const retrieval_vars[] = { "history", "k", NULL };
+static const char *const candidate_vars[] = { "history", "candidates", "n", NULL };
+static const char *const system_vars[] = { NULL };
+static const char *const item_vars[] = { "title", "categories", NULL };
+static const char *const user_vars[] = { "history", NULL };
+
+/*
+ * One template of a task: the suite's file under key, or the built-in one.
+ * Fills *text and *file (both owned).
+ */
+static int load_template(const struct loader *ld, const cJSON *t, const char *idx, const char *key,
+			 const char *builtin, const char *const *vars, char **text, char **file)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, key);
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!v) {
+		const char *b = template_builtin(builtin);
+		if (!b)
+			return error("internal: no built-in template '%s'", builtin);
+		*text = xstrdup(b);
+		*file = xstrfmt("(built-in) %s", builtin);
+	} else {
+		if (!cJSON_IsString(v) || !*v->valuestring)
+			return error_at(ld->path, LINE(ld, "tasks", idx, key), "'%s' must name a template file", key);
+		*file = resolve(ld->path, v->valuestring);
+		if (strbuf_read_file(&sb, *file, 1 << 20) < 0) {
+			error_at(ld->path, LINE(ld, "tasks", idx, key), "cannot read template '%s': %s", *file,
+				 errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+			strbuf_release(&sb);
+			return -1;
+		}
+		*text = strbuf_detach(&sb, NULL);
+	}
+	return template_check(*text, *file, vars);
+}
 
 /* Reject members of obj not in allowed; where names the object for messages. */
 static int check_keys(const struct loader *ld, const cJSON *obj, const char *const *allowed,
@@ -175,14 +225,6 @@ static int check_keys(const struct loader *ld, const cJSON *obj, const char *con
 	return 0;
 }
 
-static char *resolve(const char *suite_path, const char *rel)
-{
-	const char *slash = strrchr(suite_path, '/');
-
-	if (rel[0] == '/' || !slash)
-		return xstrdup(rel);
-	return xstrfmt("%.*s/%s", (int)(slash - suite_path), suite_path, rel);
-}
 
 static int get_string(const struct loader *ld, const cJSON *obj, const char *key,
 		      char **out, int required, long line)
@@ -334,7 +376,10 @@ static int cmp_size(const void *a, const void *b)
 
 static int load_task(const struct loader *ld, const cJSON *t, size_t index, struct task_spec *out)
 {
-	static const char *const keys[] = { "type", "name", "k", "candidates", "negatives" };
+	static const char *const keys[] = {
+		"type", "name", "k", "candidates", "negatives", "variant", "permutations",
+		"template", "system", "item_template", "user_template",
+	};
 	char idx[32], where[48];
 	const char *path[] = { "tasks", idx };
 	const cJSON *v, *e;
@@ -355,6 +400,12 @@ static int load_task(const struct loader *ld, const cJSON *t, size_t index, stru
 		out->type = TASK_RETRIEVAL;
 	} else if (!strcmp(v->valuestring, "ranking")) {
 		out->type = TASK_RANKING;
+	} else if (!strcmp(v->valuestring, "mc")) {
+		out->type = TASK_MC;
+	} else if (!strcmp(v->valuestring, "embedding_retrieval")) {
+		out->type = TASK_EMBED_RETRIEVAL;
+	} else if (!strcmp(v->valuestring, "embedding_ranking")) {
+		out->type = TASK_EMBED_RANKING;
 	} else {
 		for (i = 0; i < ARRAY_SIZE(later_types); i++)
 			if (!strcmp(v->valuestring, later_types[i]))
@@ -362,7 +413,8 @@ static int load_task(const struct loader *ld, const cJSON *t, size_t index, stru
 						"task type '%s' needs a language-model adapter, "
 						"which this build does not have yet", v->valuestring);
 		return error_at(ld->path, LINE(ld, "tasks", idx, "type"),
-				"unknown task type '%s' (retrieval, ranking)", v->valuestring);
+				"unknown task type '%s' (retrieval, ranking, mc, embedding_retrieval, "
+				"embedding_ranking)", v->valuestring);
 	}
 	v = cJSON_GetObjectItemCaseSensitive(t, "name");
 	if (v) {
@@ -375,9 +427,16 @@ static int load_task(const struct loader *ld, const cJSON *t, size_t index, stru
 	}
 
 	v = cJSON_GetObjectItemCaseSensitive(t, "k");
-	if (!v)
+	if (!v && out->type == TASK_MC) {
+		/* one answer: accuracy is the only cutoff */
+		out->k = xmalloc(sizeof(*out->k));
+		out->k[0] = 1;
+		out->n_k = 1;
+	} else if (out->type == TASK_MC) {
+		return error_at(ld->path, LINE(ld, "tasks", idx, "k"), "an mc task has one answer: it takes no 'k'");
+	} else if (!v) {
 		return error_at(ld->path, LINE(ld, "tasks", idx), "task '%s' has no 'k' (cutoffs)", out->name);
-	if (cJSON_IsNumber(v)) {
+	} else if (cJSON_IsNumber(v)) {
 		out->k = xmalloc(sizeof(*out->k));
 		out->n_k = 1;
 		if (get_count(ld, v, "k", 1, 100000, LINE(ld, "tasks", idx, "k"), &out->k[0]) < 0)
@@ -399,12 +458,14 @@ static int load_task(const struct loader *ld, const cJSON *t, size_t index, stru
 
 	v = cJSON_GetObjectItemCaseSensitive(t, "candidates");
 	e = cJSON_GetObjectItemCaseSensitive(t, "negatives");
-	if (out->type == TASK_RANKING) {
-		if (!v)
+	if (TASK_HAS_CANDIDATES(out->type)) {
+		if (!v && out->type == TASK_MC)
+			out->candidates = 10;  /* RecLM-eval's A-J */
+		else if (!v)
 			return error_at(ld->path, LINE(ld, "tasks", idx),
-					"ranking task '%s' has no 'candidates'", out->name);
-		if (get_count(ld, v, "candidates", 2, 100000, LINE(ld, "tasks", idx, "candidates"),
-			      &out->candidates) < 0)
+					"%s task '%s' has no 'candidates'", task_type_name(out->type), out->name);
+		else if (get_count(ld, v, "candidates", 2, out->type == TASK_MC ? 26 : 100000,
+				   LINE(ld, "tasks", idx, "candidates"), &out->candidates) < 0)
 			return -1;
 		out->negatives = NEG_UNIFORM;
 		if (e) {
@@ -420,9 +481,49 @@ static int load_task(const struct loader *ld, const cJSON *t, size_t index, stru
 		}
 	} else if (v || e) {
 		return error_at(ld->path, LINE(ld, "tasks", idx, v ? "candidates" : "negatives"),
-				"'%s' applies to ranking tasks only", v ? "candidates" : "negatives");
+				"'%s' applies to tasks with candidates only", v ? "candidates" : "negatives");
 	}
-	return 0;
+
+	v = cJSON_GetObjectItemCaseSensitive(t, "variant");
+	out->seq = 1;
+	if (v && out->type != TASK_MC)
+		return error_at(ld->path, LINE(ld, "tasks", idx, "variant"), "'variant' applies to mc tasks only");
+	if (v && cJSON_IsString(v) && !strcmp(v->valuestring, "cf"))
+		out->seq = 0;
+	else if (v && !(cJSON_IsString(v) && !strcmp(v->valuestring, "seq")))
+		return error_at(ld->path, LINE(ld, "tasks", idx, "variant"), "'variant' must be \"cf\" or \"seq\"");
+
+	v = cJSON_GetObjectItemCaseSensitive(t, "permutations");
+	if (v && out->type != TASK_RANKING)
+		return error_at(ld->path, LINE(ld, "tasks", idx, "permutations"),
+				"'permutations' applies to ranking tasks only");
+	if (v && get_count(ld, v, "permutations", 0, 100, LINE(ld, "tasks", idx, "permutations"),
+			   &out->permutations) < 0)
+		return -1;
+
+	/* prompts: the task's own files, else the built-in templates */
+	if (TASK_IS_EMBEDDING(out->type)) {
+		if (cJSON_GetObjectItemCaseSensitive(t, "template") || cJSON_GetObjectItemCaseSensitive(t, "system"))
+			return error_at(ld->path, LINE(ld, "tasks", idx, cJSON_GetObjectItemCaseSensitive(t, "template") ?
+						       "template" : "system"),
+					"embedding tasks take 'item_template' and 'user_template'");
+		return load_template(ld, t, idx, "item_template", "embed_item.txt", item_vars,
+				     &out->template_text, &out->template_file) < 0 ||
+		       load_template(ld, t, idx, "user_template", "embed_user.txt", user_vars,
+				     &out->system_text, &out->system_file) < 0 ? -1 : 0;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(t, "item_template") || cJSON_GetObjectItemCaseSensitive(t, "user_template"))
+		return error_at(ld->path, LINE(ld, "tasks", idx, cJSON_GetObjectItemCaseSensitive(t, "item_template") ?
+					       "item_template" : "user_template"),
+				"'item_template' and 'user_template' apply to embedding tasks only");
+	if (load_template(ld, t, idx, "template",
+			  out->type == TASK_RETRIEVAL ? "retrieval.txt" : out->type == TASK_RANKING ? "ranking.txt" :
+			  out->seq ? "mc_seq.txt" : "mc_cf.txt",
+			  out->type == TASK_RETRIEVAL ? retrieval_vars : candidate_vars,
+			  &out->template_text, &out->template_file) < 0)
+		return -1;
+	return load_template(ld, t, idx, "system", "system.txt", system_vars, &out->system_text,
+			     &out->system_file);
 }
 
 static int load_tasks(const struct loader *ld, const cJSON *root, struct suite *s)
@@ -548,6 +649,10 @@ void suite_release(struct suite *s)
 	for (i = 0; i < s->n_tasks; i++) {
 		free(s->tasks[i].name);
 		free(s->tasks[i].k);
+		free(s->tasks[i].template_text);
+		free(s->tasks[i].system_text);
+		free(s->tasks[i].template_file);
+		free(s->tasks[i].system_file);
 	}
 	free(s->tasks);
 	memset(s, 0, sizeof(*s));

@@ -8,7 +8,15 @@
 enum task_type {
 	TASK_RETRIEVAL,   /* top-k over the whole catalogue */
 	TASK_RANKING,     /* order the target and sampled negatives */
+	TASK_MC,          /* pick the target among lettered candidates (RecLM-eval's multiple choice) */
+	TASK_EMBED_RETRIEVAL,  /* cosine top-k of embedded user and item texts over the catalogue */
+	TASK_EMBED_RANKING,    /* the same over the candidates */
 };
+
+/* Whether a task type lists candidates (ranking, mc, embedding_ranking). */
+#define TASK_HAS_CANDIDATES(t) ((t) == TASK_RANKING || (t) == TASK_MC || (t) == TASK_EMBED_RANKING)
+/* Whether a task type is answered with embeddings. */
+#define TASK_IS_EMBEDDING(t) ((t) == TASK_EMBED_RETRIEVAL || (t) == TASK_EMBED_RANKING)
 
 enum negatives {
 	NEG_UNIFORM,      /* every item outside the user's history equally likely */
@@ -21,8 +29,17 @@ struct task_spec {
 	enum task_type type;
 	size_t *k;             /* cutoffs, ascending, distinct, >= 1 */
 	size_t n_k;
-	size_t candidates;     /* ranking: list size, target included (>= 2) */
+	size_t candidates;     /* ranking, mc: list size, target included (>= 2; mc: <= 26) */
 	enum negatives negatives;
+	int seq;               /* mc: 1 for "seq" (history in order), 0 for "cf" (history shuffled) */
+	size_t permutations;   /* ranking: also ask with the candidates shuffled this many more times */
+	/*
+	 * The prompt: the user message and the system message (chat tasks), or
+	 * the item and user texts (embedding tasks); owned, from the suite's
+	 * files or the built-in templates; *_file names them for messages.
+	 */
+	char *template_text, *system_text;
+	char *template_file, *system_file;
 };
 
 struct split_spec {
