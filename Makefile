@@ -107,9 +107,16 @@ demo-data: $(OBJDIR)/gen_demo
 deps:
 	$(Q)sh scripts/deps.sh
 
+# The language-model part of the demo runs only where a server is configured.
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	./receval run suites/demo.json
+	$(Q)if [ -n "$$OPENAI_BASE_URL$$OPENAI_API_KEY" ]; then \
+		./receval run suites/demo-llm.json --model builtin:itemknn \
+			--model "openai:$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}"; \
+	else \
+		echo; echo "(set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, to ask a language model too: suites/demo-llm.json)"; \
+	fi
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all $(OBJDIR)/unit-tests $(OBJDIR)/gen_demo $(if $(wildcard tests/fake_server.c),$(OBJDIR)/fake_server)

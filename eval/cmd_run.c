@@ -40,7 +40,7 @@ static int parse_shard(const char *s, long *i, long *n)
  */
 static size_t keep_headline(struct metric_row *rows, size_t n)
 {
-	static const char *const keep[] = { "ndcg@", "recall@", "mrr@", "coverage@" };
+	static const char *const keep[] = { "ndcg@", "recall@", "mrr@", "acc@", "coverage@" };
 	size_t i, j, kept = 0;
 
 	for (i = 0; i < n; i++) {
@@ -73,7 +73,7 @@ static int print_results(struct store *store, const int64_t *ids, size_t n)
 	}
 	if (!ret) {
 		table_runs(stdout, runs, rows, n_rows, n);
-		printf("\nndcg, recall, mrr and coverage shown; every metric: receval show RUN_ID%s%s\n",
+		printf("\nndcg, recall, mrr, acc and coverage shown; every metric: receval show RUN_ID%s%s\n",
 		       store->path && strcmp(store->path, "receval.db") ? " --db " : "",
 		       store->path && strcmp(store->path, "receval.db") ? store->path : "");
 	}

@@ -254,6 +254,62 @@ static int get_count(const struct loader *ld, const cJSON *v, const char *key, d
 	return 0;
 }
 
+/*
+ * $NAME, ${NAME} and ${NAME:-default} in a dataset path come from the
+ * environment, so one suite can point at data that lives elsewhere on each
+ * machine. A variable that is unset and has no default is an error.
+ */
+static char *expand_env(const struct loader *ld, const char *p, long line)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	while (*p) {
+		const char *name, *end, *def = NULL;
+		size_t len, dlen = 0;
+		char *var;
+		const char *val;
+
+		if (*p != '$' || !(p[1] == '{' || isalpha((unsigned char)p[1]) || p[1] == '_')) {
+			strbuf_addch(&out, *p++);
+			continue;
+		}
+		if (p[1] == '{') {
+			name = p + 2;
+			end = strchr(name, '}');
+			if (!end) {
+				error_at(ld->path, line, "unclosed '${' in dataset path");
+				strbuf_release(&out);
+				return NULL;
+			}
+			len = strcspn(name, ":}");
+			if (name[len] == ':' && name[len + 1] == '-') {
+				def = name + len + 2;
+				dlen = (size_t)(end - def);
+			}
+			p = end + 1;
+		} else {
+			name = p + 1;
+			for (len = 0; isalnum((unsigned char)name[len]) || name[len] == '_'; len++)
+				;
+			p = name + len;
+		}
+		var = xstrndup(name, len);
+		val = getenv(var);
+		if (val && *val) {
+			strbuf_addstr(&out, val);
+		} else if (def) {
+			strbuf_add(&out, def, dlen);
+		} else {
+			error_at(ld->path, line, "the dataset path names $%s, which is not set", var);
+			free(var);
+			strbuf_release(&out);
+			return NULL;
+		}
+		free(var);
+	}
+	return strbuf_detach(&out, NULL);
+}
+
 static int load_dataset(const struct loader *ld, const cJSON *root, struct suite *s)
 {
 	static const char *const keys[] = { "format", "path", "items", "min_rating" };
@@ -295,7 +351,13 @@ static int load_dataset(const struct loader *ld, const cJSON *root, struct suite
 		s->dataset.min_rating = v->valuedouble;
 	}
 	s->dataset.format = format;
-	s->dataset.path = resolve(ld->path, p);
+	{
+		char *expanded = expand_env(ld, p, LINE(ld, "dataset", "path"));
+		if (!expanded)
+			goto out;
+		s->dataset.path = resolve(ld->path, expanded);
+		free(expanded);
+	}
 	s->dataset.items = items ? resolve(ld->path, items) : NULL;
 	format = NULL;
 	ret = 0;
