@@ -1,9 +1,7 @@
-/* prompt.c: default prompts for retrieval and ranking, and a first reading of answers (numbers and exact titles). */
+/* prompt.c: filling a task's templates for a sample (history, candidates, k, n). */
 #include "prompt.h"
-
-static const char system_text[] =
-	"You are a recommender system. You answer with a list, one item per line, "
-	"best first, and nothing else.";
+#include "template.h"
+#include "metrics/rng.h"
 
 void prompt_init(struct prompt *p)
 {
@@ -17,42 +15,88 @@ void prompt_release(struct prompt *p)
 	strbuf_release(&p->user);
 }
 
-static void add_history(struct strbuf *sb, const struct dataset *ds, const uint32_t *hist, size_t n)
+void prompt_render(struct prompt *p, const struct task_spec *t, const struct dataset *ds,
+		   const uint32_t *hist, size_t n_hist, const uint32_t *cand, size_t n_cand, uint64_t seed)
 {
+	static const char *const names[] = { "history", "candidates", "k", "n" };
+	struct strbuf history = STRBUF_INIT, candidates = STRBUF_INIT;
+	uint32_t *order = xmalloc((n_hist ? n_hist : 1) * sizeof(*order));
+	char k[32], n[32];
+	const char *values[4];
 	size_t i;
 
-	strbuf_addstr(sb, "The user interacted with these items, oldest first:\n");
-	for (i = 0; i < n; i++) {
-		strbuf_addstr(sb, "- ");
-		strbuf_addstr(sb, item_label(ds, hist[i]));
-		strbuf_addch(sb, '\n');
+	memcpy(order, hist, n_hist * sizeof(*order));
+	if (t->type == TASK_MC && !t->seq) {
+		/* "cf": the history in no particular order */
+		struct rng r;
+		rng_seed(&r, seed);
+		for (i = n_hist; i > 1; i--) {
+			size_t j = (size_t)rng_below(&r, i);
+			uint32_t tmp = order[i - 1];
+			order[i - 1] = order[j];
+			order[j] = tmp;
+		}
 	}
-}
-
-void prompt_ranking(struct prompt *p, const struct dataset *ds, const uint32_t *hist, size_t n_hist,
-		    const uint32_t *cand, size_t n_cand)
-{
-	size_t i;
-
+	for (i = 0; i < n_hist; i++)
+		strbuf_addf(&history, "%s- %s", i ? "\n" : "", item_label(ds, order[i]));
+	for (i = 0; i < n_cand; i++) {
+		if (t->type == TASK_MC)
+			strbuf_addf(&candidates, "%s%c. %s", i ? "\n" : "", 'A' + (int)i, item_label(ds, cand[i]));
+		else
+			strbuf_addf(&candidates, "%s%zu. %s", i ? "\n" : "", i + 1, item_label(ds, cand[i]));
+	}
+	snprintf(k, sizeof(k), "%zu", t->k[t->n_k - 1]);
+	snprintf(n, sizeof(n), "%zu", n_cand);
+	values[0] = history.buf;
+	values[1] = candidates.buf;
+	values[2] = k;
+	values[3] = n;
 	strbuf_reset(&p->system);
 	strbuf_reset(&p->user);
-	strbuf_addstr(&p->system, system_text);
-	add_history(&p->user, ds, hist, n_hist);
-	strbuf_addf(&p->user, "\nRank these %zu candidates from the most to the least likely to be the "
-		    "user's next item. Answer with the candidate numbers, one per line.\n", n_cand);
-	for (i = 0; i < n_cand; i++)
-		strbuf_addf(&p->user, "%zu. %s\n", i + 1, item_label(ds, cand[i]));
+	template_render(&p->system, t->system_text, names, values, ARRAY_SIZE(names));
+	template_render(&p->user, t->template_text, names, values, ARRAY_SIZE(names));
+	/* a template file ends with a newline; the message need not */
+	while (p->user.len && p->user.buf[p->user.len - 1] == '\n')
+		strbuf_setlen(&p->user, p->user.len - 1);
+	while (p->system.len && p->system.buf[p->system.len - 1] == '\n')
+		strbuf_setlen(&p->system, p->system.len - 1);
+	strbuf_release(&history);
+	strbuf_release(&candidates);
+	free(order);
 }
 
-void prompt_retrieval(struct prompt *p, const struct dataset *ds, const uint32_t *hist, size_t n_hist,
-		      size_t k)
+static void chomp(struct strbuf *sb, size_t from)
 {
-	strbuf_reset(&p->system);
-	strbuf_reset(&p->user);
-	strbuf_addstr(&p->system, system_text);
-	add_history(&p->user, ds, hist, n_hist);
-	strbuf_addf(&p->user, "\nRecommend %zu items the user has not interacted with yet, most likely "
-		    "first. Answer with their exact titles, one per line.\n", k);
+	while (sb->len > from && sb->buf[sb->len - 1] == '\n')
+		strbuf_setlen(sb, sb->len - 1);
+}
+
+void prompt_item_text(struct strbuf *out, const struct task_spec *t, const struct dataset *ds, uint32_t item)
+{
+	static const char *const names[] = { "title", "categories" };
+	const char *values[2];
+	size_t start = out->len;
+
+	values[0] = item_label(ds, item);
+	values[1] = ds->items[item].categories ? ds->items[item].categories : "";
+	template_render(out, t->template_text, names, values, 2);
+	chomp(out, start);
+}
+
+void prompt_user_text(struct strbuf *out, const struct task_spec *t, const struct dataset *ds,
+		      const uint32_t *hist, size_t n_hist)
+{
+	static const char *const names[] = { "history" };
+	struct strbuf history = STRBUF_INIT;
+	const char *values[1];
+	size_t i, start = out->len;
+
+	for (i = 0; i < n_hist; i++)
+		strbuf_addf(&history, "%s%s", i ? "; " : "", item_label(ds, hist[i]));
+	values[0] = history.buf;
+	template_render(out, t->system_text, names, values, 1);
+	chomp(out, start);
+	strbuf_release(&history);
 }
 
 void prompt_json(struct strbuf *out, const struct prompt *p)
@@ -62,173 +106,4 @@ void prompt_json(struct strbuf *out, const struct prompt *p)
 	strbuf_addstr(out, "},{\"role\":\"user\",\"content\":");
 	strbuf_add_json(out, p->user.buf);
 	strbuf_addstr(out, "}]}");
-}
-
-/* ASCII case folding: enough for exact-title grounding; fuzzy matching does better. */
-static char *fold(const char *s, size_t len)
-{
-	char *f = xstrndup(s, len);
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		f[i] = (char)tolower((unsigned char)f[i]);
-	return f;
-}
-
-void title_index_build(struct title_index *ti, const struct dataset *ds)
-{
-	size_t i;
-
-	memset(ti, 0, sizeof(*ti));
-	ti->keys = xcalloc(ds->n_items ? ds->n_items : 1, sizeof(*ti->keys));
-	for (i = 0; i < ds->n_items; i++) {
-		const char *t = ds->items[i].title;
-		char *k;
-		if (!t)
-			continue;
-		k = fold(t, strlen(t));
-		/* the first item of a title wins; a later namesake cannot be told apart by title */
-		if (strmap_put(&ti->map, k, strlen(k), (uint32_t)i, NULL))
-			ti->keys[ti->n++] = k;
-		else
-			free(k);
-	}
-}
-
-void title_index_release(struct title_index *ti)
-{
-	size_t i;
-
-	for (i = 0; i < ti->n; i++)
-		free(ti->keys[i]);
-	free(ti->keys);
-	strmap_release(&ti->map);
-	memset(ti, 0, sizeof(*ti));
-}
-
-/* The next line of *text, trimmed, as [*start, *start + *len); 0 at the end. */
-static int next_line(const char **text, const char **start, size_t *len)
-{
-	const char *p = *text, *e;
-
-	if (!*p)
-		return 0;
-	e = strchr(p, '\n');
-	if (!e)
-		e = p + strlen(p);
-	*text = *e ? e + 1 : e;
-	while (p < e && isspace((unsigned char)*p))
-		p++;
-	while (e > p && isspace((unsigned char)e[-1]))
-		e--;
-	*start = p;
-	*len = (size_t)(e - p);
-	return 1;
-}
-
-/* Strip "1. ", "1) ", "#1 ", "- ", "* " from the front of a line. */
-static void strip_marker(const char **s, size_t *len)
-{
-	const char *p = *s, *e = *s + *len;
-
-	if (p < e && (*p == '-' || *p == '*' || *p == '#'))
-		p++;
-	else {
-		const char *d = p;
-		while (d < e && isdigit((unsigned char)*d))
-			d++;
-		if (d > p && d < e && (*d == '.' || *d == ')'))
-			p = d + 1;
-	}
-	while (p < e && isspace((unsigned char)*p))
-		p++;
-	*len = (size_t)(e - p);
-	*s = p;
-}
-
-static int lookup_title(const struct title_index *ti, const char *s, size_t len, uint32_t *out)
-{
-	char *f = fold(s, len);
-	int rc = strmap_get(&ti->map, f, len, out);
-
-	free(f);
-	return rc;
-}
-
-size_t answer_ranking(uint32_t *out, const char *text, const struct title_index *ti,
-		      const uint32_t *cand, size_t n_cand)
-{
-	unsigned char *used = xcalloc(n_cand ? n_cand : 1, 1);
-	const char *line;
-	size_t len, n = 0, i, from_answer;
-
-	while (text && next_line(&text, &line, &len) && n < n_cand) {
-		const char *p = line;
-		size_t l = len, idx = n_cand;
-		uint32_t item;
-
-		if (l && *p == '#') {
-			p++;
-			l--;
-		}
-		/*
-		 * "3. Title" may be candidate 3 or a list numbered by rank: a title
-		 * that names a candidate wins, and the number counts only alone
-		 * or with text that names none.
-		 */
-		{
-			const char *q = p;
-			size_t ql = l;
-			strip_marker(&q, &ql);
-			if (ql && !lookup_title(ti, q, ql, &item))
-				for (i = 0; i < n_cand; i++)
-					if (cand[i] == item) {
-						idx = i;
-						break;
-					}
-		}
-		if (idx == n_cand && l && isdigit((unsigned char)*p)) {
-			size_t v = 0, d = 0;
-			while (d < l && isdigit((unsigned char)p[d]) && v < 1000000)
-				v = v * 10 + (size_t)(p[d++] - '0');
-			if (v >= 1 && v <= n_cand && (d == l || p[d] == '.' || p[d] == ')' || p[d] == ':' ||
-						      isspace((unsigned char)p[d])))
-				idx = v - 1;
-		}
-		if (idx < n_cand && !used[idx]) {
-			used[idx] = 1;
-			out[n++] = cand[idx];
-		}
-	}
-	from_answer = n;
-	for (i = 0; i < n_cand; i++)
-		if (!used[i])
-			out[n++] = cand[i];
-	free(used);
-	return from_answer;
-}
-
-size_t answer_retrieval(uint32_t *out, size_t k, const char *text, const struct title_index *ti,
-			size_t *lines)
-{
-	const char *line;
-	size_t len, n = 0, i;
-
-	*lines = 0;
-	while (text && next_line(&text, &line, &len) && n < k) {
-		uint32_t item;
-		int dup = 0;
-
-		if (!len)
-			continue;
-		(*lines)++;
-		strip_marker(&line, &len);
-		if (!len || lookup_title(ti, line, len, &item) < 0)
-			continue;
-		for (i = 0; i < n; i++)
-			dup |= out[i] == item;
-		if (!dup)
-			out[n++] = item;
-	}
-	return n;
 }

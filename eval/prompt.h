@@ -1,56 +1,35 @@
-/* prompt.h: what a language model is asked for a sample, and how its answer becomes a ranked list of catalogue items. */
+/* prompt.h: what a language model is asked for a sample: the task's templates filled with its history and candidates. */
 #ifndef PROMPT_H
 #define PROMPT_H
 
 #include "util.h"
 #include "strbuf.h"
-#include "strmap.h"
 #include "dataset.h"
+#include "suite.h"
 
-/*
- * The messages of one request. History is given as titles, oldest first,
- * one per line, whole items only; candidates are numbered from 1.
- */
+/* The messages of one chat request, or the text of one embedding input. */
 struct prompt {
 	struct strbuf system, user;
 };
 
 void prompt_init(struct prompt *p);
 void prompt_release(struct prompt *p);
-void prompt_ranking(struct prompt *p, const struct dataset *ds, const uint32_t *hist, size_t n_hist,
-		    const uint32_t *cand, size_t n_cand);
-void prompt_retrieval(struct prompt *p, const struct dataset *ds, const uint32_t *hist, size_t n_hist,
-		      size_t k);
-/* The request as stored with its sample: {"messages": [{"role", "content"}, ...]}. */
+
+/*
+ * Fill t's templates for one sample: {history} as "- Title" lines, oldest
+ * first (for mc "cf", shuffled with seed: the order must tell nothing),
+ * whole items only; {candidates} as "1. Title" lines (mc: "A. Title");
+ * {k} the task's largest cutoff; {n} the number of candidates.
+ */
+void prompt_render(struct prompt *p, const struct task_spec *t, const struct dataset *ds,
+		   const uint32_t *hist, size_t n_hist, const uint32_t *cand, size_t n_cand, uint64_t seed);
+
+/* Embedding tasks: an item's text ({title}, {categories}) and a user's ({history}: titles joined by "; "). */
+void prompt_item_text(struct strbuf *out, const struct task_spec *t, const struct dataset *ds, uint32_t item);
+void prompt_user_text(struct strbuf *out, const struct task_spec *t, const struct dataset *ds,
+		      const uint32_t *hist, size_t n_hist);
+
+/* The chat request as stored with its sample: {"messages": [{"role", "content"}, ...]}. */
 void prompt_json(struct strbuf *out, const struct prompt *p);
-
-/* Catalogue titles, folded to lower case, for grounding answers by exact title. */
-struct title_index {
-	struct strmap map;
-	char **keys;       /* owned, one per item with a title */
-	size_t n;
-};
-
-void title_index_build(struct title_index *ti, const struct dataset *ds);
-void title_index_release(struct title_index *ti);
-
-/*
- * Ranking answer: each line names a candidate by its number ("3", "3.",
- * "#3", "3)") or by its exact title (case folded); repeats and lines that
- * name nothing are skipped. The candidates the answer left out follow, in
- * the order they were shown (which was shuffled), so omission gains nothing.
- * Writes n_cand items to out; returns how many came from the answer.
- */
-size_t answer_ranking(uint32_t *out, const char *text, const struct title_index *ti,
-		      const uint32_t *cand, size_t n_cand);
-
-/*
- * Retrieval answer: each line, stripped of list numbering and bullets, is a
- * title grounded by exact (case-folded) match; up to k distinct items are
- * written to out, in order. *lines gets the number of non-empty lines
- * read (answers that could not be grounded are lines - returned).
- */
-size_t answer_retrieval(uint32_t *out, size_t k, const char *text, const struct title_index *ti,
-			size_t *lines);
 
 #endif

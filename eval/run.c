@@ -1,21 +1,14 @@
 /* run.c: evaluates one model on a plan: rankings, per-sample metrics, storage, aggregation, progress. */
 #include <cJSON.h>
 #include "run.h"
+#include "run_internal.h"
+#include "metrics/rng.h"
 #include "strbuf.h"
 #include "metrics/ranking.h"
 #include "metrics/beyond.h"
-#include "prompt.h"
-#include "sha256.h"
 #include "adapters/prices.h"
 
 volatile int run_interrupted;
-
-struct progress {
-	int quiet, tty;
-	const char *model, *task;
-	size_t total, done, next_line;
-	double started;
-};
 
 static void progress_start(struct progress *p, const char *model, const char *task, size_t total, int quiet)
 {
@@ -29,7 +22,7 @@ static void progress_start(struct progress *p, const char *model, const char *ta
 	p->started = now_ms();
 }
 
-static void progress_step(struct progress *p)
+void progress_step(struct progress *p)
 {
 	p->done++;
 	if (p->quiet)
@@ -48,7 +41,7 @@ static void progress_step(struct progress *p)
 	}
 }
 
-static void add_id_array(struct strbuf *sb, const struct dataset *ds, const uint32_t *items, size_t n)
+void add_id_array(struct strbuf *sb, const struct dataset *ds, const uint32_t *items, size_t n)
 {
 	size_t i;
 
@@ -103,16 +96,6 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	return ret;
 }
 
-/*
- * What the beyond-accuracy metrics of retrieval tasks need, computed once
- * per run: popularity, the long tail, item categories.
- */
-struct beyond_ctx {
-	unsigned char *tail;      /* [n_items] */
-	uint32_t *cat_off, *cats; /* item categories (dataset_category_index) */
-	size_t n_categories;
-};
-
 /* A run-level figure waiting for store_aggregate() to finish. */
 struct run_value {
 	char *task, *metric;
@@ -145,10 +128,15 @@ static const char *const extra_names[XM__COUNT] = { "novelty", "arp", "aplt", "i
  */
 static char **metric_names(const struct task_spec *t, int with_ild, size_t *n)
 {
-	size_t i, m, n_extra = t->type == TASK_RETRIEVAL ? (with_ild ? XM__COUNT : XM_ILD) : 0;
+	int retrieval = t->type == TASK_RETRIEVAL || t->type == TASK_EMBED_RETRIEVAL;
+	size_t i, m, n_extra = retrieval ? (with_ild ? XM__COUNT : XM_ILD) : 0;
 	char **names = xmalloc(t->n_k * (RM__COUNT + XM__COUNT) * sizeof(*names));
 
 	*n = 0;
+	if (t->type == TASK_MC) {
+		names[(*n)++] = xstrdup("acc@1");
+		return names;
+	}
 	for (m = 0; m < RM__COUNT; m++)
 		for (i = 0; i < t->n_k; i++)
 			names[(*n)++] = xstrfmt("%s@%zu", ranking_metric_names[m], t->k[i]);
@@ -158,36 +146,8 @@ static char **metric_names(const struct task_spec *t, int with_ild, size_t *n)
 	return names;
 }
 
-/* Everything one task of one run shares while its samples are evaluated. */
-struct task_state {
-	const struct run_plan *plan;
-	struct store *store;
-	int64_t run_id;
-	const struct task_spec *t;
-	const struct beyond_ctx *bc;
-	char **names;              /* per-sample metric names (metric_names) */
-	size_t n_names;
-	double *values;
-	const char **kept_names;
-	double *kept;
-	unsigned char *rel;
-	struct strbuf hist, cands, ranking;
-	size_t errors;
-	struct progress prog;
-};
-
-/* What a language model's sample adds to its record. */
-struct llm_outcome {
-	const char *status;         /* "ok" or "error" */
-	const char *error;
-	const char *request, *response;
-	double latency_ms;
-	long tokens_in, tokens_out;
-	int parse_failed;           /* an answer, but nothing in it could be read */
-};
-
 /* The history a sample shows: the most recent max_history training items. */
-static const uint32_t *sample_history(const struct run_plan *plan, uint32_t u, size_t *n)
+const uint32_t *sample_history(const struct run_plan *plan, uint32_t u, size_t *n)
 {
 	const struct split *sp = plan->sp;
 	const uint32_t *h = sp->train_items + sp->train_off[u];
@@ -205,7 +165,7 @@ static const uint32_t *sample_history(const struct run_plan *plan, uint32_t u, s
  * NULL when the model failed (an error: stored, never scored). o is NULL
  * for built-in models.
  */
-static int finish_sample(struct task_state *ts, uint32_t u, const uint32_t *cand, size_t n_cand,
+int finish_sample(struct task_state *ts, uint32_t u, const uint32_t *cand, size_t n_cand,
 			 const uint32_t *list, size_t n_list, double latency_ms, const struct llm_outcome *o)
 {
 	const struct run_plan *plan = ts->plan;
@@ -224,14 +184,14 @@ static int finish_sample(struct task_state *ts, uint32_t u, const uint32_t *cand
 	strbuf_reset(&ts->ranking);
 	add_id_array(&ts->hist, ds, h, n_h);
 	add_id_array(&ts->ranking, ds, list, ok ? n_list : 0);
-	if (t->type == TASK_RANKING)
+	if (TASK_HAS_CANDIDATES(t->type))
 		add_id_array(&ts->cands, ds, cand, n_cand);
 
 	rec.task = t->name;
 	rec.sample_id = ds->user_ids[u];
 	rec.user = ds->user_ids[u];
 	rec.target = ds->items[target].id;
-	rec.candidates = t->type == TASK_RANKING ? ts->cands.buf : NULL;
+	rec.candidates = TASK_HAS_CANDIDATES(t->type) ? ts->cands.buf : NULL;
 	rec.history = ts->hist.buf;
 	rec.ranking = ts->ranking.buf;
 	rec.latency_ms = latency_ms;
@@ -240,6 +200,7 @@ static int finish_sample(struct task_state *ts, uint32_t u, const uint32_t *cand
 		rec.response = o->response;
 		rec.tokens_in = o->tokens_in;
 		rec.tokens_out = o->tokens_out;
+		rec.grounding = o->grounding;
 	}
 	if (!ok) {
 		rec.status = "error";
@@ -254,9 +215,13 @@ static int finish_sample(struct task_state *ts, uint32_t u, const uint32_t *cand
 		rec.status = "ok";
 		for (j = 0; j < n_list; j++)
 			ts->rel[j] = list[j] == target;
-		/* names are family-major: names[m] is family m / n_k at cutoff k[m % n_k] */
+		/* names are family-major: names[m] is family m / n_k at cutoff k[m % n_k]; mc has acc@1 alone */
 		for (m = 0; m < ts->n_names; m++) {
 			size_t fam = m / t->n_k, c = m % t->n_k;
+			if (t->type == TASK_MC) {
+				ts->values[m] = n_list && list[0] == target;
+				continue;
+			}
 			size_t top = n_list < t->k[c] ? n_list : t->k[c];
 			if (fam < RM__COUNT) {
 				ts->values[m] = ranking_metric((enum ranking_metric)fam, ts->rel, n_list, 1, t->k[c]);
@@ -286,8 +251,10 @@ static int finish_sample(struct task_state *ts, uint32_t u, const uint32_t *cand
 		if (o) {
 			ts->kept_names[n_kept] = "error_rate";
 			ts->kept[n_kept++] = 0;
-			ts->kept_names[n_kept] = "parse_failure_rate";
-			ts->kept[n_kept++] = o->parse_failed;
+			for (j = 0; j < o->n_extra; j++) {
+				ts->kept_names[n_kept] = o->extra_names[j];
+				ts->kept[n_kept++] = o->extra_values[j];
+			}
 		}
 	}
 	rec.metric_names = ts->kept_names;
@@ -300,7 +267,7 @@ static int finish_sample(struct task_state *ts, uint32_t u, const uint32_t *cand
 }
 
 /* Whether a resumed run already holds this sample (and it need not be asked again). */
-static int already_done(const struct run_plan *plan, const char *task, const char *sample_id)
+int already_done(const struct run_plan *plan, const char *task, const char *sample_id)
 {
 	char *key;
 	uint32_t v;
@@ -314,14 +281,36 @@ static int already_done(const struct run_plan *plan, const char *task, const cha
 	return found;
 }
 
+size_t task_candidates(uint32_t *out, const struct run_plan *plan, const struct task_spec *t, uint32_t user,
+		       unsigned char *mark)
+{
+	size_t n = split_candidates(out, t->candidates, plan->sp, plan->ds, user, t->negatives, plan->seed,
+				    t->cand_task ? t->cand_task : t->name, mark), i;
+	const char *uid = plan->ds->user_ids[user];
+	struct rng r;
+
+	if (!t->perm)
+		return n;
+	/* the same candidates in another order: position bias shows as a spread across passes */
+	rng_seed(&r, rng_mix(rng_mix(plan->seed, t->perm), str_hash(uid, strlen(uid))));
+	for (i = n; i > 1; i--) {
+		size_t j = (size_t)rng_below(&r, i);
+		uint32_t tmp = out[i - 1];
+		out[i - 1] = out[j];
+		out[j] = tmp;
+	}
+	return n;
+}
+
 /* Built-in models answer at once, one sample after another. */
 static int run_builtin(struct task_state *ts, const struct adapter *ad, struct model *model)
 {
 	const struct run_plan *plan = ts->plan;
 	const struct task_spec *t = ts->t;
-	size_t max_k = t->k[t->n_k - 1], list_cap = t->type == TASK_RANKING ? t->candidates : max_k;
+	int has_cand = TASK_HAS_CANDIDATES(t->type);
+	size_t max_k = t->k[t->n_k - 1], list_cap = has_cand ? t->candidates : max_k;
 	uint32_t *list = xmalloc(list_cap * sizeof(*list));
-	uint32_t *cand = xmalloc((t->type == TASK_RANKING ? t->candidates : 1) * sizeof(*cand));
+	uint32_t *cand = xmalloc((has_cand ? t->candidates : 1) * sizeof(*cand));
 	unsigned char *mark = xcalloc(plan->ds->n_items ? plan->ds->n_items : 1, 1);
 	size_t i;
 	int ret = EXIT_OK;
@@ -336,9 +325,9 @@ static int run_builtin(struct task_state *ts, const struct adapter *ad, struct m
 			progress_step(&ts->prog);
 			continue;
 		}
-		if (t->type == TASK_RANKING) {
-			n_cand = split_candidates(cand, t->candidates, plan->sp, plan->ds, u, t->negatives,
-						  plan->seed, t->name, mark);
+		if (has_cand) {
+			/* ranking and mc alike: the model orders the candidates; mc takes the first */
+			n_cand = task_candidates(cand, plan, t, u, mark);
 			rc = ad->rank(model, u, cand, n_cand, list);
 			n_list = n_cand;
 		} else {
@@ -352,232 +341,6 @@ static int run_builtin(struct task_state *ts, const struct adapter *ad, struct m
 	free(list);
 	free(cand);
 	free(mark);
-	return ret;
-}
-
-/* One request in flight to a language model. */
-struct slot {
-	uint64_t id;               /* 0: free */
-	uint32_t user;
-	uint32_t *cand;            /* [t->candidates] */
-	size_t n_cand;
-	char *request;             /* JSON, as stored */
-	char key[65];              /* cache key */
-};
-
-/* The cache key of a request: SHA-256 of the model's identity and the request's JSON. */
-static void cache_key(char out[65], const char *identity, const char *request)
-{
-	struct sha256 c;
-
-	sha256_init(&c);
-	sha256_update(&c, identity, strlen(identity));
-	sha256_update(&c, "\n", 1);
-	sha256_update(&c, request, strlen(request));
-	sha256_hex(&c, out);
-}
-
-static int finish_llm_sample(struct task_state *ts, const struct title_index *ti, struct slot *sl,
-			     const struct llm_answer *a, int from_cache, const char *identity)
-{
-	const struct task_spec *t = ts->t;
-	size_t max_k = t->k[t->n_k - 1], n_list = 0, lines = 0, got;
-	uint32_t *list = xmalloc(((t->type == TASK_RANKING ? t->candidates : max_k) + 1) * sizeof(*list));
-	struct llm_outcome o = { 0 };
-	char *err = NULL;
-	int rc;
-
-	(void)identity;
-	o.request = sl->request;
-	o.response = a->content;
-	o.tokens_in = from_cache ? 0 : a->tokens_in;
-	o.tokens_out = from_cache ? 0 : a->tokens_out;
-	o.status = a->status == LLM_OK && a->content ? "ok" : "error";
-	if (a->status == LLM_REFUSED)
-		o.error = err = xstrfmt("refused by the content filter%s%s", a->error ? ": " : "",
-					a->error ? a->error : "");
-	else if (a->status != LLM_OK)
-		o.error = a->error ? a->error : "the model could not answer";
-	else if (!a->content)
-		o.error = "the answer has no content";
-	if (!strcmp(o.status, "ok")) {
-		if (t->type == TASK_RANKING) {
-			got = answer_ranking(list, a->content, ti, sl->cand, sl->n_cand);
-			n_list = sl->n_cand;
-		} else {
-			got = n_list = answer_retrieval(list, max_k, a->content, ti, &lines);
-		}
-		o.parse_failed = got == 0;
-	}
-	rc = finish_sample(ts, sl->user, sl->cand, sl->n_cand, list, n_list, a->latency_ms, &o);
-	if (rc == 0 && !from_cache && a->status == LLM_OK && a->content &&
-	    store_cache_put(ts->store, sl->key, a->content) < 0)
-		rc = -1;
-	free(err);
-	free(list);
-	return rc;
-}
-
-/*
- * Language models: many requests in flight, answers matched to their sample
- * by request id, never by position. On SIGINT nothing new is sent and the
- * answers in flight are awaited for a bounded time; what has not come back
- * is not stored, so `--resume` asks it again.
- */
-static int run_llm(struct task_state *ts, const struct adapter *ad, struct model *model)
-{
-	const struct run_plan *plan = ts->plan;
-	const struct task_spec *t = ts->t;
-	size_t n_slots = plan->limits.concurrency * 2, i, next = 0, active = 0;
-	struct slot *slots = xcalloc(n_slots ? n_slots : 1, sizeof(*slots));
-	unsigned char *mark = xcalloc(plan->ds->n_items ? plan->ds->n_items : 1, 1);
-	struct prompt pr;
-	struct strbuf req = STRBUF_INIT;
-	struct title_index ti;
-	char *identity = ad->identity ? ad->identity(model) : xstrdup("");
-	uint64_t next_id = 1;
-	double drain_until = 0;
-	int ret = EXIT_OK, stop = 0;
-
-	if (!n_slots)
-		n_slots = 1;
-	prompt_init(&pr);
-	title_index_build(&ti, plan->ds);
-	for (i = 0; i < n_slots; i++)
-		slots[i].cand = xmalloc((t->type == TASK_RANKING ? t->candidates : 1) * sizeof(*slots[i].cand));
-
-	while (ret == EXIT_OK && (active || (!stop && next < plan->n_users))) {
-		/* fill free slots */
-		while (!stop && !run_interrupted && active < n_slots && next < plan->n_users) {
-			uint32_t u = plan->users[next++];
-			struct slot *sl = NULL;
-			struct llm_message msgs[2];
-			struct llm_request r = { 0 };
-			const uint32_t *h;
-			size_t n_h;
-			char *cached = NULL;
-			int hit;
-
-			if (already_done(plan, t->name, plan->ds->user_ids[u])) {
-				progress_step(&ts->prog);
-				continue;
-			}
-			for (i = 0; i < n_slots && !sl; i++)
-				if (!slots[i].id)
-					sl = &slots[i];
-			sl->user = u;
-			sl->n_cand = 0;
-			h = sample_history(plan, u, &n_h);
-			if (t->type == TASK_RANKING) {
-				sl->n_cand = split_candidates(sl->cand, t->candidates, plan->sp, plan->ds, u,
-							      t->negatives, plan->seed, t->name, mark);
-				prompt_ranking(&pr, plan->ds, h, n_h, sl->cand, sl->n_cand);
-			} else {
-				prompt_retrieval(&pr, plan->ds, h, n_h, t->k[t->n_k - 1]);
-			}
-			strbuf_reset(&req);
-			prompt_json(&req, &pr);
-			free(sl->request);
-			sl->request = xstrdup(req.buf);
-			cache_key(sl->key, identity, sl->request);
-			hit = plan->no_cache ? 0 : store_cache_get(ts->store, sl->key, &cached);
-			if (hit < 0) {
-				ret = EXIT_STORE;
-				break;
-			}
-			if (hit) {
-				/* a hit sends nothing */
-				struct llm_answer a = { 0 };
-				a.status = LLM_OK;
-				a.content = cached;
-				if (finish_llm_sample(ts, &ti, sl, &a, 1, identity) < 0)
-					ret = EXIT_STORE;
-				free(cached);
-				continue;
-			}
-			msgs[0].role = "system";
-			msgs[0].content = pr.system.buf;
-			msgs[1].role = "user";
-			msgs[1].content = pr.user.buf;
-			r.id = sl->id = next_id++;
-			r.kind = LLM_CHAT;
-			r.messages = msgs;
-			r.n_messages = 2;
-			if (ad->submit(model, &r) < 0) {
-				struct llm_answer a = { 0 };
-				a.status = LLM_ERROR;
-				a.error = "the request could not be sent";
-				if (finish_llm_sample(ts, &ti, sl, &a, 1, identity) < 0)
-					ret = EXIT_STORE;
-				sl->id = 0;
-				continue;
-			}
-			active++;
-		}
-		if (run_interrupted && !stop) {
-			stop = 1;
-			drain_until = now_ms() + 10000;
-			if (!plan->quiet && active)
-				fprintf(stderr, "\nreceval: interrupted: waiting up to 10 s for %zu answer(s) in flight\n",
-					active);
-		}
-		if (stop && drain_until && now_ms() > drain_until)
-			break;
-		if (!active || ret != EXIT_OK)
-			continue;
-		{
-			struct llm_answer a;
-			int rc = ad->poll(model, &a, 200);
-			struct slot *sl = NULL;
-
-			if (rc < 0) {
-				ret = EXIT_MODEL;
-				break;
-			}
-			if (!rc)
-				continue;
-			for (i = 0; i < n_slots && !sl; i++)
-				if (slots[i].id && slots[i].id == a.id)
-					sl = &slots[i];
-			if (!sl) {
-				warning("an answer with an unknown request id %llu was ignored", (unsigned long long)a.id);
-				llm_answer_release(&a);
-				continue;
-			}
-			active--;
-			sl->id = 0;
-			if (a.status == LLM_FATAL) {
-				/* stored as nothing: after the cause is fixed, --resume asks again */
-				if (!stop)
-					error("%s: %s", plan->model_text, a.error ? a.error : "the model refuses every request");
-				stop = 1;
-				ret = EXIT_MODEL;
-				llm_answer_release(&a);
-				continue;
-			}
-			if (finish_llm_sample(ts, &ti, sl, &a, 0, identity) < 0)
-				ret = EXIT_STORE;
-			llm_answer_release(&a);
-		}
-	}
-	if (ret == EXIT_MODEL) {
-		/* drain what the adapter still holds: every queued request fails fast after a fatal answer */
-		struct llm_answer a;
-		double until = now_ms() + 5000;
-		while (ad->pending(model) && now_ms() < until)
-			if (ad->poll(model, &a, 100) == 1)
-				llm_answer_release(&a);
-	}
-	for (i = 0; i < n_slots; i++) {
-		free(slots[i].cand);
-		free(slots[i].request);
-	}
-	free(slots);
-	free(mark);
-	free(identity);
-	prompt_release(&pr);
-	strbuf_release(&req);
-	title_index_release(&ti);
 	return ret;
 }
 
@@ -629,7 +392,7 @@ static int run_task(const struct run_plan *plan, struct store *store, const stru
 		    const struct beyond_ctx *bc, struct run_values *rv, int64_t run_id, size_t *errors)
 {
 	struct task_state ts;
-	size_t m, list_cap = t->type == TASK_RANKING ? t->candidates : t->k[t->n_k - 1];
+	size_t m, list_cap = TASK_HAS_CANDIDATES(t->type) ? t->candidates : t->k[t->n_k - 1];
 	int ret;
 
 	memset(&ts, 0, sizeof(ts));
@@ -640,9 +403,9 @@ static int run_task(const struct run_plan *plan, struct store *store, const stru
 	ts.bc = bc;
 	ts.names = metric_names(t, bc->n_categories > 0, &ts.n_names);
 	ts.values = xmalloc(ts.n_names * sizeof(*ts.values));
-	/* room for every metric and the two rates of language models */
-	ts.kept_names = xmalloc((ts.n_names + 2) * sizeof(*ts.kept_names));
-	ts.kept = xmalloc((ts.n_names + 2) * sizeof(*ts.kept));
+	/* room for every metric, error_rate and the validity figures of language models */
+	ts.kept_names = xmalloc((ts.n_names + 9) * sizeof(*ts.kept_names));
+	ts.kept = xmalloc((ts.n_names + 9) * sizeof(*ts.kept));
 	ts.rel = xmalloc(list_cap + 1);
 	strbuf_init(&ts.hist, 0);
 	strbuf_init(&ts.cands, 0);
@@ -652,7 +415,8 @@ static int run_task(const struct run_plan *plan, struct store *store, const stru
 	ret = ad->submit ? run_llm(&ts, ad, model) : run_builtin(&ts, ad, model);
 	if (run_interrupted && ret == EXIT_OK)
 		ret = 130;
-	if (ret == EXIT_OK && t->type == TASK_RETRIEVAL && task_distribution(&ts, rv) < 0)
+	if (ret == EXIT_OK && (t->type == TASK_RETRIEVAL || t->type == TASK_EMBED_RETRIEVAL) &&
+	    task_distribution(&ts, rv) < 0)
 		ret = EXIT_STORE;
 	*errors += ts.errors;
 	for (m = 0; m < ts.n_names; m++)
@@ -668,6 +432,52 @@ static int run_task(const struct run_plan *plan, struct store *store, const stru
 	return ret;
 }
 
+/*
+ * Position bias: for a ranking task with "permutations": N, the mean and the
+ * standard deviation (n - 1 in the divisor) of each ndcg, recall and mrr
+ * figure over the N + 1 orders the candidates were shown in, stored on the
+ * task as <metric>_perm_mean and <metric>_perm_sd.
+ */
+static int permutation_spread(struct store *store, int64_t run, const struct suite *suite, struct run_values *rv)
+{
+	struct metric_row *rows = NULL;
+	size_t n = 0, t, i, j;
+
+	for (t = 0; t < suite->n_tasks; t++)
+		if (suite->tasks[t].permutations)
+			break;
+	if (t == suite->n_tasks)
+		return 0;
+	if (store_get_run_metrics(store, run, &rows, &n) < 0)
+		return -1;
+	for (t = 0; t < suite->n_tasks; t++) {
+		const struct task_spec *task = &suite->tasks[t];
+		size_t len = strlen(task->name);
+		if (!task->permutations)
+			continue;
+		for (i = 0; i < n; i++) {
+			double sum = 0, sq = 0, mean;
+			size_t k = 0;
+			if (strcmp(rows[i].task, task->name) || (strncmp(rows[i].metric, "ndcg@", 5) &&
+			    strncmp(rows[i].metric, "recall@", 7) && strncmp(rows[i].metric, "mrr@", 4)))
+				continue;
+			for (j = 0; j < n; j++)
+				if (!strcmp(rows[j].metric, rows[i].metric) && !strncmp(rows[j].task, task->name, len) &&
+				    (!rows[j].task[len] || !strncmp(rows[j].task + len, "-perm", 5))) {
+					sum += rows[j].value;
+					sq += rows[j].value * rows[j].value;
+					k++;
+				}
+			mean = sum / (double)k;
+			run_values_add(rv, task->name, xstrfmt("%s_perm_mean", rows[i].metric), mean, k);
+			run_values_add(rv, task->name, xstrfmt("%s_perm_sd", rows[i].metric),
+				       k > 1 ? sqrt(fmax(0, (sq - k * mean * mean) / (double)(k - 1))) : NAN, k);
+		}
+	}
+	metric_rows_free(rows, n);
+	return 0;
+}
+
 int run_model(const struct run_plan *plan, struct store *store, const struct model_spec *spec,
 	      int from_flag, int64_t *run_id)
 {
@@ -680,7 +490,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	struct beyond_ctx bc;
 	struct run_values rv = { 0 };
 	uint64_t *order;
-	size_t t, i, errors = 0;
+	size_t t, i, p, errors = 0;
 	char *config;
 	double t0 = now_ms();
 	int ret = EXIT_OK;
@@ -728,14 +538,28 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 
 	for (t = 0; t < plan->suite->n_tasks && ret == EXIT_OK; t++) {
 		const struct task_spec *task = &plan->suite->tasks[t];
-		/* language models answer every task through prompts; built-in ones need the task's own call */
-		if (!ad->submit && ((task->type == TASK_RANKING && !ad->rank) ||
-				    (task->type == TASK_RETRIEVAL && !ad->recommend))) {
+		/* language models answer every task through prompts; built-in ones score items themselves */
+		if (!ad->submit && TASK_IS_EMBEDDING(task->type)) {
+			warning("%s does not embed texts: task '%s' skipped", spec->text, task->name);
+			continue;
+		}
+		if (!ad->submit && (TASK_HAS_CANDIDATES(task->type) ? !ad->rank : !ad->recommend)) {
 			error("model '%s' cannot answer %s tasks", spec->text, task_type_name(task->type));
 			ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
 			break;
 		}
 		ret = run_task(plan, store, ad, model, spec, task, &bc, &rv, *run_id, &errors);
+		for (p = 1; p <= task->permutations && ret == EXIT_OK; p++) {
+			/* the same samples and candidates, shown in another order, as a task of its own */
+			struct task_spec pass = *task;
+			char *name = xstrfmt("%s-perm%zu", task->name, p);
+			pass.name = name;
+			pass.permutations = 0;
+			pass.perm = p;
+			pass.cand_task = task->name;
+			ret = run_task(plan, store, ad, model, spec, &pass, &bc, &rv, *run_id, &errors);
+			free(name);
+		}
 	}
 	/* what a language model's answers cost, per task: tokens and, where the price is known, dollars */
 	for (t = 0; ad->submit && t < plan->suite->n_tasks && (ret == EXIT_OK || ret == 130 || ret == EXIT_MODEL); t++) {
@@ -759,6 +583,8 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	/* an interrupted or failed run keeps figures for what it has; --resume recomputes them */
 	if ((ret == EXIT_OK || ret == 130 || ret == EXIT_MODEL) &&
 	    store_aggregate(store, *run_id, plan->seed) < 0)
+		ret = EXIT_STORE;
+	if (ret == EXIT_OK && permutation_spread(store, *run_id, plan->suite, &rv) < 0)
 		ret = EXIT_STORE;
 	for (i = 0; i < rv.n; i++) {
 		if ((ret == EXIT_OK || ret == 130 || ret == EXIT_MODEL) && store_put_run_value(store, *run_id, rv.v[i].task, rv.v[i].metric,

@@ -440,7 +440,7 @@ static int load_task(const struct loader *ld, const cJSON *t, size_t index, stru
 {
 	static const char *const keys[] = {
 		"type", "name", "k", "candidates", "negatives", "variant", "permutations",
-		"template", "system", "item_template", "user_template",
+		"template", "system", "item_template", "user_template", "fuzzy_threshold",
 	};
 	char idx[32], where[48];
 	const char *path[] = { "tasks", idx };
@@ -562,6 +562,12 @@ static int load_task(const struct loader *ld, const cJSON *t, size_t index, stru
 	if (v && get_count(ld, v, "permutations", 0, 100, LINE(ld, "tasks", idx, "permutations"),
 			   &out->permutations) < 0)
 		return -1;
+
+	v = cJSON_GetObjectItemCaseSensitive(t, "fuzzy_threshold");
+	if (v && (!cJSON_IsNumber(v) || !(v->valuedouble > 0 && v->valuedouble <= 1)))
+		return error_at(ld->path, LINE(ld, "tasks", idx, "fuzzy_threshold"),
+				"'fuzzy_threshold' must be a number above 0 and at most 1");
+	out->fuzzy = v ? v->valuedouble : 0;
 
 	/* prompts: the task's own files, else the built-in templates */
 	if (TASK_IS_EMBEDDING(out->type)) {

@@ -33,6 +33,10 @@ struct task_spec {
 	enum negatives negatives;
 	int seq;               /* mc: 1 for "seq" (history in order), 0 for "cf" (history shuffled) */
 	size_t permutations;   /* ranking: also ask with the candidates shuffled this many more times */
+	double fuzzy;          /* chat tasks: least trigram similarity of a fuzzy title match; 0: the default */
+	/* set by the run loop for those extra passes: the pass (1..) and the task whose candidates it reorders */
+	size_t perm;
+	const char *cand_task;
 	/*
 	 * The prompt: the user message and the system message (chat tasks), or
 	 * the item and user texts (embedding tasks); owned, from the suite's

@@ -526,6 +526,7 @@ static void listed_add(struct listed_array *a, const char *label, size_t label_l
 static void prompt_shape_read(struct prompt_shape *out, const char *user)
 {
 	const char *p;
+	int recommend_seen = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->k = -1;
@@ -544,11 +545,15 @@ static void prompt_shape_read(struct prompt_shape *out, const char *user)
 			listed_add(&out->let, q, 1, q + 3, end);
 		} else if (end - q >= 2 && q[0] == '-' && q[1] == ' ') {
 			listed_add(&out->hist, NULL, 0, q + 2, end);
-		} else if (out->k < 0) {
+		} else if (!recommend_seen) {
 			/* "Recommend 10 items": the first number after the word, outside list lines */
-			const char *r = strcasestr(q, "recommend");
+			const char *r = q;
 
-			if (r && r < end) {
+			/* within this line only: a long prompt is not scanned once per line */
+			while (r + 9 <= end && strncasecmp(r, "recommend", 9))
+				r++;
+			if (r + 9 <= end) {
+				recommend_seen = 1;
 				for (r += 9; *r && !isdigit((unsigned char)*r); r++)
 					;
 				if (*r) {

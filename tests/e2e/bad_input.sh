@@ -61,7 +61,7 @@ suite fmt.json '{"name": "t", "dataset": {' '"format": "parquet", "path": "data/
 expect_error "an unknown dataset format is refused" fmt.json 2 $R run "$T/fmt.json" --db "$DB"
 
 suite later.json '{"name": "t", "dataset": {"format": "csv", "path": "data/good.csv"},' \
-	'"tasks": [' '{"type": "mc", "k": 1}]}'
+	'"tasks": [' '{"type": "explanation", "k": 1}]}'
 expect_error "a task type this build cannot run is refused, not skipped" later.json 3 $R run "$T/later.json" --db "$DB"
 
 suite dup.json '{"name": "t", "dataset": {"format": "csv", "path": "data/good.csv"},' \

@@ -85,6 +85,7 @@ check "openai chat shape" has_body '"object":"chat.completion","created":0,"mode
 # prompt "be brief" + "hello" = 13 bytes -> 4 tokens; "echo: hello" = 11 bytes -> 3
 check "openai chat usage" has_body '"usage":{"prompt_tokens":4,"completion_tokens":3,"total_tokens":7}'
 check "json content type" has_hdr '^content-type: application/json'
+check "x-answer-format names the policy" has_hdr '^x-answer-format: echo$'
 
 is "openai embeddings 200" 200 "$(post /v1/embeddings "$EMB" -H 'Authorization: Bearer sk-test')"
 cp "$T/body" "$T/emb1"
@@ -192,7 +193,7 @@ is "still serving after malformed requests" 200 "$(post /v1/chat/completions "$C
 # the log
 check "log: one line per request, numbered" sh -c "awk 'END { exit !(NR >= 40) }' '$LOG' && head -n 1 '$LOG' | grep -q '^{\"n\":1,\"method\":\"POST\",\"path\":\"/v1/chat/completions\",\"query\":null,'"
 check "log: headers lower case, authorization kept" sh -c "head -n 1 '$LOG' | grep -qF '\"headers\":{\"content-type\":\"application/json\",\"authorization\":\"Bearer sk-test\",\"user-agent\":\"curl/'"
-check "log: parsed body and status" sh -c "head -n 1 '$LOG' | grep -qF '\"body\":{\"model\":\"gpt-test\",\"messages\":[' && head -n 1 '$LOG' | grep -qF '\"status\":200,\"fault\":null}'"
+check "log: parsed body and status" sh -c "head -n 1 '$LOG' | grep -qF '\"body\":{\"model\":\"gpt-test\",\"messages\":[' && head -n 1 '$LOG' | grep -qF '\"status\":200,\"fault\":null,\"answer_format\":\"echo\"}'"
 check "log: api-key and query" grep -qF '"query":"api-version=2024-10-21","headers":{"content-type":"application/json","api-key":"az-test"' "$LOG"
 check "log: a body that is not JSON is a string" grep -qF '"body":"not json","status":400' "$LOG"
 check "log: 401 recorded" grep -qF '"status":401' "$LOG"
@@ -221,6 +222,275 @@ kill "$PID"
 start fixed --answer 'fixed:The answer is 42.'
 post /v1/chat/completions "$CHAT" >/dev/null
 check "fixed answer" has_body '"content":"The answer is 42."'
+kill "$PID"
+
+# ---- --answer formats: prompts shaped like receval's, every format, read back
+# prompts.awk writes N.json (a request) and a manifest line "N KIND" for each prompt:
+# rank (numbered candidates), lrank (lettered, no question), mc (A-J and "the letter"), retr, none
+mkdir -p "$T/fmt"
+awk -v dir="$T/fmt" -v q="'" 'BEGIN {
+	nt = split("Toy Story (1995)|The Godfather (1972)|Heat (1995)|Fargo (1996)|A Clockwork Orange (1971)|" \
+		   "Casablanca (1942)|Alien (1979)|Babe (1995)|Jumanji (1995)|Se7en (1995)|" \
+		   "An American Werewolf in London (1981)|Twelve Monkeys (1995)", T, "|")
+	comma = "Postino, Il (1994)"
+	id = 0
+	for (i = 1; i <= 60; i++) {            # ranking, numbered; every 8th has a title with a comma
+		m = 3 + i % 4
+		c = ""
+		for (j = 1; j <= m; j++)
+			c = c j ". " ((i % 8 == 0 && j == 2) ? comma : T[(i * 5 + j * 7) % nt + 1]) "\\n"
+		emit("rank", hist(i, 2) "\\nRank these " m " candidates from the most to the least likely to be " \
+		     "the user" q "s next item. Answer with the candidate numbers, one per line.\\n" c)
+	}
+	for (i = 1; i <= 6; i++) {             # lettered candidates, not a multiple-choice question
+		c = ""
+		for (j = 1; j <= 4; j++)
+			c = c substr("ABCD", j, 1) ". " T[(i * 3 + j * 5) % nt + 1] "\\n"
+		emit("lrank", hist(i, 2) "\\nOrder these options, best first, one label per line.\\n" c)
+	}
+	for (i = 1; i <= 60; i++)              # retrieval: the history reversed, up to k
+		emit("retr", hist(i, 3 + i % 6) "\\nRecommend " (1 + i % 10) " items the user has not interacted " \
+		     "with yet, most likely first. Answer with their exact titles, one per line.\\n")
+	for (i = 1; i <= 30; i++) {            # multiple choice, as suites/templates/mc_seq.txt
+		c = ""
+		for (j = 1; j <= 10; j++)
+			c = c substr("ABCDEFGHIJ", j, 1) ". " T[(i * 5 + j * 7) % nt + 1] "\\n"
+		emit("mc", hist(i, 3) "\\nWhich one of these 10 items will the user interact with next?\\n" c \
+		     "\\nAnswer with the letter of one option.")
+	}
+	emit("none", "hello")
+}
+function hist(i, n,   s, j) {
+	s = "The user interacted with these items, oldest first:\\n- Home Movie " id " (" 1950 + id % 60 ")\\n"
+	for (j = 1; j <= n; j++)
+		s = s "- " T[(i + j * 11) % nt + 1] "\\n"
+	return s
+}
+function emit(kind, user,   f) {
+	f = sprintf("%s/%03d", dir, ++id)
+	printf "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a recommender system.\"}," \
+	       "{\"role\":\"user\",\"content\":\"%s\"}]}", user >(f ".json")
+	close(f ".json")
+	print id, kind >(dir "/manifest")
+}'
+FMTLOG="$T/formats.jsonl"
+start formats --answer formats --log "$FMTLOG"
+# one curl, one connection, every prompt
+set --
+for f in "$T"/fmt/*.json; do
+	[ $# -gt 0 ] && set -- "$@" --next
+	set -- "$@" -s -o "${f%.json}.body" -D "${f%.json}.hdr" -H 'Content-Type: application/json' \
+		--data-binary @"$f" "http://127.0.0.1:$PORT/v1/chat/completions"
+done
+t0=$(date +%s%N)
+curl "$@"
+t1=$(date +%s%N)
+nprompts=$(wc -l <"$T/fmt/manifest" | tr -d ' ')
+is "formats: $nprompts prompts answered 200" "$nprompts" "$(cat "$T"/fmt/*.hdr | grep -c '^HTTP/1.1 200')"
+check "formats: $nprompts requests in under 3 s (took $(( (t1 - t0) / 1000000 )) ms)" test $(( (t1 - t0) / 1000000 )) -lt 3000
+# formats_of KIND: the x-answer-format values sent for prompts of that kind, one per line, sorted
+formats_of() {
+	awk -v k="$1" '$2 == k { printf "%03d\n", $1 }' "$T/fmt/manifest" | while read -r n; do
+		tr -d '\r' <"$T/fmt/$n.hdr" | sed -n 's/^x-answer-format: //p'
+	done | sort -u
+}
+# covers KIND NAMES...: every name was sent for some prompt of KIND
+covers() {
+	ckind=$1
+	shift
+	formats_of "$ckind" >"$T/fmt/seen"
+	missing=""
+	for name in "$@"; do
+		grep -qx "$name" "$T/fmt/seen" || missing="$missing $name"
+	done
+	if [ -z "$missing" ]; then
+		echo "ok - formats: $ckind prompts got all of $*"
+	else
+		echo "not ok - formats: $ckind prompts never got:$missing (got: $(tr '\n' ' ' <"$T/fmt/seen"))"
+	fi
+}
+covers rank numbered paren hash dash star comma end json quoted think numbers bold noyear article
+covers retr numbered paren hash dash star comma end json quoted think bold noyear article
+covers mc mc-letter mc-paren mc-answer mc-bold mc-letter-title mc-title mc-sentence
+is "formats: retrieval never gets candidate numbers" "" "$(formats_of retr | grep -x numbers)"
+is "formats: lettered candidates without a question are a list" "" "$(formats_of lrank | grep '^mc-')"
+is "formats: a prompt without candidates or history" "none" "$(formats_of none)"
+check "formats: the log names each answer's format" sh -c "[ \$(grep -c '\"status\":200,\"fault\":null,\"answer_format\":\"[a-z-]*\"}\$' '$FMTLOG') -eq $nprompts ]"
+# the same prompt, the same answer
+post /v1/chat/completions "$(cat "$T/fmt/001.json")" >/dev/null
+check "formats: deterministic" cmp -s "$T/body" "$T/fmt/001.body"
+kill "$PID"
+
+# Every body is JSON, its format is the one the prompt's FNV-1a picks, and its
+# content reads back as the reversed candidates (retrieval: history, up to k).
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$T/fmt" <<'PY'
+import json, os, re, sys
+
+d = sys.argv[1]
+LIST = ["numbered", "paren", "hash", "dash", "star", "comma", "end", "json", "quoted", "think",
+        "numbers", "bold", "noyear", "article"]
+MC = ["mc-letter", "mc-paren", "mc-answer", "mc-bold", "mc-letter-title", "mc-title", "mc-sentence"]
+ARTICLE = {"The Godfather (1972)": "Godfather, The (1972)", "A Clockwork Orange (1971)": "Clockwork Orange, A (1971)",
+           "An American Werewolf in London (1981)": "American Werewolf in London, An (1981)",
+           "Postino, Il (1994)": "Il Postino (1994)"}
+
+def fnv1a(b):
+    h = 0xcbf29ce484222325
+    for c in b:
+        h = ((h ^ c) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+def read_list(fmt, text):
+    """The titles (or labels) of an answer written in fmt, by a reader strict about that format."""
+    lines = text.split("\n")
+    def strict(pattern, ls=lines, numbered=False):
+        out = []
+        for i, line in enumerate(ls):
+            m = re.fullmatch(pattern, line)
+            if not m or (numbered and m.group(1) != str(i + 1)):
+                raise ValueError("line %r" % line)
+            out.append(m.group(m.lastindex))
+        return out
+    if fmt in ("numbered", "noyear", "article"):
+        return strict(r"(\d+)\. (.+)", numbered=True)
+    if fmt == "paren":
+        return strict(r"(\d+)\) (.+)", numbered=True)
+    if fmt == "hash":
+        return strict(r"#(\d+) (.+)", numbered=True)
+    if fmt == "dash":
+        return strict(r"- (.+)")
+    if fmt == "star":
+        return strict(r"\* (.+)")
+    if fmt == "comma":
+        return text.split(", ")
+    if fmt == "end":
+        return text.split("<end>")
+    if fmt == "json":
+        v = json.loads(text)
+        assert isinstance(v, list) and all(isinstance(s, str) for s in v)
+        return v
+    if fmt == "quoted":
+        return strict(r'"(.+)" - [a-z\' ]+')
+    if fmt == "bold":
+        return strict(r"\*\*(.+)\*\* \(why: [a-z\' ]+\)")
+    if fmt == "numbers":
+        return strict(r"([0-9]+|[A-J])")
+    if fmt == "think":
+        m = re.fullmatch(r"<think>\n(.*)\n</think>\n\nHere are my recommendations:\n(.*)", text, re.S)
+        if not m or not re.search(r"\n1\. ", m.group(1)):
+            raise ValueError("no reasoning block with a numbered line, then the preamble")
+        return read_list("numbered", m.group(2))
+    raise ValueError("unknown format " + fmt)
+
+bad = {"json": [], "choice": [], "content": [], "mc": []}
+kinds = dict(l.split() for l in open(os.path.join(d, "manifest")))
+for n, kind in sorted(kinds.items(), key=lambda kv: int(kv[0])):
+    base = os.path.join(d, "%03d" % int(n))
+    user = json.load(open(base + ".json"))["messages"][-1]["content"]
+    raw = open(base + ".body", "rb").read()
+    try:
+        content = json.loads(raw.decode("utf-8"))["choices"][0]["message"]["content"]
+    except Exception as e:
+        bad["json"].append("%s: %s" % (n, e))
+        continue
+    hdr = open(base + ".hdr").read().replace("\r", "")
+    got = re.search(r"^x-answer-format: (.*)$", hdr, re.M).group(1)
+    num = re.findall(r"^(\d+)\. (.+)$", user, re.M)
+    let = re.findall(r"^([A-J])\. (.+)$", user, re.M)
+    hist = re.findall(r"^- (.+)$", user, re.M)
+    h = fnv1a(user.encode())
+    cand = let if len(let) >= 2 else num
+    if let and re.search(r"\bletter\b", user, re.I):
+        want = MC[h % 7]
+        L, title = let[-1]
+        ok = content in {"mc-letter": [L], "mc-paren": ["(%s)" % L], "mc-answer": ["Answer: " + L],
+                         "mc-bold": ["**%s**" % L], "mc-letter-title": ["%s. %s" % (L, title)],
+                         "mc-title": [title], "mc-sentence": ["I think the answer is %s." % L]}.get(got, [])
+        if not ok:
+            bad["mc"].append("%s (%s): %r" % (n, got, content[:80]))
+    elif not cand and not hist:
+        want = "none"
+        if content != "no candidates":
+            bad["content"].append("%s: %r" % (n, content[:80]))
+    else:
+        if cand:
+            want = LIST[h % 14]
+            items = list(reversed(cand))
+        else:
+            i = h % 13
+            want = LIST[i + (i >= 10)]
+            k = int(re.search(r"Recommend\D*(\d+)", user).group(1))
+            items = [("", t) for t in reversed(hist)][:k]
+        if want == "comma" and any("," in t for _, t in items):
+            want = "numbered"
+        expect = {"numbers": [l for l, _ in items],
+                  "noyear": [re.sub(r" \(\d{4}\)$", "", t) for _, t in items],
+                  "article": [ARTICLE.get(t, t) for _, t in items]}.get(want, [t for _, t in items])
+        try:
+            if read_list(got, content) != expect:
+                raise ValueError("reads %r, not %r" % (read_list(got, content), expect))
+        except Exception as e:
+            bad["content"].append("%s (%s): %s" % (n, got, e))
+    if got != want:
+        bad["choice"].append("%s: %s, not %s" % (n, got, want))
+
+names = {"json": "every body is JSON in UTF-8", "choice": "the format is the prompt's FNV-1a modulo the formats",
+         "content": "every list reads back as the reversed candidates (retrieval: history, up to k)",
+         "mc": "multiple choice answers name the last candidate"}
+for key, what in names.items():
+    print(("not ok - formats: %s" % what) if bad[key] else ("ok - formats: %s" % what))
+    for b in bad[key][:5]:
+        print("#   " + b)
+PY
+else
+	skip "formats: answers read back" "python3 is not installed"
+fi
+
+# ---- --answer hostile: every hostile answer, a 200 chat completion
+start hostile --answer hostile
+mkdir -p "$T/hostile"
+i=1
+while [ $i -le 30 ]; do
+	echo "$(post /v1/chat/completions '{"model":"m","messages":[{"role":"user","content":"prompt '$i'"}]}')" >"$T/hostile/$i.code"
+	cp "$T/body" "$T/hostile/$i.body"
+	name=$(tr -d '\r' <"$T/hdr" | sed -n 's/^x-answer-format: //p')
+	[ -e "$T/hostile/$name" ] || cp "$T/body" "$T/hostile/$name"
+	i=$((i + 1))
+done
+is "hostile: 30 answers, all 200" 30 "$(cat "$T"/hostile/*.code | grep -c '^200$')"
+for name in hostile-empty hostile-huge hostile-control hostile-utf8 hostile-injection hostile-ones; do
+	check "hostile: $name sent" test -e "$T/hostile/$name"
+done
+check "hostile: empty content" grep -qF '"message":{"role":"assistant","content":""}' "$T/hostile/hostile-empty"
+# 1 MiB of A between the quotes
+is "hostile: 1 MiB of A" 1048576 "$(grep -o 'AAAA*' "$T/hostile/hostile-huge" | awk '{ print length($0) }')"
+check "hostile: control bytes as \\u00XX, none raw" sh -c "grep -qF '\\u0001\\u0002' '$T/hostile/hostile-control' &&
+	grep -qF '\\u000a\\u000b\\u000c\\u000d' '$T/hostile/hostile-control' && grep -qF '\\u001fend' '$T/hostile/hostile-control' &&
+	! LC_ALL=C grep -q '[[:cntrl:]]' '$T/hostile/hostile-control'"
+lead=$(printf 'Toy Story \303(1995)')
+cut=$(printf 'cut at the end \360\237\230"')
+check "hostile: invalid UTF-8 sent raw" sh -c "LC_ALL=C grep -qF '$lead' '$T/hostile/hostile-utf8' && LC_ALL=C grep -qF '$cut' '$T/hostile/hostile-utf8'"
+check "hostile: prompt injection" sh -c "grep -qF '<script>alert(1)</script>' '$T/hostile/hostile-injection' &&
+	grep -qF 'Ignore previous instructions' '$T/hostile/hostile-injection'"
+is "hostile: 10,000 lines of 1." 10000 "$(grep -o '1\.' "$T/hostile/hostile-ones" | wc -l | tr -d ' ')"
+if command -v python3 >/dev/null 2>&1; then
+	check "hostile: bodies are JSON (invalid UTF-8 aside)" python3 -c '
+import json, sys
+for f in sys.argv[1:]:
+    b = open(f, "rb").read()
+    c = json.loads(b.decode("utf-8", "surrogateescape"))["choices"][0]["message"]["content"]
+    assert isinstance(c, str)
+    if f.endswith("hostile-control"):
+        assert c == "1. control bytes:" + "".join(map(chr, range(1, 32))) + "end", repr(c)
+    if f.endswith("hostile-utf8"):
+        try:
+            b.decode("utf-8")
+            sys.exit("hostile-utf8 is valid UTF-8")
+        except UnicodeDecodeError:
+            pass
+' "$T"/hostile/hostile-*
+fi
 kill "$PID"
 
 # ---- faults
@@ -286,8 +556,8 @@ is "range 20-21: 503" 503 "$(post /v1/chat/completions "$CHAT")"
 is "range 20-21: 503 again" 503 "$(post /v1/chat/completions "$CHAT")"
 is "after the script, 200" 200 "$(post /v1/chat/completions "$CHAT")"
 check "log: drop has status 0" grep -qF '"n":10,' "$FLOG"
-check "log: drop has status 0 and its fault" sh -c "grep -F '\"n\":10,' '$FLOG' | grep -qF '\"status\":0,\"fault\":\"drop\"}'"
-check "log: 429ms named" grep -qF '"status":429,"fault":"429ms"}' "$FLOG"
+check "log: drop has status 0 and its fault" sh -c "grep -F '\"n\":10,' '$FLOG' | grep -qF '\"status\":0,\"fault\":\"drop\",\"answer_format\":null}'"
+check "log: 429ms named" grep -qF '"status":429,"fault":"429ms","answer_format":null}' "$FLOG"
 is "log: every request counted" 22 "$(wc -l <"$FLOG" | tr -d ' ')"
 kill "$PID"
 

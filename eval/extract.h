@@ -1,0 +1,58 @@
+/* extract.h: what answer extraction (extract.c) and the catalogue index (ground.c) share; internal to those two files. */
+#ifndef EXTRACT_H
+#define EXTRACT_H
+
+#include "ground.h"
+#include "strbuf.h"
+
+#define NO_ITEM UINT32_MAX
+
+/* One title's grounding. */
+struct match {
+	uint32_t item;          /* NO_ITEM when none */
+	enum ground_how how;
+	double score;
+};
+
+/*
+ * The state of reading one answer against a grounder: the candidates (if
+ * any) and scratch space, so the grounder itself stays read-only and
+ * shareable between threads. Initialise with gctx_init(), release with
+ * gctx_release().
+ */
+struct gctx {
+	const struct grounder *g;
+	const uint32_t *cand;       /* NULL: the whole catalogue */
+	size_t n_cand;
+	uint32_t *cand_sorted;      /* a sorted copy for membership tests */
+
+	/* the last title normalised, so strict and fuzzy grounding share the work */
+	struct strbuf last_in, last_norm;
+	int last_year, last_valid;
+
+	/* fuzzy scratch */
+	uint32_t *tri, *qid, *order, *keys;
+	size_t tri_alloc, keys_alloc;
+	uint32_t *stamp;            /* [n_keys], allocated on the first fuzzy look-up */
+	uint32_t stamp_cur;
+	struct strbuf tmp;
+};
+
+void gctx_init(struct gctx *cx, const struct grounder *g, const uint32_t *cand, size_t n_cand);
+void gctx_release(struct gctx *cx);
+/* 1 when item is one of the candidates (0 without candidates). */
+int gctx_in_cand(const struct gctx *cx, uint32_t item);
+
+/* Exact and normalised grounding of s[0..n); 1 and *m filled when it grounds. */
+int ground_strict(struct gctx *cx, const char *s, size_t n, struct match *m);
+/* Fuzzy grounding (candidates first, then the catalogue); 1 and *m filled when it grounds. */
+int ground_fuzzy(struct gctx *cx, const char *s, size_t n, struct match *m);
+
+/* The compiled extraction patterns, owned by the grounder (built in grounder_new()). */
+struct patterns;
+struct patterns *patterns_new(void);
+void patterns_free(struct patterns *p);
+const struct patterns *grounder_patterns(const struct grounder *g);
+const struct dataset *grounder_dataset(const struct grounder *g);
+
+#endif
