@@ -30,12 +30,7 @@ void prompt_render(struct prompt *p, const struct task_spec *t, const struct dat
 		/* "cf": the history in no particular order */
 		struct rng r;
 		rng_seed(&r, seed);
-		for (i = n_hist; i > 1; i--) {
-			size_t j = (size_t)rng_below(&r, i);
-			uint32_t tmp = order[i - 1];
-			order[i - 1] = order[j];
-			order[j] = tmp;
-		}
+		rng_shuffle_u32(&r, order, n_hist);
 	}
 	for (i = 0; i < n_hist; i++)
 		strbuf_addf(&history, "%s- %s", i ? "\n" : "", item_label(ds, order[i]));

@@ -285,7 +285,7 @@ size_t task_candidates(uint32_t *out, const struct run_plan *plan, const struct 
 		       unsigned char *mark)
 {
 	size_t n = split_candidates(out, t->candidates, plan->sp, plan->ds, user, t->negatives, plan->seed,
-				    t->cand_task ? t->cand_task : t->name, mark), i;
+				    t->cand_task ? t->cand_task : t->name, mark);
 	const char *uid = plan->ds->user_ids[user];
 	struct rng r;
 
@@ -293,12 +293,7 @@ size_t task_candidates(uint32_t *out, const struct run_plan *plan, const struct 
 		return n;
 	/* the same candidates in another order: position bias shows as a spread across passes */
 	rng_seed(&r, rng_mix(rng_mix(plan->seed, t->perm), str_hash(uid, strlen(uid))));
-	for (i = n; i > 1; i--) {
-		size_t j = (size_t)rng_below(&r, i);
-		uint32_t tmp = out[i - 1];
-		out[i - 1] = out[j];
-		out[j] = tmp;
-	}
+	rng_shuffle_u32(&r, out, n);
 	return n;
 }
 

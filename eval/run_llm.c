@@ -256,6 +256,28 @@ static int drive(struct driver *d, size_t n_work, size_t cand_cap)
 
 /* --- chat tasks: retrieval, ranking, mc ----------------------------------- */
 
+/*
+ * The common start of a sample's request: NULL when a resumed run already
+ * holds it; else its user and candidates are in sl and its history is
+ * returned (*n_h items).
+ */
+static const uint32_t *start_sample(struct driver *d, size_t i, struct slot *sl, size_t *n_h)
+{
+	const struct run_plan *plan = d->plan;
+	const struct task_spec *t = d->ts->t;
+	uint32_t u = plan->users[i];
+
+	if (already_done(plan, t->name, plan->ds->user_ids[u])) {
+		progress_step(&d->ts->prog);
+		return NULL;
+	}
+	sl->user = u;
+	sl->n_cand = 0;
+	if (TASK_HAS_CANDIDATES(t->type))
+		sl->n_cand = task_candidates(sl->cand, plan, t, u, d->mark);
+	return sample_history(plan, u, n_h);
+}
+
 static int chat_prepare(struct driver *d, size_t i, struct slot *sl, struct llm_request *req)
 {
 	const struct run_plan *plan = d->plan;
@@ -265,15 +287,8 @@ static int chat_prepare(struct driver *d, size_t i, struct slot *sl, struct llm_
 	size_t n_h;
 	const char *uid = plan->ds->user_ids[u];
 
-	if (already_done(plan, t->name, uid)) {
-		progress_step(&d->ts->prog);
+	if (!(h = start_sample(d, i, sl, &n_h)))
 		return 0;
-	}
-	sl->user = u;
-	sl->n_cand = 0;
-	h = sample_history(plan, u, &n_h);
-	if (TASK_HAS_CANDIDATES(t->type))
-		sl->n_cand = task_candidates(sl->cand, plan, t, u, d->mark);
 	prompt_render(&d->pr, t, plan->ds, h, n_h, sl->cand, sl->n_cand,
 		      rng_mix(plan->seed, str_hash(uid, strlen(uid))));
 	strbuf_reset(&d->text);
@@ -502,19 +517,11 @@ static int user_prepare(struct driver *d, size_t i, struct slot *sl, struct llm_
 {
 	const struct run_plan *plan = d->plan;
 	const struct task_spec *t = d->ts->t;
-	uint32_t u = plan->users[i];
 	const uint32_t *h;
 	size_t n_h;
 
-	if (already_done(plan, t->name, plan->ds->user_ids[u])) {
-		progress_step(&d->ts->prog);
+	if (!(h = start_sample(d, i, sl, &n_h)))
 		return 0;
-	}
-	sl->user = u;
-	sl->n_cand = 0;
-	h = sample_history(plan, u, &n_h);
-	if (TASK_HAS_CANDIDATES(t->type))
-		sl->n_cand = task_candidates(sl->cand, plan, t, u, d->mark);
 	strbuf_reset(&d->inputs[0]);
 	prompt_user_text(&d->inputs[0], t, plan->ds, h, n_h);
 	d->input[0] = d->inputs[0].buf;

@@ -93,16 +93,10 @@ void split_sample_users(uint32_t **out, size_t *n, const struct split *sp, size_
 {
 	uint32_t *u = xmalloc((sp->n_eligible ? sp->n_eligible : 1) * sizeof(*u));
 	struct rng r;
-	size_t i;
 
 	memcpy(u, sp->eligible, sp->n_eligible * sizeof(*u));
 	rng_seed(&r, seed);
-	for (i = sp->n_eligible; i > 1; i--) {
-		size_t j = (size_t)rng_below(&r, i);
-		uint32_t t = u[i - 1];
-		u[i - 1] = u[j];
-		u[j] = t;
-	}
+	rng_shuffle_u32(&r, u, sp->n_eligible);
 	*out = u;
 	*n = want && want < sp->n_eligible ? want : sp->n_eligible;
 }
@@ -201,11 +195,6 @@ size_t split_candidates(uint32_t *out, size_t n, const struct split *sp, const s
 		mark[out[i]] = 0;
 
 	/* shuffle, so the target's place tells nothing */
-	for (i = got; i > 1; i--) {
-		size_t j = (size_t)rng_below(&r, i);
-		uint32_t t = out[i - 1];
-		out[i - 1] = out[j];
-		out[j] = t;
-	}
+	rng_shuffle_u32(&r, out, got);
 	return got;
 }

@@ -68,6 +68,19 @@ static inline double rng_double(struct rng *r)
 	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
 }
 
+/* Fisher–Yates shuffle of v[0..n) with r. */
+static inline void rng_shuffle_u32(struct rng *r, uint32_t *v, size_t n)
+{
+	size_t i;
+
+	for (i = n; i > 1; i--) {
+		size_t j = (size_t)rng_below(r, i);
+		uint32_t t = v[i - 1];
+		v[i - 1] = v[j];
+		v[j] = t;
+	}
+}
+
 /* Mix two values into one seed (for per-user, per-task streams). */
 static inline uint64_t rng_mix(uint64_t a, uint64_t b)
 {
