@@ -72,84 +72,6 @@ struct model {
 	char *fatal;            /* once set, every request fails with LLM_FATAL and this reason */
 };
 
-/* --- JSON out ------------------------------------------------------------ */
-
-/* One code point from UTF-8 at p (*len its bytes), or U+FFFD for a byte that does not start one (*len 1). */
-static uint32_t utf8_decode(const unsigned char *p, size_t *len)
-{
-	uint32_t c;
-	size_t n, i;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		c = p[0] & 0x1f;
-		n = 2;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		c = p[0] & 0x0f;
-		n = 3;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		c = p[0] & 0x07;
-		n = 4;
-	} else {
-		goto bad;
-	}
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)   /* also stops at the NUL */
-			goto bad;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		goto bad;
-	*len = n;
-	return c;
-bad:
-	*len = 1;
-	return 0xfffd;
-}
-
-/*
- * Append s as a JSON string in plain ASCII: anything else as \uXXXX (a
- * surrogate pair above U+FFFF), a byte that is not UTF-8 as U+FFFD. The
- * child then reads valid JSON whatever its locale or stdin encoding.
- */
-static void add_json_ascii(struct strbuf *sb, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	strbuf_addch(sb, '"');
-	while (*p) {
-		uint32_t c;
-		size_t n;
-
-		if (*p < 0x80) {
-			switch (*p) {
-			case '"': strbuf_addstr(sb, "\\\""); break;
-			case '\\': strbuf_addstr(sb, "\\\\"); break;
-			case '\n': strbuf_addstr(sb, "\\n"); break;
-			case '\r': strbuf_addstr(sb, "\\r"); break;
-			case '\t': strbuf_addstr(sb, "\\t"); break;
-			default:
-				if (*p < 0x20 || *p == 0x7f)
-					strbuf_addf(sb, "\\u%04x", *p);
-				else
-					strbuf_addch(sb, *p);
-			}
-			p++;
-			continue;
-		}
-		c = utf8_decode(p, &n);
-		p += n;
-		if (c >= 0x10000) {
-			c -= 0x10000;
-			strbuf_addf(sb, "\\u%04x\\u%04x", 0xd800 + (unsigned)(c >> 10),
-				    0xdc00 + (unsigned)(c & 0x3ff));
-		} else {
-			strbuf_addf(sb, "\\u%04x", (unsigned)c);
-		}
-	}
-	strbuf_addch(sb, '"');
-}
-
 /* --- answers -------------------------------------------------------------- */
 
 static void push_done(struct model *m, struct done *d)
@@ -870,9 +792,9 @@ static int exec_open(struct model **out, const struct model_spec *spec, const st
 		if (i && !strcmp(keys[i], keys[i - 1]))
 			continue;
 		strbuf_addstr(&sb, i ? ", " : "");
-		add_json_ascii(&sb, keys[i]);
+		strbuf_add_json_ascii(&sb, keys[i]);
 		strbuf_addstr(&sb, ": ");
-		add_json_ascii(&sb, model_spec_get(spec, keys[i]));
+		strbuf_add_json_ascii(&sb, model_spec_get(spec, keys[i]));
 	}
 	strbuf_addch(&sb, '}');
 	free(keys);
@@ -918,15 +840,15 @@ static int exec_submit(struct model *m, const struct llm_request *req)
 		strbuf_addstr(&sb, "\"input\": [");
 		for (i = 0; i < req->n_input; i++) {
 			strbuf_addstr(&sb, i ? ", " : "");
-			add_json_ascii(&sb, req->input[i]);
+			strbuf_add_json_ascii(&sb, req->input[i]);
 		}
 	} else {
 		strbuf_addstr(&sb, "\"messages\": [");
 		for (i = 0; i < req->n_messages; i++) {
 			strbuf_addstr(&sb, i ? ", {\"role\": " : "{\"role\": ");
-			add_json_ascii(&sb, req->messages[i].role ? req->messages[i].role : "user");
+			strbuf_add_json_ascii(&sb, req->messages[i].role ? req->messages[i].role : "user");
 			strbuf_addstr(&sb, ", \"content\": ");
-			add_json_ascii(&sb, req->messages[i].content);
+			strbuf_add_json_ascii(&sb, req->messages[i].content);
 			strbuf_addch(&sb, '}');
 		}
 	}

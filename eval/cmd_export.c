@@ -3,6 +3,7 @@
 #include "cmd.h"
 #include "opt.h"
 #include "store.h"
+#include "runarg.h"
 #include "strbuf.h"
 #include "strmap.h"
 #include "reports/samples.h"
@@ -171,7 +172,7 @@ int cmd_export(int argc, char **argv)
 	struct run_info run;
 	FILE *out = NULL, *qf = NULL;
 	char *runid = NULL;
-	long id;
+	int64_t id;
 
 	rc = parse_options(argc, argv, opts, usage_export, &npos);
 	if (rc == OPT_HELP_SHOWN)
@@ -194,26 +195,12 @@ int cmd_export(int argc, char **argv)
 		error("--qrels and the run file would both go to '%s'", qrels);
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[0], "latest") && (parse_long(argv[0], &id) < 0 || id < 1)) {
-		error("'%s' is not a run id (a whole number, or 'latest')", argv[0]);
+	if (runarg_parse(&id, argv[0]) < 0)
 		return EXIT_USAGE;
-	}
 	if (store_open_existing(&store, default_db_path(db)) < 0)
 		return EXIT_STORE;
-	if (!strcmp(argv[0], "latest")) {
-		int64_t latest = store_latest_run(&store);
-		if (latest <= 0) {
-			if (!latest)
-				error("%s: no runs, so no 'latest' run", store.path);
-			store_close(&store);
-			return latest ? EXIT_STORE : EXIT_INPUT;
-		}
-		id = (long)latest;
-	}
-	rc = store_get_run(&store, id, &run);
+	rc = runarg_get_latest(&run, &store, &id);
 	if (rc <= 0) {
-		if (!rc)
-			error("%s: no run %ld (see 'receval list --db %s')", store.path, id, store.path);
 		store_close(&store);
 		return rc ? EXIT_STORE : EXIT_INPUT;
 	}
@@ -233,7 +220,7 @@ int cmd_export(int argc, char **argv)
 		ret = EXIT_OUTPUT;
 		goto out;
 	}
-	runid = xstrfmt("receval-%ld", id);
+	runid = xstrfmt("receval-%lld", (long long)id);
 	memset(&x, 0, sizeof(x));
 	x.run = id;
 	x.out = out;

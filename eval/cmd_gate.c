@@ -4,6 +4,7 @@
 #include "store.h"
 #include "compare.h"
 #include "gate.h"
+#include "runarg.h"
 #include "strbuf.h"
 #include "reports/junit.h"
 #include "reports/markdown.h"
@@ -40,27 +41,6 @@ static int parse_run_arg(const char *flag, const char *s, int64_t *out)
 		return error("--%s '%s' is not a run id (a whole number, or 'latest')", flag, s);
 	*out = id;
 	return 0;
-}
-
-/* Load a run: 1, 0 (no such run: printed), -1 (store error: printed). */
-static int load_run(struct store *store, int64_t *id, struct run_info *info)
-{
-	int rc;
-
-	if (!*id) {
-		int64_t latest = store_latest_run(store);
-		if (latest < 0)
-			return -1;
-		if (!latest) {
-			error("%s: no runs, so no 'latest' run", store->path);
-			return 0;
-		}
-		*id = latest;
-	}
-	rc = store_get_run(store, *id, info);
-	if (!rc)
-		error("%s: no run %lld (see 'receval list --db %s')", store->path, (long long)*id, store->path);
-	return rc;
 }
 
 static const char *status_name(enum gate_status s)
@@ -343,9 +323,9 @@ int cmd_gate(int argc, char **argv)
 	if (store_open_existing(&store, default_db_path(db)) < 0)
 		goto out;
 	opened = 1;
-	rc = load_run(&store, &base_id, &base);
+	rc = runarg_get_latest(&base, &store, &base_id);
 	if (rc > 0)
-		rc = load_run(&store, &cand_id, &cand);
+		rc = runarg_get_latest(&cand, &store, &cand_id);
 	if (rc <= 0) {
 		ret = rc ? EXIT_STORE : EXIT_INPUT;
 		goto out;

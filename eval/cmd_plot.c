@@ -3,6 +3,8 @@
 #include "cmd.h"
 #include "opt.h"
 #include "store.h"
+#include "runarg.h"
+#include "rowfind.h"
 #include "strbuf.h"
 #include "reports/html.h"
 #include "reports/plot.h"
@@ -12,13 +14,6 @@ static const char usage_plot[] =
 	"                    [--size WxH] [--title TEXT]";
 
 #define MAX_CUTOFFS 64
-
-struct plot_run {
-	struct run_info info;
-	struct metric_row *rows;
-	size_t n_rows;
-	char *label;
-};
 
 /* Whether name ends with ext, ignoring case. */
 static int has_ext(const char *name, const char *ext)
@@ -75,7 +70,7 @@ int cmd_plot(int argc, char **argv)
 		{ OPT_END },
 	};
 	enum plot_format fmt;
-	struct plot_run *runs = NULL;
+	struct runarg_run *runs = NULL;
 	struct plot_series *series = NULL;
 	const char **cats = NULL;
 	unsigned *colors = NULL, w, h;
@@ -119,14 +114,9 @@ int cmd_plot(int argc, char **argv)
 	}
 	n_runs = (size_t)npos;
 	runs = xcalloc(n_runs, sizeof(*runs));
-	for (i = 0; i < n_runs; i++) {
-		long id;
-		if (parse_long(argv[i], &id) < 0 || id < 1) {
-			error("'%s' is not a run id (a whole number; see 'receval list')", argv[i]);
-			ret = EXIT_USAGE;
-			goto out;
-		}
-		runs[i].info.id = id;
+	if (runarg_parse_runs(runs, argv, n_runs) < 0) {
+		ret = EXIT_USAGE;
+		goto out;
 	}
 
 	if (store_open_existing(&store, default_db_path(db)) < 0) {
@@ -135,28 +125,13 @@ int cmd_plot(int argc, char **argv)
 	}
 	store_open = 1;
 	for (i = 0; i < n_runs; i++) {
-		int64_t id = runs[i].info.id;
-
-		rc = store_get_run(&store, id, &runs[i].info);
+		rc = runarg_load_run(&runs[i], &store);
 		if (rc <= 0) {
-			if (!rc)
-				error("%s: no run %lld (see 'receval list --db %s')", store.path, (long long)id, store.path);
 			ret = rc ? EXIT_STORE : EXIT_INPUT;
 			goto out;
 		}
-		if (store_get_run_metrics(&store, id, &runs[i].rows, &runs[i].n_rows) < 0) {
-			ret = EXIT_STORE;
-			goto out;
-		}
 	}
-	{
-		struct run_info *infos = xcalloc(n_runs, sizeof(*infos));
-		for (i = 0; i < n_runs; i++)
-			infos[i] = runs[i].info;  /* shallow: for the labels only */
-		for (i = 0; i < n_runs; i++)
-			runs[i].label = report_run_label(infos, n_runs, i);
-		free(infos);
-	}
+	runarg_label_runs(runs, n_runs);
 
 	/* ndcg@10 or error_rate: bars; ndcg (no run has a metric of that exact name): the curve over k */
 	family = !strchr(metric, '@');
@@ -209,7 +184,7 @@ int cmd_plot(int argc, char **argv)
 	} else {
 		double *y = buf, *lo = buf + n_runs, *hi = buf + 2 * n_runs;
 		for (i = 0; i < n_runs; i++) {
-			const struct metric_row *row = report_find(runs[i].rows, runs[i].n_rows, task, metric);
+			const struct metric_row *row = metric_row_find(runs[i].rows, runs[i].n_rows, task, metric);
 			if (!row || !isfinite(row->value)) {
 				warning("run %lld has no %s in task '%s': left out", (long long)runs[i].info.id, metric, task);
 				continue;
@@ -264,11 +239,7 @@ int cmd_plot(int argc, char **argv)
 	}
 
 out:
-	for (i = 0; runs && i < n_runs; i++) {
-		metric_rows_free(runs[i].rows, runs[i].n_rows);
-		run_info_release(&runs[i].info);
-		free(runs[i].label);
-	}
+	runarg_release_runs(runs, n_runs);
 	free(runs);
 	free(series);
 	free(buf);

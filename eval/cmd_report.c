@@ -2,6 +2,7 @@
 #include "cmd.h"
 #include "opt.h"
 #include "store.h"
+#include "runarg.h"
 #include "compare.h"
 #include "strbuf.h"
 #include "reports/html.h"
@@ -15,16 +16,12 @@ static const char usage_report[] =
 #define BOOTSTRAP_RESAMPLES 1000
 #define PERMUTATIONS 10000
 
-/* Everything loaded for one run; the report borrows from it. */
-struct loaded_run {
-	struct run_info info;
-	struct metric_row *rows;
-	size_t n_rows;
+/* What the report loads for a run besides its runarg_run; the report borrows from it. */
+struct run_extra {
 	struct run_sample_metrics sm;
 	struct comparison cmp;
 	int compared;
 	struct run_usage usage;
-	char *label;
 };
 
 /* A sample every run scored, with its headline values. */
@@ -90,8 +87,8 @@ static double lookup(const struct sample_metric *rows, size_t n, const char *sam
  * metric, each with every run's stored sample. Returns 0, -1 on a store
  * error (printed).
  */
-static int pick_samples(struct report_task *t, struct store *store, struct loaded_run *runs, size_t n_runs,
-			size_t top)
+static int pick_samples(struct report_task *t, struct store *store, const struct runarg_run *runs,
+			const struct run_extra *extra, size_t n_runs, size_t top)
 {
 	const struct sample_metric **slices = xcalloc(n_runs, sizeof(*slices));
 	size_t *lens = xcalloc(n_runs, sizeof(*lens)), n_cand = 0, i, j, k, taking = 0, lead = 0;
@@ -101,7 +98,7 @@ static int pick_samples(struct report_task *t, struct store *store, struct loade
 
 	/* the runs that evaluated the task take part; the first of them leads */
 	for (i = 0; i < n_runs; i++) {
-		slices[i] = slice(&runs[i].sm, t->name, t->headline, &lens[i]);
+		slices[i] = slice(&extra[i].sm, t->name, t->headline, &lens[i]);
 		if (slices[i] && lens[i]) {
 			if (!taking++)
 				lead = i;
@@ -184,7 +181,7 @@ static void release_picks(struct report_task *t, size_t n_runs)
 }
 
 /* Every task of any run, the baseline's first, each in the order its run evaluated them. */
-static const char **collect_tasks(const struct loaded_run *runs, size_t n_runs, size_t *n)
+static const char **collect_tasks(const struct runarg_run *runs, size_t n_runs, size_t *n)
 {
 	const char **tasks = NULL;
 	size_t alloc = 0, i, j, k;
@@ -255,7 +252,8 @@ int cmd_report(int argc, char **argv)
 		{ OPT_END },
 	};
 	struct compare_options copts = { COMPARE_T, 0.05, PERMUTATIONS, BOOTSTRAP_RESAMPLES, NULL, 0 };
-	struct loaded_run *runs = NULL;
+	struct runarg_run *runs = NULL;
+	struct run_extra *extra = NULL;
 	struct report_run *rruns = NULL;
 	struct report_task *tasks = NULL;
 	const char **task_names = NULL;
@@ -294,14 +292,10 @@ int cmd_report(int argc, char **argv)
 	copts.alpha = alpha;
 	n_runs = (size_t)npos;
 	runs = xcalloc(n_runs, sizeof(*runs));
-	for (i = 0; i < n_runs; i++) {
-		long id;
-		if (parse_long(argv[i], &id) < 0 || id < 1) {
-			error("'%s' is not a run id (a whole number; see 'receval list')", argv[i]);
-			ret = EXIT_USAGE;
-			goto out;
-		}
-		runs[i].info.id = id;
+	extra = xcalloc(n_runs, sizeof(*extra));
+	if (runarg_parse_runs(runs, argv, n_runs) < 0) {
+		ret = EXIT_USAGE;
+		goto out;
 	}
 
 	if (store_open_existing(&store, default_db_path(db)) < 0) {
@@ -312,16 +306,13 @@ int cmd_report(int argc, char **argv)
 	for (i = 0; i < n_runs; i++) {
 		int64_t id = runs[i].info.id;
 
-		rc = store_get_run(&store, id, &runs[i].info);
+		rc = runarg_load_run(&runs[i], &store);
 		if (rc <= 0) {
-			if (!rc)
-				error("%s: no run %lld (see 'receval list --db %s')", store.path, (long long)id, store.path);
 			ret = rc ? EXIT_STORE : EXIT_INPUT;
 			goto out;
 		}
-		if (store_get_run_metrics(&store, id, &runs[i].rows, &runs[i].n_rows) < 0 ||
-		    store_get_sample_metrics(&store, id, &runs[i].sm) < 0 ||
-		    store_get_usage(&store, id, &runs[i].usage) < 0) {
+		if (store_get_sample_metrics(&store, id, &extra[i].sm) < 0 ||
+		    store_get_usage(&store, id, &extra[i].usage) < 0) {
 			ret = EXIT_STORE;
 			goto out;
 		}
@@ -330,26 +321,20 @@ int cmd_report(int argc, char **argv)
 				runs[i].info.status ? runs[i].info.status : "?");
 	}
 
+	runarg_label_runs(runs, n_runs);
 	rruns = xcalloc(n_runs, sizeof(*rruns));
 	for (i = 0; i < n_runs; i++) {
-		struct run_info *infos = xcalloc(n_runs, sizeof(*infos));
-		size_t j;
-
-		for (j = 0; j < n_runs; j++)
-			infos[j] = runs[j].info;  /* shallow: for the labels only */
-		runs[i].label = report_run_label(infos, n_runs, i);
-		free(infos);
 		if (i) {
-			compare_runs(&runs[i].cmp, &runs[0].info, &runs[0].sm, &runs[i].info, &runs[i].sm, &copts);
-			runs[i].compared = 1;
+			compare_runs(&extra[i].cmp, &runs[0].info, &extra[0].sm, &runs[i].info, &extra[i].sm, &copts);
+			extra[i].compared = 1;
 		}
 		rruns[i].info = &runs[i].info;
 		rruns[i].label = runs[i].label;
 		rruns[i].rows = runs[i].rows;
 		rruns[i].n_rows = runs[i].n_rows;
-		rruns[i].usage = &runs[i].usage;
-		if (i && runs[i].cmp.samples)
-			rruns[i].vs_base = &runs[i].cmp;
+		rruns[i].usage = &extra[i].usage;
+		if (i && extra[i].cmp.samples)
+			rruns[i].vs_base = &extra[i].cmp;
 		else if (i)
 			rruns[i].not_compared = "no sample in common with the baseline (a different suite, seed or shard?)";
 	}
@@ -359,7 +344,7 @@ int cmd_report(int argc, char **argv)
 	for (i = 0; i < n_tasks; i++) {
 		tasks[i].name = task_names[i];
 		tasks[i].headline = report_headline(rruns, n_runs, task_names[i]);
-		if (tasks[i].headline && pick_samples(&tasks[i], &store, runs, n_runs, (size_t)top) < 0) {
+		if (tasks[i].headline && pick_samples(&tasks[i], &store, runs, extra, n_runs, (size_t)top) < 0) {
 			ret = EXIT_STORE;
 			goto out;
 		}
@@ -388,14 +373,13 @@ out:
 	free(tasks);
 	free(task_names);
 	free(rruns);
-	for (i = 0; runs && i < n_runs; i++) {
-		if (runs[i].compared)
-			comparison_release(&runs[i].cmp);
-		run_sample_metrics_release(&runs[i].sm);
-		metric_rows_free(runs[i].rows, runs[i].n_rows);
-		run_info_release(&runs[i].info);
-		free(runs[i].label);
+	for (i = 0; extra && i < n_runs; i++) {
+		if (extra[i].compared)
+			comparison_release(&extra[i].cmp);
+		run_sample_metrics_release(&extra[i].sm);
 	}
+	free(extra);
+	runarg_release_runs(runs, n_runs);
 	free(runs);
 	if (store_open)
 		store_close(&store);

@@ -3,6 +3,7 @@
 #include "cmd.h"
 #include "opt.h"
 #include "store.h"
+#include "runarg.h"
 #include "strbuf.h"
 #include "reports/table.h"
 #include "reports/csv.h"
@@ -129,7 +130,7 @@ int cmd_show(int argc, char **argv)
 	struct run_info run;
 	struct metric_row *rows = NULL;
 	size_t n = 0;
-	long id;
+	int64_t id;
 
 	rc = parse_options(argc, argv, opts, usage_show, &npos);
 	if (rc == OPT_HELP_SHOWN)
@@ -148,24 +149,21 @@ int cmd_show(int argc, char **argv)
 		      samples ? "jsonl, table" : "table, json, csv");
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[0], "latest") && (parse_long(argv[0], &id) < 0 || id < 1)) {
-		error("'%s' is not a run id (a whole number, or 'latest')", argv[0]);
+	if (runarg_parse(&id, argv[0]) < 0)
 		return EXIT_USAGE;
-	}
 	if (store_open_existing(&store, default_db_path(db)) < 0)
 		return EXIT_STORE;
-	if (!strcmp(argv[0], "latest")) {
+	if (!id) {
+		/* "latest" of a store without runs stays 0, reported as "no run 0" */
 		int64_t latest = store_latest_run(&store);
 		if (latest < 0) {
 			store_close(&store);
 			return EXIT_STORE;
 		}
-		id = (long)latest;
+		id = latest;
 	}
-	rc = store_get_run(&store, id, &run);
+	rc = runarg_get(&run, &store, id);
 	if (rc <= 0) {
-		if (!rc)
-			error("%s: no run %ld (see 'receval list --db %s')", store.path, id, store.path);
 		store_close(&store);
 		return rc ? EXIT_STORE : EXIT_INPUT;
 	}

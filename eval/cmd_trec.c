@@ -1504,55 +1504,23 @@ out:
 
 /* ------------------------------------------------------------ ranking */
 
-enum sort_by { BY_SIM, BY_DOCNO };
-
-/* form_res_rels.c's comp_sim_docno(): score descending, then docno descending */
-static inline int rdoc_cmp(const struct input *in, const struct rdoc *a, const struct rdoc *b,
-			   enum sort_by by)
+/* form_res_rels.c's comp_sim_docno(): score descending, then docno descending; ctx is the input */
+static int by_sim_docno(const void *pa, const void *pb, const void *ctx)
 {
-	if (by == BY_SIM) {
-		if (a->s.sim > b->s.sim)
-			return -1;
-		if (a->s.sim < b->s.sim)
-			return 1;
-		return key_cmp(b->key, a->key, in);
-	}
-	return key_cmp(a->key, b->key, in);
+	const struct rdoc *a = pa, *b = pb;
+
+	if (a->s.sim > b->s.sim)
+		return -1;
+	if (a->s.sim < b->s.sim)
+		return 1;
+	return key_cmp(b->key, a->key, ctx);
 }
 
-/*
- * glibc's qsort() is a merge sort (msort.c): halves, the left element first
- * on ties. A NaN score makes the comparison inconsistent, and then only the
- * same algorithm on the same input order gives trec_eval's ranking.
- */
-static void rdoc_msort(const struct input *in, struct rdoc *b, size_t n, struct rdoc *tmp,
-		       enum sort_by by)
+static int by_docno(const void *pa, const void *pb, const void *ctx)
 {
-	size_t n1, n2, k = 0;
-	struct rdoc *b1, *b2;
+	const struct rdoc *a = pa, *b = pb;
 
-	if (n <= 1)
-		return;
-	n1 = n / 2;
-	n2 = n - n1;
-	b1 = b;
-	b2 = b + n1;
-	rdoc_msort(in, b1, n1, tmp, by);
-	rdoc_msort(in, b2, n2, tmp, by);
-	while (n1 > 0 && n2 > 0) {
-		if (rdoc_cmp(in, b1, b2, by) <= 0) {
-			tmp[k++] = *b1++;
-			n1--;
-		} else {
-			tmp[k++] = *b2++;
-			n2--;
-		}
-	}
-	while (n1 > 0) {
-		tmp[k++] = *b1++;
-		n1--;
-	}
-	memcpy(b, tmp, k * sizeof(*b));
+	return key_cmp(a->key, b->key, ctx);
 }
 
 /*
@@ -1610,9 +1578,13 @@ static void rank_docs(const struct input *in, struct rdoc *d, size_t n, struct r
 		if (isnan(d[i].s.sim))
 			break;
 	if (i < n) {
-		/* trec_eval sorted the query's lines by docno before ranking them */
-		rdoc_msort(in, d, n, tmp, BY_DOCNO);
-		rdoc_msort(in, d, n, tmp, BY_SIM);
+		/*
+		 * trec_eval sorted the query's lines by docno before ranking them.
+		 * A NaN score makes the comparison inconsistent, and then only
+		 * glibc's merge sort on the same input order gives its ranking.
+		 */
+		trec_msort(d, n, sizeof(*d), tmp, by_docno, in);
+		trec_msort(d, n, sizeof(*d), tmp, by_sim_docno, in);
 		return;
 	}
 	for (i = 0; i < n; i++)

@@ -1,5 +1,6 @@
 /* gate.c: parses the rules of `receval gate` and checks them against a baseline and a candidate run. */
 #include "gate.h"
+#include "rowfind.h"
 
 static const char *const op_names[] = {
 	[GATE_GE] = ">=",
@@ -144,28 +145,6 @@ void gate_rule_release(struct gate_rule *r)
 
 /* --- evaluation ------------------------------------------------------- */
 
-static const struct metric_row *find_row(const struct metric_row *rows, size_t n, const char *task,
-					 const char *metric)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(rows[i].task, task) && !strcmp(rows[i].metric, metric))
-			return &rows[i];
-	return NULL;
-}
-
-static const struct compare_row *find_compared(const struct comparison *c, const char *task,
-					       const char *metric)
-{
-	size_t i;
-
-	for (i = 0; c && i < c->n_rows; i++)
-		if (!strcmp(c->rows[i].task, task) && !strcmp(c->rows[i].metric, metric))
-			return &c->rows[i];
-	return NULL;
-}
-
 static struct gate_check *add_check(struct gate_result *r, size_t *alloc, const struct gate_rule *rule,
 				    const char *task)
 {
@@ -197,7 +176,7 @@ static void check_absolute(struct gate_check *c, const struct metric_row *row)
 /* Returns -1 when the baseline lacks the metric (the check becomes an error). */
 static int check_relative(struct gate_check *c, const struct metric_row *row, const struct gate_input *in)
 {
-	const struct compare_row *cr = find_compared(in->cmp, row->task, row->metric);
+	const struct compare_row *cr = compare_row_find(in->cmp, row->task, row->metric);
 
 	if (cr) {
 		c->value = cr->delta;
@@ -211,7 +190,7 @@ static int check_relative(struct gate_check *c, const struct metric_row *row, co
 		c->tested = 1;
 	} else {
 		/* a run-level figure (coverage, gini, entropy): no samples to pair, no test */
-		const struct metric_row *br = find_row(in->base, in->n_base, row->task, row->metric);
+		const struct metric_row *br = metric_row_find(in->base, in->n_base, row->task, row->metric);
 
 		if (!br) {
 			c->status = GATE_ERROR;

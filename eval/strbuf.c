@@ -102,28 +102,89 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
-void strbuf_add_json(struct strbuf *sb, const char *s)
+/* One code point from UTF-8 at p (*len its bytes), or U+FFFD for a byte that does not start one (*len 1). */
+static uint32_t utf8_decode(const unsigned char *p, size_t *len)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	uint32_t c;
+	size_t n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		c = p[0] & 0x1f;
+		n = 2;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		c = p[0] & 0x0f;
+		n = 3;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		c = p[0] & 0x07;
+		n = 4;
+	} else {
+		goto bad;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)   /* also stops at the NUL */
+			goto bad;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		goto bad;
+	*len = n;
+	return c;
+bad:
+	*len = 1;
+	return 0xfffd;
+}
+
+/* strbuf_add_json() and, when ascii, strbuf_add_json_ascii(): their contracts are in strbuf.h. */
+static void add_json(struct strbuf *sb, const char *s, int ascii)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
 
 	strbuf_addch(sb, '"');
-	for (; *p; p++) {
-		switch (*p) {
-		case '"': strbuf_addstr(sb, "\\\""); break;
-		case '\\': strbuf_addstr(sb, "\\\\"); break;
-		case '\n': strbuf_addstr(sb, "\\n"); break;
-		case '\r': strbuf_addstr(sb, "\\r"); break;
-		case '\t': strbuf_addstr(sb, "\\t"); break;
-		case '\b': strbuf_addstr(sb, "\\b"); break;
-		case '\f': strbuf_addstr(sb, "\\f"); break;
-		default:
-			if (*p < 0x20)
-				strbuf_addf(sb, "\\u%04x", *p);
-			else
-				strbuf_addch(sb, *p);
+	while (*p) {
+		uint32_t c;
+		size_t n;
+
+		if (*p < 0x80 || !ascii) {
+			switch (*p) {
+			case '"': strbuf_addstr(sb, "\\\""); break;
+			case '\\': strbuf_addstr(sb, "\\\\"); break;
+			case '\n': strbuf_addstr(sb, "\\n"); break;
+			case '\r': strbuf_addstr(sb, "\\r"); break;
+			case '\t': strbuf_addstr(sb, "\\t"); break;
+			/* exec children have always been sent \b and \f as \u escapes */
+			case '\b': strbuf_addstr(sb, ascii ? "\\u0008" : "\\b"); break;
+			case '\f': strbuf_addstr(sb, ascii ? "\\u000c" : "\\f"); break;
+			default:
+				if (*p < 0x20 || (ascii && *p == 0x7f))
+					strbuf_addf(sb, "\\u%04x", *p);
+				else
+					strbuf_addch(sb, *p);
+			}
+			p++;
+			continue;
+		}
+		c = utf8_decode(p, &n);
+		p += n;
+		if (c >= 0x10000) {
+			c -= 0x10000;
+			strbuf_addf(sb, "\\u%04x\\u%04x", 0xd800 + (unsigned)(c >> 10),
+				    0xdc00 + (unsigned)(c & 0x3ff));
+		} else {
+			strbuf_addf(sb, "\\u%04x", (unsigned)c);
 		}
 	}
 	strbuf_addch(sb, '"');
+}
+
+void strbuf_add_json(struct strbuf *sb, const char *s)
+{
+	add_json(sb, s, 0);
+}
+
+void strbuf_add_json_ascii(struct strbuf *sb, const char *s)
+{
+	add_json(sb, s, 1);
 }
 
 int strbuf_read_file(struct strbuf *sb, const char *path, size_t cap)

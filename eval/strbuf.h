@@ -28,8 +28,17 @@ void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
-/* Append s as a JSON string literal, quotes included. */
+/*
+ * Append s as a JSON string literal, quotes included (NULL as ""): '"',
+ * '\\' and control characters escaped, every other byte as it is.
+ */
 void strbuf_add_json(struct strbuf *sb, const char *s);
+/*
+ * The same in plain ASCII: everything else as \uXXXX (a surrogate pair
+ * above U+FFFF), DEL too, and a byte that is not UTF-8 as U+FFFD, so that
+ * the reader gets valid JSON whatever its locale or encoding.
+ */
+void strbuf_add_json_ascii(struct strbuf *sb, const char *s);
 
 /*
  * Read the whole file at path into sb (appending). At most cap bytes are

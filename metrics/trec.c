@@ -1,6 +1,7 @@
 /* trec.c: trec_eval 10.0's per-query measures, written from its definitions so that every value agrees to the last bit. */
 #include <limits.h>
 #include <math.h>
+#include <string.h>
 
 #include "trec.h"
 
@@ -188,6 +189,12 @@ static void cut_walk(double *out, const struct trec_query *q, const long *cutoff
 
 	if (!n)
 		return;
+	if ((kind == CUT_RECALL || kind == CUT_MAP) && q->num_rel == 0) {
+		/* both divide by R: with nothing relevant, every cutoff is 0 */
+		for (; c < n; c++)
+			out[c] = 0.0;
+		return;
+	}
 	for (i = 0; i < q->num_ret; i++) {
 		if (i == cutoffs[c]) {
 			out[c] = cut_value(kind, rel_so_far, sum, i, q);
@@ -211,13 +218,6 @@ void trec_precision(double *out, const struct trec_query *q, const long *cutoffs
 
 void trec_recall(double *out, const struct trec_query *q, const long *cutoffs, size_t n)
 {
-	size_t c;
-
-	if (q->num_rel == 0) {
-		for (c = 0; c < n; c++)
-			out[c] = 0.0;
-		return;
-	}
 	cut_walk(out, q, cutoffs, n, CUT_RECALL);
 }
 
@@ -228,13 +228,6 @@ void trec_success(double *out, const struct trec_query *q, const long *cutoffs, 
 
 void trec_map_cut(double *out, const struct trec_query *q, const long *cutoffs, size_t n)
 {
-	size_t c;
-
-	if (q->num_rel == 0) {
-		for (c = 0; c < n; c++)
-			out[c] = 0.0;
-		return;
-	}
 	cut_walk(out, q, cutoffs, n, CUT_MAP);
 }
 
@@ -309,45 +302,47 @@ size_t trec_ndcg_scratch(const struct trec_query *q, size_t nparams)
 	return 2 * (nparams + levels);
 }
 
-/* gain_init.c orders gains by (int)(a - b); x86 turns an out-of-range conversion into INT_MIN */
-static int gain_cmp(const struct trec_gain *a, const struct trec_gain *b)
+void trec_msort(void *base, size_t n, size_t size, void *tmp,
+		int (*cmp)(const void *a, const void *b, const void *ctx), const void *ctx)
 {
-	double d = a->gain - b->gain;
-
-	if (!(d > -2147483649.0 && d < 2147483648.0))
-		return INT_MIN;
-	return (int)d;
-}
-
-/* The merge sort of glibc's qsort (msort.c): halves, left first on ties. */
-static void gain_msort(struct trec_gain *b, size_t n, struct trec_gain *tmp)
-{
-	size_t n1, n2, k = 0;
-	struct trec_gain *b1, *b2;
+	char *b1 = base, *b2, *t = tmp;
+	size_t n1, n2;
 
 	if (n <= 1)
 		return;
 	n1 = n / 2;
 	n2 = n - n1;
-	b1 = b;
-	b2 = b + n1;
-	gain_msort(b1, n1, tmp);
-	gain_msort(b2, n2, tmp);
+	b2 = b1 + n1 * size;
+	trec_msort(b1, n1, size, tmp, cmp, ctx);
+	trec_msort(b2, n2, size, tmp, cmp, ctx);
 	while (n1 > 0 && n2 > 0) {
-		if (gain_cmp(b1, b2) <= 0) {
-			tmp[k++] = *b1++;
+		if (cmp(b1, b2, ctx) <= 0) {
+			memcpy(t, b1, size);
+			b1 += size;
 			n1--;
 		} else {
-			tmp[k++] = *b2++;
+			memcpy(t, b2, size);
+			b2 += size;
 			n2--;
 		}
+		t += size;
 	}
-	while (n1 > 0) {
-		tmp[k++] = *b1++;
-		n1--;
-	}
-	for (n1 = 0; n1 < k; n1++)
-		b[n1] = tmp[n1];
+	/* what is left of the right half is in place already */
+	memcpy(t, b1, n1 * size);
+	t += n1 * size;
+	memcpy(base, tmp, (size_t)(t - (char *)tmp));
+}
+
+/* gain_init.c orders gains by (int)(a - b); x86 turns an out-of-range conversion into INT_MIN */
+static int gain_cmp(const void *pa, const void *pb, const void *ctx)
+{
+	const struct trec_gain *a = pa, *b = pb;
+	double d = a->gain - b->gain;
+
+	(void)ctx;
+	if (!(d > -2147483649.0 && d < 2147483648.0))
+		return INT_MIN;
+	return (int)d;
 }
 
 static double get_gain(long rel, const struct trec_gain *g, size_t ng)
@@ -406,39 +401,28 @@ double trec_ndcg(const struct trec_query *q, const struct trec_gain_param *param
 			add_level(g, &ng, q->levels[l].rel, q->levels[l].count);
 	}
 	tmp = g + ng;
-	gain_msort(g, ng, tmp);
+	trec_msort(g, ng, sizeof(*g), tmp, gain_cmp, NULL);
 
 	cur = (long)ng - 1;
 	ideal_gain = cur >= 0 ? g[cur].gain : 0.0;
 	num_at_level = 0;
-	/* walk the ranking and the ideal ranking together while the ideal gains */
-	for (i = 0; i < q->num_ret && ideal_gain > 0.0; i++) {
-		rg = get_gain(q->rel[i], g, ng);
-		if (rg != 0)
-			dcg += rg / log2((double)(i + 2));
-		num_at_level++;
-		while (cur >= 0 && num_at_level > g[cur].count) {
-			num_at_level = 1;
-			cur--;
-			ideal_gain = cur >= 0 ? g[cur].gain : 0.0;
+	/* walk the ranking and the ideal ranking together, the ideal one as long as it gains */
+	for (i = 0; i < q->num_ret || ideal_gain > 0.0; i++) {
+		if (i < q->num_ret) {
+			rg = get_gain(q->rel[i], g, ng);
+			if (rg != 0)
+				dcg += rg / log2((double)(i + 2));
 		}
-		if (ideal_gain > 0.0)
-			ideal += ideal_gain / log2((double)(i + 2));
-	}
-	for (; i < q->num_ret; i++) {
-		rg = get_gain(q->rel[i], g, ng);
-		if (rg != 0)
-			dcg += rg / log2((double)(i + 2));
-	}
-	for (; ideal_gain > 0.0; i++) {
-		num_at_level++;
-		while (cur >= 0 && num_at_level > g[cur].count) {
-			num_at_level = 1;
-			cur--;
-			ideal_gain = cur >= 0 ? g[cur].gain : 0.0;
+		if (ideal_gain > 0.0) {
+			num_at_level++;
+			while (cur >= 0 && num_at_level > g[cur].count) {
+				num_at_level = 1;
+				cur--;
+				ideal_gain = cur >= 0 ? g[cur].gain : 0.0;
+			}
+			if (ideal_gain > 0.0)
+				ideal += ideal_gain / log2((double)(i + 2));
 		}
-		if (ideal_gain > 0.0)
-			ideal += ideal_gain / log2((double)(i + 2));
 	}
 	return ideal > 0.0 ? dcg / ideal : 0.0;
 }

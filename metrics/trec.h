@@ -110,6 +110,16 @@ void trec_success(double *out, const struct trec_query *q, const long *cutoffs, 
 void trec_map_cut(double *out, const struct trec_query *q, const long *cutoffs, size_t n);
 void trec_ndcg_cut(double *out, const struct trec_query *q, const long *cutoffs, size_t n);
 
+/*
+ * glibc's qsort() as trec_eval ran it: a merge sort (msort.c) that halves,
+ * sorts each half, and takes the left element first on ties. With a
+ * comparison that is not a total order (NaN scores, gain_init.c's
+ * (int)(a - b)) only this algorithm gives trec_eval's order. base holds
+ * n elements of size bytes; tmp must hold as many; cmp gets ctx.
+ */
+void trec_msort(void *base, size_t n, size_t size, void *tmp,
+		int (*cmp)(const void *a, const void *b, const void *ctx), const void *ctx);
+
 /* A gain given on the command line: -m ndcg.REL=GAIN,... */
 struct trec_gain_param {
 	long rel;

@@ -2,6 +2,7 @@
 #include <cJSON.h>
 #include "html.h"
 #include "plot.h"
+#include "rowfind.h"
 
 /* --- escaping ------------------------------------------------------------ */
 
@@ -63,27 +64,6 @@ void html_escape(struct strbuf *sb, const char *s)
 
 /* --- helpers shared with `receval plot` ---------------------------------- */
 
-char *report_run_label(const struct run_info *runs, size_t n, size_t i)
-{
-	size_t j;
-
-	for (j = 0; j < n; j++)
-		if (j != i && runs[j].model && runs[i].model && !strcmp(runs[j].model, runs[i].model))
-			return xstrfmt("%s (run %lld)", runs[i].model, (long long)runs[i].id);
-	return xstrdup(runs[i].model ? runs[i].model : "?");
-}
-
-const struct metric_row *report_find(const struct metric_row *rows, size_t n, const char *task,
-				     const char *metric)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(rows[i].task, task) && !strcmp(rows[i].metric, metric))
-			return &rows[i];
-	return NULL;
-}
-
 /* The cutoff of name when it is family@k: 1 and *k set, else 0. */
 static int cutoff_of(const char *name, const char *family, long *k)
 {
@@ -141,7 +121,7 @@ static int all_have(const struct report_run *runs, size_t n_runs, const char *ta
 	size_t i;
 
 	for (i = 0; i < n_runs; i++) {
-		const struct metric_row *r = report_find(runs[i].rows, runs[i].n_rows, task, metric);
+		const struct metric_row *r = metric_row_find(runs[i].rows, runs[i].n_rows, task, metric);
 		if (!has_task(&runs[i], task))
 			continue;
 		if (!r || !isfinite(r->value) || (need_ci && !isfinite(r->ci_low)))
@@ -595,19 +575,6 @@ static void add_runs(struct render *rd)
 	strbuf_addstr(sb, "</tbody></table></div>\n</section>\n");
 }
 
-/* The compare row of (task, metric) in c, or NULL. */
-static const struct compare_row *cmp_find(const struct comparison *c, const char *task, const char *metric)
-{
-	size_t i;
-
-	if (!c)
-		return NULL;
-	for (i = 0; i < c->n_rows; i++)
-		if (!strcmp(c->rows[i].task, task) && !strcmp(c->rows[i].metric, metric))
-			return &c->rows[i];
-	return NULL;
-}
-
 /* ▲ or ▼ after a value that differs significantly from the baseline's, with the figures in a tooltip. */
 static void add_mark(struct strbuf *sb, const struct compare_row *c)
 {
@@ -698,7 +665,7 @@ static void add_ranking(struct strbuf *sb, const struct report *r, const struct 
 	size_t i, place = 0;
 
 	for (i = 0; i < r->n_runs; i++) {
-		const struct metric_row *row = report_find(r->runs[i].rows, r->runs[i].n_rows, t->name, t->headline);
+		const struct metric_row *row = metric_row_find(r->runs[i].rows, r->runs[i].n_rows, t->name, t->headline);
 		order[i].run = i;
 		order[i].value = row ? row->value : NAN;
 	}
@@ -709,8 +676,8 @@ static void add_ranking(struct strbuf *sb, const struct report *r, const struct 
 			  "<th class=\"num\">Holm p</th><th class=\"num\">W / T / L</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i < r->n_runs; i++) {
 		size_t k = order[i].run;
-		const struct metric_row *row = report_find(r->runs[k].rows, r->runs[k].n_rows, t->name, t->headline);
-		const struct compare_row *c = cmp_find(r->runs[k].vs_base, t->name, t->headline);
+		const struct metric_row *row = metric_row_find(r->runs[k].rows, r->runs[k].n_rows, t->name, t->headline);
+		const struct compare_row *c = compare_row_find(r->runs[k].vs_base, t->name, t->headline);
 
 		if (!has_task(&r->runs[k], t->name))
 			continue;  /* this run did not evaluate the task */
@@ -769,7 +736,7 @@ static void add_metric_table(struct strbuf *sb, const struct report *r, const ch
 		size_t have = 0;
 
 		for (i = 0; i < r->n_runs; i++) {
-			const struct metric_row *row = report_find(r->runs[i].rows, r->runs[i].n_rows, task, names[m]);
+			const struct metric_row *row = metric_row_find(r->runs[i].rows, r->runs[i].n_rows, task, names[m]);
 			if (!row || !isfinite(row->value))
 				continue;
 			have++;
@@ -780,7 +747,7 @@ static void add_metric_table(struct strbuf *sb, const struct report *r, const ch
 		html_escape(sb, names[m]);
 		strbuf_addstr(sb, "</td>");
 		for (i = 0; i < r->n_runs; i++) {
-			const struct metric_row *row = report_find(r->runs[i].rows, r->runs[i].n_rows, task, names[m]);
+			const struct metric_row *row = metric_row_find(r->runs[i].rows, r->runs[i].n_rows, task, names[m]);
 			int is_best = dir && have > 1 && row && row->value == best;
 
 			strbuf_addstr(sb, "<td class=\"num\">");
@@ -792,7 +759,7 @@ static void add_metric_table(struct strbuf *sb, const struct report *r, const ch
 			add_num(sb, row->value);
 			strbuf_addstr(sb, is_best ? "</span>" : "");
 			add_ci(sb, row->ci_low, row->ci_high);
-			add_mark(sb, cmp_find(r->runs[i].vs_base, task, names[m]));
+			add_mark(sb, compare_row_find(r->runs[i].vs_base, task, names[m]));
 			strbuf_addstr(sb, "</td>");
 		}
 		strbuf_addstr(sb, "</tr>\n");
@@ -921,7 +888,7 @@ static void bar_figure(struct render *rd, const char *task, const char *metric, 
 
 	/* the runs that have the metric: a run that did not evaluate the task gets no empty slot */
 	for (i = 0; i < r->n_runs; i++) {
-		const struct metric_row *row = report_find(r->runs[i].rows, r->runs[i].n_rows, task, metric);
+		const struct metric_row *row = metric_row_find(r->runs[i].rows, r->runs[i].n_rows, task, metric);
 		if (!row || !isfinite(row->value))
 			continue;
 		cats[n] = r->runs[i].label;
@@ -1040,7 +1007,7 @@ static void add_validity(struct render *rd)
 			series[i].hi = y + 2 * n_rates;
 			series[i].n = n_rates;
 			for (m = 0; m < n_rates; m++) {
-				const struct metric_row *row = report_find(r->runs[i].rows, r->runs[i].n_rows, task, rates[m]);
+				const struct metric_row *row = metric_row_find(r->runs[i].rows, r->runs[i].n_rows, task, rates[m]);
 				y[m] = row ? row->value : NAN;
 				y[n_rates + m] = row ? row->ci_low : NAN;
 				y[2 * n_rates + m] = row ? row->ci_high : NAN;
@@ -1051,12 +1018,12 @@ static void add_validity(struct render *rd)
 			html_escape(sb, rates[m]);
 			strbuf_addstr(sb, "</td>");
 			for (i = 0; i < r->n_runs; i++) {
-				const struct metric_row *row = report_find(r->runs[i].rows, r->runs[i].n_rows, task, rates[m]);
+				const struct metric_row *row = metric_row_find(r->runs[i].rows, r->runs[i].n_rows, task, rates[m]);
 				strbuf_addstr(sb, "<td class=\"num\">");
 				if (row) {
 					add_num(sb, row->value);
 					add_ci(sb, row->ci_low, row->ci_high);
-					add_mark(sb, cmp_find(r->runs[i].vs_base, task, rates[m]));
+					add_mark(sb, compare_row_find(r->runs[i].vs_base, task, rates[m]));
 				} else {
 					strbuf_addstr(sb, DASH);
 				}

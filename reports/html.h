@@ -22,7 +22,7 @@ size_t utf8_seq_len(const char *s);
 /* One run in the report. Everything is borrowed. */
 struct report_run {
 	const struct run_info *info;
-	const char *label;                /* report_run_label() */
+	const char *label;                /* runarg_label_runs() */
 	const struct metric_row *rows;    /* its aggregated metrics (store_get_run_metrics) */
 	size_t n_rows;
 	/* this run against the baseline (runs[0]); NULL for the baseline, or when not compared */
@@ -68,16 +68,6 @@ struct report {
 int html_report(struct strbuf *out, const struct report *r, size_t *skipped, struct strbuf *why);
 
 /* --- shared with `receval plot` ------------------------------------------ */
-
-/*
- * The label of runs[i] in tables and legends: its model, followed by
- * " (run N)" when another of the runs has the same model. The caller frees.
- */
-char *report_run_label(const struct run_info *runs, size_t n, size_t i);
-
-/* The row of (task, metric) in rows, or NULL. */
-const struct metric_row *report_find(const struct metric_row *rows, size_t n, const char *task,
-				     const char *metric);
 
 /*
  * The points of family@k in task ("ndcg" gives ndcg@1, ndcg@5, ...): up to
