@@ -473,6 +473,16 @@ static int permutation_spread(struct store *store, int64_t run, const struct sui
 	return 0;
 }
 
+/* How many times the samples are evaluated: once per task, and once more per permutation pass. */
+static size_t passes(const struct suite *suite)
+{
+	size_t t, n = 0;
+
+	for (t = 0; t < suite->n_tasks; t++)
+		n += 1 + suite->tasks[t].permutations;
+	return n;
+}
+
 int run_model(const struct run_plan *plan, struct store *store, const struct model_spec *spec,
 	      int from_flag, int64_t *run_id)
 {
@@ -516,7 +526,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	} else {
 		config = run_config(plan, spec);
 		if (store_create_run(store, run_id, plan->suite->name, spec->text, config, plan->seed,
-				     plan->n_users * plan->suite->n_tasks) < 0) {
+				     plan->n_users * passes(plan->suite)) < 0) {
 			free(config);
 			ad->free(model);
 			return EXIT_STORE;
