@@ -132,3 +132,10 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/eval/main.d $(OBJDIR)/suites/gen_demo.d \
 	$(OBJDIR)/tests/fake_server.d
+
+# The grounding benchmark (bench/grounding.c), run by bench/grounding.sh.
+$(OBJDIR)/bench_grounding: $(OBJDIR)/bench/grounding.o $(OBJDIR)/libreceval.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+-include $(OBJDIR)/bench/grounding.d

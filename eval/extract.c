@@ -8,11 +8,11 @@
 /* Longest text tried as one title; longer elements are sentences, not titles. */
 #define TITLE_MAX 300
 /* Longest line read as one element (a comma list may be long). */
-#define ELEMENT_MAX 8192
+#define ELEMENT_MAX ANSWER_MAX_BYTES
 /* Most separators an element is cut at when looking for the title before commentary. */
 #define MAX_CUTS 12
 /* Most parts a line splits into. */
-#define MAX_PARTS 200
+#define MAX_PARTS ANSWER_MAX_ITEMS
 
 /*
  * The patterns. All are compiled once per grounder, in byte mode (not
@@ -23,6 +23,7 @@ enum pat_id {
 	P_THINK_TAG,    /* <think>, </think> and their cousins */
 	P_END,          /* RecLM-eval's <end>, and chat-template end tokens */
 	P_FENCE,        /* a ``` fence line */
+	P_LINK,         /* a markdown link [text](url) */
 	P_JSON,         /* where a JSON array or object may start */
 	P_MARKER,       /* a list marker opening a line: 1. 1) (1) [1] #1 1: 1 - and bullets */
 	P_LETTER,       /* a letter marker opening a line: "C. ", "(C) ", "C) ", "**C**" */
@@ -45,8 +46,10 @@ enum pat_id {
 };
 
 /* Bullets: - * + • ‣ · ◦ ● ○ ▪ ► ▸ ▶ – — ➤ */
+/* ... and emoji or dingbats used as bullets (🎬 ✅ ➤), with an optional variation selector */
 #define BULLET "(?:[-*+]|\\xE2\\x80[\\xA2\\xA3\\x93\\x94]|\\xC2\\xB7|\\xE2\\x97[\\xA6\\x8F\\x8B]|" \
-	       "\\xE2\\x96[\\xAA\\xBA\\xB8\\xB6]|\\xE2\\x9E\\xA4)"
+	       "\\xE2\\x96[\\xAA\\xBA\\xB8\\xB6]|\\xE2[\\x9C-\\x9E][\\x80-\\xBF]|\\xE2\\xAD\\x90|" \
+	       "\\xF0\\x9F[\\x8C-\\xAB][\\x80-\\xBF])(?:\\xEF\\xB8\\x8F)?"
 #define DASH "(?:-|\\xE2\\x80[\\x93\\x94])"
 
 static const struct {
@@ -56,15 +59,17 @@ static const struct {
 	[P_THINK_TAG] = { "<(/?)(?:think|thinking|reasoning|reflection)\\s*>", PCRE2_CASELESS },
 	[P_END] = { "<\\|?(?:end|eot_id|im_end|endoftext|end_of_turn|eos)\\|?>|</s>", PCRE2_CASELESS },
 	[P_FENCE] = { "^[ \\t]*```[^\\n]*$", PCRE2_MULTILINE },
-	[P_JSON] = { "^[^\\n\\[{]{0,40}?([\\[{])[ \\t\\n]*[\"\\[{\\]}0-9]", PCRE2_MULTILINE },
-	/* groups: 1 indent; 2..7 a number; 8 a bullet */
-	[P_MARKER] = { "\\A([ \\t]*+)(?:>[ \\t]*)?(?:\\#{1,6}[ \\t]+)?(?:"
-		       "(\\d{1,3})[.)](?=[ \\t]|$|[*_\"])"
+	[P_LINK] = { "\\[([^\\]\\n]{1,300})\\]\\((?:https?://|www\\.)[^)\\s]{0,500}\\)", 0 },
+	/* a JSON value opening a line, or after a label: "Ranking: [3, 1, 2]" */
+	[P_JSON] = { "^[ \\t]*(?:[A-Za-z][A-Za-z ]{0,30}:[ \\t]*)?([\\[{])[ \\t\\n]*[\"\\[{\\]}0-9]", PCRE2_MULTILINE },
+	/* groups: 1 indent; 2 bold around the marker ("**1. Heat**"); 3..8 a number; 9 a bullet */
+	[P_MARKER] = { "\\A([ \\t]*+)(?:>[ \\t]*)?(?:\\#{1,6}[ \\t]+)?(\\*\\*|__)?(?:"
+		       "(\\d{1,3})[.)](?=[ \\t]|$|[*_\"]|[A-Z][a-z])"
 		       "|\\((\\d{1,3})\\)(?=[ \\t]|$)"
 		       "|\\[(\\d{1,3})\\](?=[ \\t]|$)"
 		       "|\\#[ \\t]?(\\d{1,3})[.:)]?(?=[ \\t]|$)"
 		       "|(\\d{1,2}):(?=[ \\t]|$)"
-		       "|(\\d{1,3})[ \\t]+" DASH "(?=[ \\t])"
+		       "|(\\d{1,3})[ \\t]*" DASH "(?=[ \\t])"
 		       "|(" BULLET ")(?=[ \\t])"
 		       ")[ \\t]*", 0 },
 	/* groups: 1 indent; 2..5 the letter */
@@ -76,12 +81,13 @@ static const struct {
 			 "(?:[ \\t]*(?:,|;|>|->|\\xE2\\x86\\x92|\\||/)[ \\t]*|[ \\t]+(?:(?:then|and)[ \\t]+)?|[ \\t]*\\z))+\\z", 0 },
 	[P_REF] = { "(?<![A-Za-z0-9])(\\d{1,3}|[A-Z])(?![A-Za-z0-9])", 0 },
 	[P_INNER_REF] = { "\\A(?:\\[(\\d{1,3})\\]|\\((\\d{1,3})\\)|#(\\d{1,3})|(?i:candidate|item|option|number|no\\.)[ \\t]*#?(\\d{1,3}))"
-			  "[ \\t]*(?:[:.)]|" DASH ")?[ \\t]*", 0 },
+			  "[ \\t]*(?:[:.),]|" DASH ")?[ \\t]*", 0 },
 	[P_INNER_LETTER] = { "\\A(?:\\[([A-Z])\\]|\\(([A-Z])\\)|(?i:option|choice|candidate)[ \\t]+([A-Z])(?![A-Za-z]))"
-			     "[ \\t]*(?:[:.)]|" DASH ")?[ \\t]*", 0 },
-	[P_LABEL] = { "\\A(?:\\*\\*|__)?(?i:title|movie|film|item|recommendation|recommended|pick|choice|answer|final answer|name|"
-		      "ranking|final ranking|ranked list|recommendations|suggestions|output|result)"
-		      "(?:[ \\t]*\\#?\\d{1,3})?[ \\t]*(?:\\*\\*|__)?[ \\t]*[:=](?:\\*\\*|__)?[ \\t]*", 0 },
+			     "[ \\t]*(?:[:.),]|" DASH ")?[ \\t]*", 0 },
+	[P_LABEL] = { "\\A(?:\\*\\*|__)?(?i:(?:the|my|our|final|here\\s+is\\s+(?:the|my))\\s+)?"
+		      "(?i:title|movie|film|item|recommendation|recommended|pick|top\\s+picks?|my\\s+picks?|choice|answer|name|"
+		      "ranking|ranked|ranked\\s+list|order|recommendations|suggestions|output|result|list)"
+		      "(?:[ \\t]*\\#?\\d{1,3})?(?:\\s+(?i:is|are|would\\s+be))?[ \\t]*(?:\\*\\*|__)?[ \\t]*[:=](?:\\*\\*|__)?[ \\t]*", 0 },
 	[P_YEAR] = { "[(\\[](1[89]\\d\\d|20\\d\\d)[)\\]]", 0 },
 	[P_CHATTER] = { "\\A[\\s*_#>\"]*(?:here(?:'s|\\xE2\\x80\\x99s|\\s+is|\\s+are|\\s+you\\s+go|\\s+they\\s+are)\\b"
 			"|(?:sure|certainly|of\\s+course|absolutely|okay|ok|great|alright|perfect|definitely|yes|no)\\s*[!,.:]"
@@ -100,18 +106,25 @@ static const struct {
 			"|why\\s|because\\b|all\\s+of\\s+(?:these|them|the)\\b|each\\s+of\\s+(?:these|them)\\b|they\\s+(?:are|all|share|have|were)\\b"
 			"|it\\s+(?:is|was|has|seems)\\b|both\\s+(?:are|of)\\b|wow\\b|well,|hmm|unfortunately\\b|however\\b|also,"
 			"|additionally\\b|finally,|first(?:ly)?,|second(?:ly)?,|lastly,|next,|then,|for\\s+(?:fans|someone|a\\s+user|the\\s+user|you)\\b"
-			"|similar\\s+to\\b|like\\s+(?:you|the)\\b|in\\s+order\\b|ranked\\s+(?:from|by)\\b|sorted\\b)",
+			"|similar\\s+to\\b|like\\s+(?:you|the)\\b|in\\s+order\\b|ranked\\s+(?:from|by)\\b|sorted\\b"
+			"|(?:null|none|nil|n/?a|nothing|undefined|unknown|error|empty|no\\s+(?:answer|recommendations?|results?))\\s*[.!]?\\s*\\z"
+			"|(?:year|genres?|reason|why|director|directed\\s+by|rating|cast|starring|description|explanation|summary"
+			"|plot|runtime|release(?:d|\\s+date)?|score|confidence|similarity|relevance)\\s*(?:\\*\\*|__)?\\s*:)",
 			PCRE2_CASELESS },
 	[P_LEAD] = { "\\A(?:.{0,100}?(?<![A-Za-z]))?(?:"
-		     "i(?:'d|\\xE2\\x80\\x99d|\\s+would)?\\s+(?:also\\s+|highly\\s+|strongly\\s+|definitely\\s+|really\\s+)?"
-		     "(?:recommend(?:ing)?|suggest(?:ing)?|pick|choose|go\\s+with|rank|put|place)\\b"
-		     "|(?:you|they|the\\s+user|users?)(?:'d|\\xE2\\x80\\x99d|'ll|\\xE2\\x80\\x99ll|\\s+(?:would|might|may|will|should|could|must))?"
-		     "\\s+(?:also\\s+|probably\\s+|likely\\s+|definitely\\s+|really\\s+|certainly\\s+|surely\\s+)*"
-		     "(?:like|love|enjoy|appreciate|watch|try|check\\s+out)\\b"
+		     "i(?:'d|\\xE2\\x80\\x99d|'ll|\\s+would|\\s+will)?\\s+(?:also\\s+|highly\\s+|strongly\\s+|definitely\\s+|really\\s+|then\\s+|probably\\s+)?"
+		     "(?:recommend(?:ing)?|suggest(?:ing)?|pick|choose|go\\s+with|rank|put|place|order)\\b"
+		     "|(?:you|they|the\\s+user|users?|he|she)(?:'d|\\xE2\\x80\\x99d|'ll|\\xE2\\x80\\x99ll|\\s+(?:would|might|may|will|should|could|must))?"
+		     "\\s+(?:(?:also|probably|likely|most|definitely|really|certainly|surely|then|next|especially|particularly)\\s+)*"
+		     "(?:like|love|enjoy|appreciate|watch|try|check\\s+out|want\\s+to\\s+watch|prefer)\\b"
 		     "|(?:try|consider|watch|check\\s+out|don't\\s+miss|do\\s+not\\s+miss|go\\s+for)\\b"
 		     "|my\\s+(?:top\\s+|first\\s+|next\\s+|final\\s+)?(?:pick|choice|recommendation|suggestion|answer)s?\\s+(?:is|are|would\\s+be)\\b"
 		     "|(?:recommendations?|suggestions?|picks?)\\s+(?:is|are|include|would\\s+be)\\b"
+		     "|(?:choice|pick|option|bet|recommendation|suggestion)\\s+(?:is|would\\s+be|will\\s+be)\\b"
+		     "|(?:here\\s+(?:you\\s+go|they\\s+are|it\\s+is|(?:is|are)\\s[^:\\n]{0,60})|as\\s+follows|the\\s+following[^:\\n]{0,40})\\s*:"
+		     "|(?:probably|perhaps|maybe|most\\s+likely)\\b"
 		     "|(?:is|are)\\s*:)"
+		     "(?:\\s+(?:them|these|those|it|this|the\\s+candidates|the\\s+movies|the\\s+films|as\\s+follows))?"
 		     "[ \\t]*:?[ \\t]*", PCRE2_CASELESS },
 	/* groups 1..9: the span's text */
 	[P_SPAN] = { "\\*\\*(?![\\s*])([^*\\n]{1,300}?)(?<!\\s)\\*\\*"
@@ -258,6 +271,9 @@ static void emit(struct reader *r, const char *text, size_t n, const struct matc
 	if (r->n >= ANSWER_MAX_ITEMS)
 		return;
 	trim(&text, &n);
+	while (n && (text[n - 1] == ',' || text[n - 1] == ';' || text[n - 1] == ':'))
+		n--;
+	trim(&text, &n);
 	if (n > TITLE_MAX)
 		n = TITLE_MAX;
 	if (!n)
@@ -271,9 +287,23 @@ static void emit(struct reader *r, const char *text, size_t n, const struct matc
 	v->in_candidates = m && m->item != NO_ITEM && gctx_in_cand(&r->cx, m->item);
 }
 
+/* Does s hold a word of two letters or digits? "[]", "N/A", "- -" do not: they are no titles. */
+static int has_word(const char *s, size_t n)
+{
+	size_t i, run = 0;
+
+	for (i = 0; i < n; i++) {
+		run = isalnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80 ? run + 1 : 0;
+		if (run >= 2)
+			return 1;
+	}
+	return 0;
+}
+
 static void emit_none(struct reader *r, const char *text, size_t n)
 {
-	emit(r, text, n, NULL);
+	if (has_word(text, n))
+		emit(r, text, n, NULL);
 }
 
 /* Candidate k (1-based) named by a number or letter. */
@@ -400,21 +430,30 @@ static int commentary_after(const char *s, size_t n)
 	return 0;
 }
 
+/* Does s start with "(1995)" or "[1995]"? */
+static int is_year_at(const char *s, size_t n)
+{
+	return n >= 6 && (s[0] == '(' || s[0] == '[') && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) &&
+	       isdigit((unsigned char)s[3]) && isdigit((unsigned char)s[4]) && (s[5] == ')' || s[5] == ']');
+}
+
 struct cut {
 	size_t at;        /* the prefix s[0..at) */
 	int always;       /* a separator after which anything is commentary */
 };
 
+#define SEP(s, a) { s, sizeof(s) - 1, a }
 static const struct {
 	const char *sep;
+	size_t len;
 	int always;
 } separators[] = {
-	{ " - ", 0 }, { " \xE2\x80\x93 ", 0 }, { " \xE2\x80\x94 ", 0 }, { "\xE2\x80\x94", 0 }, { " -- ", 0 },
-	{ ": ", 0 }, { ", ", 0 }, { "; ", 1 }, { " | ", 1 }, { " (", 1 }, { " [", 1 }, { ". ", 0 },
-	{ " by ", 1 }, { " is ", 1 }, { " was ", 1 }, { " because ", 1 }, { " which ", 1 }, { " that ", 1 },
-	{ " as ", 1 }, { " for ", 1 }, { " from ", 1 }, { " with ", 1 }, { " starring ", 1 },
-	{ " directed ", 1 }, { " about ", 1 }, { " would ", 1 }, { " will ", 1 }, { " has ", 1 },
-	{ " offers ", 1 }, { " features ", 1 }, { " - ", 1 },
+	SEP(" - ", 0), SEP(" \xE2\x80\x93 ", 0), SEP(" \xE2\x80\x94 ", 0), SEP("\xE2\x80\x94", 0), SEP(" -- ", 0),
+	SEP(": ", 0), SEP(", ", 0), SEP("; ", 1), SEP(" | ", 1), SEP(" (", 1), SEP(" [", 1), SEP(". ", 0),
+	SEP(" by ", 1), SEP(" is ", 1), SEP(" was ", 1), SEP(" because ", 1), SEP(" which ", 1), SEP(" that ", 1),
+	SEP(" as ", 1), SEP(" for ", 1), SEP(" from ", 1), SEP(" with ", 1), SEP(" starring ", 1),
+	SEP(" directed ", 1), SEP(" about ", 1), SEP(" would ", 1), SEP(" will ", 1), SEP(" has ", 1),
+	SEP(" offers ", 1), SEP(" features ", 1),
 };
 
 /* The places s may be cut before commentary, longest prefix first. */
@@ -423,10 +462,17 @@ static size_t find_cuts(const char *s, size_t n, struct cut *cuts)
 	size_t i, k, nc = 0, lim = n < TITLE_MAX ? n : TITLE_MAX;
 
 	for (i = 1; i < lim && nc < MAX_CUTS * 4; i++) {
+		unsigned char c = (unsigned char)s[i];
+		/* every separator starts with one of these */
+		if (c != ' ' && c != ':' && c != ',' && c != ';' && c != '.' && c != 0xE2)
+			continue;
 		for (k = 0; k < ARRAY_SIZE(separators); k++) {
-			size_t l = strlen(separators[k].sep);
-			if (i + l <= n && !memcmp(s + i, separators[k].sep, l)) {
+			size_t l = separators[k].len;
+			if (separators[k].sep[0] == s[i] && i + l <= n && !memcmp(s + i, separators[k].sep, l)) {
 				int always = separators[k].always;
+				/* "Blade Runner 2049 (2017)": the year belongs to the title, it was tried with it */
+				if (is_year_at(s + i + 1, n - i - 1))
+					break;
 				if (!always && !commentary_after(s + i + l, n - i - l))
 					continue;
 				cuts[nc].at = i;
@@ -514,62 +560,74 @@ struct part {
 };
 
 /*
- * Split s into list parts at , ; | and " / ", and after each "(Year)" when
- * there are several; a leading "and"/"or" is dropped from a part.
+ * Split s into list parts at , ; | and " / ", " > ", " -> ", " → " outside brackets and quotes
+ * (a comma inside a number, "10,000 BC", is none), or, without such a
+ * separator, after each "(Year)" when there are several. A part's leading
+ * "and", "or" or "&" is dropped.
  */
 static size_t split_parts(struct reader *r, const char *s, size_t n, struct part *parts, size_t max)
 {
-	size_t i, start = 0, np = 0, years = 0, pos = 0, b, e;
-	int has_sep = 0;
+	size_t i, start = 0, np = 0, nc = 0, pos = 0, b, e, years = 0;
+	size_t *at = xmalloc(max * sizeof(*at)), *next = xmalloc(max * sizeof(*next));
+	int depth = 0, quote = 0;
 
-	for (i = 0; i < n; i++)
-		if (s[i] == ',' || s[i] == ';' || s[i] == '|' || (s[i] == '/' && i && s[i - 1] == ' '))
-			has_sep = 1;
-	while (!has_sep && pos < n && rx(r, P_YEAR, s, n, pos) && grp(r, 0, &b, &e)) {
-		years++;
-		pos = e;
-	}
-	for (i = 0; i <= n && np < max; i++) {
-		int cut = 0;
-		size_t next = i + 1;
-		if (i == n) {
-			cut = 1;
-		} else if (has_sep) {
-			cut = s[i] == ',' || s[i] == ';' || s[i] == '|' ||
-			      (s[i] == '/' && i && s[i - 1] == ' ' && i + 1 < n && s[i + 1] == ' ');
-			/* a comma inside digits (10,000 BC) is no separator */
-			if (s[i] == ',' && i && i + 1 < n && isdigit((unsigned char)s[i - 1]) &&
-			    isdigit((unsigned char)s[i + 1]))
-				cut = 0;
-		} else if (years >= 2 && (s[i] == ')' || s[i] == ']') && i >= 5 && isdigit((unsigned char)s[i - 1]) &&
-			   (s[i - 5] == '(' || s[i - 5] == '[')) {
-			cut = 1;
-			next = i + 1;
-			i++;   /* the year stays with its title */
-		}
-		if (!cut)
-			continue;
-		{
-			const char *p = s + start;
-			size_t pn = (i <= n ? i : n) - start;
-			trim(&p, &pn);
-			if (starts_with_ci(p, pn, "and ") )
-				p += 4, pn -= 4;
-			else if (starts_with_ci(p, pn, "or "))
-				p += 3, pn -= 3;
-			else if (pn > 2 && p[0] == '&' && p[1] == ' ')
-				p += 2, pn -= 2;
-			trim(&p, &pn);
-			if (pn) {
-				parts[np].b = (size_t)(p - s);
-				parts[np].e = parts[np].b + pn;
-				np++;
+	for (i = 0; i < n && nc + 1 < max; i++) {
+		char c = s[i];
+		if (c == '(' || c == '[') {
+			depth++;
+		} else if ((c == ')' || c == ']') && depth) {
+			depth--;
+		} else if (c == '"') {
+			quote = !quote;
+		} else if (!depth && !quote) {
+			if (c == ',' && i && i + 1 < n && isdigit((unsigned char)s[i - 1]) && isdigit((unsigned char)s[i + 1]))
+				continue;
+			if (c == ',' || c == ';' || c == '|' ||
+			    ((c == '/' || c == '>') && i && s[i - 1] == ' ' && i + 1 < n && s[i + 1] == ' ')) {
+				at[nc] = i;
+				next[nc++] = i + 1;
+			} else if (i && s[i - 1] == ' ' && i + 3 < n && s[i + 2] == ' ' && c == '-' && s[i + 1] == '>') {
+				at[nc] = i;
+				next[nc++] = i + 2;                 /* " -> " */
+			} else if (i && s[i - 1] == ' ' && i + 4 < n && s[i + 3] == ' ' && !memcmp(s + i, "\xE2\x86\x92", 3)) {
+				at[nc] = i;
+				next[nc++] = i + 3;                 /* " → " */
 			}
 		}
-		start = i < n ? (years >= 2 && !has_sep ? i : next) : n;
-		if (years >= 2 && !has_sep)
-			i--;   /* the loop's i++ lands after the year */
 	}
+	if (!nc) {
+		while (pos < n && nc + 1 < max && rx(r, P_YEAR, s, n, pos) && grp(r, 0, &b, &e)) {
+			years++;
+			if (e < n) {
+				at[nc] = e;
+				next[nc++] = e;
+			}
+			pos = e;
+		}
+		if (years < 2)
+			nc = 0;
+	}
+	for (i = 0; i <= nc && np < max; i++) {
+		const char *p = s + start;
+		size_t pn = (i < nc ? at[i] : n) - start;
+		trim(&p, &pn);
+		if (starts_with_ci(p, pn, "and "))
+			p += 4, pn -= 4;
+		else if (starts_with_ci(p, pn, "or "))
+			p += 3, pn -= 3;
+		else if (pn > 2 && p[0] == '&' && p[1] == ' ')
+			p += 2, pn -= 2;
+		trim(&p, &pn);
+		if (pn) {
+			parts[np].b = (size_t)(p - s);
+			parts[np].e = parts[np].b + pn;
+			np++;
+		}
+		if (i < nc)
+			start = next[i];
+	}
+	free(at);
+	free(next);
 	return np;
 }
 
@@ -613,7 +671,7 @@ static size_t and_split(struct reader *r, const char *s, size_t n, size_t *first
 	size_t i, k;
 
 	for (i = 1; i < n; i++)
-		for (k = 0; k < ARRAY_SIZE(joins); k++) {
+		for (k = 0; k < ARRAY_SIZE(joins) && s[i] == ' '; k++) {
 			size_t l = strlen(joins[k]);
 			if (i + l < n && !memcmp(s + i, joins[k], l) && part_grounds(r, s, i) &&
 			    part_grounds(r, s + i + l, n - i - l)) {
@@ -624,95 +682,224 @@ static size_t and_split(struct reader *r, const char *s, size_t n, size_t *first
 	return 0;
 }
 
+/* A group of list parts: s[b..e); ok: it grounds; and_at: it is two titles joined by "and", the second at and_at. */
+struct group {
+	size_t b, e, and_end, and_at;
+	int ok;
+};
+
+/* Longest run of comma parts one title may span ("Spring, Summer, Fall, Winter... and Spring"). */
+#define GROUP_MAX_PARTS 6
+
 /*
- * Emit the title of s[0..n), which may carry markup and commentary: first
- * as a whole, then before its year, as a list of parts when every part
- * grounds, before commentary, fuzzily, as a list whose parts mostly
- * ground; else (emit_if_none) as a title that grounds to nothing.
+ * Group consecutive parts into titles: the grouping with the most groups
+ * that ground (strictly; a part may be two titles joined by "and"), then
+ * the fewest groups, so "Love, Death and Taxes" stays one title when it is
+ * one. A group of several parts must ground. Returns the groups' count;
+ * *grounded gets how many titles ground.
+ */
+static size_t segment(struct reader *r, const char *t, const struct part *parts, size_t np, struct group *out,
+		      size_t *grounded)
+{
+	int *best_g = xmalloc((np + 1) * sizeof(*best_g));
+	size_t *best_n = xmalloc((np + 1) * sizeof(*best_n)), *from = xmalloc((np + 1) * sizeof(*from));
+	struct group *single = xcalloc(np ? np : 1, sizeof(*single));
+	size_t i, j, len, ng = 0;
+	struct match m;
+
+	for (i = 0; i < np; i++) {
+		const char *pt = t + parts[i].b;
+		size_t pl = parts[i].e - parts[i].b, fe = 0, ss;
+		single[i].b = parts[i].b;
+		single[i].e = parts[i].e;
+		if (part_grounds(r, pt, pl)) {
+			single[i].ok = 1;
+		} else if ((ss = and_split(r, pt, pl, &fe))) {
+			single[i].ok = 2;
+			single[i].and_end = parts[i].b + fe;
+			single[i].and_at = parts[i].b + ss;
+		}
+	}
+	best_g[0] = 0;
+	best_n[0] = 0;
+	for (j = 1; j <= np; j++) {
+		best_g[j] = -1;
+		best_n[j] = SIZE_MAX;
+		from[j] = j - 1;
+		for (len = 1; len <= GROUP_MAX_PARTS && len <= j; len++) {
+			int gsc;
+			size_t gn = 1;
+			i = j - len;
+			if (best_g[i] < 0)
+				continue;
+			if (len == 1) {
+				gsc = single[i].ok;
+				gn = single[i].ok == 2 ? 2 : 1;
+			} else if (strict(r, t + parts[i].b, parts[j - 1].e - parts[i].b, &m)) {
+				gsc = 1;
+			} else {
+				continue;
+			}
+			if (best_g[i] + gsc > best_g[j] || (best_g[i] + gsc == best_g[j] && best_n[i] + gn < best_n[j])) {
+				best_g[j] = best_g[i] + gsc;
+				best_n[j] = best_n[i] + gn;
+				from[j] = i;
+			}
+		}
+	}
+	/* back from the end, then reversed */
+	for (j = np; j > 0; j = from[j]) {
+		i = from[j];
+		if (j - i == 1)
+			out[ng] = single[i];
+		else {
+			memset(&out[ng], 0, sizeof(out[ng]));
+			out[ng].b = parts[i].b;
+			out[ng].e = parts[j - 1].e;
+			out[ng].ok = 1;
+		}
+		ng++;
+	}
+	for (i = 0; i < ng / 2; i++) {
+		struct group tmp = out[i];
+		out[i] = out[ng - 1 - i];
+		out[ng - 1 - i] = tmp;
+	}
+	*grounded = np ? (size_t)best_g[np] : 0;
+	free(best_g);
+	free(best_n);
+	free(from);
+	free(single);
+	return ng;
+}
+
+static void read_groups(struct reader *r, const char *t, const struct group *gr, size_t ng, int emit_if_none)
+{
+	size_t i;
+
+	for (i = 0; i < ng && !full(r); i++) {
+		if (gr[i].ok == 2) {
+			read_element(r, t + gr[i].b, gr[i].and_end - gr[i].b, 0, emit_if_none);
+			read_element(r, t + gr[i].and_at, gr[i].e - gr[i].and_at, 0, emit_if_none);
+		} else {
+			read_element(r, t + gr[i].b, gr[i].e - gr[i].b, 0, emit_if_none);
+		}
+	}
+}
+
+/*
+ * A span opening the element: **Toy Story** (1995) - ..., "Heat" because
+ * ... Returns 1 when the element was read through it.
+ */
+static int read_span_element(struct reader *r, const char *s, size_t n, int allow_split, int emit_if_none)
+{
+	PCRE2_SIZE *ov;
+	struct strbuf c = STRBUF_INIT;
+	struct match m;
+	size_t sb = 0, se = 0, after, b, e, cn;
+	const char *t;
+	int g;
+
+	if (!rx(r, P_SPAN, s, n, 0))
+		return 0;
+	ov = pcre2_get_ovector_pointer(r->md);
+	if (ov[0] != 0)
+		return 0;
+	after = ov[1];
+	for (g = 1; g <= 9; g++)
+		if (grp(r, g, &sb, &se))
+			break;
+	t = s + sb;
+	cn = se - sb;
+	trim(&t, &cn);
+	if (!cn)
+		return 0;
+	/* "**Title:** Heat": a label, not a title ("**Heat:** a gritty drama" is a title) */
+	if ((t[cn - 1] == ':' && !strict(r, t, cn - 1, &m)) ||
+	    (after < n && s[after] == ':' && !strict(r, t, cn, &m) && rx(r, P_LABEL, t, cn, 0))) {
+		size_t a = after;
+		if (a < n && s[a] == ':')
+			a++;
+		read_element(r, s + a, n - a, allow_split, emit_if_none);
+		return 1;
+	}
+	/* several spans in a row, "**Heat**, **Casino**": each is an element */
+	if (allow_split) {
+		size_t k = after, count = 1;
+		while (k < n && rx(r, P_SPAN, s, n, k)) {
+			size_t gap = pcre2_get_ovector_pointer(r->md)[0], end = pcre2_get_ovector_pointer(r->md)[1];
+			size_t i2, other = 0;
+			for (i2 = k; i2 < gap; i2++)
+				if (!(isspace((unsigned char)s[i2]) || s[i2] == ',' || s[i2] == ';' || s[i2] == '&'))
+					other++;
+			if (other > 8 || (other && !(starts_with_ci(s + k, gap - k, " and") ||
+						     starts_with_ci(s + k, gap - k, ", and") ||
+						     rx(r, P_YEAR, s, gap, k))))
+				break;
+			count++;
+			k = end;
+		}
+		if (count >= 2) {
+			size_t k2 = 0, done = 0;
+			while (k2 < n && done < count && rx(r, P_SPAN, s, n, k2)) {
+				size_t ms = pcre2_get_ovector_pointer(r->md)[0], me = pcre2_get_ovector_pointer(r->md)[1];
+				size_t ye = me;
+				if (rx(r, P_YEAR, s, n, me) && grp(r, 0, &b, &e) && b <= me + 2)
+					ye = e;
+				read_element(r, s + ms, ye - ms, 0, emit_if_none);
+				k2 = ye > k2 ? ye : k2 + 1;
+				done++;
+			}
+			return 1;
+		}
+	}
+	/* the span, with a year right after it */
+	if (t[cn - 1] == ':')
+		cn--;
+	strbuf_add(&c, t, cn);
+	if (rx(r, P_YEAR, s, n, after) && grp(r, 0, &b, &e)) {
+		size_t k;
+		for (k = after; k < b && (isspace((unsigned char)s[k]) || s[k] == '*' || s[k] == '_'); k++)
+			;
+		if (k == b) {
+			strbuf_addch(&c, ' ');
+			strbuf_add(&c, s + b, e - b);
+		}
+	}
+	/* fuzzily with the year when there is one: a near title a film's years apart is another film */
+	if (strict(r, c.buf, c.len, &m) || strict(r, t, cn, &m) || fuzzy(r, c.buf, c.len, &m))
+		emit(r, t, cn, &m);
+	else if (emit_if_none)
+		emit_none(r, t, cn);
+	strbuf_release(&c);
+	return 1;
+}
+
+/*
+ * Emit the title(s) of s[0..n), which may carry markup and commentary: as
+ * a whole; up to its year; as a list whose every part grounds; before
+ * commentary; fuzzily; as a list whose parts mostly ground; else
+ * (emit_if_none) as one title that grounds to nothing.
  */
 static void read_element(struct reader *r, const char *s, size_t n, int allow_split, int emit_if_none)
 {
 	struct strbuf c = STRBUF_INIT;
 	struct match m, best = { NO_ITEM, GROUND_NONE, 0 };
 	struct part *parts = NULL;
+	struct group *gr = NULL;
 	struct cut cuts[MAX_CUTS * 4];
-	size_t cn, nc, np = 0, i, b, e, year_end = 0, years = 0, pos, strict_parts = 0;
-	const char *t, *best_text = NULL;
+	size_t cn, nc, np = 0, ng = 0, grounded = 0, i, b, e, year_end = 0, years = 0, pos, fe, ss;
+	const char *t;
 	size_t best_len = 0;
+	int list_likely = 0;
 
 	trim(&s, &n);
 	if (!n || full(r))
 		return;
 	if (n > ELEMENT_MAX)
 		n = ELEMENT_MAX;
-
-	/* a span first: **Toy Story** (1995) - ..., "Heat" because ... */
-	if (rx(r, P_SPAN, s, n, 0)) {
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
-		if (ov[0] == 0) {
-			int g;
-			size_t sb = 0, se = 0, after = ov[1];
-			for (g = 1; g <= 9; g++)
-				if (grp(r, g, &sb, &se))
-					break;
-			t = s + sb;
-			cn = se - sb;
-			trim(&t, &cn);
-			/* "**Title:** Heat": a label, not a title */
-			if (cn && (t[cn - 1] == ':' || (after < n && s[after] == ':' && count_words(s + after + 1, n - after - 1) > 0 &&
-							 !strict(r, t, cn, &m)))) {
-				size_t a = after;
-				if (a < n && s[a] == ':')
-					a++;
-				read_element(r, s + a, n - a, allow_split, emit_if_none);
-				return;
-			}
-			/* several spans in a row, "**Heat**, **Casino**": each is an element */
-			{
-				size_t k = after, count = 1;
-				while (k < n && rx(r, P_SPAN, s, n, k)) {
-					size_t gap = pcre2_get_ovector_pointer(r->md)[0], i2, nonsep = 0;
-					for (i2 = k; i2 < gap; i2++)
-						if (!(isspace((unsigned char)s[i2]) || s[i2] == ',' || s[i2] == ';' || s[i2] == '&'))
-							nonsep++;
-					if (nonsep > 4 && !(gap - k <= 12 && rx(r, P_YEAR, s, gap, k)))
-						break;
-					count++;
-					k = pcre2_get_ovector_pointer(r->md)[1];
-				}
-				if (count >= 2 && allow_split) {
-					size_t k2 = 0;
-					while (k2 < n && rx(r, P_SPAN, s, n, k2)) {
-						size_t ms = pcre2_get_ovector_pointer(r->md)[0], me = pcre2_get_ovector_pointer(r->md)[1];
-						size_t ye = me;
-						if (rx(r, P_YEAR, s, n, me) && grp(r, 0, &b, &e) && b <= me + 2)
-							ye = e;
-						read_element(r, s + ms, ye - ms, 0, emit_if_none);
-						k2 = ye > k2 ? ye : k2 + 1;
-					}
-					return;
-				}
-			}
-			/* the span, with a year right after it */
-			strbuf_add(&c, t, cn);
-			if (rx(r, P_YEAR, s, n, after) && grp(r, 0, &b, &e)) {
-				size_t k;
-				for (k = after; k < b && (isspace((unsigned char)s[k]) || s[k] == '*' || s[k] == '_'); k++)
-					;
-				if (k == b) {
-					strbuf_addch(&c, ' ');
-					strbuf_add(&c, s + b, e - b);
-				}
-			}
-			if (strict(r, c.buf, c.len, &m) || strict(r, t, cn, &m) || fuzzy(r, c.buf, c.len, &m) ||
-			    fuzzy(r, t, cn, &m))
-				emit(r, t, cn, &m);
-			else if (emit_if_none)
-				emit_none(r, t, cn);
-			strbuf_release(&c);
-			return;
-		}
-	}
+	if (read_span_element(r, s, n, allow_split, emit_if_none))
+		return;
 
 	strip_markup(&c, s, n);
 	t = c.buf;
@@ -723,12 +910,12 @@ static void read_element(struct reader *r, const char *s, size_t n, int allow_sp
 	if (!cn)
 		goto out;
 
-	/* A: the whole */
+	/* the whole */
 	if (strict(r, t, cn, &m)) {
 		emit(r, t, cn, &m);
 		goto out;
 	}
-	/* B: up to its year, "Toy Story (1995) - a classic" */
+	/* up to its year: "Toy Story (1995) - a classic" */
 	for (pos = 0; pos < cn && years < 3 && rx(r, P_YEAR, t, cn, pos) && grp(r, 0, &b, &e); pos = e) {
 		if (!years)
 			year_end = e;
@@ -738,97 +925,89 @@ static void read_element(struct reader *r, const char *s, size_t n, int allow_sp
 		emit(r, t, year_end, &m);
 		goto out;
 	}
-	/* C: a list whose every part grounds */
+	/* a list whose every part grounds */
 	if (allow_split) {
 		parts = xmalloc(MAX_PARTS * sizeof(*parts));
 		np = split_parts(r, t, cn, parts, MAX_PARTS);
 		if (np >= 2) {
 			size_t kept = 0;
-			for (i = 0; i < np; i++) {
-				const char *pt = t + parts[i].b;
-				size_t pl = parts[i].e - parts[i].b, fe, ss;
-				int ok = part_grounds(r, pt, pl);
-				/* commentary between titles: ", which is great," */
-				if (!ok && i && islower((unsigned char)pt[0]) && !isdigit((unsigned char)pt[0]))
+			gr = xmalloc(np * sizeof(*gr));
+			ng = segment(r, t, parts, np, gr, &grounded);
+			/* commentary between titles: ", which is great," */
+			for (i = 0; i < ng; i++) {
+				if (!gr[i].ok && kept && islower((unsigned char)t[gr[i].b]))
 					continue;
-				if (!ok && (ss = and_split(r, pt, pl, &fe)) && kept + 1 < MAX_PARTS) {
-					parts[kept].b = parts[i].b;
-					parts[kept++].e = parts[i].b + fe;
-					parts[kept].b = parts[i].b + ss;
-					parts[kept++].e = parts[i].e;
-					strict_parts += 2;
-					continue;
+				gr[kept++] = gr[i];
+			}
+			ng = kept;
+			if (ng >= 2) {
+				int all = 1;
+				for (i = 0; i < ng; i++)
+					all &= gr[i].ok != 0;
+				if (all) {
+					read_groups(r, t, gr, ng, emit_if_none);
+					goto out;
 				}
-				strict_parts += ok;
-				parts[kept++] = parts[i];
 			}
-			np = kept;
-			if (np >= 2 && strict_parts == np) {
-				for (i = 0; i < np; i++)
-					read_element(r, t + parts[i].b, parts[i].e - parts[i].b, 0, emit_if_none);
-				goto out;
-			}
+			list_likely = ng >= 2 && grounded >= 1 && 2 * grounded >= ng;
+		} else if ((ss = and_split(r, t, cn, &fe))) {
+			/* "Heat and Casino" */
+			read_element(r, t, fe, 0, emit_if_none);
+			read_element(r, t + ss, cn - ss, 0, emit_if_none);
+			goto out;
 		}
 	}
-	/* D: before commentary, "Heat - a tense thriller", "Heat: because ..." */
+	/* before commentary: "Heat - a tense thriller", "Heat: because ..." */
 	nc = find_cuts(t, cn, cuts);
 	for (i = 0; i < nc; i++)
 		if (strict(r, t, cuts[i].at, &m)) {
 			emit(r, t, cuts[i].at, &m);
 			goto out;
 		}
-	/* E: fuzzily, the best of the whole, the text up to its year, and before commentary */
-	if (!(np >= 2 && strict_parts >= 1 && 2 * strict_parts >= np)) {
-		if (years == 1 && fuzzy(r, t, year_end, &m) && m.score > best.score) {
+	/*
+	 * fuzzily: with a year, the title is what comes before it (and before
+	 * commentary ahead of it); without, the best of the whole and of each
+	 * text before commentary
+	 */
+	if (!list_likely) {
+		size_t lim = years ? year_end : cn;
+		if (fuzzy(r, t, lim, &m) && m.score > best.score) {
 			best = m;
-			best_text = t;
-			best_len = year_end;
-		}
-		if (fuzzy(r, t, cn, &m) && m.score > best.score) {
-			best = m;
-			best_text = t;
-			best_len = cn;
+			best_len = lim;
 		}
 		for (i = 0; i < nc; i++)
-			if (fuzzy(r, t, cuts[i].at, &m) && m.score > best.score) {
+			if (cuts[i].at < lim && fuzzy(r, t, cuts[i].at, &m) && m.score > best.score) {
 				best = m;
-				best_text = t;
 				best_len = cuts[i].at;
 			}
 		if (best.item != NO_ITEM) {
-			emit(r, best_text, best_len, &best);
+			emit(r, t, best_len, &best);
 			goto out;
 		}
 	}
-	/* F: a list whose parts mostly ground, some fuzzily */
-	if (np >= 2) {
+	/* a list whose parts mostly ground, some perhaps fuzzily */
+	if (ng >= 2 && !list_likely) {
 		size_t ok = 0;
-		for (i = 0; i < np; i++) {
-			const char *pt = t + parts[i].b;
-			size_t pl = parts[i].e - parts[i].b;
-			if (part_grounds(r, pt, pl)) {
-				ok++;
-			} else {
-				struct strbuf pc = STRBUF_INIT;
-				const char *q;
-				size_t qn;
-				strip_markup(&pc, pt, pl);
-				q = pc.buf;
-				qn = pc.len;
-				trim(&q, &qn);
-				strip_quotes(&q, &qn);
-				strip_trailing_punct(q, &qn);
-				ok += fuzzy(r, q, qn, &m);
-				strbuf_release(&pc);
-			}
+		for (i = 0; i < ng; i++) {
+			struct strbuf pc = STRBUF_INIT;
+			const char *q;
+			size_t qn;
+			strip_markup(&pc, t + gr[i].b, gr[i].e - gr[i].b);
+			q = pc.buf;
+			qn = pc.len;
+			trim(&q, &qn);
+			strip_quotes(&q, &qn);
+			strip_trailing_punct(q, &qn);
+			ok += fuzzy(r, q, qn, &m);
+			strbuf_release(&pc);
 		}
-		if (ok >= 1 && 2 * ok >= np) {
-			for (i = 0; i < np; i++)
-				read_element(r, t + parts[i].b, parts[i].e - parts[i].b, 0, emit_if_none);
-			goto out;
-		}
+		list_likely = ok >= 1 && 2 * ok >= ng;
 	}
-	/* G: a title the catalogue does not have */
+	if (list_likely) {
+		read_groups(r, t, gr, ng, emit_if_none);
+		goto out;
+	}
+	/* a title the catalogue does not have */
 	if (emit_if_none) {
 		size_t k = cn;
 		if (years >= 1)
@@ -839,6 +1018,7 @@ static void read_element(struct reader *r, const char *s, size_t n, int allow_sp
 	}
 out:
 	free(parts);
+	free(gr);
 	strbuf_release(&c);
 }
 
@@ -862,6 +1042,11 @@ static void read_item(struct reader *r, const char *s, size_t n, size_t ref, enu
 	trim(&s, &n);
 	if (!n)
 		goto fallback;
+	/* the common case: the item is a title */
+	if (!r->cx.cand && strict(r, s, n, &m)) {
+		emit(r, s, n, &m);
+		return;
+	}
 	if (read_refs(r, s, n))
 		return;
 	/* a title starting like a reference ("(500) Days of Summer") is read as a title first */
@@ -917,6 +1102,30 @@ static void read_item(struct reader *r, const char *s, size_t n, size_t ref, enu
 fallback:
 	if (ref)
 		emit_ref(r, orig, orig_n, ref, ref_how);
+}
+
+/* The longest run of (up to 12) words at the start of s that grounds: "Amadeus next" → Amadeus. */
+static void read_word_prefix(struct reader *r, const char *s, size_t n)
+{
+	size_t ends[12], nw = 0, i = 0;
+	struct match m;
+
+	trim(&s, &n);
+	while (i < n && nw < 12) {
+		while (i < n && !isspace((unsigned char)s[i]))
+			i++;
+		ends[nw++] = i;
+		while (i < n && isspace((unsigned char)s[i]))
+			i++;
+	}
+	while (nw-- > 0) {
+		size_t k = ends[nw];
+		strip_trailing_punct(s, &k);
+		if (strict(r, s, k, &m)) {
+			emit(r, s, k, &m);
+			return;
+		}
+	}
 }
 
 /*
@@ -1020,15 +1229,27 @@ static void read_prose(struct reader *r, const char *s, size_t n, int chatter)
 		}
 		consumed = e;
 	}
-	/* "I'd recommend Heat, Casino and Fargo." */
-	if (r->n == before && rx(r, P_LEAD, s, n, 0)) {
-		size_t end = pcre2_get_ovector_pointer(r->md)[1], stop;
-		for (stop = end; stop < n; stop++)
-			if ((s[stop] == '.' || s[stop] == '!' || s[stop] == '?') &&
-			    (stop + 1 == n || isspace((unsigned char)s[stop + 1])) &&
-			    !(stop >= 2 && s[stop - 2] == '.' && isupper((unsigned char)s[stop - 1])))
-				break;
-		read_element(r, s + end, stop - end, 1, 0);
+	/* "I'd recommend Heat, Casino and Fargo. Another great choice would be Zodiac." */
+	if (r->n == before) {
+		size_t sent = 0, guard = 0;
+		while (sent < n && guard++ < 200 && !full(r)) {
+			size_t stop, at = r->n;
+			for (stop = sent; stop < n; stop++)
+				if ((s[stop] == '.' || s[stop] == '!' || s[stop] == '?') &&
+				    (stop + 1 == n || isspace((unsigned char)s[stop + 1])) &&
+				    !(stop >= 2 && s[stop - 2] == '.' && isupper((unsigned char)s[stop - 1])) &&
+				    !(stop >= 2 && (starts_with_ci(s + stop - 2, 3, "mr.") || starts_with_ci(s + stop - 2, 3, "dr.") ||
+						    starts_with_ci(s + stop - 2, 3, "vs.") || starts_with_ci(s + stop - 2, 3, "st."))))
+					break;
+			/* the sentence as its own subject: \A never matches at a start offset */
+			if (rx(r, P_LEAD, s + sent, stop - sent, 0)) {
+				size_t end = sent + pcre2_get_ovector_pointer(r->md)[1];
+				read_element(r, s + end, stop - end, 1, 0);
+				if (r->n == at)
+					read_word_prefix(r, s + end, stop - end);
+			}
+			sent = stop + 1;
+		}
 	}
 	/* "Eternal Sunshine of the Spotless Mind." "Heat is a great choice." */
 	if (r->n == before && !chatter && count_words(s, n) <= 20)
@@ -1036,7 +1257,56 @@ static void read_prose(struct reader *r, const char *s, size_t n, int chatter)
 	strbuf_release(&w);
 }
 
-/* A line that is not a list item: a title, a comma list, a reference line, a header or chatter. */
+/*
+ * A markdown table row "| 1 | Heat | 1995 |": the first cell that grounds
+ * (with the row's year, if a cell holds one). Header and rule rows give
+ * nothing.
+ */
+static void read_table_row(struct reader *r, const char *s, size_t n)
+{
+	struct part cells[32];
+	size_t nc = 0, i, start = 1, year_cell = SIZE_MAX;
+	struct match m;
+	struct strbuf t = STRBUF_INIT;
+
+	for (i = 1; i <= n && nc < ARRAY_SIZE(cells); i++) {
+		if (i < n && s[i] != '|')
+			continue;
+		{
+			const char *c = s + start;
+			size_t cn = i - start;
+			trim(&c, &cn);
+			if (cn) {
+				cells[nc].b = (size_t)(c - s);
+				cells[nc].e = cells[nc].b + cn;
+				if (cn == 4 && isdigit((unsigned char)c[0]) && isdigit((unsigned char)c[3]))
+					year_cell = nc;
+				nc++;
+			}
+		}
+		start = i + 1;
+	}
+	for (i = 0; i < nc; i++) {
+		const char *c = s + cells[i].b;
+		size_t cn = cells[i].e - cells[i].b, k;
+		int text = 0;
+		for (k = 0; k < cn; k++)
+			text |= isalpha((unsigned char)c[k]);
+		if (!text || i == year_cell)
+			continue;
+		strbuf_reset(&t);
+		strip_markup(&t, c, cn);
+		if (year_cell != SIZE_MAX)
+			strbuf_addf(&t, " (%.*s)", 4, s + cells[year_cell].b);
+		if (strict(r, t.buf, t.len, &m) || strict(r, c, cn, &m) || fuzzy(r, t.buf, t.len, &m)) {
+			emit(r, c, cn, &m);
+			break;
+		}
+	}
+	strbuf_release(&t);
+}
+
+/* A line that is not a list item: a title, a comma list, a reference line, a table row, a header or chatter. */
 static void read_plain(struct reader *r, const char *s, size_t n)
 {
 	struct match m;
@@ -1052,6 +1322,10 @@ static void read_plain(struct reader *r, const char *s, size_t n)
 	trim(&s, &n);
 	if (!n)
 		return;
+	if (s[0] == '|') {
+		read_table_row(r, s, n);
+		return;
+	}
 	if (strict(r, s, n, &m)) {
 		emit(r, s, n, &m);
 		return;
@@ -1079,9 +1353,10 @@ static void read_plain(struct reader *r, const char *s, size_t n)
 		return;   /* a header: "Here are my picks:" */
 	chatter = rx(r, P_CHATTER, s, n, 0);
 	words = count_words(s, n);
+	/* a line ending like a sentence is a title only if it grounds: "Scorsese's epic." is none */
 	if (!chatter && words <= 12 &&
 	    !((s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?') && words >= 4))
-		read_item(r, s, n, 0, GROUND_NONE, 1);
+		read_item(r, s, n, 0, GROUND_NONE, !(s[n - 1] == '.' || s[n - 1] == '!' || s[n - 1] == '?'));
 	else
 		read_prose(r, s, n, chatter);
 }
@@ -1186,6 +1461,8 @@ static int read_json(struct reader *r, const char *s, size_t n)
 {
 	size_t pos = 0, b, e, tries = 0;
 
+	if (!memchr(s, '[', n) && !memchr(s, '{', n))
+		return 0;
 	while (pos < n && tries < 8 && rx(r, P_JSON, s, n, pos) && grp(r, 1, &b, &e)) {
 		const char *end = NULL;
 		cJSON *v;
@@ -1224,6 +1501,13 @@ static int read_json(struct reader *r, const char *s, size_t n)
  * <end> tokens made line breaks, ``` fences dropped. Returns a new string
  * the caller frees, with its length in *out_n.
  */
+static void strbuf_swap_(struct strbuf *a, struct strbuf *b)
+{
+	struct strbuf t = *a;
+	*a = *b;
+	*b = t;
+}
+
 static char *prepare(struct reader *r, const char *answer, size_t len, size_t *out_n)
 {
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
@@ -1243,6 +1527,12 @@ static char *prepare(struct reader *r, const char *answer, size_t len, size_t *o
 			c = ' ';
 		}
 		strbuf_addch(&a, (char)c);
+	}
+
+	/* the passes below only run when their trigger is there: most answers have none */
+	if (!memchr(a.buf, '<', a.len) && !memmem(a.buf, a.len, "](", 2) && !memmem(a.buf, a.len, "```", 3)) {
+		strbuf_release(&b);
+		return strbuf_detach(&a, out_n);
 	}
 
 	/* reasoning: <think> ... </think> (nested tags count once); a close with no open drops all before it */
@@ -1284,6 +1574,18 @@ static char *prepare(struct reader *r, const char *answer, size_t len, size_t *o
 	if (pos < b.len)
 		strbuf_add(&a, b.buf + pos, b.len - pos);
 
+	/* markdown links keep their text */
+	strbuf_reset(&b);
+	for (pos = 0; pos < a.len && rx(r, P_LINK, a.buf, a.len, pos) && grp(r, 1, &g1b, &g1e);) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+		strbuf_add(&b, a.buf + pos, ov[0] - pos);
+		strbuf_add(&b, a.buf + g1b, g1e - g1b);
+		pos = ov[1] > pos ? ov[1] : pos + 1;
+	}
+	if (pos < a.len)
+		strbuf_add(&b, a.buf + pos, a.len - pos);
+	strbuf_swap_(&a, &b);
+
 	/* ``` fences */
 	strbuf_reset(&b);
 	for (pos = 0; pos < a.len && rx(r, P_FENCE, a.buf, a.len, pos);) {
@@ -1302,6 +1604,7 @@ struct line {
 	size_t cb;            /* where its content starts (after a marker) */
 	size_t indent;
 	int kind;             /* 0 plain, 1 numbered, 2 bullet, 3 letter */
+	int bold;             /* the marker opened a bold span: "**1. Heat** ..." */
 	size_t num;           /* the number, or the letter's 1-based place */
 };
 
@@ -1314,12 +1617,13 @@ static void classify(struct reader *r, const char *s, struct line *l)
 	l->cb = l->b;
 	l->indent = 0;
 	l->num = 0;
+	l->bold = 0;
 	for (i = 0; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
 		l->indent += p[i] == '\t' ? 4 : 1;
 	if (rx(r, P_MARKER, p, n, 0)) {
 		size_t end = pcre2_get_ovector_pointer(r->md)[1];
 		int g;
-		for (g = 2; g <= 7; g++)
+		for (g = 3; g <= 8; g++)
 			if (grp(r, g, &b, &e)) {
 				size_t v = 0, k;
 				for (k = b; k < e; k++)
@@ -1328,8 +1632,9 @@ static void classify(struct reader *r, const char *s, struct line *l)
 				l->num = v;
 				break;
 			}
-		if (!l->kind && grp(r, 8, &b, &e))
+		if (!l->kind && grp(r, 9, &b, &e))
 			l->kind = 2;
+		l->bold = grp(r, 2, &b, &e);
 		if (l->kind) {
 			l->cb = l->b + end;
 			return;
@@ -1408,7 +1713,16 @@ static void read_lines(struct reader *r, const char *s, size_t n)
 				emit_ref(r, s + l->b, l->e - l->b, ref, how);
 			continue;
 		}
-		read_item(r, s + l->cb, l->e - l->cb, ref, how, 1);
+		if (l->bold) {
+			/* give the item its opening "**" back, so the span marks the title */
+			struct strbuf t = STRBUF_INIT;
+			strbuf_addstr(&t, "**");
+			strbuf_add(&t, s + l->cb, l->e - l->cb);
+			read_item(r, t.buf, t.len, ref, how, 1);
+			strbuf_release(&t);
+		} else {
+			read_item(r, s + l->cb, l->e - l->cb, ref, how, 1);
+		}
 	}
 	free(lines);
 }
@@ -1543,21 +1857,26 @@ int answer_choice(const struct grounder *g, const char *answer, size_t len, cons
 		choice = choice_value(s + b, e - b, n_cand);
 		goto out;
 	}
-	/* 3. a leading marker: "C. Heat", "(C) Heat", "**C** ..." */
+	/* 3. a leading marker: "C. Heat", "(C) Heat", "**C** ...", unless another marked letter contradicts it */
 	if (rx(&r, P_MC_LEAD, s, n, 0)) {
 		int gi;
 		for (gi = 1; gi <= 3; gi++)
 			if (grp(&r, gi, &b, &e)) {
-				int v = choice_value(s + b, e - b, n_cand);
-				if (v >= 0) {
-					choice = v;
-					goto out;
-				}
+				found = choice_value(s + b, e - b, n_cand);
 				break;
 			}
 	}
-	/* 4. "(C)" or "**C**" anywhere, naming one candidate */
-	for (pos = 0, found = -1; pos < n && rx(&r, P_MC_MARKED, s, n, pos);) {
+	/*
+	 * 4. "(C)" or "**C**" anywhere, naming one candidate. After a leading
+	 * marker only its own line counts: "C) Fargo\n\nThe user saw Heat (A)"
+	 * answers C, "(B) or (D)" answers nothing.
+	 */
+	{
+		size_t lim = n;
+		const char *nl;
+		if (found >= 0 && (nl = memchr(s, '\n', n)))
+			lim = (size_t)(nl - s);
+		for (pos = 0; pos < lim && rx(&r, P_MC_MARKED, s, lim, pos);) {
 		int gi;
 		pos = pcre2_get_ovector_pointer(r.md)[1];
 		for (gi = 1; gi <= 2; gi++)
@@ -1569,6 +1888,7 @@ int answer_choice(const struct grounder *g, const char *answer, size_t len, cons
 					found = v;
 				}
 			}
+		}
 	}
 	if (found >= 0) {
 		choice = amb ? -1 : found;
@@ -1590,7 +1910,7 @@ int answer_choice(const struct grounder *g, const char *answer, size_t len, cons
 	}
 	if (amb)
 		goto out;
-	nv = answer_read(&gv, g, s, n, cand, n_cand, 0);
+	nv = answer_read(&gv, g, s, n, cand, n_cand, 1);
 	for (k = 0; k < nv; k++) {
 		size_t c;
 		if (!gv[k].in_candidates)

@@ -14,6 +14,14 @@ struct match {
 	double score;
 };
 
+/* The last few fuzzy look-ups of one answer, by normalised title and year. */
+#define FUZZY_MEMO 4
+struct fuzzy_memo {
+	struct strbuf norm;
+	int year, valid, found;
+	struct match m;
+};
+
 /*
  * The state of reading one answer against a grounder: the candidates (if
  * any) and scratch space, so the grounder itself stays read-only and
@@ -31,11 +39,14 @@ struct gctx {
 	int last_year, last_valid;
 
 	/* fuzzy scratch */
-	uint32_t *tri, *qid, *order, *keys;
+	uint32_t *tri, *qid;
+	uint32_t *keys;             /* the keys one catalogue look-up considers */
 	size_t tri_alloc, keys_alloc;
-	uint32_t *stamp;            /* [n_keys], allocated on the first fuzzy look-up */
+	uint32_t *seen;             /* [n_keys], on the first fuzzy look-up of an answer (see fuzzy_norm()) */
 	uint32_t stamp_cur;
 	struct strbuf tmp;
+	struct fuzzy_memo memo[FUZZY_MEMO];
+	size_t memo_next;
 };
 
 void gctx_init(struct gctx *cx, const struct grounder *g, const uint32_t *cand, size_t n_cand);

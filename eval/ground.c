@@ -10,9 +10,10 @@
 /*
  * Per item: its normalised title, the title without its trailing
  * parenthesised groups ("(a.k.a. ...)", a title in another language),
- * and the text of each of those groups (up to three).
+ * the text of each of those groups (up to three), and its main title and
+ * subtitles (see title_keys()).
  */
-#define KEYS_PER_ITEM 5
+#define KEYS_PER_ITEM 10
 #define MAX_ALT_GROUPS 3
 /*
  * A fuzzy match must also be close in edits: the optimal-string-alignment
@@ -23,13 +24,42 @@
  * in a short title ("Pulp Fictoin" has 0.67); edits do the opposite.
  */
 #define FUZZY_EDIT_SHARE 0.2
+/* When both sides give a year, a fuzzy match must agree with it this closely. */
+#define FUZZY_YEAR_SLACK 1
 #define EPS 1e-9
 
 struct kentry {
 	uint32_t item;
 	int16_t year;     /* 0: none */
-	uint8_t alt;      /* 0: the item's own normalised title; 1: derived (alternative title) */
+	uint8_t alt;      /* 0: the item's own normalised title; 1: an alternative title; 2: a main title or subtitle */
 };
+
+/*
+ * One posting: a key holding the trigram in its prefix. Each list is
+ * sorted by the key's length without spaces, so a look-up reads only the
+ * keys whose length the edit bound allows (FUZZY_EDIT_SHARE): a binary
+ * search, then a short run.
+ */
+struct posting {
+	uint32_t key;
+	uint8_t len;      /* the key's length without spaces */
+	uint8_t numh;     /* a byte of its number signature (0: no numbers): unequal bytes, unequal numbers */
+	uint8_t pos;      /* the trigram's place among the key's ranks (positional filtering) */
+	uint8_t size;     /* the key's trigram count */
+};
+
+/* What verifying a fuzzy candidate reads of its key, together. */
+struct keyinfo {
+	uint32_t tri;     /* its ranks are ktri[tri .. tri + size) */
+	uint32_t size;
+	uint64_t num;     /* number signature */
+};
+
+static uint8_t num_byte(uint64_t num)
+{
+	return num ? (uint8_t)(1 + num % 255) : 0;
+}
+_Static_assert(FUZZY_MAX_LEN + 2 <= 255, "trigram places, counts and lengths fit a byte");
 
 struct grounder {
 	const struct dataset *ds;
@@ -44,15 +74,27 @@ struct grounder {
 	uint32_t *item_keys;          /* [n_items * KEYS_PER_ITEM]: key ids, NO_ITEM when fewer */
 	int16_t *item_year;           /* [n_items] */
 
-	/* fuzzy: per key, its sorted distinct trigram ids and its number signature */
+	/*
+	 * fuzzy: trigrams are numbered by rank, rarest first (fewest keys hold
+	 * them; ties by first appearance). Per key, its distinct trigram ranks,
+	 * ascending, and its number signature.
+	 */
 	uint32_t *ktri_off, *ktri;
 	uint64_t *knum;
-	/* trigram code (3 bytes) → dense id, open addressing; code + 1 stored, 0 is empty */
+	struct keyinfo *kinfo;
+	/* trigram code (3 bytes) → rank, open addressing; code + 1 stored, 0 is empty */
 	uint32_t *tri_code, *tri_id;
 	size_t tri_mask;
 	uint32_t n_tri;
-	/* postings: trigram id → key ids, ascending */
-	uint32_t *post_off, *post;
+	/*
+	 * postings: trigram rank → the keys whose prefix holds it, ascending. A
+	 * key's prefix is its rarest b - ceil(t b / (2 - t)) + 1 trigrams: two
+	 * sets with Dice >= t share at least that many fewer than their size,
+	 * so they share a trigram inside both prefixes (prefix filtering, as in
+	 * PPJoin). Common trigrams stay out of the postings.
+	 */
+	uint32_t *post_off;
+	struct posting *post;
 
 	struct patterns *pat;
 };
@@ -234,6 +276,9 @@ static void end_token(struct strbuf *out, size_t start, int last, size_t base)
 
 	if (!n || n > 5)
 		return;
+	for (i = 0; i < n; i++)
+		if (t[i] != 'i' && t[i] != 'v' && t[i] != 'x')
+			return;
 	for (i = 0; i < ARRAY_SIZE(romans); i++)
 		if (strlen(romans[i][0]) == n && !memcmp(t, romans[i][0], n)) {
 			strbuf_setlen(out, start);
@@ -242,8 +287,9 @@ static void end_token(struct strbuf *out, size_t start, int last, size_t base)
 		}
 	/* "Rocky V", "Malcolm X": a lone v or x ends a title as a number, never starts one */
 	if (last && n == 1 && start > base && (*t == 'v' || *t == 'x')) {
+		const char *num = *t == 'v' ? "5" : "10";
 		strbuf_setlen(out, start);
-		strbuf_addstr(out, *t == 'v' ? "5" : "10");
+		strbuf_addstr(out, num);
 	}
 }
 
@@ -283,40 +329,65 @@ static int normalize_into(struct strbuf *out, const char *s, size_t n)
 		n -= k;
 	}
 
+	/* at most five bytes out for one in (" and " for "&"), and " 10" at the end: no growing below */
+	strbuf_grow(out, 5 * n + 16);
+#define PUT(ch) (out->buf[out->len++] = (char)(ch))
 	for (i = 0; i < n;) {
-		uint32_t c;
-		const char *rep = NULL;
-		char one[2] = { 0, 0 };
+		uint32_t c = (unsigned char)s[i];
+		char fold = 0;
 
-		i += utf8_next((const unsigned char *)s + i, n - i, &c);
-		if (c >= 0xFF01 && c <= 0xFF5E)   /* full-width ASCII */
-			c -= 0xFEE0;
+		/* the common case: ASCII letters and digits */
 		if (c < 0x80) {
+			i++;
 			if (isalnum((int)c)) {
-				one[0] = (char)tolower((int)c);
-				rep = one;
-			} else if (c == '\'' || c == '.') {
-				continue;           /* "Schindler's", "L.A." */
-			} else if (c == '&') {
-				rep = "&";
+				if (sep && out->len > base)
+					PUT(' ');
+				if (sep || out->len == base)
+					tok = out->len;
+				sep = 0;
+				PUT(c >= 'A' && c <= 'Z' ? c + 32 : c);
+				continue;
 			}
+			if (c == '\'' || c == '.')
+				continue;           /* "Schindler's", "L.A." */
+			if (c == '&') {
+				if (!sep && out->len > base)
+					end_token(out, tok, 0, base);
+				if (out->len > base)
+					PUT(' ');
+				PUT('a'), PUT('n'), PUT('d');
+				sep = 1;
+				continue;
+			}
+			goto separator;
+		}
+		i += utf8_next((const unsigned char *)s + i, n - i, &c);
+		if (c >= 0xFF01 && c <= 0xFF5E) {   /* full-width ASCII */
+			c -= 0xFEE0;
+			if (isalnum((int)c))
+				fold = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			else if (c == '\'' || c == '.')
+				continue;
+			else
+				goto separator;
 		} else if (c >= 0xC0 && c <= 0xFF) {
-			one[0] = fold_latin1[c - 0xC0];
-			rep = one;
+			fold = fold_latin1[c - 0xC0];
 		} else if (c >= 0x100 && c <= 0x17F) {
-			one[0] = fold_exta[c - 0x100];
-			rep = one;
+			fold = fold_exta[c - 0x100];
 		} else if (c == 0x2018 || c == 0x2019 || c == 0x201B || c == 0x2032 || c == 0x02BC || c == 0xB4) {
 			continue;                   /* apostrophes */
 		} else if (c >= 0x300 && c <= 0x36F) {
 			continue;                   /* combining accents (decomposed input) */
 		} else if (c == 0x218 || c == 0x219) {
-			rep = "s";
+			fold = 's';
 		} else if (c == 0x21A || c == 0x21B) {
-			rep = "t";
+			fold = 't';
+		} else if (c >= 0xFE00 && c <= 0xFE0F) {
+			continue;                   /* variation selectors */
 		} else if (c < 0xC0 || (c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
-			   (c >= 0xFE30 && c <= 0xFE4F) || c == 0xFEFF) {
-			/* controls, Latin-1 signs, general punctuation, symbols, arrows: separators */
+			   (c >= 0xFE30 && c <= 0xFE4F) || c == 0xFEFF || (c >= 0x1F000 && c <= 0x1FAFF)) {
+			/* controls, Latin-1 signs, general punctuation, symbols, arrows, emoji: separators */
+			goto separator;
 		} else {
 			/* any other letter is kept as it is; Greek and Cyrillic capitals folded */
 			if (c >= 0x391 && c <= 0x3A9)
@@ -326,42 +397,36 @@ static int normalize_into(struct strbuf *out, const char *s, size_t n)
 			else if (c >= 0x400 && c <= 0x40F)
 				c += 0x50;
 			if (sep && out->len > base)
-				strbuf_addch(out, ' ');
+				PUT(' ');
 			if (sep || out->len == base)
 				tok = out->len;
 			sep = 0;
 			put_utf8(out, c);
 			continue;
 		}
-		if (!rep || *rep == '*') {
-			if (!sep && out->len > base)
-				end_token(out, tok, 0, base);
-			sep = 1;
-			continue;
-		}
-		if (*rep == '&') {
-			if (!sep && out->len > base)
-				end_token(out, tok, 0, base);
-			if (out->len > base)
-				strbuf_addch(out, ' ');
-			strbuf_addstr(out, "and");
-			sep = 1;
-			continue;
-		}
+		if (fold == '*')
+			goto separator;
 		if (sep && out->len > base)
-			strbuf_addch(out, ' ');
+			PUT(' ');
 		if (sep || out->len == base)
 			tok = out->len;
 		sep = 0;
-		switch (*rep) {
-		case 'A': strbuf_addstr(out, "ae"); break;
-		case 'T': strbuf_addstr(out, "th"); break;
-		case 'S': strbuf_addstr(out, "ss"); break;
-		case 'J': strbuf_addstr(out, "ij"); break;
-		case 'O': strbuf_addstr(out, "oe"); break;
-		default: strbuf_addch(out, *rep);
+		switch (fold) {
+		case 'A': PUT('a'), PUT('e'); break;
+		case 'T': PUT('t'), PUT('h'); break;
+		case 'S': PUT('s'), PUT('s'); break;
+		case 'J': PUT('i'), PUT('j'); break;
+		case 'O': PUT('o'), PUT('e'); break;
+		default: PUT(fold);
 		}
+		continue;
+separator:
+		if (!sep && out->len > base)
+			end_token(out, tok, 0, base);
+		sep = 1;
 	}
+#undef PUT
+	out->buf[out->len] = '\0';
 	if (out->len > base && out->buf[out->len - 1] != ' ')
 		end_token(out, tok, 1, base);
 	return year;
@@ -491,10 +556,92 @@ static void add_raw(struct raw_key **v, size_t *n, size_t *alloc, uint32_t off, 
 }
 
 /*
+ * Add the normalised s[0..len) as a weak key (alt 2) of item when it has at
+ * least two words other than articles and small words, and is not a bare
+ * "Part II" / "Vol. 1" / "Episode IV".
+ */
+static void add_weak_key(struct strbuf *kb, struct raw_key **v, size_t *n, size_t *alloc, const char *s, size_t len,
+			 uint32_t item, int year)
+{
+	static const char *const small[] = { "a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "with", "for", "by" };
+	static const char *const numbered[] = { "part ", "vol ", "volume ", "episode ", "chapter ", "book " };
+	size_t start = kb->len, i, words = 0, k;
+	const char *key;
+
+	normalize_into(kb, s, len);
+	key = kb->buf + start;
+	for (i = start; i < kb->len;) {
+		size_t j = i;
+		int is_small = 0;
+		while (j < kb->len && kb->buf[j] != ' ')
+			j++;
+		for (k = 0; k < ARRAY_SIZE(small); k++)
+			is_small |= strlen(small[k]) == j - i && !memcmp(kb->buf + i, small[k], j - i);
+		words += !is_small;
+		i = j + 1;
+	}
+	for (k = 0; k < ARRAY_SIZE(numbered); k++)
+		if (!strncmp(key, numbered[k], strlen(numbered[k])) && !strchr(key + strlen(numbered[k]), ' '))
+			words = 0;
+	if (words >= 2) {
+		add_raw(v, n, alloc, (uint32_t)start, (uint32_t)(kb->len - start), item, year, 2);
+		strbuf_addch(kb, '\0');
+	} else {
+		strbuf_setlen(kb, start);
+	}
+}
+
+/*
+ * Weak keys of a title with subtitles, "Star Wars: Episode IV - A New
+ * Hope": the main title before ": " ("Star Wars"), the subtitle after it
+ * ("Episode IV - A New Hope"), the last part after " - " ("A New Hope"),
+ * and the main title with that last part ("Star Wars: A New Hope"). A
+ * trailing MovieLens article ("Two Towers, The") is the subtitle's own.
+ */
+static void subtitle_keys(struct strbuf *kb, struct raw_key **v, size_t *n, size_t *alloc, const char *s, size_t m,
+			  uint32_t item, int year)
+{
+	size_t colon = SIZE_MAX, dash = SIZE_MAX, dl = 0, i;
+	struct strbuf combo = STRBUF_INIT;
+
+	for (i = 0; i + 1 < m; i++)
+		if (s[i] == ':' && s[i + 1] == ' ') {
+			colon = i;
+			break;
+		}
+	for (i = m; i-- > 1;) {
+		if (i + 3 <= m && !memcmp(s + i, " - ", 3)) {
+			dash = i, dl = 3;
+			break;
+		}
+		if (i + 5 <= m && (!memcmp(s + i, " \xE2\x80\x93 ", 5) || !memcmp(s + i, " \xE2\x80\x94 ", 5))) {
+			dash = i, dl = 5;
+			break;
+		}
+	}
+	if (colon != SIZE_MAX && colon > 0) {
+		add_weak_key(kb, v, n, alloc, s, colon, item, year);
+		add_weak_key(kb, v, n, alloc, s + colon + 2, m - colon - 2, item, year);
+	}
+	if (dash != SIZE_MAX && (colon == SIZE_MAX || dash > colon)) {
+		add_weak_key(kb, v, n, alloc, s + dash + dl, m - dash - dl, item, year);
+		if (colon != SIZE_MAX) {
+			strbuf_add(&combo, s, colon);
+			strbuf_addstr(&combo, ": ");
+			strbuf_add(&combo, s + dash + dl, m - dash - dl);
+			add_weak_key(kb, v, n, alloc, combo.buf, combo.len, item, year);
+		}
+	}
+	strbuf_release(&combo);
+}
+
+/*
  * The keys of one title: its normalised form; for a title ending in
  * parenthesised groups ("Bicycle Thieves (a.k.a. The Bicycle Thief)
  * (Ladri di biciclette) (1948)"), also the title without them and the text
- * of each group, "a.k.a." dropped.
+ * of each group, "a.k.a." dropped; for a title with subtitles, the weak
+ * keys of subtitle_keys() (any item's own title or alternative wins over
+ * those).
  */
 static void title_keys(struct strbuf *kb, struct raw_key **v, size_t *n, size_t *alloc, const char *t,
 		       uint32_t item)
@@ -553,12 +700,39 @@ static void title_keys(struct strbuf *kb, struct raw_key **v, size_t *n, size_t 
 			strbuf_addch(kb, '\0');
 		}
 	}
+	subtitle_keys(kb, v, n, alloc, s, m, item, year);
+}
+
+/* The fewest trigrams a set of size b shares with any set it has Dice >= t with. */
+static size_t min_overlap(double t, size_t b)
+{
+	size_t m = (size_t)ceil(t * (double)b / (2 - t) - EPS);
+	return m ? m : 1;
+}
+
+static void sort_u32(uint32_t *v, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
 }
 
 static void build_trigrams(struct grounder *g)
 {
 	uint32_t k, *buf = xmalloc((FUZZY_MAX_LEN + 2) * sizeof(*buf));
-	uint32_t *ids = NULL, *cnt;
+	uint32_t *ids = NULL, *df, *rank, *cnt;
+	uint64_t *order;
 	size_t n_ids = 0, alloc_ids = 0, cap = 1024, i;
 
 	g->ktri_off = xcalloc(g->n_keys + 1, sizeof(*g->ktri_off));
@@ -569,13 +743,21 @@ static void build_trigrams(struct grounder *g)
 	g->tri_code = xcalloc(cap, sizeof(*g->tri_code));
 	g->tri_id = xcalloc(cap, sizeof(*g->tri_id));
 
+	/*
+	 * every key's distinct trigrams, as ids in order of first appearance;
+	 * keys that are only main titles or subtitles ("Star Wars", "The
+	 * Empire Strikes Back") are matched by their normalised form alone
+	 */
 	for (k = 0; k < g->n_keys; k++) {
 		const char *s = g->keybuf + g->key_at[k];
 		size_t n = strlen(s), q, j;
+		int strong = 0;
 
 		g->knum[k] = number_sig(s, n);
 		g->ktri_off[k] = (uint32_t)n_ids;
-		if (n > FUZZY_MAX_LEN)
+		for (j = g->kent_off[k]; j < g->kent_off[k + 1]; j++)
+			strong |= g->kent[j].alt < 2;
+		if (n > FUZZY_MAX_LEN || !strong)
 			continue;
 		q = trigrams(s, n, buf);
 		ALLOC_GROW(ids, n_ids + q, alloc_ids);
@@ -614,34 +796,84 @@ static void build_trigrams(struct grounder *g)
 			}
 			ids[n_ids + j] = g->tri_id[slot];
 		}
-		/* the ids of one key, sorted, for merging */
-		for (j = 1; j < q; j++) {
-			uint32_t v = ids[n_ids + j];
-			size_t t = j;
-			while (t > 0 && ids[n_ids + t - 1] > v) {
-				ids[n_ids + t] = ids[n_ids + t - 1];
-				t--;
-			}
-			ids[n_ids + t] = v;
-		}
 		n_ids += q;
 	}
 	g->ktri_off[g->n_keys] = (uint32_t)n_ids;
+
+	/* ranks: rarest first; the table then maps each code to its rank */
+	df = xcalloc((size_t)g->n_tri + 1, sizeof(*df));
+	for (i = 0; i < n_ids; i++)
+		df[ids[i]]++;
+	order = xmalloc(((size_t)g->n_tri + 1) * sizeof(*order));
+	rank = xmalloc(((size_t)g->n_tri + 1) * sizeof(*rank));
+	for (i = 0; i < g->n_tri; i++)
+		order[i] = ((uint64_t)df[i] << 32) | i;   /* by keys holding it, then by first appearance */
+	qsort(order, g->n_tri, sizeof(*order), cmp_u64);
+	for (i = 0; i < g->n_tri; i++)
+		rank[(uint32_t)order[i]] = (uint32_t)i;
+	for (i = 0; i <= g->tri_mask; i++)
+		if (g->tri_code[i])
+			g->tri_id[i] = rank[g->tri_id[i]];
+	for (i = 0; i < n_ids; i++)
+		ids[i] = rank[ids[i]];
+	for (k = 0; k < g->n_keys; k++)
+		sort_u32(ids + g->ktri_off[k], g->ktri_off[k + 1] - g->ktri_off[k]);
 	g->ktri = ids ? ids : xmalloc(sizeof(*ids));
 
-	/* postings, key ids ascending */
+	/* postings of the key prefixes */
 	cnt = xcalloc((size_t)g->n_tri + 1, sizeof(*cnt));
-	for (i = 0; i < n_ids; i++)
-		cnt[g->ktri[i] + 1]++;
+	for (k = 0; k < g->n_keys; k++) {
+		size_t b = g->ktri_off[k + 1] - g->ktri_off[k], pb;
+		if (!b)
+			continue;
+		pb = b - min_overlap(g->thr, b) + 1;
+		for (i = 0; i < pb; i++)
+			cnt[g->ktri[g->ktri_off[k] + i] + 1]++;
+	}
 	for (i = 0; i < g->n_tri; i++)
 		cnt[i + 1] += cnt[i];
 	g->post_off = xmalloc(((size_t)g->n_tri + 1) * sizeof(*g->post_off));
 	memcpy(g->post_off, cnt, ((size_t)g->n_tri + 1) * sizeof(*cnt));
-	g->post = xmalloc((n_ids ? n_ids : 1) * sizeof(*g->post));
-	for (k = 0; k < g->n_keys; k++)
-		for (i = g->ktri_off[k]; i < g->ktri_off[k + 1]; i++)
-			g->post[cnt[g->ktri[i]]++] = k;
+	g->post = xmalloc((cnt[g->n_tri] ? cnt[g->n_tri] : 1) * sizeof(*g->post));
+	/* keys by length without spaces, so every posting list comes out sorted by it */
+	{
+		uint64_t *by_len = xmalloc((g->n_keys ? g->n_keys : 1) * sizeof(*by_len));
+		for (k = 0; k < g->n_keys; k++) {
+			const char *key = g->keybuf + g->key_at[k];
+			uint64_t l = 0;
+			for (; *key; key++)
+				l += *key != ' ';
+			by_len[k] = (l << 32) | k;
+		}
+		qsort(by_len, g->n_keys, sizeof(*by_len), cmp_u64);
+		for (i = 0; i < g->n_keys; i++) {
+			size_t b, pb, x;
+			k = (uint32_t)by_len[i];
+			b = g->ktri_off[k + 1] - g->ktri_off[k];
+			if (!b)
+				continue;
+			pb = b - min_overlap(g->thr, b) + 1;
+			for (x = 0; x < pb; x++) {
+				struct posting *e = &g->post[cnt[g->ktri[g->ktri_off[k] + x]]++];
+				e->key = k;
+				e->len = (uint8_t)(by_len[i] >> 32);   /* keys over FUZZY_MAX_LEN have no trigrams */
+				e->numh = num_byte(g->knum[k]);
+				e->pos = (uint8_t)x;
+				e->size = (uint8_t)b;
+			}
+		}
+		free(by_len);
+	}
+	g->kinfo = xmalloc((g->n_keys ? g->n_keys : 1) * sizeof(*g->kinfo));
+	for (k = 0; k < g->n_keys; k++) {
+		g->kinfo[k].tri = g->ktri_off[k];
+		g->kinfo[k].size = g->ktri_off[k + 1] - g->ktri_off[k];
+		g->kinfo[k].num = g->knum[k];
+	}
 	free(cnt);
+	free(df);
+	free(order);
+	free(rank);
 	free(buf);
 }
 
@@ -726,6 +958,7 @@ void grounder_free(struct grounder *g)
 	free(g->ktri_off);
 	free(g->ktri);
 	free(g->knum);
+	free(g->kinfo);
 	free(g->tri_code);
 	free(g->tri_id);
 	free(g->post_off);
@@ -766,6 +999,11 @@ void gctx_init(struct gctx *cx, const struct grounder *g, const uint32_t *cand, 
 	strbuf_init(&cx->last_in, 0);
 	strbuf_init(&cx->last_norm, 0);
 	strbuf_init(&cx->tmp, 0);
+	{
+		size_t i;
+		for (i = 0; i < FUZZY_MEMO; i++)
+			strbuf_init(&cx->memo[i].norm, 0);
+	}
 	if (cx->n_cand > 8) {
 		cx->cand_sorted = xmalloc(cx->n_cand * sizeof(*cx->cand_sorted));
 		memcpy(cx->cand_sorted, cand, cx->n_cand * sizeof(*cand));
@@ -775,15 +1013,18 @@ void gctx_init(struct gctx *cx, const struct grounder *g, const uint32_t *cand, 
 
 void gctx_release(struct gctx *cx)
 {
+	size_t i;
+
 	strbuf_release(&cx->last_in);
 	strbuf_release(&cx->last_norm);
 	strbuf_release(&cx->tmp);
+	for (i = 0; i < FUZZY_MEMO; i++)
+		strbuf_release(&cx->memo[i].norm);
 	free(cx->cand_sorted);
 	free(cx->tri);
 	free(cx->qid);
-	free(cx->order);
 	free(cx->keys);
-	free(cx->stamp);
+	free(cx->seen);
 	memset(cx, 0, sizeof(*cx));
 }
 
@@ -823,7 +1064,7 @@ static uint32_t key_pick(const struct gctx *cx, uint32_t k, int year, int restri
 {
 	const struct grounder *g = cx->g;
 	uint32_t best = NO_ITEM, i;
-	int best_d = INT_MAX, best_alt = 2;
+	int best_d = INT_MAX, best_alt = 3;
 
 	for (i = g->kent_off[k]; i < g->kent_off[k + 1]; i++) {
 		const struct kentry *e = &g->kent[i];
@@ -854,7 +1095,8 @@ static size_t bare_year(const char *s, size_t n, int *year)
 	if (n > 5 && isdigit((unsigned char)s[n - 6]))
 		return 0;
 	y = (s[n - 4] - '0') * 1000 + (s[n - 3] - '0') * 100 + (s[n - 2] - '0') * 10 + (s[n - 1] - '0');
-	if (y < 1870 || y > 2099)
+	/* a number past the near future is a title's ("Blade Runner 2049"), not a release year */
+	if (y < 1870 || y > 2035)
 		return 0;
 	*year = y;
 	return n - 5;
@@ -920,17 +1162,19 @@ int ground_strict(struct gctx *cx, const char *s, size_t n, struct match *m)
 	return 0;
 }
 
-static size_t merge_count(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+/* |a ∩ b| of two ascending arrays, or anything below need once need is out of reach. */
+static size_t merge_count(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, size_t need)
 {
 	size_t i = 0, j = 0, c = 0;
 
+	/* branch-free steps: which side advances depends on the data, and would mispredict */
 	while (i < na && j < nb) {
-		if (a[i] == b[j])
-			c++, i++, j++;
-		else if (a[i] < b[j])
-			i++;
-		else
-			j++;
+		uint32_t x = a[i], y = b[j];
+		c += x == y;
+		i += x <= y;
+		j += y <= x;
+		if (c + (na - i < nb - j ? na - i : nb - j) < need)
+			return c;
 	}
 	return c;
 }
@@ -943,9 +1187,9 @@ static size_t merge_count(const uint32_t *a, size_t na, const uint32_t *b, size_
 static int edit_close(const char *a, size_t na, const char *b, size_t nb)
 {
 	unsigned char x[FUZZY_MAX_LEN], y[FUZZY_MAX_LEN];
-	unsigned short r0[FUZZY_MAX_LEN + 1], r1[FUZZY_MAX_LEN + 1], r2[FUZZY_MAX_LEN + 1];
+	unsigned short r0[FUZZY_MAX_LEN + 2], r1[FUZZY_MAX_LEN + 2], r2[FUZZY_MAX_LEN + 2];
 	unsigned short *pp = r0, *p = r1, *c = r2, *t;
-	size_t lx = 0, ly = 0, i, j, bound;
+	size_t lx = 0, ly = 0, i, j, bound, inf;
 
 	for (i = 0; i < na && lx < FUZZY_MAX_LEN; i++)
 		if (a[i] != ' ')
@@ -956,12 +1200,17 @@ static int edit_close(const char *a, size_t na, const char *b, size_t nb)
 	bound = (size_t)(FUZZY_EDIT_SHARE * (double)(lx > ly ? lx : ly) + EPS);
 	if ((lx > ly ? lx - ly : ly - lx) > bound)
 		return 0;
-	for (j = 0; j <= ly; j++)
+	/* only cells within bound of the diagonal can stay within bound: the rest count as too far */
+	inf = bound + 1;
+	for (j = 0; j <= ly + 1; j++)
+		pp[j] = p[j] = c[j] = (unsigned short)inf;
+	for (j = 0; j <= ly && j <= bound; j++)
 		p[j] = (unsigned short)j;
 	for (i = 1; i <= lx; i++) {
-		unsigned short best = USHRT_MAX;
-		c[0] = (unsigned short)i;
-		for (j = 1; j <= ly; j++) {
+		size_t lo = i > bound ? i - bound : 1, hi = i + bound < ly ? i + bound : ly;
+		unsigned short best = (unsigned short)inf;
+		c[lo - 1] = (unsigned short)(lo == 1 && i <= bound ? i : inf);
+		for (j = lo; j <= hi; j++) {
 			unsigned short v = (unsigned short)(p[j - 1] + (x[i - 1] != y[j - 1]));
 			if (p[j] + 1 < v)
 				v = (unsigned short)(p[j] + 1);
@@ -969,10 +1218,14 @@ static int edit_close(const char *a, size_t na, const char *b, size_t nb)
 				v = (unsigned short)(c[j - 1] + 1);
 			if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] && pp[j - 2] + 1 < v)
 				v = (unsigned short)(pp[j - 2] + 1);
+			if (v > inf)
+				v = (unsigned short)inf;
 			c[j] = v;
 			if (v < best)
 				best = v;
 		}
+		if (hi + 1 <= ly)
+			c[hi + 1] = (unsigned short)inf;
 		if (best > bound)
 			return 0;
 		t = pp;
@@ -988,59 +1241,44 @@ struct fbest {
 	uint32_t item;
 };
 
-/* Consider key k for the query ns[0..n) of q trigrams (known ids qid[0..nq), sorted). */
+/*
+ * Consider key k for the query ns[0..n) of q trigrams (known ranks
+ * qid[0..nq), ascending). c0 trigrams are known shared, all of them ranked
+ * before qid[qs] and before the key's trigram at ks: the rest of the
+ * overlap is in the two suffixes (0, 0, 0 to merge everything).
+ */
 static void fuzzy_try_key(const struct gctx *cx, uint32_t k, const char *ns, size_t n, const uint32_t *qid,
-			  size_t nq, size_t q, uint64_t num, int year, int restrict_cand, struct fbest *best)
+			  size_t nq, size_t q, uint64_t num, int year, int restrict_cand, struct fbest *best,
+			  size_t c0, size_t qs, size_t ks)
 {
 	const struct grounder *g = cx->g;
-	size_t b = g->ktri_off[k + 1] - g->ktri_off[k], c;
-	const char *key = g->keybuf + g->key_at[k];
+	const struct keyinfo *ki = &g->kinfo[k];
+	size_t b = ki->size, c, need;
+	const char *key;
 	double d;
 	uint32_t item;
 
-	if (!b || g->knum[k] != num)
+	if (!b || ki->num != num)
 		return;
-	c = merge_count(qid, nq, g->ktri + g->ktri_off[k], b);
+	need = (size_t)ceil((best->score > g->thr ? best->score : g->thr) * (double)(q + b) / 2 - EPS);
+	if (c0 + (nq - qs < b - ks ? nq - qs : b - ks) < need)
+		return;
+	c = c0 + merge_count(qid + qs, nq - qs, g->ktri + ki->tri + ks, b - ks, need > c0 ? need - c0 : 0);
 	d = 2.0 * (double)c / (double)(q + b);
 	if (d < g->thr - EPS || d < best->score - EPS)
 		return;
+	key = g->keybuf + g->key_at[k];
 	if (!edit_close(ns, n, key, strlen(key)))
 		return;
 	item = key_pick(cx, k, year, restrict_cand);
 	if (item == NO_ITEM)
 		return;
+	/* a near title with a year a film apart is another film: "Predators (2010)" is not Predator (1987) */
+	if (year && g->item_year[item] && abs(g->item_year[item] - year) > FUZZY_YEAR_SLACK)
+		return;
 	if (d > best->score + EPS || item < best->item) {
 		best->score = d;
 		best->item = item;
-	}
-}
-
-/* Sort v[0..n) ascending by postings length (then id): insertion sort, queries are short. */
-static void sort_by_df(uint32_t *v, size_t n, const uint32_t *off)
-{
-	size_t i, j;
-
-	for (i = 1; i < n; i++) {
-		uint32_t x = v[i], dx = off[x + 1] - off[x];
-		for (j = i; j > 0; j--) {
-			uint32_t y = v[j - 1], dy = off[y + 1] - off[y];
-			if (dy < dx || (dy == dx && y < x))
-				break;
-			v[j] = y;
-		}
-		v[j] = x;
-	}
-}
-
-static void sort_u32(uint32_t *v, size_t n)
-{
-	size_t i, j;
-
-	for (i = 1; i < n; i++) {
-		uint32_t x = v[i];
-		for (j = i; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
 	}
 }
 
@@ -1059,7 +1297,6 @@ static int fuzzy_norm(struct gctx *cx, const char *ns, size_t n, int year, struc
 		cx->tri_alloc = FUZZY_MAX_LEN + 2;
 		cx->tri = xrealloc(cx->tri, cx->tri_alloc * sizeof(*cx->tri));
 		cx->qid = xrealloc(cx->qid, cx->tri_alloc * sizeof(*cx->qid));
-		cx->order = xrealloc(cx->order, cx->tri_alloc * sizeof(*cx->order));
 	}
 	q = trigrams(ns, n, cx->tri);
 	num = number_sig(ns, n);
@@ -1078,57 +1315,97 @@ static int fuzzy_norm(struct gctx *cx, const char *ns, size_t n, int year, struc
 				continue;
 			slots = g->item_keys + (size_t)cx->cand[i] * KEYS_PER_ITEM;
 			for (j = 0; j < KEYS_PER_ITEM && slots[j] != NO_ITEM; j++)
-				fuzzy_try_key(cx, slots[j], ns, n, cx->qid, nq, q, num, year, 1, &best);
+				fuzzy_try_key(cx, slots[j], ns, n, cx->qid, nq, q, num, year, 1, &best, 0, 0, 0);
 		}
 		if (best.item != NO_ITEM)
 			goto found;
 	}
 
 	/*
-	 * The whole catalogue through the postings. Dice >= t needs at least
-	 * mo = ceil(t q / (2 - t)) shared trigrams, so a qualifying key shares
-	 * one of any q - mo + 1 of the query's trigrams: scan only the rarest
-	 * (unknown trigrams are the rarest of all, with no postings).
+	 * The whole catalogue through the postings of the query's prefix: its
+	 * rarest q - mo + 1 trigrams, mo = ceil(t q / (2 - t)) (trigrams no key
+	 * has are the rarest of all, and match nothing). A key qualifies only
+	 * if its size is within what Dice >= t allows, and (positional
+	 * filtering, PPJoin) while the trigrams it has shared so far, plus one,
+	 * plus what is left after this one in the query and in the key, can
+	 * still reach the overlap t (q + b) / 2 the pair needs.
 	 */
 	{
-		size_t mo = (size_t)ceil(thr * (double)q / (2 - thr) - EPS), p, unknown = q - nq, nk = 0;
+		size_t mo = min_overlap(thr, q), p, unknown = q - nq, nk = 0, ql = 0;
 		size_t bmin = mo, bmax = (size_t)floor((2 - thr) * (double)q / thr + EPS);
+		size_t lmin, lmax;
+		uint8_t qnumh = num_byte(num);
+		uint16_t need[256];             /* the overlap a key of b trigrams needs: t (q + b) / 2 */
 
-		if (mo < 1)
-			mo = 1;
+		/* the lengths (without spaces) edit_close() can accept: |l - ql| <= share * max(l, ql) */
+		for (i = 0; i < n; i++)
+			ql += ns[i] != ' ';
+		lmin = ql - (size_t)(FUZZY_EDIT_SHARE * (double)ql + EPS);
+		lmax = (size_t)floor((double)ql / (1 - FUZZY_EDIT_SHARE) + EPS);
+
 		if (mo > q)
 			return 0;
 		p = q - mo + 1;
 		if (p <= unknown)
 			return 0;
 		p -= unknown;
-		memcpy(cx->order, cx->qid, nq * sizeof(*cx->order));
-		sort_by_df(cx->order, nq, g->post_off);
-		if (!cx->stamp) {
-			cx->stamp = xcalloc(g->n_keys, sizeof(*cx->stamp));
+		if (bmax > 255)
+			bmax = 255;
+		for (i = bmin; i <= bmax; i++)
+			need[i] = (uint16_t)ceil(thr * (double)(q + i) / 2 - EPS);
+		/*
+		 * per key, one word: this look-up's stamp, the trigrams shared so far
+		 * (0xFF: ruled out), and the places just after the last shared one in
+		 * the query and in the key, where verification resumes; a byte each
+		 * (trigram places and counts are under 256)
+		 */
+		if (!cx->seen) {
+			cx->seen = xcalloc(g->n_keys, sizeof(*cx->seen));
 			cx->stamp_cur = 0;
 		}
-		if (++cx->stamp_cur == 0) {
-			memset(cx->stamp, 0, g->n_keys * sizeof(*cx->stamp));
+		if (++cx->stamp_cur > 0xFF) {
+			memset(cx->seen, 0, g->n_keys * sizeof(*cx->seen));
 			cx->stamp_cur = 1;
 		}
 		for (i = 0; i < p && i < nq; i++) {
-			uint32_t t = cx->order[i];
-			for (j = g->post_off[t]; j < g->post_off[t + 1]; j++) {
-				uint32_t k = g->post[j];
-				size_t b;
-				if (cx->stamp[k] == cx->stamp_cur)
+			uint32_t t = cx->qid[i], stamp = cx->stamp_cur << 24;
+			size_t qrest = nq - i - 1;      /* query trigrams after this one */
+			size_t lo = g->post_off[t], hi = g->post_off[t + 1];
+			const struct posting *e;
+			while (lo < hi) {               /* the first posting of a key long enough */
+				size_t mid = lo + (hi - lo) / 2;
+				if (g->post[mid].len < lmin)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (e = g->post + lo; e < g->post + g->post_off[t + 1] && e->len <= lmax; e++) {
+				size_t b = e->size, rest, shared;
+				uint32_t *sk;
+				if (b < bmin || b > bmax || e->numh != qnumh)
 					continue;
-				cx->stamp[k] = cx->stamp_cur;
-				b = g->ktri_off[k + 1] - g->ktri_off[k];
-				if (b < bmin || b > bmax)
+				sk = &cx->seen[e->key];
+				if ((*sk & 0xFF000000u) != stamp) {
+					*sk = stamp;
+					ALLOC_GROW(cx->keys, nk + 1, cx->keys_alloc);
+					cx->keys[nk++] = e->key;
+				}
+				shared = (*sk >> 16) & 0xFF;
+				if (shared == 0xFF)
+					continue;       /* ruled out */
+				rest = qrest < b - e->pos - 1 ? qrest : b - e->pos - 1;
+				if (shared + 1 + rest < need[b]) {
+					*sk = stamp | 0xFF0000u;
 					continue;
-				ALLOC_GROW(cx->keys, nk + 1, cx->keys_alloc);
-				cx->keys[nk++] = k;
+				}
+				*sk = stamp | (uint32_t)(shared + 1) << 16 | (uint32_t)(i + 1) << 8 | (uint32_t)(e->pos + 1);
 			}
 		}
-		for (i = 0; i < nk; i++)
-			fuzzy_try_key(cx, cx->keys[i], ns, n, cx->qid, nq, q, num, year, 0, &best);
+		for (i = 0; i < nk; i++) {
+			uint32_t k = cx->keys[i], w = cx->seen[k], sh = (w >> 16) & 0xFF;
+			if (sh != 0xFF)
+				fuzzy_try_key(cx, k, ns, n, cx->qid, nq, q, num, year, 0, &best, sh, (w >> 8) & 0xFF, w & 0xFF);
+		}
 	}
 	if (best.item == NO_ITEM)
 		return 0;
@@ -1139,17 +1416,37 @@ found:
 
 int ground_fuzzy(struct gctx *cx, const char *s, size_t n, struct match *m)
 {
-	size_t bn;
-	int year, by = 0;
+	size_t bn, i;
+	int year, by = 0, found;
+	struct fuzzy_memo *fm;
 
 	trim(&s, &n);
 	if (!n)
 		return 0;
 	year = normalize_cached(cx, s, n);
-	if (fuzzy_norm(cx, cx->last_norm.buf, cx->last_norm.len, year, m))
-		return 1;
-	bn = year ? 0 : bare_year(cx->last_norm.buf, cx->last_norm.len, &by);
-	return bn && fuzzy_norm(cx, cx->last_norm.buf, bn, by, m);
+	/* one answer tries a title several ways; most ways normalise alike */
+	for (i = 0; i < FUZZY_MEMO; i++) {
+		fm = &cx->memo[i];
+		if (fm->valid && fm->year == year && fm->norm.len == cx->last_norm.len &&
+		    !memcmp(fm->norm.buf, cx->last_norm.buf, cx->last_norm.len)) {
+			*m = fm->m;
+			return fm->found;
+		}
+	}
+	found = fuzzy_norm(cx, cx->last_norm.buf, cx->last_norm.len, year, m);
+	if (!found) {
+		bn = year ? 0 : bare_year(cx->last_norm.buf, cx->last_norm.len, &by);
+		found = bn && fuzzy_norm(cx, cx->last_norm.buf, bn, by, m);
+	}
+	fm = &cx->memo[cx->memo_next++ % FUZZY_MEMO];
+	fm->valid = 1;
+	fm->year = year;
+	strbuf_reset(&fm->norm);
+	strbuf_add(&fm->norm, cx->last_norm.buf, cx->last_norm.len);
+	fm->found = found;
+	if (found)
+		fm->m = *m;
+	return found;
 }
 
 int ground_title(struct grounded *out, const struct grounder *g, const char *text, size_t len,

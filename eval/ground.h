@@ -11,7 +11,7 @@
  * corpus (tests/fixtures/answers): one or two typos in a title of ten or
  * more letters pass, a different title sharing one word does not.
  */
-#define GROUND_FUZZY_DEFAULT 0.5
+#define GROUND_FUZZY_DEFAULT 0.6
 
 /* How many bytes and items of one answer are read; the rest is ignored. */
 #define ANSWER_MAX_BYTES (64 * 1024)
