@@ -208,6 +208,29 @@ static enum kind gen_mention(struct strbuf *sb, char **titles, uint32_t *target)
 	return k;
 }
 
+/* Read every answer, three times over: the fastest pass in milliseconds; *items gets the items read in a pass. */
+static double best_of_3(const struct grounder *g, char **answers, size_t n_answers, size_t *items)
+{
+	double best = 1e300;
+	int pass;
+
+	for (pass = 0; pass < 3; pass++) {
+		double t0 = now_ms(), dt;
+		size_t i, count = 0;
+		for (i = 0; i < n_answers; i++) {
+			struct grounded *v;
+			size_t n = answer_read(&v, g, answers[i], strlen(answers[i]), NULL, 0, 0);
+			count += n;
+			grounded_free(v, n);
+		}
+		dt = now_ms() - t0;
+		if (dt < best)
+			best = dt;
+		*items = count;
+	}
+	return best;
+}
+
 int main(void)
 {
 	struct dataset ds;
@@ -220,7 +243,6 @@ int main(void)
 	size_t i, items = 0, right[K_COUNT] = { 0 }, total[K_COUNT] = { 0 }, hows[6] = { 0 };
 	struct grounder *g;
 	double t0, t_build, t_single, t_list;
-	int pass;
 
 	memset(&ds, 0, sizeof(ds));
 	ds.n_items = N_ITEMS;
@@ -247,24 +269,10 @@ int main(void)
 	g = grounder_new(&ds, 0);
 	t_build = now_ms() - t0;
 
-	/* one item per answer string: the best of three passes (the first also checks the answers) */
-	t_single = 1e300;
-	for (pass = 0; pass < 3; pass++) {
-	t0 = now_ms();
-	for (i = 0; i < N_ANSWERS && pass; i++) {
-		struct grounded *v;
-		size_t n = answer_read(&v, g, answers[i], strlen(answers[i]), NULL, 0, 0);
-		grounded_free(v, n);
-	}
-	if (pass) {
-		if (now_ms() - t0 < t_single)
-			t_single = now_ms() - t0;
-		continue;
-	}
+	/* what the answers ground to, by kind of mention (untimed) */
 	for (i = 0; i < N_ANSWERS; i++) {
 		struct grounded *v;
 		size_t n = answer_read(&v, g, answers[i], strlen(answers[i]), NULL, 0, 0);
-		items += n;
 		total[kinds[i]]++;
 		if (n >= 1) {
 			hows[v[0].how]++;
@@ -278,8 +286,8 @@ int main(void)
 		}
 		grounded_free(v, n);
 	}
-	t_single = now_ms() - t0;
-	}
+	/* one item per answer string */
+	t_single = best_of_3(g, answers, N_ANSWERS, &items);
 
 	printf("grounding: %d-item generated catalogue (index built in %.0f ms), %d answer strings, one core, best of 3\n",
 	       N_ITEMS, t_build, N_ANSWERS);
@@ -314,19 +322,7 @@ int main(void)
 				strbuf_addstr(&ans, "\nI hope you enjoy these!");
 			lists[i] = strbuf_detach(&ans, NULL);
 		}
-		t_list = 1e300;
-		for (pass = 0; pass < 3; pass++) {
-			t0 = now_ms();
-			list_items = 0;
-			for (i = 0; i < n_lists; i++) {
-				struct grounded *v;
-				size_t n = answer_read(&v, g, lists[i], strlen(lists[i]), NULL, 0, 0);
-				list_items += n;
-				grounded_free(v, n);
-			}
-			if (now_ms() - t0 < t_list)
-				t_list = now_ms() - t0;
-		}
+		t_list = best_of_3(g, lists, n_lists, &list_items);
 		printf("  %-34s %10zu %12.0f\n", "ten-item lists (10,000 answers)", list_items,
 		       list_items / (t_list / 1000));
 		for (i = 0; i < n_lists; i++)

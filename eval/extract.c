@@ -220,6 +220,13 @@ static int rx(struct reader *r, enum pat_id id, const char *s, size_t n, size_t 
 	return rc > 0;
 }
 
+/* The same, matching only at the start of s (PCRE2 then interprets: its JIT takes no anchoring at match time). */
+static int rx_at_start(struct reader *r, enum pat_id id, const char *s, size_t n)
+{
+	int rc = pcre2_match(r->p->re[id], (PCRE2_SPTR)s, n, 0, PCRE2_ANCHORED, r->md, r->p->mctx);
+	return rc > 0;
+}
+
 /* Group i of the last match: 1 and [*b, *e) when set. */
 static int grp(struct reader *r, int i, size_t *b, size_t *e)
 {
@@ -439,7 +446,6 @@ static int is_year_at(const char *s, size_t n)
 
 struct cut {
 	size_t at;        /* the prefix s[0..at) */
-	int always;       /* a separator after which anything is commentary */
 };
 
 #define SEP(s, a) { s, sizeof(s) - 1, a }
@@ -469,15 +475,13 @@ static size_t find_cuts(const char *s, size_t n, struct cut *cuts)
 		for (k = 0; k < ARRAY_SIZE(separators); k++) {
 			size_t l = separators[k].len;
 			if (separators[k].sep[0] == s[i] && i + l <= n && !memcmp(s + i, separators[k].sep, l)) {
-				int always = separators[k].always;
 				/* "Blade Runner 2049 (2017)": the year belongs to the title, it was tried with it */
 				if (is_year_at(s + i + 1, n - i - 1))
 					break;
-				if (!always && !commentary_after(s + i + l, n - i - l))
+				/* after ": ", " - ", ", " only commentary is cut off: "Star Wars: The Force Awakens" stays */
+				if (!separators[k].always && !commentary_after(s + i + l, n - i - l))
 					continue;
-				cuts[nc].at = i;
-				cuts[nc].always = always;
-				nc++;
+				cuts[nc++].at = i;
 				break;
 			}
 		}
@@ -631,6 +635,13 @@ static size_t split_parts(struct reader *r, const char *s, size_t n, struct part
 	return np;
 }
 
+/*
+ * What an element that grounds to nothing emits: nothing (0), itself as a
+ * hallucinated title (EMIT_WHOLE), or, only when it reads as a list, its
+ * parts that ground to nothing (EMIT_PARTS).
+ */
+#define EMIT_WHOLE 1
+#define EMIT_PARTS 2
 static void read_element(struct reader *r, const char *s, size_t n, int allow_split, int emit_if_none);
 
 /* Does s ground strictly, as a whole or before commentary? (Used to test the parts of a list.) */
@@ -777,6 +788,7 @@ static void read_groups(struct reader *r, const char *t, const struct group *gr,
 {
 	size_t i;
 
+	emit_if_none = emit_if_none ? EMIT_WHOLE : 0;   /* a list's parts are titles */
 	for (i = 0; i < ng && !full(r); i++) {
 		if (gr[i].ok == 2) {
 			read_element(r, t + gr[i].b, gr[i].and_end - gr[i].b, 0, emit_if_none);
@@ -800,11 +812,9 @@ static int read_span_element(struct reader *r, const char *s, size_t n, int allo
 	const char *t;
 	int g;
 
-	if (!rx(r, P_SPAN, s, n, 0))
+	if (!rx_at_start(r, P_SPAN, s, n))
 		return 0;
 	ov = pcre2_get_ovector_pointer(r->md);
-	if (ov[0] != 0)
-		return 0;
 	after = ov[1];
 	for (g = 1; g <= 9; g++)
 		if (grp(r, g, &sb, &se))
@@ -846,7 +856,7 @@ static int read_span_element(struct reader *r, const char *s, size_t n, int allo
 				size_t ye = me;
 				if (rx(r, P_YEAR, s, n, me) && grp(r, 0, &b, &e) && b <= me + 2)
 					ye = e;
-				read_element(r, s + ms, ye - ms, 0, emit_if_none);
+				read_element(r, s + ms, ye - ms, 0, emit_if_none ? EMIT_WHOLE : 0);
 				k2 = ye > k2 ? ye : k2 + 1;
 				done++;
 			}
@@ -869,7 +879,7 @@ static int read_span_element(struct reader *r, const char *s, size_t n, int allo
 	/* fuzzily with the year when there is one: a near title a film's years apart is another film */
 	if (strict(r, c.buf, c.len, &m) || strict(r, t, cn, &m) || fuzzy(r, c.buf, c.len, &m))
 		emit(r, t, cn, &m);
-	else if (emit_if_none)
+	else if (emit_if_none == EMIT_WHOLE)
 		emit_none(r, t, cn);
 	strbuf_release(&c);
 	return 1;
@@ -927,8 +937,13 @@ static void read_element(struct reader *r, const char *s, size_t n, int allow_sp
 	}
 	/* a list whose every part grounds */
 	if (allow_split) {
-		parts = xmalloc(MAX_PARTS * sizeof(*parts));
-		np = split_parts(r, t, cn, parts, MAX_PARTS);
+		/* room for a part after every separator or year */
+		size_t room = 2;
+		for (i = 0; i < cn && room < MAX_PARTS; i++)
+			room += t[i] == ',' || t[i] == ';' || t[i] == '|' || t[i] == '/' || t[i] == '>' ||
+				t[i] == '(' || t[i] == '[' || t[i] == '\xE2';
+		parts = xmalloc(room * sizeof(*parts));
+		np = split_parts(r, t, cn, parts, room);
 		if (np >= 2) {
 			size_t kept = 0;
 			gr = xmalloc(np * sizeof(*gr));
@@ -952,8 +967,8 @@ static void read_element(struct reader *r, const char *s, size_t n, int allow_sp
 			list_likely = ng >= 2 && grounded >= 1 && 2 * grounded >= ng;
 		} else if ((ss = and_split(r, t, cn, &fe))) {
 			/* "Heat and Casino" */
-			read_element(r, t, fe, 0, emit_if_none);
-			read_element(r, t + ss, cn - ss, 0, emit_if_none);
+			read_element(r, t, fe, 0, emit_if_none ? EMIT_WHOLE : 0);
+			read_element(r, t + ss, cn - ss, 0, emit_if_none ? EMIT_WHOLE : 0);
 			goto out;
 		}
 	}
@@ -1008,7 +1023,7 @@ static void read_element(struct reader *r, const char *s, size_t n, int allow_sp
 		goto out;
 	}
 	/* a title the catalogue does not have */
-	if (emit_if_none) {
+	if (emit_if_none == EMIT_WHOLE) {
 		size_t k = cn;
 		if (years >= 1)
 			k = year_end;
@@ -1042,8 +1057,9 @@ static void read_item(struct reader *r, const char *s, size_t n, size_t ref, enu
 	trim(&s, &n);
 	if (!n)
 		goto fallback;
-	/* the common case: the item is a title */
-	if (!r->cx.cand && strict(r, s, n, &m)) {
+	/* the common case: the item is a bare title (quotes and markup are read off below) */
+	if (!r->cx.cand && isalnum((unsigned char)s[0]) && (isalnum((unsigned char)s[n - 1]) || s[n - 1] == ')') &&
+	    strict(r, s, n, &m)) {
 		emit(r, s, n, &m);
 		return;
 	}
@@ -1055,9 +1071,9 @@ static void read_item(struct reader *r, const char *s, size_t n, size_t ref, enu
 			int g;
 			for (g = 1; g <= 4; g++)
 				if (grp(r, g, &b, &e) && (k = ref_value(r, s + b, e - b, &how))) {
+					size_t end = pcre2_get_ovector_pointer(r->md)[1];
 					ref = k;
 					ref_how = how;
-					size_t end = pcre2_get_ovector_pointer(r->md)[1];
 					s += end;
 					n -= end;
 					break;
@@ -1126,6 +1142,16 @@ static void read_word_prefix(struct reader *r, const char *s, size_t n)
 			return;
 		}
 	}
+}
+
+/* Is s a list rather than a sentence: a separator for every four words or fewer? */
+static int list_dense(const char *s, size_t n)
+{
+	size_t i, seps = 0;
+
+	for (i = 0; i < n; i++)
+		seps += s[i] == ',' || s[i] == ';' || s[i] == '|';
+	return seps >= 2 && seps * 4 >= count_words(s, n);
 }
 
 /*
@@ -1254,6 +1280,9 @@ static void read_prose(struct reader *r, const char *s, size_t n, int chatter)
 	/* "Eternal Sunshine of the Spotless Mind." "Heat is a great choice." */
 	if (r->n == before && !chatter && count_words(s, n) <= 20)
 		read_element(r, s, n, 1, 0);
+	/* a long line of titles: "Heat, Casino, Fargo, ... , Zodiac" (its unknown parts are hallucinations) */
+	else if (r->n == before && !chatter && list_dense(s, n))
+		read_element(r, s, n, 1, EMIT_PARTS);
 	strbuf_release(&w);
 }
 
@@ -1511,7 +1540,7 @@ static void strbuf_swap_(struct strbuf *a, struct strbuf *b)
 static char *prepare(struct reader *r, const char *answer, size_t len, size_t *out_n)
 {
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
-	size_t i, pos, mb, me, g1b, g1e, keep_from = 0, open_at = 0;
+	size_t i, pos, mb, me, g1b, g1e, keep_from = 0;
 	int inside = 0;
 
 	if (len > ANSWER_MAX_BYTES)
@@ -1543,10 +1572,8 @@ static char *prepare(struct reader *r, const char *answer, size_t len, size_t *o
 		me = ov[1];
 		closing = grp(r, 1, &g1b, &g1e) && g1e > g1b;
 		if (!closing) {
-			if (!inside) {
+			if (!inside)
 				strbuf_add(&b, a.buf + keep_from, mb - keep_from);
-				open_at = mb;
-			}
 			inside++;
 		} else if (inside) {
 			if (--inside == 0)
@@ -1558,7 +1585,6 @@ static char *prepare(struct reader *r, const char *answer, size_t len, size_t *o
 		}
 		pos = me > pos ? me : pos + 1;
 	}
-	(void)open_at;
 	if (!inside)
 		strbuf_add(&b, a.buf + keep_from, a.len - keep_from);
 	/* an unterminated <think>: everything after it is reasoning cut short */

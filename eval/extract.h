@@ -23,6 +23,18 @@ struct fuzzy_memo {
 };
 
 /*
+ * Per key, one word of a catalogue-wide fuzzy look-up (see fuzzy_norm()):
+ * whose look-up it is (stamp), and how far it got. Lent by the grounder to
+ * one answer at a time and given back, so the array is allocated once, not
+ * per answer, and never cleared (stamps wrap every 255 look-ups).
+ */
+struct fuzzy_scratch {
+	uint32_t *seen;             /* [n_keys] */
+	uint32_t stamp;
+	struct fuzzy_scratch *next; /* in the pool */
+};
+
+/*
  * The state of reading one answer against a grounder: the candidates (if
  * any) and scratch space, so the grounder itself stays read-only and
  * shareable between threads. Initialise with gctx_init(), release with
@@ -42,8 +54,7 @@ struct gctx {
 	uint32_t *tri, *qid;
 	uint32_t *keys;             /* the keys one catalogue look-up considers */
 	size_t tri_alloc, keys_alloc;
-	uint32_t *seen;             /* [n_keys], on the first fuzzy look-up of an answer (see fuzzy_norm()) */
-	uint32_t stamp_cur;
+	struct fuzzy_scratch *fs;   /* from the grounder's pool at the first catalogue-wide look-up */
 	struct strbuf tmp;
 	struct fuzzy_memo memo[FUZZY_MEMO];
 	size_t memo_next;

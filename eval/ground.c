@@ -1,4 +1,5 @@
 /* ground.c: the catalogue index (exact titles, normalised titles, a trigram inverted index) and grounding one title in it. */
+#include <pthread.h>
 #include "ground.h"
 #include "extract.h"
 #include "strmap.h"
@@ -97,6 +98,17 @@ struct grounder {
 	struct posting *post;
 
 	struct patterns *pat;
+
+	/*
+	 * Scratch for catalogue-wide fuzzy look-ups, one per answer being read
+	 * at a time, kept between answers: a stamped array over the keys needs
+	 * no clearing, and allocating it for every answer cost more than the
+	 * look-ups (see struct fuzzy_scratch in extract.h).
+	 */
+	struct scratch_pool {
+		pthread_mutex_t lock;
+		struct fuzzy_scratch *free;
+	} *pool;
 };
 
 const char *ground_how_name(enum ground_how how)
@@ -940,6 +952,8 @@ struct grounder *grounder_new(const struct dataset *ds, double fuzzy_threshold)
 	free(raw);
 	build_trigrams(g);
 	g->pat = patterns_new();
+	g->pool = xcalloc(1, sizeof(*g->pool));
+	pthread_mutex_init(&g->pool->lock, NULL);
 	return g;
 }
 
@@ -964,6 +978,14 @@ void grounder_free(struct grounder *g)
 	free(g->post_off);
 	free(g->post);
 	patterns_free(g->pat);
+	while (g->pool->free) {
+		struct fuzzy_scratch *fs = g->pool->free;
+		g->pool->free = fs->next;
+		free(fs->seen);
+		free(fs);
+	}
+	pthread_mutex_destroy(&g->pool->lock);
+	free(g->pool);
 	free(g);
 }
 
@@ -1024,7 +1046,12 @@ void gctx_release(struct gctx *cx)
 	free(cx->tri);
 	free(cx->qid);
 	free(cx->keys);
-	free(cx->seen);
+	if (cx->fs) {
+		pthread_mutex_lock(&cx->g->pool->lock);
+		cx->fs->next = cx->g->pool->free;
+		cx->g->pool->free = cx->fs;
+		pthread_mutex_unlock(&cx->g->pool->lock);
+	}
 	memset(cx, 0, sizeof(*cx));
 }
 
@@ -1334,6 +1361,7 @@ static int fuzzy_norm(struct gctx *cx, const char *ns, size_t n, int year, struc
 		size_t mo = min_overlap(thr, q), p, unknown = q - nq, nk = 0, ql = 0;
 		size_t bmin = mo, bmax = (size_t)floor((2 - thr) * (double)q / thr + EPS);
 		size_t lmin, lmax;
+		uint32_t stamp, *seen;
 		uint8_t qnumh = num_byte(num);
 		uint16_t need[256];             /* the overlap a key of b trigrams needs: t (q + b) / 2 */
 
@@ -1359,16 +1387,24 @@ static int fuzzy_norm(struct gctx *cx, const char *ns, size_t n, int year, struc
 		 * the query and in the key, where verification resumes; a byte each
 		 * (trigram places and counts are under 256)
 		 */
-		if (!cx->seen) {
-			cx->seen = xcalloc(g->n_keys, sizeof(*cx->seen));
-			cx->stamp_cur = 0;
+		if (!cx->fs) {
+			pthread_mutex_lock(&g->pool->lock);
+			if ((cx->fs = g->pool->free))
+				g->pool->free = cx->fs->next;
+			pthread_mutex_unlock(&g->pool->lock);
+			if (!cx->fs) {
+				cx->fs = xcalloc(1, sizeof(*cx->fs));
+				cx->fs->seen = xcalloc(g->n_keys, sizeof(*cx->fs->seen));
+			}
 		}
-		if (++cx->stamp_cur > 0xFF) {
-			memset(cx->seen, 0, g->n_keys * sizeof(*cx->seen));
-			cx->stamp_cur = 1;
+		if (++cx->fs->stamp > 0xFF) {
+			memset(cx->fs->seen, 0, g->n_keys * sizeof(*cx->fs->seen));
+			cx->fs->stamp = 1;
 		}
+		stamp = cx->fs->stamp << 24;
+		seen = cx->fs->seen;
 		for (i = 0; i < p && i < nq; i++) {
-			uint32_t t = cx->qid[i], stamp = cx->stamp_cur << 24;
+			uint32_t t = cx->qid[i];
 			size_t qrest = nq - i - 1;      /* query trigrams after this one */
 			size_t lo = g->post_off[t], hi = g->post_off[t + 1];
 			const struct posting *e;
@@ -1384,7 +1420,7 @@ static int fuzzy_norm(struct gctx *cx, const char *ns, size_t n, int year, struc
 				uint32_t *sk;
 				if (b < bmin || b > bmax || e->numh != qnumh)
 					continue;
-				sk = &cx->seen[e->key];
+				sk = &seen[e->key];
 				if ((*sk & 0xFF000000u) != stamp) {
 					*sk = stamp;
 					ALLOC_GROW(cx->keys, nk + 1, cx->keys_alloc);
@@ -1402,7 +1438,7 @@ static int fuzzy_norm(struct gctx *cx, const char *ns, size_t n, int year, struc
 			}
 		}
 		for (i = 0; i < nk; i++) {
-			uint32_t k = cx->keys[i], w = cx->seen[k], sh = (w >> 16) & 0xFF;
+			uint32_t k = cx->keys[i], w = seen[k], sh = (w >> 16) & 0xFF;
 			if (sh != 0xFF)
 				fuzzy_try_key(cx, k, ns, n, cx->qid, nq, q, num, year, 0, &best, sh, (w >> 8) & 0xFF, w & 0xFF);
 		}

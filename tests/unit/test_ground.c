@@ -1,4 +1,15 @@
 /* test_ground.c: reading answers: normalisation, grounding, the messy-answer corpus (precision and recall), multiple choice, hostile input. */
+/*
+ * The corpus (fixtures/answers/corpus.jsonl) holds one answer a line:
+ * {"answer": "...", "task": "retrieval"|"ranking"|"mc", "candidates":
+ * [ids]?, "expect": [ids], "letters": true?}, ids from catalogue.csv.
+ * For retrieval and ranking, expect is the distinct catalogue items the
+ * answer names, in order of first mention (hallucinated titles name none;
+ * an item outside the candidates is still named); "letters" lets letters
+ * name ranking candidates. For mc, expect is the one candidate picked, or
+ * empty. The second half was written after the first version of the
+ * extractor, in styles it had not been tuned on.
+ */
 #include <cJSON.h>
 #include "test.h"
 #include "dataset.h"
@@ -18,7 +29,8 @@ static int cat_state;   /* 0 not tried, 1 loaded, -1 failed */
 
 static const struct grounder *catalogue(void)
 {
-	char path[] = "/tmp/receval-ground-XXXXXX";
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
 	struct dataset_spec spec = { .format = "csv", .path = path, .items = FIX "catalogue.csv" };
 	int fd;
 	FILE *f;
@@ -26,6 +38,7 @@ static const struct grounder *catalogue(void)
 	if (cat_state)
 		return cat_state > 0 ? cat_g : NULL;
 	cat_state = -1;
+	snprintf(path, sizeof(path), "%s/receval-ground-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	fd = mkstemp(path);
 	if (fd < 0)
 		return NULL;
