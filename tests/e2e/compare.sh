@@ -5,16 +5,6 @@ R=$RECEVAL
 case $R in /*) ;; *) R=$(pwd)/$R ;; esac
 DB=$TMPDIR/c.db
 
-# ok_if NAME CONDITION-CMD...: "ok - NAME" when the command succeeds
-ok_if() {
-	name=$1
-	shift
-	if "$@"; then echo "ok - $name"; else echo "not ok - $name"; fi
-}
-
-# run_ids FILE: the run ids `receval run` printed
-run_ids() { awk '/^run [0-9]+$/ {print $2}' "$1"; }
-
 # the runs: pop and itemknn together (same samples), a second itemknn, a partial one, two disjoint shards
 $R run suites/demo.json --model builtin:pop --model builtin:itemknn --db "$DB" -q >"$TMPDIR/r1" 2>&1
 POP=$(run_ids "$TMPDIR/r1" | sed -n 1p)

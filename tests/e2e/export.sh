@@ -5,14 +5,6 @@ R=$RECEVAL
 case $R in /*) ;; *) R=$(pwd)/$R ;; esac
 DB=$TMPDIR/e.db
 
-ok_if() {
-	name=$1
-	shift
-	if "$@"; then echo "ok - $name"; else echo "not ok - $name"; fi
-}
-
-run_ids() { awk '/^run [0-9]+$/ {print $2}' "$1"; }
-
 $R run suites/demo.json --model builtin:pop --model builtin:itemknn --db "$DB" -q >"$TMPDIR/r1" 2>&1
 POP=$(run_ids "$TMPDIR/r1" | sed -n 1p)
 KNN=$(run_ids "$TMPDIR/r1" | sed -n 2p)

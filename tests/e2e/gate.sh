@@ -5,15 +5,6 @@ R=$RECEVAL
 case $R in /*) ;; *) R=$(pwd)/$R ;; esac
 DB=$TMPDIR/g.db
 
-# ok_if NAME CMD...: "ok - NAME" when CMD succeeds
-ok_if() {
-	name=$1
-	shift
-	if "$@"; then echo "ok - $name"; else echo "not ok - $name"; fi
-}
-
-run_ids() { awk '/^run [0-9]+$/ {print $2}' "$1"; }
-
 # gate EXPECTED-EXIT NAME ARGS...: receval gate on $DB; stdout in $TMPDIR/out
 gate() {
 	code=$1

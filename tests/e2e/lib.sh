@@ -29,3 +29,13 @@ expect_exit() {
 skip() {
 	echo "ok - $1 # skip $2"
 }
+
+# ok_if NAME CONDITION-CMD...: "ok - NAME" when the command succeeds
+ok_if() {
+	name=$1
+	shift
+	if "$@"; then echo "ok - $name"; else echo "not ok - $name"; fi
+}
+
+# run_ids FILE: the run ids `receval run` printed
+run_ids() { awk '/^run [0-9]+$/ {print $2}' "$1"; }

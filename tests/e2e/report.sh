@@ -6,13 +6,6 @@ case $R in /*) ;; *) R=$(pwd)/$R ;; esac
 DB=$TMPDIR/r.db
 H=$TMPDIR/report.html
 
-# ok_if NAME CONDITION-CMD...: "ok - NAME" when the command succeeds
-ok_if() {
-	name=$1
-	shift
-	if "$@"; then echo "ok - $name"; else echo "not ok - $name"; fi
-}
-
 # has FILE PATTERN: the file contains the fixed string
 has() { grep -qF -- "$2" "$1"; }
 # lacks FILE PATTERN: the file does not contain the string, in any case
