@@ -153,16 +153,7 @@ int cmd_show(int argc, char **argv)
 		return EXIT_USAGE;
 	if (store_open_existing(&store, default_db_path(db)) < 0)
 		return EXIT_STORE;
-	if (!id) {
-		/* "latest" of a store without runs stays 0, reported as "no run 0" */
-		int64_t latest = store_latest_run(&store);
-		if (latest < 0) {
-			store_close(&store);
-			return EXIT_STORE;
-		}
-		id = latest;
-	}
-	rc = runarg_get(&run, &store, id);
+	rc = runarg_get_latest(&run, &store, &id);
 	if (rc <= 0) {
 		store_close(&store);
 		return rc ? EXIT_STORE : EXIT_INPUT;
