@@ -1067,29 +1067,18 @@ static void read_item(struct reader *r, const char *s, size_t n, size_t ref, enu
 		return;
 	/* a title starting like a reference ("(500) Days of Summer") is read as a title first */
 	if (r->cx.cand && !strict(r, s, n, &m)) {
-		if (rx(r, P_INNER_REF, s, n, 0)) {
-			int g;
-			for (g = 1; g <= 4; g++)
-				if (grp(r, g, &b, &e) && (k = ref_value(r, s + b, e - b, &how))) {
-					size_t end = pcre2_get_ovector_pointer(r->md)[1];
-					ref = k;
-					ref_how = how;
-					s += end;
-					n -= end;
-					break;
-				}
-		} else if (r->letters && rx(r, P_INNER_LETTER, s, n, 0)) {
-			int g;
-			for (g = 1; g <= 3; g++)
-				if (grp(r, g, &b, &e) && (k = ref_value(r, s + b, e - b, &how))) {
-					size_t end = pcre2_get_ovector_pointer(r->md)[1];
-					ref = k;
-					ref_how = how;
-					s += end;
-					n -= end;
-					break;
-				}
-		}
+		/* a candidate number (groups 1-4) or, where letters count, a letter (groups 1-3) */
+		int groups = rx(r, P_INNER_REF, s, n, 0) ? 4 :
+			     r->letters && rx(r, P_INNER_LETTER, s, n, 0) ? 3 : 0, g;
+		for (g = 1; g <= groups; g++)
+			if (grp(r, g, &b, &e) && (k = ref_value(r, s + b, e - b, &how))) {
+				size_t end = pcre2_get_ovector_pointer(r->md)[1];
+				ref = k;
+				ref_how = how;
+				s += end;
+				n -= end;
+				break;
+			}
 	}
 	if (rx(r, P_LABEL, s, n, 0)) {
 		size_t end = pcre2_get_ovector_pointer(r->md)[1];
