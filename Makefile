@@ -13,7 +13,7 @@ CC      ?= cc
 PKGS    := libcjson sqlite3 libcurl libpcre2-8
 WARN    := -Wall -Wextra -Wstrict-prototypes -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. -Ieval \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. \
 	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
 LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
 
@@ -35,8 +35,7 @@ else
 Q := @
 endif
 
-LIB_SRC  := $(filter-out eval/main.c,$(wildcard eval/*.c)) \
-	    $(wildcard metrics/*.c adapters/*.c reports/*.c)
+LIB_SRC  := $(filter-out eval/cli/main.c,$(wildcard lib/*.c metrics/*.c eval/*.c eval/*/*.c adapters/*.c reports/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(OBJDIR)/%.o) $(OBJDIR)/gen/templates.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(OBJDIR)/%.o)
@@ -51,7 +50,7 @@ endif
 
 all: $(RECEVAL)
 
-$(RECEVAL): $(OBJDIR)/eval/main.o $(OBJDIR)/libreceval.a
+$(RECEVAL): $(OBJDIR)/eval/cli/main.o $(OBJDIR)/libreceval.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -78,8 +77,8 @@ $(OBJDIR)/gen/templates.o: $(OBJDIR)/gen/templates.c
 $(OBJDIR)/adapters/builtin.o: ALL_CFLAGS += -O3
 
 # The code version recorded with every run: rebuilt only when it changes.
-$(OBJDIR)/eval/version.o: ALL_CFLAGS += -DRECEVAL_VERSION='"$(VERSION)"'
-$(OBJDIR)/eval/version.o: $(OBJDIR)/VERSION
+$(OBJDIR)/lib/version.o: ALL_CFLAGS += -DRECEVAL_VERSION='"$(VERSION)"'
+$(OBJDIR)/lib/version.o: $(OBJDIR)/VERSION
 $(OBJDIR)/VERSION: FORCE
 	@mkdir -p $(OBJDIR)
 	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
@@ -130,7 +129,7 @@ clean:
 
 .PHONY: all unit deps demo test bench clean demo-data FORCE
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/eval/main.d $(OBJDIR)/suites/gen_demo.d \
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/eval/cli/main.d $(OBJDIR)/suites/gen_demo.d \
 	$(OBJDIR)/tests/fake_server.d
 
 # The grounding benchmark (bench/grounding.c), run by bench/grounding.sh.

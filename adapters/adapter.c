@@ -1,5 +1,5 @@
 /* adapter.c: model spec parsing and the registry of backends. */
-#include "adapter.h"
+#include "adapters/adapter.h"
 
 static const struct adapter *const adapters[] = {
 	&builtin_adapter,

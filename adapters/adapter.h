@@ -2,9 +2,9 @@
 #ifndef ADAPTER_H
 #define ADAPTER_H
 
-#include "util.h"
-#include "dataset.h"
-#include "split.h"
+#include "lib/util.h"
+#include "eval/data/dataset.h"
+#include "eval/data/split.h"
 
 struct model_param {
 	char *key, *value;

@@ -1,7 +1,7 @@
 /* builtin.c: models trained in-process on the training split: random, pop, itemknn and ease. */
 #include <pthread.h>
-#include "adapter.h"
-#include "metrics/rng.h"
+#include "adapters/adapter.h"
+#include "lib/rng.h"
 
 /*
  * EASE inverts a dense catalogue × catalogue matrix: memory 2 n^2 doubles

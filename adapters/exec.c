@@ -7,8 +7,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <cJSON.h>
-#include "adapter.h"
-#include "strbuf.h"
+#include "adapters/adapter.h"
+#include "lib/strbuf.h"
 
 extern char **environ;
 

@@ -1,8 +1,8 @@
 /* http.c: the event loop of remote models: JSON POSTs on one curl multi handle, retried with backoff, paced by rpm/tpm buckets. */
 #include <strings.h>
 #include <curl/curl.h>
-#include "http.h"
-#include "strbuf.h"
+#include "adapters/http.h"
+#include "lib/strbuf.h"
 
 /* --- pure pieces --------------------------------------------------------- */
 

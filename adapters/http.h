@@ -2,9 +2,9 @@
 #ifndef HTTP_H
 #define HTTP_H
 
-#include "util.h"
-#include "adapter.h"
-#include "metrics/rng.h"
+#include "lib/util.h"
+#include "adapters/adapter.h"
+#include "lib/rng.h"
 
 /*
  * Backoff: full jitter (Brooks, "Exponential Backoff And Jitter", AWS

@@ -1,9 +1,9 @@
 /* openai.c: the openai and azure providers: chat completions and embeddings from OpenAI, Azure OpenAI or an OpenAI-compatible server. */
 #include <strings.h>
 #include <cJSON.h>
-#include "adapter.h"
-#include "http.h"
-#include "strbuf.h"
+#include "adapters/adapter.h"
+#include "adapters/http.h"
+#include "lib/strbuf.h"
 
 #define OPENAI_DEFAULT_BASE_URL "https://api.openai.com/v1"
 /* The latest GA data-plane inference version of the classic Azure OpenAI API. */

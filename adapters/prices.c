@@ -1,5 +1,5 @@
 /* prices.c: list prices per million tokens (USD) for common hosted models; `?price_in=&price_out=` overrides them. */
-#include "prices.h"
+#include "adapters/prices.h"
 
 /*
  * List prices as published by OpenAI for standard (non-batch) use, per

@@ -2,7 +2,7 @@
 #ifndef PRICES_H
 #define PRICES_H
 
-#include "adapter.h"
+#include "adapters/adapter.h"
 
 struct price {
 	double in, out;   /* USD per million prompt / completion tokens; NAN when unknown */

@@ -1,9 +1,9 @@
 /* grounding.c: benchmark of reading answers: 100,000 answer strings grounded against a generated 10,000-item catalogue, on one core. */
-#include "util.h"
-#include "strbuf.h"
-#include "dataset.h"
-#include "ground.h"
-#include "strmap.h"
+#include "lib/util.h"
+#include "lib/strbuf.h"
+#include "eval/data/dataset.h"
+#include "eval/answer/ground.h"
+#include "lib/strmap.h"
 
 #define N_ITEMS 10000
 #define N_ANSWERS 100000

@@ -1,7 +1,7 @@
 /* compare.c: aligns two runs' per-sample metrics by (task, sample_id) and computes the paired statistics of `receval compare`. */
-#include "compare.h"
-#include "strmap.h"
-#include "metrics/rng.h"
+#include "eval/compare.h"
+#include "lib/strmap.h"
+#include "lib/rng.h"
 #include "metrics/stats.h"
 
 static const char *const test_names[] = {

@@ -2,7 +2,7 @@
 #ifndef COMPARE_H
 #define COMPARE_H
 
-#include "store.h"
+#include "eval/store.h"
 
 /* The paired test behind each row's p-value (--test). */
 enum compare_test {

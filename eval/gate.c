@@ -1,6 +1,6 @@
 /* gate.c: parses the rules of `receval gate` and checks them against a baseline and a candidate run. */
-#include "gate.h"
-#include "rowfind.h"
+#include "eval/gate.h"
+#include "eval/rowfind.h"
 
 static const char *const op_names[] = {
 	[GATE_GE] = ">=",

@@ -2,9 +2,9 @@
 #ifndef GATE_H
 #define GATE_H
 
-#include "store.h"
-#include "compare.h"
-#include "strbuf.h"
+#include "eval/store.h"
+#include "eval/compare.h"
+#include "lib/strbuf.h"
 
 enum gate_op {
 	GATE_GE,  /* >= */

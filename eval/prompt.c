@@ -1,7 +1,7 @@
 /* prompt.c: filling a task's templates for a sample (history, candidates, k, n). */
-#include "prompt.h"
-#include "template.h"
-#include "metrics/rng.h"
+#include "eval/prompt.h"
+#include "eval/template.h"
+#include "lib/rng.h"
 
 void prompt_init(struct prompt *p)
 {

@@ -2,10 +2,10 @@
 #ifndef PROMPT_H
 #define PROMPT_H
 
-#include "util.h"
-#include "strbuf.h"
-#include "dataset.h"
-#include "suite.h"
+#include "lib/util.h"
+#include "lib/strbuf.h"
+#include "eval/data/dataset.h"
+#include "eval/suite.h"
 
 /* The messages of one chat request, or the text of one embedding input. */
 struct prompt {

@@ -1,5 +1,5 @@
 /* rowfind.c: finding one (task, metric) among a run's aggregated metrics or a comparison's rows. */
-#include "rowfind.h"
+#include "eval/rowfind.h"
 
 const struct metric_row *metric_row_find(const struct metric_row *rows, size_t n, const char *task,
 					 const char *metric)

@@ -2,8 +2,8 @@
 #ifndef ROWFIND_H
 #define ROWFIND_H
 
-#include "store.h"
-#include "compare.h"
+#include "eval/store.h"
+#include "eval/compare.h"
 
 /* The row of (task, metric) in rows[0..n), or NULL. Borrowed from rows. */
 const struct metric_row *metric_row_find(const struct metric_row *rows, size_t n, const char *task,

@@ -1,9 +1,9 @@
 /* run.c: evaluates one model on a plan: rankings, per-sample metrics, storage, aggregation, progress. */
 #include <cJSON.h>
-#include "run.h"
-#include "run_internal.h"
-#include "metrics/rng.h"
-#include "strbuf.h"
+#include "eval/run.h"
+#include "eval/run_internal.h"
+#include "lib/rng.h"
+#include "lib/strbuf.h"
 #include "metrics/ranking.h"
 #include "metrics/beyond.h"
 #include "adapters/prices.h"

@@ -2,12 +2,12 @@
 #ifndef RUN_H
 #define RUN_H
 
-#include "util.h"
-#include "suite.h"
-#include "dataset.h"
-#include "split.h"
-#include "store.h"
-#include "strmap.h"
+#include "lib/util.h"
+#include "eval/suite.h"
+#include "eval/data/dataset.h"
+#include "eval/data/split.h"
+#include "eval/store.h"
+#include "lib/strmap.h"
 #include "adapters/adapter.h"
 
 /* Everything the models of one `receval run` share. */

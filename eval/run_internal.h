@@ -2,8 +2,8 @@
 #ifndef RUN_INTERNAL_H
 #define RUN_INTERNAL_H
 
-#include "run.h"
-#include "strbuf.h"
+#include "eval/run.h"
+#include "lib/strbuf.h"
 
 struct progress {
 	int quiet, tty;

@@ -1,11 +1,11 @@
 /* run_llm.c: tasks answered by a language model: many requests in flight, answers matched by id, cached, grounded. */
 #include <cJSON.h>
-#include "run_internal.h"
-#include "prompt.h"
-#include "ground.h"
-#include "sha256.h"
-#include "strmap.h"
-#include "metrics/rng.h"
+#include "eval/run_internal.h"
+#include "eval/prompt.h"
+#include "eval/answer/ground.h"
+#include "lib/sha256.h"
+#include "lib/strmap.h"
+#include "lib/rng.h"
 
 /*
  * The driver. A task is a list of work items (samples, or batches of

@@ -1,5 +1,5 @@
 /* runarg.c: the runs a subcommand is given as RUN_ID arguments: parsed, loaded from the store, labelled. */
-#include "runarg.h"
+#include "eval/runarg.h"
 
 int runarg_parse_id(int64_t *out, const char *s)
 {

@@ -2,7 +2,7 @@
 #ifndef RUNARG_H
 #define RUNARG_H
 
-#include "store.h"
+#include "eval/store.h"
 
 /*
  * A run id as typed: a whole number >= 1. 0 and *out set, or -1 after

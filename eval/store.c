@@ -1,9 +1,9 @@
 /* store.c: SQLite persistence; every sample is committed as it completes, so a killed run loses only what was in flight. */
 #include <sqlite3.h>
-#include "store.h"
-#include "strmap.h"
+#include "eval/store.h"
+#include "lib/strmap.h"
 #include "metrics/stats.h"
-#include "metrics/rng.h"
+#include "lib/rng.h"
 
 #define BOOTSTRAP_RESAMPLES 1000
 

@@ -2,7 +2,7 @@
 #ifndef STORE_H
 #define STORE_H
 
-#include "util.h"
+#include "lib/util.h"
 
 struct sqlite3;
 struct sqlite3_stmt;

@@ -1,7 +1,7 @@
 /* store_resume.c: the store's side of caching and resuming: cached answers, samples already done, stored rankings. */
 #include <sqlite3.h>
-#include "store.h"
-#include "strmap.h"
+#include "eval/store.h"
+#include "lib/strmap.h"
 
 static int sql_fail(struct store *s, const char *what)
 {

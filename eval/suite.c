@@ -1,8 +1,8 @@
 /* suite.c: loading and strict validation of suite JSON files, with file:line in every message. */
-#include "suite.h"
-#include "strbuf.h"
+#include "eval/suite.h"
+#include "lib/strbuf.h"
 #include <cJSON.h>
-#include "template.h"
+#include "eval/template.h"
 
 /*
  * cJSON keeps no positions, so messages find the line of a member by walking

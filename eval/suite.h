@@ -2,8 +2,9 @@
 #ifndef SUITE_H
 #define SUITE_H
 
-#include "util.h"
-#include "dataset.h"
+#include "lib/util.h"
+#include "eval/data/dataset.h"
+#include "eval/data/split.h"
 
 enum task_type {
 	TASK_RETRIEVAL,   /* top-k over the whole catalogue */
@@ -18,11 +19,6 @@ enum task_type {
 /* Whether a task type is answered with embeddings. */
 #define TASK_IS_EMBEDDING(t) ((t) == TASK_EMBED_RETRIEVAL || (t) == TASK_EMBED_RANKING)
 
-enum negatives {
-	NEG_UNIFORM,      /* every item outside the user's history equally likely */
-	NEG_POPULARITY,   /* weighted by the item's training interactions */
-	NEG_DATASET,      /* the dataset's own (reclm negative_samples.txt), in file order */
-};
 
 struct task_spec {
 	char *name;            /* unique in the suite; defaults to the type's name */
@@ -46,11 +42,6 @@ struct task_spec {
 	char *template_file, *system_file;
 };
 
-struct split_spec {
-	const char *strategy;  /* "leave-last-out" */
-	size_t max_history;    /* most recent items kept in a sample's history; 0: all */
-	size_t min_history;    /* users with fewer training items are skipped (default 1) */
-};
 
 struct suite {
 	char *path;            /* as given */

@@ -1,5 +1,5 @@
 /* template.c: finding, checking and filling prompt templates. */
-#include "template.h"
+#include "eval/template.h"
 
 extern const char *const builtin_templates[][2];
 

@@ -2,8 +2,8 @@
 #ifndef TEMPLATE_H
 #define TEMPLATE_H
 
-#include "util.h"
-#include "strbuf.h"
+#include "lib/util.h"
+#include "lib/strbuf.h"
 
 /* The built-in template called name ("ranking.txt"), or NULL. */
 const char *template_builtin(const char *name);

@@ -2,7 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "beyond.h"
+#include "metrics/beyond.h"
 
 /* novelty: (1/n) sum_i -log2(max(count_i, 1) / n_train) */
 double beyond_novelty(const uint32_t *list, size_t n, const uint32_t *count, size_t n_train)

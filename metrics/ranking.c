@@ -1,6 +1,6 @@
 /* ranking.c: hit, precision, recall, ndcg, mrr and map at k (binary relevance, trec_eval's definitions). */
 #include <math.h>
-#include "ranking.h"
+#include "metrics/ranking.h"
 
 const char *const ranking_metric_names[RM__COUNT] = {
 	[RM_NDCG] = "ndcg", [RM_RECALL] = "recall", [RM_HIT] = "hit",

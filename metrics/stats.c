@@ -1,8 +1,8 @@
 /* stats.c: means, bootstrap intervals, paired tests, effect sizes and multiple-testing corrections over per-sample scores. */
 #include <float.h>
-#include "util.h"
-#include "stats.h"
-#include "rng.h"
+#include "lib/util.h"
+#include "metrics/stats.h"
+#include "lib/rng.h"
 
 double stats_mean(const double *x, size_t n)
 {

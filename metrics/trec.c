@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "trec.h"
+#include "metrics/trec.h"
 
 /*
  * The loops below follow trec_eval's order of floating-point operations

@@ -1,8 +1,8 @@
 /* compare.c (reports): `receval compare` output: a table that fits 100 columns, JSON and CSV. */
 #include <cJSON.h>
-#include "util.h"
+#include "lib/util.h"
 #include "reports/compare.h"
-#include "csv.h"
+#include "reports/csv.h"
 
 enum { COL_TASK, COL_METRIC, COL_A, COL_B, COL_DELTA, COL_CI, COL_P, COL_HOLM, COL_WTL, COL_MARK, N_COLS };
 

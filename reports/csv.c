@@ -1,6 +1,6 @@
 /* csv.c: CSV field quoting shared by show and compare. */
-#include "util.h"
-#include "csv.h"
+#include "lib/util.h"
+#include "reports/csv.h"
 
 void csv_field(FILE *f, const char *s)
 {

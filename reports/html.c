@@ -1,8 +1,8 @@
 /* html.c: the self-contained HTML report: header, leaderboards with significance marks, gnuplot plots inlined as SVG, usage, drill-down. */
 #include <cJSON.h>
-#include "html.h"
-#include "plot.h"
-#include "rowfind.h"
+#include "reports/html.h"
+#include "reports/plot.h"
+#include "eval/rowfind.h"
 
 /* --- escaping ------------------------------------------------------------ */
 

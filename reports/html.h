@@ -2,9 +2,9 @@
 #ifndef HTML_H
 #define HTML_H
 
-#include "strbuf.h"
-#include "store.h"
-#include "compare.h"
+#include "lib/strbuf.h"
+#include "eval/store.h"
+#include "reports/compare.h"
 
 /*
  * Append s to sb as HTML text or as a quoted attribute value: & < > " '

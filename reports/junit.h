@@ -3,7 +3,7 @@
 #define REPORTS_JUNIT_H
 
 #include <stdio.h>
-#include "strbuf.h"
+#include "lib/strbuf.h"
 
 struct junit_property {
 	const char *name, *value;

@@ -2,8 +2,8 @@
 #ifndef REPORTS_MARKDOWN_H
 #define REPORTS_MARKDOWN_H
 
-#include "strbuf.h"
-#include "store.h"
+#include "lib/strbuf.h"
+#include "eval/store.h"
 #include "eval/gate.h"
 
 /*

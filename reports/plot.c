@@ -3,8 +3,8 @@
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include "plot.h"
-#include "html.h"
+#include "reports/plot.h"
+#include "reports/html.h"
 
 /* Okabe & Ito's colour-blind safe palette, yellow last (faint on white). */
 static const char *const palette[] = {

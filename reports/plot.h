@@ -2,7 +2,7 @@
 #ifndef PLOT_H
 #define PLOT_H
 
-#include "strbuf.h"
+#include "lib/strbuf.h"
 
 enum plot_kind {
 	PLOT_LINES,  /* one line per series through (x[i], y[i]), a light band from lo to hi */

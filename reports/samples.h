@@ -3,8 +3,8 @@
 #define REPORTS_SAMPLES_H
 
 #include <stdio.h>
-#include "strbuf.h"
-#include "store.h"
+#include "lib/strbuf.h"
+#include "eval/store.h"
 
 /*
  * Append view to sb as one JSON object and a newline: {"task", "sample_id",

@@ -1,6 +1,6 @@
 /* table.c: plain-text tables for the terminal (fixed columns, no colour, stable for scripts to diff). */
-#include "util.h"
-#include "table.h"
+#include "lib/util.h"
+#include "reports/table.h"
 
 static void format_value(char *buf, size_t size, double v)
 {

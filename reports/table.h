@@ -3,7 +3,7 @@
 #define TABLE_H
 
 #include <stdio.h>
-#include "store.h"
+#include "eval/store.h"
 
 /* One run: a header line, then task, metric, value, 95% interval and n per row. */
 void table_run(FILE *f, const struct run_info *run, const struct metric_row *rows, size_t n);

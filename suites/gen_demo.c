@@ -2,9 +2,9 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "util.h"
-#include "strbuf.h"
-#include "metrics/rng.h"
+#include "lib/util.h"
+#include "lib/strbuf.h"
+#include "lib/rng.h"
 
 /*
  * Everything below is integer arithmetic on one seeded generator

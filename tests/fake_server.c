@@ -1,7 +1,7 @@
 /* fake_server.c: a fake OpenAI / Azure OpenAI server with scripted faults, for tests and benchmarks (tests/FAKE_SERVER.md). */
-#include "util.h"
-#include "strbuf.h"
-#include "opt.h"
+#include "lib/util.h"
+#include "lib/strbuf.h"
+#include "lib/opt.h"
 
 #include <cJSON.h>
 #include <arpa/inet.h>

@@ -1,5 +1,5 @@
 /* main.c: runs every registered unit test (or those whose name contains argv[1]) and prints a summary. */
-#include "test.h"
+#include "tests/unit/test.h"
 
 struct test {
 	const char *name, *file;

@@ -2,7 +2,7 @@
 #ifndef TEST_H
 #define TEST_H
 
-#include "util.h"
+#include "lib/util.h"
 
 typedef void (*test_fn)(void);
 void test_register(const char *name, const char *file, test_fn fn);

@@ -1,5 +1,5 @@
 /* test_beyond.c: hand-worked cases for novelty, arp, aplt, ild, the long tail, coverage, gini and entropy. */
-#include "test.h"
+#include "tests/unit/test.h"
 #include "metrics/beyond.h"
 
 /* five items seen 8, 4, 2, 1 and 0 times: 15 training interactions */

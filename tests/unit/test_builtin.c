@@ -1,8 +1,8 @@
 /* test_builtin.c: the built-in models against independent reference computations on a small random dataset. */
-#include "test.h"
-#include "strbuf.h"
+#include "tests/unit/test.h"
+#include "lib/strbuf.h"
 #include "adapters/adapter.h"
-#include "metrics/rng.h"
+#include "lib/rng.h"
 
 struct fixture {
 	struct dataset ds;

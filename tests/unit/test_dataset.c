@@ -1,7 +1,7 @@
 /* test_dataset.c: the dataset loaders on good and malformed csv/tsv, movielens and reclm fixtures, and on ML-100K. */
-#include "test.h"
-#include "dataset.h"
-#include "strbuf.h"
+#include "tests/unit/test.h"
+#include "eval/data/dataset.h"
+#include "lib/strbuf.h"
 
 #define FIX "fixtures/datasets/"
 

@@ -2,7 +2,7 @@
 #include <dirent.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include "test.h"
+#include "tests/unit/test.h"
 #include "adapters/adapter.h"
 
 #define PY "exec:python3 fixtures/exec/model.py"

@@ -1,5 +1,5 @@
 /* test_gate.c: gate rules parsed in every form and refused when malformed; checks decided on hand-made runs; XML and Markdown escaping. */
-#include "test.h"
+#include "tests/unit/test.h"
 #include "eval/gate.h"
 #include "reports/junit.h"
 #include "reports/markdown.h"

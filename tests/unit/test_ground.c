@@ -11,10 +11,10 @@
  * extractor, in styles it had not been tuned on.
  */
 #include <cJSON.h>
-#include "test.h"
-#include "dataset.h"
-#include "ground.h"
-#include "strbuf.h"
+#include "tests/unit/test.h"
+#include "eval/data/dataset.h"
+#include "eval/answer/ground.h"
+#include "lib/strbuf.h"
 
 #define FIX "fixtures/answers/"
 

@@ -1,5 +1,5 @@
 /* test_openai.c: the remote-model engine's pure pieces (Retry-After, backoff, token estimates, rate buckets) and the providers' identity(). */
-#include "test.h"
+#include "tests/unit/test.h"
 #include "adapters/http.h"
 
 /* 2015-10-21T07:28:00Z as seconds since the epoch: "now" for the HTTP-date cases */

@@ -1,5 +1,5 @@
 /* test_ranking.c: hand-worked cases for every ranking metric, including empty and short lists and absent targets. */
-#include "test.h"
+#include "tests/unit/test.h"
 #include "metrics/ranking.h"
 
 static const unsigned char two_of_four[] = { 0, 1, 0, 1 };

@@ -1,6 +1,6 @@
 /* test_sha256.c: SHA-256 against the FIPS 180-4 / NIST example vectors. */
-#include "test.h"
-#include "sha256.h"
+#include "tests/unit/test.h"
+#include "lib/sha256.h"
 
 static void hash(char hex[65], const char *s, size_t repeat)
 {

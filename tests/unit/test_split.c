@@ -1,8 +1,8 @@
 /* test_split.c: leave-last-out with ties, skipped users, seeded user sampling and ranking candidates. */
-#include "test.h"
-#include "split.h"
-#include "strbuf.h"
-#include "metrics/rng.h"
+#include "tests/unit/test.h"
+#include "eval/data/split.h"
+#include "lib/strbuf.h"
+#include "lib/rng.h"
 
 /* Load CSV text as a dataset through a temporary file. */
 static int load_text(struct dataset *ds, const char *text)

@@ -1,6 +1,6 @@
 /* test_stats.c: paired tests, corrections, effect sizes and distribution functions, by hand and against SciPy's golden answers. */
-#include "test.h"
-#include "eval/strbuf.h"
+#include "tests/unit/test.h"
+#include "lib/strbuf.h"
 #include "metrics/stats.h"
 #include <cJSON.h>
 

@@ -1,5 +1,5 @@
 /* test_trec.c: hand-worked cases for trec_eval's measures (metrics/trec.h), including trec_eval's own quirks. */
-#include "test.h"
+#include "tests/unit/test.h"
 #include "metrics/trec.h"
 
 #define NONPOOL TREC_REL_NONPOOL

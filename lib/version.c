@@ -1,5 +1,5 @@
 /* version.c: the code version compiled in by the Makefile (git describe). */
-#include "util.h"
+#include "lib/util.h"
 
 #ifndef RECEVAL_VERSION
 #define RECEVAL_VERSION "unknown"

@@ -1,8 +1,8 @@
 /* cmd_run.c: `receval run`: evaluate models on a suite and store every sample. */
 #include <signal.h>
-#include "cmd.h"
-#include "opt.h"
-#include "run.h"
+#include "eval/cli/cmd.h"
+#include "lib/opt.h"
+#include "eval/run.h"
 #include "reports/table.h"
 #include <cJSON.h>
 

@@ -1,5 +1,5 @@
 /* opt.c: the table-driven command-line parser. */
-#include "opt.h"
+#include "lib/opt.h"
 
 void print_usage(FILE *f, const char *usage, const struct option *opts)
 {

@@ -2,8 +2,8 @@
 #ifndef EXTRACT_H
 #define EXTRACT_H
 
-#include "ground.h"
-#include "strbuf.h"
+#include "eval/answer/ground.h"
+#include "lib/strbuf.h"
 
 #define NO_ITEM UINT32_MAX
 

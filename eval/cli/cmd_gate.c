@@ -1,11 +1,11 @@
 /* cmd_gate.c: `receval gate`: checks a candidate run against rules and a baseline run, for CI, with JUnit and Markdown reports. */
-#include "cmd.h"
-#include "opt.h"
-#include "store.h"
-#include "compare.h"
-#include "gate.h"
-#include "runarg.h"
-#include "strbuf.h"
+#include "eval/cli/cmd.h"
+#include "lib/opt.h"
+#include "eval/store.h"
+#include "eval/compare.h"
+#include "eval/gate.h"
+#include "eval/runarg.h"
+#include "lib/strbuf.h"
 #include "reports/junit.h"
 #include "reports/markdown.h"
 

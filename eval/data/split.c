@@ -1,6 +1,6 @@
 /* split.c: leave-last-out split, seeded user sampling and negative sampling for ranking candidates. */
-#include "split.h"
-#include "metrics/rng.h"
+#include "eval/data/split.h"
+#include "lib/rng.h"
 
 struct order {
 	int64_t ts;

@@ -1,11 +1,11 @@
 /* cmd_export.c: `receval export RUN_ID`: a run's samples as JSON lines, or as a TREC run file with its qrels. */
 #include <cJSON.h>
-#include "cmd.h"
-#include "opt.h"
-#include "store.h"
-#include "runarg.h"
-#include "strbuf.h"
-#include "strmap.h"
+#include "eval/cli/cmd.h"
+#include "lib/opt.h"
+#include "eval/store.h"
+#include "eval/runarg.h"
+#include "lib/strbuf.h"
+#include "lib/strmap.h"
 #include "reports/samples.h"
 
 static const char usage_export[] =

@@ -78,6 +78,6 @@ double now_ms(void);
 /* The code version (git describe) this binary was built from. */
 extern const char receval_version[];
 
-#include "banned.h"
+#include "lib/banned.h"
 
 #endif

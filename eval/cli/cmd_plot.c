@@ -1,11 +1,11 @@
 /* cmd_plot.c: `receval plot RUN_ID... --metric M -o FILE.png|.svg`: one chart of a metric, for slides and papers, drawn by gnuplot. */
 #include <strings.h>
-#include "cmd.h"
-#include "opt.h"
-#include "store.h"
-#include "runarg.h"
-#include "rowfind.h"
-#include "strbuf.h"
+#include "eval/cli/cmd.h"
+#include "lib/opt.h"
+#include "eval/store.h"
+#include "eval/runarg.h"
+#include "eval/rowfind.h"
+#include "lib/strbuf.h"
 #include "reports/html.h"
 #include "reports/plot.h"
 

@@ -1,6 +1,6 @@
 /* sha256.c: SHA-256 as FIPS 180-4 defines it: 64 rounds over 512-bit blocks. */
 #include <string.h>
-#include "sha256.h"
+#include "lib/sha256.h"
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,

@@ -1,7 +1,7 @@
 /* cmd_trec.c: `receval trec`, a drop-in for NIST trec_eval 10.0 on the measures of metrics/trec.h: same inputs, ranks, averages and output bytes. */
-#include "util.h"
-#include "cmd.h"
-#include "opt.h"
+#include "lib/util.h"
+#include "eval/cli/cmd.h"
+#include "lib/opt.h"
 #include "metrics/trec.h"
 
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* cmd_list.c: `receval list`: the runs stored in a database. */
-#include "cmd.h"
-#include "opt.h"
-#include "store.h"
+#include "eval/cli/cmd.h"
+#include "lib/opt.h"
+#include "eval/store.h"
 #include "reports/table.h"
 
 int cmd_list(int argc, char **argv)

@@ -1,5 +1,5 @@
 /* util.c: allocation wrappers, error printing and small parsers shared by all modules. */
-#include "util.h"
+#include "lib/util.h"
 
 static void oom(size_t size)
 {

@@ -1,5 +1,5 @@
 /* strmap.c: string → index hash map with linear probing. */
-#include "strmap.h"
+#include "lib/strmap.h"
 
 uint64_t str_hash(const char *s, size_t len)
 {

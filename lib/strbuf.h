@@ -2,7 +2,7 @@
 #ifndef STRBUF_H
 #define STRBUF_H
 
-#include "util.h"
+#include "lib/util.h"
 
 struct strbuf {
 	size_t alloc;

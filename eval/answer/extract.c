@@ -2,8 +2,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <cJSON.h>
-#include "ground.h"
-#include "extract.h"
+#include "eval/answer/ground.h"
+#include "eval/answer/extract.h"
 
 /* Longest text tried as one title; longer elements are sentences, not titles. */
 #define TITLE_MAX 300

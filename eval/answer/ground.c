@@ -1,8 +1,8 @@
 /* ground.c: the catalogue index (exact titles, normalised titles, a trigram inverted index) and grounding one title in it. */
 #include <pthread.h>
-#include "ground.h"
-#include "extract.h"
-#include "strmap.h"
+#include "eval/answer/ground.h"
+#include "eval/answer/extract.h"
+#include "lib/strmap.h"
 
 /* Normalised titles longer than this are not compared fuzzily (nor indexed for it). */
 #define FUZZY_MAX_LEN 200

@@ -1,10 +1,10 @@
 /* cmd_report.c: `receval report RUN_ID... -o FILE.html`: one self-contained HTML page comparing runs, with gnuplot plots. */
-#include "cmd.h"
-#include "opt.h"
-#include "store.h"
-#include "runarg.h"
-#include "compare.h"
-#include "strbuf.h"
+#include "eval/cli/cmd.h"
+#include "lib/opt.h"
+#include "eval/store.h"
+#include "eval/runarg.h"
+#include "eval/compare.h"
+#include "lib/strbuf.h"
 #include "reports/html.h"
 
 static const char usage_report[] =

@@ -2,7 +2,7 @@
 #ifndef OPT_H
 #define OPT_H
 
-#include "util.h"
+#include "lib/util.h"
 
 enum opt_type {
 	OPT_END = 0,

@@ -1,8 +1,8 @@
 /* cmd_compare.c: `receval compare RUN_A RUN_B`: two runs compared sample by sample, with intervals and paired tests. */
-#include "cmd.h"
-#include "opt.h"
-#include "store.h"
-#include "compare.h"
+#include "eval/cli/cmd.h"
+#include "lib/opt.h"
+#include "eval/store.h"
+#include "eval/compare.h"
 #include "reports/compare.h"
 
 static const char usage_compare[] =

@@ -1,7 +1,7 @@
 /* dataset.c: loads interactions and item catalogues (csv/tsv, movielens, reclm) into struct dataset. */
 #include <cJSON.h>
-#include "dataset.h"
-#include "strbuf.h"
+#include "eval/data/dataset.h"
+#include "lib/strbuf.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers shared by every format                                      */

@@ -1,10 +1,10 @@
 /* cmd_show.c: `receval show`: a run's metrics (table, json, csv) or its samples (jsonl, table). */
 #include <cJSON.h>
-#include "cmd.h"
-#include "opt.h"
-#include "store.h"
-#include "runarg.h"
-#include "strbuf.h"
+#include "eval/cli/cmd.h"
+#include "lib/opt.h"
+#include "eval/store.h"
+#include "eval/runarg.h"
+#include "lib/strbuf.h"
 #include "reports/table.h"
 #include "reports/csv.h"
 #include "reports/samples.h"

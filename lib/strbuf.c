@@ -1,5 +1,5 @@
 /* strbuf.c: the growable string buffer. */
-#include "strbuf.h"
+#include "lib/strbuf.h"
 
 char strbuf_slopbuf[1];
 

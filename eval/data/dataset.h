@@ -2,8 +2,8 @@
 #ifndef DATASET_H
 #define DATASET_H
 
-#include "util.h"
-#include "strmap.h"
+#include "lib/util.h"
+#include "lib/strmap.h"
 
 /* What the suite's "dataset" object says; paths already resolved. */
 struct dataset_spec {

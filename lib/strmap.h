@@ -2,7 +2,7 @@
 #ifndef STRMAP_H
 #define STRMAP_H
 
-#include "util.h"
+#include "lib/util.h"
 
 struct strmap_entry {
 	const char *key;   /* not owned: must outlive the map */

@@ -2,11 +2,22 @@
 #ifndef SPLIT_H
 #define SPLIT_H
 
-#include "util.h"
-#include "dataset.h"
-#include "suite.h"
+#include "lib/util.h"
+#include "eval/data/dataset.h"
 
 #define NO_TARGET UINT32_MAX
+
+enum negatives {
+	NEG_UNIFORM,      /* every item outside the user's history equally likely */
+	NEG_POPULARITY,   /* weighted by the item's training interactions */
+	NEG_DATASET,      /* the dataset's own (reclm negative_samples.txt), in file order */
+};
+
+struct split_spec {
+	const char *strategy;  /* "leave-last-out" */
+	size_t max_history;    /* most recent items kept in a sample's history; 0: all */
+	size_t min_history;    /* users with fewer training items are skipped (default 1) */
+};
 
 struct split {
 	size_t n_users, n_items;

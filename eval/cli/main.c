@@ -1,6 +1,6 @@
 /* main.c: receval's entry point: finds the subcommand in the table and runs it. */
-#include "util.h"
-#include "cmd.h"
+#include "lib/util.h"
+#include "eval/cli/cmd.h"
 
 struct command {
 	const char *name;

@@ -1,7 +1,7 @@
 /* cmd_chat.c: `receval chat`: send prompts to a model through its adapter and print the answers, to check a model spec works. */
-#include "cmd.h"
-#include "opt.h"
-#include "strbuf.h"
+#include "eval/cli/cmd.h"
+#include "lib/opt.h"
+#include "lib/strbuf.h"
 #include "adapters/adapter.h"
 
 static const char usage_chat[] =

@@ -2,8 +2,8 @@
 #ifndef GROUND_H
 #define GROUND_H
 
-#include "util.h"
-#include "dataset.h"
+#include "lib/util.h"
+#include "eval/data/dataset.h"
 
 /*
  * The least trigram similarity (Dice) a fuzzy match needs when
