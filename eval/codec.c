@@ -1,0 +1,139 @@
+/* codec.c: stored sample payloads written and read in one place (the shapes are in codec.h). */
+#include <cJSON.h>
+#include "eval/codec.h"
+
+void codec_put_items(struct strbuf *out, const struct dataset *ds, const uint32_t *items, size_t n)
+{
+	size_t i;
+
+	strbuf_addch(out, '[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			strbuf_addch(out, ',');
+		strbuf_add_json(out, ds->items[items[i]].id);
+	}
+	strbuf_addch(out, ']');
+}
+
+int codec_get_ids(struct id_list *out, const char *json)
+{
+	cJSON *a, *e;
+	size_t n = 0, bytes = 0;
+	char *block;
+
+	memset(out, 0, sizeof(*out));
+	if (!json || !*json || !(a = cJSON_Parse(json)))
+		return -1;
+	if (!cJSON_IsArray(a)) {
+		cJSON_Delete(a);
+		return -1;
+	}
+	cJSON_ArrayForEach(e, a) {
+		if (!cJSON_IsString(e)) {
+			cJSON_Delete(a);
+			return -1;
+		}
+		n++;
+		bytes += strlen(e->valuestring) + 1;
+	}
+	/* one allocation: the pointers, then the strings */
+	out->ids = xmalloc(n * sizeof(char *) + bytes + 1);
+	block = (char *)(out->ids + n);
+	cJSON_ArrayForEach(e, a) {
+		size_t len = strlen(e->valuestring) + 1;
+		memcpy(block, e->valuestring, len);
+		out->ids[out->n++] = block;
+		block += len;
+	}
+	cJSON_Delete(a);
+	return 0;
+}
+
+void id_list_release(struct id_list *l)
+{
+	free(l->ids);
+	l->ids = NULL;
+	l->n = 0;
+}
+
+size_t codec_place(const char *json, const char *id, size_t *n)
+{
+	struct id_list l;
+	size_t i, place = 0;
+
+	if (n)
+		*n = 0;
+	if (codec_get_ids(&l, json) < 0)
+		return 0;
+	for (i = 0; i < l.n && id && !place; i++)
+		if (!strcmp(l.ids[i], id))
+			place = i + 1;
+	if (n)
+		*n = l.n;
+	id_list_release(&l);
+	return place;
+}
+
+void codec_put_groundings(struct strbuf *out, const struct grounding_row *g, size_t n)
+{
+	size_t i;
+
+	strbuf_addch(out, '[');
+	for (i = 0; i < n; i++) {
+		strbuf_addstr(out, i ? ",{\"text\":" : "{\"text\":");
+		strbuf_add_json(out, g[i].text ? g[i].text : "");
+		strbuf_addstr(out, ",\"item\":");
+		if (g[i].item)
+			strbuf_add_json(out, g[i].item);
+		else
+			strbuf_addstr(out, "null");
+		strbuf_addstr(out, ",\"how\":");
+		strbuf_add_json(out, g[i].how ? g[i].how : "none");
+		strbuf_addf(out, ",\"score\":%.4f}", g[i].score);
+	}
+	strbuf_addch(out, ']');
+}
+
+static char *dup_or_null(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
+}
+
+int codec_get_groundings(struct grounding_row **out, size_t *n, const char *json)
+{
+	cJSON *a = json ? cJSON_Parse(json) : NULL, *e;
+	size_t i = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!cJSON_IsArray(a)) {
+		cJSON_Delete(a);
+		return -1;
+	}
+	*out = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(**out));
+	cJSON_ArrayForEach(e, a) {
+		const cJSON *s = cJSON_GetObjectItemCaseSensitive(e, "score");
+		(*out)[i].text = dup_or_null(e, "text");
+		(*out)[i].item = dup_or_null(e, "item");
+		(*out)[i].how = dup_or_null(e, "how");
+		(*out)[i].score = cJSON_IsNumber(s) ? s->valuedouble : NAN;
+		i++;
+	}
+	*n = i;
+	cJSON_Delete(a);
+	return 0;
+}
+
+void codec_groundings_free(struct grounding_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free((char *)rows[i].text);
+		free((char *)rows[i].item);
+		free((char *)rows[i].how);
+	}
+	free(rows);
+}

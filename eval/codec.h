@@ -1,0 +1,56 @@
+/* codec.h: the one encoding of stored sample payloads: id lists (rankings, candidates, histories) and groundings. */
+#ifndef CODEC_H
+#define CODEC_H
+
+#include "lib/util.h"
+#include "lib/strbuf.h"
+#include "eval/data/dataset.h"
+
+/*
+ * Stored forms (the samples table's columns, and the JSONL export):
+ *   id list     JSON array of the dataset's item ids as strings: ["m1","m7"]
+ *   grounding   JSON array of {"text", "item" (an id, or null), "how", "score"}
+ * Writers go through codec_put_*; readers through codec_get_*, so the
+ * shape is written and read in one place.
+ */
+
+/* An id list as read back: ids[i] point into one block owned by the list. */
+struct id_list {
+	char **ids;
+	size_t n;
+};
+
+/* Append the ids of items[0..n) (dataset indexes) to out as a JSON array. */
+void codec_put_items(struct strbuf *out, const struct dataset *ds, const uint32_t *items, size_t n);
+
+/*
+ * Read a stored id list. NULL or "" reads as no list (-1); a value that is
+ * not a JSON array, or holds a non-string, is malformed (-1). Returns 0 and
+ * fills out (release with id_list_release), or -1 with out empty.
+ */
+int codec_get_ids(struct id_list *out, const char *json);
+void id_list_release(struct id_list *l);
+
+/* The 1-based place of id in a stored id list, or 0 (not there, or no list); *n, if given, gets the list's length. */
+size_t codec_place(const char *json, const char *id, size_t *n);
+
+/* One mention in an answer and the catalogue item it was read as. */
+struct grounding_row {
+	const char *text;     /* the mention as written */
+	const char *item;     /* the item id, or NULL when it grounds to nothing */
+	const char *how;      /* ground_how_name(): "exact", "normalised", "fuzzy", "index", "none", ... */
+	double score;
+};
+
+/* Append rows[0..n) to out as a JSON array. */
+void codec_put_groundings(struct strbuf *out, const struct grounding_row *rows, size_t n);
+
+/*
+ * Read a stored grounding array into *out (n rows): the rows' strings point
+ * into storage owned by *out; free the whole with codec_groundings_free.
+ * Returns 0, or -1 when json is not such an array (nothing allocated).
+ */
+int codec_get_groundings(struct grounding_row **out, size_t *n, const char *json);
+void codec_groundings_free(struct grounding_row *rows, size_t n);
+
+#endif
