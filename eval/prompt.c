@@ -26,7 +26,7 @@ void prompt_render(struct prompt *p, const struct task_spec *t, const struct dat
 	size_t i;
 
 	memcpy(order, hist, n_hist * sizeof(*order));
-	if (t->type == TASK_MC && !t->seq) {
+	if (!t->seq) {
 		/* "cf": the history in no particular order */
 		struct rng r;
 		rng_seed(&r, seed);
@@ -35,7 +35,7 @@ void prompt_render(struct prompt *p, const struct task_spec *t, const struct dat
 	for (i = 0; i < n_hist; i++)
 		strbuf_addf(&history, "%s- %s", i ? "\n" : "", item_label(ds, order[i]));
 	for (i = 0; i < n_cand; i++) {
-		if (t->type == TASK_MC)
+		if (t->type->flags & TASK_LETTERED)
 			strbuf_addf(&candidates, "%s%c. %s", i ? "\n" : "", 'A' + (int)i, item_label(ds, cand[i]));
 		else
 			strbuf_addf(&candidates, "%s%zu. %s", i ? "\n" : "", i + 1, item_label(ds, cand[i]));

@@ -109,6 +109,7 @@ static long line_at(const char *text, const char *pos)
 struct loader {
 	const char *path;
 	const char *text;
+	int stored;          /* suite_parse_stored(): read no file, expand no variable */
 };
 
 /* The line of a member: path is a list of keys, where "#N" means array index N. */
@@ -136,23 +137,6 @@ static long line_of(const struct loader *ld, int n, const char **path)
 #define LINE(ld, ...) line_of((ld), (int)ARRAY_SIZE(((const char *[]){ __VA_ARGS__ })), \
 			      (const char *[]){ __VA_ARGS__ })
 
-const char *task_type_name(enum task_type t)
-{
-	switch (t) {
-	case TASK_RETRIEVAL: return "retrieval";
-	case TASK_RANKING: return "ranking";
-	case TASK_MC: return "mc";
-	case TASK_EMBED_RETRIEVAL: return "embedding_retrieval";
-	case TASK_EMBED_RANKING: return "embedding_ranking";
-	}
-	return "?";
-}
-
-/* Task types the contract names but this build cannot evaluate yet. */
-static const char *const later_types[] = {
-	"explanation", "conversation", "general",
-};
-
 static char *resolve(const char *suite_path, const char *rel)
 {
 	const char *slash = strrchr(suite_path, '/');
@@ -161,13 +145,6 @@ static char *resolve(const char *suite_path, const char *rel)
 		return xstrdup(rel);
 	return xstrfmt("%.*s/%s", (int)(slash - suite_path), suite_path, rel);
 }
-
-/* Placeholders each kind of template may use. */
-static const char *const retrieval_vars[] = { "history", "k", NULL };
-static const char *const candidate_vars[] = { "history", "candidates", "n", NULL };
-static const char *const system_vars[] = { NULL };
-static const char *const item_vars[] = { "title", "categories", NULL };
-static const char *const user_vars[] = { "history", NULL };
 
 /*
  * One template of a task: the suite's file under key, or the built-in one.
@@ -179,6 +156,8 @@ static int load_template(const struct loader *ld, const cJSON *t, const char *id
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, key);
 	struct strbuf sb = STRBUF_INIT;
 
+	if (ld->stored)
+		return 0;
 	if (!v) {
 		const char *b = template_builtin(builtin);
 		if (!b)
@@ -350,16 +329,17 @@ static int load_dataset(const struct loader *ld, const cJSON *root, struct suite
 		s->dataset.has_min_rating = 1;
 		s->dataset.min_rating = v->valuedouble;
 	}
+	/* the suite owns format from here: the error path below must not free it too */
 	s->dataset.format = format;
+	format = NULL;
 	{
-		char *expanded = expand_env(ld, p, LINE(ld, "dataset", "path"));
+		char *expanded = ld->stored ? xstrdup(p) : expand_env(ld, p, LINE(ld, "dataset", "path"));
 		if (!expanded)
 			goto out;
 		s->dataset.path = resolve(ld->path, expanded);
 		free(expanded);
 	}
 	s->dataset.items = items ? resolve(ld->path, items) : NULL;
-	format = NULL;
 	ret = 0;
 out:
 	free(format);
@@ -430,168 +410,146 @@ static int load_sample(const struct loader *ld, const cJSON *root, struct suite 
 	return 0;
 }
 
+/* What a task type's parse() sees of its task object (task.h). */
+struct task_parse {
+	const struct loader *ld;
+	const cJSON *obj;
+	char idx[32];
+};
+
+const struct cJSON *task_key(const struct task_parse *tp, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(tp->obj, key);
+}
+
+static long task_line(const struct task_parse *tp, const char *key)
+{
+	if (key && task_key(tp, key))
+		return LINE(tp->ld, "tasks", tp->idx, key);
+	return LINE(tp->ld, "tasks", tp->idx);
+}
+
+int task_error(const struct task_parse *tp, const char *key, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	error_at(tp->ld->path, task_line(tp, key), "%s", sb.buf);
+	strbuf_release(&sb);
+	return -1;
+}
+
+int task_get_count(const struct task_parse *tp, const char *key, double min, double max, size_t *out)
+{
+	return get_count(tp->ld, task_key(tp, key), key, min, max, task_line(tp, key), out);
+}
+
+int task_get_string(const struct task_parse *tp, const char *key, int required, char **out)
+{
+	return get_string(tp->ld, tp->obj, key, out, required, task_line(tp, key));
+}
+
+int task_get_template(const struct task_parse *tp, const char *key, const char *builtin,
+		      const char *const *vars, char **text, char **file)
+{
+	return load_template(tp->ld, tp->obj, tp->idx, key, builtin, vars, text, file);
+}
+
 static int cmp_size(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 	return (x > y) - (x < y);
 }
 
-static int load_task(const struct loader *ld, const cJSON *t, size_t index, struct task_spec *out)
+int task_get_cutoffs(const struct task_parse *tp, struct task_spec *t)
 {
-	static const char *const keys[] = {
-		"type", "name", "k", "candidates", "negatives", "variant", "permutations",
-		"template", "system", "item_template", "user_template", "fuzzy_threshold",
-	};
-	char idx[32], where[48];
-	const char *path[] = { "tasks", idx };
-	const cJSON *v, *e;
+	const cJSON *v = task_key(tp, "k"), *e;
 	size_t i, n;
 
-	snprintf(idx, sizeof(idx), "#%zu", index);
+	if (!v)
+		return task_error(tp, NULL, "task '%s' has no 'k' (cutoffs)", t->name);
+	if (cJSON_IsNumber(v)) {
+		t->k = xmalloc(sizeof(*t->k));
+		t->n_k = 1;
+		return task_get_count(tp, "k", 1, 100000, &t->k[0]);
+	}
+	if (!cJSON_IsArray(v) || !(n = (size_t)cJSON_GetArraySize(v)))
+		return task_error(tp, "k", "'k' must be a whole number or a non-empty array of them");
+	t->k = xmalloc(n * sizeof(*t->k));
+	i = 0;
+	cJSON_ArrayForEach(e, v)
+		if (get_count(tp->ld, e, "k", 1, 100000, task_line(tp, "k"), &t->k[i++]) < 0)
+			return -1;
+	qsort(t->k, n, sizeof(*t->k), cmp_size);
+	for (i = 1, t->n_k = 1; i < n; i++)
+		if (t->k[i] != t->k[t->n_k - 1])
+			t->k[t->n_k++] = t->k[i];
+	return 0;
+}
+
+/* Whether key is one that type takes. */
+static int type_takes(const struct task_type *type, const char *key)
+{
+	size_t i;
+
+	for (i = 0; type->keys && type->keys[i]; i++)
+		if (!strcmp(type->keys[i], key))
+			return 1;
+	return 0;
+}
+
+/*
+ * A task: "type" picks its type from the registry, "name" is common, and
+ * every other key must be one the type takes; a key another type takes
+ * says which types take it, an unknown one is a typo.
+ */
+static int load_task(const struct loader *ld, const cJSON *t, size_t index, struct task_spec *out)
+{
+	struct task_parse tp = { ld, t, { 0 } };
+	const cJSON *v, *it;
+	size_t i;
+
+	snprintf(tp.idx, sizeof(tp.idx), "#%zu", index);
 	if (!cJSON_IsObject(t))
-		return error_at(ld->path, LINE(ld, "tasks", idx), "each task must be an object");
-	snprintf(where, sizeof(where), "task %zu", index + 1);
-	if (check_keys(ld, t, keys, ARRAY_SIZE(keys), 2, path, where) < 0)
-		return -1;
+		return error_at(ld->path, LINE(ld, "tasks", tp.idx), "each task must be an object");
 	v = cJSON_GetObjectItemCaseSensitive(t, "type");
 	if (!v)
-		return error_at(ld->path, LINE(ld, "tasks", idx), "task %zu has no 'type'", index + 1);
+		return error_at(ld->path, LINE(ld, "tasks", tp.idx), "task %zu has no 'type'", index + 1);
 	if (!cJSON_IsString(v))
-		return error_at(ld->path, LINE(ld, "tasks", idx, "type"), "'type' must be a string");
-	if (!strcmp(v->valuestring, "retrieval")) {
-		out->type = TASK_RETRIEVAL;
-	} else if (!strcmp(v->valuestring, "ranking")) {
-		out->type = TASK_RANKING;
-	} else if (!strcmp(v->valuestring, "mc")) {
-		out->type = TASK_MC;
-	} else if (!strcmp(v->valuestring, "embedding_retrieval")) {
-		out->type = TASK_EMBED_RETRIEVAL;
-	} else if (!strcmp(v->valuestring, "embedding_ranking")) {
-		out->type = TASK_EMBED_RANKING;
-	} else {
-		for (i = 0; i < ARRAY_SIZE(later_types); i++)
-			if (!strcmp(v->valuestring, later_types[i]))
-				return error_at(ld->path, LINE(ld, "tasks", idx, "type"),
-						"task type '%s' needs a language-model adapter, "
-						"which this build does not have yet", v->valuestring);
-		return error_at(ld->path, LINE(ld, "tasks", idx, "type"),
-				"unknown task type '%s' (retrieval, ranking, mc, embedding_retrieval, "
-				"embedding_ranking)", v->valuestring);
+		return error_at(ld->path, LINE(ld, "tasks", tp.idx, "type"), "'type' must be a string");
+	if (!(out->type = task_type_find(v->valuestring)))
+		return error_at(ld->path, LINE(ld, "tasks", tp.idx, "type"), "unknown task type '%s' (%s)",
+				v->valuestring, task_type_names());
+	cJSON_ArrayForEach(it, t) {
+		struct strbuf takers = STRBUF_INIT;
+		if (!strcmp(it->string, "type") || !strcmp(it->string, "name") || type_takes(out->type, it->string))
+			continue;
+		for (i = 0; task_types[i]; i++)
+			if (type_takes(task_types[i], it->string))
+				strbuf_addf(&takers, "%s%s", takers.len ? ", " : "", task_types[i]->name);
+		if (takers.len)
+			error_at(ld->path, LINE(ld, "tasks", tp.idx, it->string),
+				 "'%s' applies to %s tasks only", it->string, takers.buf);
+		else
+			error_at(ld->path, LINE(ld, "tasks", tp.idx, it->string), "unknown key '%s' in task %zu",
+				 it->string, index + 1);
+		strbuf_release(&takers);
+		return -1;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(t, "name");
 	if (v) {
 		if (!cJSON_IsString(v) || !*v->valuestring || strpbrk(v->valuestring, " \t\n\"'"))
-			return error_at(ld->path, LINE(ld, "tasks", idx, "name"),
+			return error_at(ld->path, LINE(ld, "tasks", tp.idx, "name"),
 					"'name' must be a non-empty string without spaces or quotes");
 		out->name = xstrdup(v->valuestring);
 	} else {
-		out->name = xstrdup(task_type_name(out->type));
+		out->name = xstrdup(out->type->name);
 	}
-
-	v = cJSON_GetObjectItemCaseSensitive(t, "k");
-	if (!v && out->type == TASK_MC) {
-		/* one answer: accuracy is the only cutoff */
-		out->k = xmalloc(sizeof(*out->k));
-		out->k[0] = 1;
-		out->n_k = 1;
-	} else if (out->type == TASK_MC) {
-		return error_at(ld->path, LINE(ld, "tasks", idx, "k"), "an mc task has one answer: it takes no 'k'");
-	} else if (!v) {
-		return error_at(ld->path, LINE(ld, "tasks", idx), "task '%s' has no 'k' (cutoffs)", out->name);
-	} else if (cJSON_IsNumber(v)) {
-		out->k = xmalloc(sizeof(*out->k));
-		out->n_k = 1;
-		if (get_count(ld, v, "k", 1, 100000, LINE(ld, "tasks", idx, "k"), &out->k[0]) < 0)
-			return -1;
-	} else if (cJSON_IsArray(v) && (n = (size_t)cJSON_GetArraySize(v)) > 0) {
-		out->k = xmalloc(n * sizeof(*out->k));
-		i = 0;
-		cJSON_ArrayForEach(e, v)
-			if (get_count(ld, e, "k", 1, 100000, LINE(ld, "tasks", idx, "k"), &out->k[i++]) < 0)
-				return -1;
-		qsort(out->k, n, sizeof(*out->k), cmp_size);
-		for (i = 1, out->n_k = 1; i < n; i++)
-			if (out->k[i] != out->k[out->n_k - 1])
-				out->k[out->n_k++] = out->k[i];
-	} else {
-		return error_at(ld->path, LINE(ld, "tasks", idx, "k"),
-				"'k' must be a whole number or a non-empty array of them");
-	}
-
-	v = cJSON_GetObjectItemCaseSensitive(t, "candidates");
-	e = cJSON_GetObjectItemCaseSensitive(t, "negatives");
-	if (TASK_HAS_CANDIDATES(out->type)) {
-		if (!v && out->type == TASK_MC)
-			out->candidates = 10;  /* RecLM-eval's A-J */
-		else if (!v)
-			return error_at(ld->path, LINE(ld, "tasks", idx),
-					"%s task '%s' has no 'candidates'", task_type_name(out->type), out->name);
-		else if (get_count(ld, v, "candidates", 2, out->type == TASK_MC ? 26 : 100000,
-				   LINE(ld, "tasks", idx, "candidates"), &out->candidates) < 0)
-			return -1;
-		out->negatives = NEG_UNIFORM;
-		if (e) {
-			if (cJSON_IsString(e) && !strcmp(e->valuestring, "uniform"))
-				out->negatives = NEG_UNIFORM;
-			else if (cJSON_IsString(e) && !strcmp(e->valuestring, "popularity"))
-				out->negatives = NEG_POPULARITY;
-			else if (cJSON_IsString(e) && !strcmp(e->valuestring, "dataset"))
-				out->negatives = NEG_DATASET;
-			else
-				return error_at(ld->path, LINE(ld, "tasks", idx, "negatives"),
-						"'negatives' must be \"uniform\", \"popularity\" or \"dataset\"");
-		}
-	} else if (v || e) {
-		return error_at(ld->path, LINE(ld, "tasks", idx, v ? "candidates" : "negatives"),
-				"'%s' applies to tasks with candidates only", v ? "candidates" : "negatives");
-	}
-
-	v = cJSON_GetObjectItemCaseSensitive(t, "variant");
 	out->seq = 1;
-	if (v && out->type != TASK_MC)
-		return error_at(ld->path, LINE(ld, "tasks", idx, "variant"), "'variant' applies to mc tasks only");
-	if (v && cJSON_IsString(v) && !strcmp(v->valuestring, "cf"))
-		out->seq = 0;
-	else if (v && !(cJSON_IsString(v) && !strcmp(v->valuestring, "seq")))
-		return error_at(ld->path, LINE(ld, "tasks", idx, "variant"), "'variant' must be \"cf\" or \"seq\"");
-
-	v = cJSON_GetObjectItemCaseSensitive(t, "permutations");
-	if (v && out->type != TASK_RANKING)
-		return error_at(ld->path, LINE(ld, "tasks", idx, "permutations"),
-				"'permutations' applies to ranking tasks only");
-	if (v && get_count(ld, v, "permutations", 0, 100, LINE(ld, "tasks", idx, "permutations"),
-			   &out->permutations) < 0)
-		return -1;
-
-	v = cJSON_GetObjectItemCaseSensitive(t, "fuzzy_threshold");
-	if (v && (!cJSON_IsNumber(v) || !(v->valuedouble > 0 && v->valuedouble <= 1)))
-		return error_at(ld->path, LINE(ld, "tasks", idx, "fuzzy_threshold"),
-				"'fuzzy_threshold' must be a number above 0 and at most 1");
-	out->fuzzy = v ? v->valuedouble : 0;
-
-	/* prompts: the task's own files, else the built-in templates */
-	if (TASK_IS_EMBEDDING(out->type)) {
-		if (cJSON_GetObjectItemCaseSensitive(t, "template") || cJSON_GetObjectItemCaseSensitive(t, "system"))
-			return error_at(ld->path, LINE(ld, "tasks", idx, cJSON_GetObjectItemCaseSensitive(t, "template") ?
-						       "template" : "system"),
-					"embedding tasks take 'item_template' and 'user_template'");
-		return load_template(ld, t, idx, "item_template", "embed_item.txt", item_vars,
-				     &out->template_text, &out->template_file) < 0 ||
-		       load_template(ld, t, idx, "user_template", "embed_user.txt", user_vars,
-				     &out->system_text, &out->system_file) < 0 ? -1 : 0;
-	}
-	if (cJSON_GetObjectItemCaseSensitive(t, "item_template") || cJSON_GetObjectItemCaseSensitive(t, "user_template"))
-		return error_at(ld->path, LINE(ld, "tasks", idx, cJSON_GetObjectItemCaseSensitive(t, "item_template") ?
-					       "item_template" : "user_template"),
-				"'item_template' and 'user_template' apply to embedding tasks only");
-	if (load_template(ld, t, idx, "template",
-			  out->type == TASK_RETRIEVAL ? "retrieval.txt" : out->type == TASK_RANKING ? "ranking.txt" :
-			  out->seq ? "mc_seq.txt" : "mc_cf.txt",
-			  out->type == TASK_RETRIEVAL ? retrieval_vars : candidate_vars,
-			  &out->template_text, &out->template_file) < 0)
-		return -1;
-	return load_template(ld, t, idx, "system", "system.txt", system_vars, &out->system_text,
-			     &out->system_file);
+	return out->type->parse(out, &tp);
 }
 
 static int load_tasks(const struct loader *ld, const cJSON *root, struct suite *s)
@@ -656,13 +614,13 @@ int suite_load(struct suite *out, const char *path)
 	return ret;
 }
 
-int suite_parse(struct suite *out, const char *path, const char *text, size_t len)
+static int parse(struct suite *out, const char *path, const char *text, size_t len, int stored)
 {
 	static const char *const keys[] = {
 		"name", "description", "dataset", "split", "sample", "models", "tasks",
 	};
 	struct strbuf sb = STRBUF_INIT;
-	struct loader ld = { path, NULL };
+	struct loader ld = { path, NULL, stored };
 	cJSON *root = NULL;
 	int ret = -1;
 
@@ -699,9 +657,19 @@ out:
 	return ret;
 }
 
+int suite_parse(struct suite *out, const char *path, const char *text, size_t len)
+{
+	return parse(out, path, text, len, 0);
+}
+
+int suite_parse_stored(struct suite *out, const char *text, size_t len)
+{
+	return parse(out, "(stored suite)", text, len, 1);
+}
+
 void suite_release(struct suite *s)
 {
-	size_t i;
+	size_t i, j;
 
 	free(s->path);
 	free(s->name);
@@ -721,6 +689,10 @@ void suite_release(struct suite *s)
 		free(s->tasks[i].system_text);
 		free(s->tasks[i].template_file);
 		free(s->tasks[i].system_file);
+		for (j = 0; j < ROLE__COUNT; j++)
+			free(s->tasks[i].role_spec[j]);
+		if (s->tasks[i].type && s->tasks[i].type->release)
+			s->tasks[i].type->release(&s->tasks[i]);
 	}
 	free(s->tasks);
 	memset(s, 0, sizeof(*s));

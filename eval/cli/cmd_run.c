@@ -272,7 +272,7 @@ int cmd_run(int argc, char **argv)
 		goto out_specs;
 	}
 	for (i = 0; i < suite.n_tasks; i++)
-		if (suite.tasks[i].negatives == NEG_DATASET && suite.tasks[i].type == TASK_RANKING &&
+		if (suite.tasks[i].negatives == NEG_DATASET && (suite.tasks[i].type->flags & TASK_CANDIDATES) &&
 		    !ds.negatives) {
 			error("%s: task '%s' asks for the dataset's negatives, but %s has none "
 			      "(only reclm datasets with negative_samples.txt do)", suite.path,

@@ -1,0 +1,168 @@
+/* finish.c: a run finished from the database alone: aggregates with intervals, run-level figures, cost, position-bias spread, status. */
+#include <cJSON.h>
+#include "eval/finish.h"
+#include "eval/run_internal.h"
+#include "eval/suite.h"
+#include "adapters/prices.h"
+
+/*
+ * Position bias: for a ranking task with "permutations": N, the mean and the
+ * standard deviation (n - 1 in the divisor) of each ndcg, recall and mrr
+ * figure over the N + 1 orders the candidates were shown in, stored on the
+ * task as <metric>_perm_mean and <metric>_perm_sd.
+ */
+static int permutation_spread(struct store *store, int64_t run, const struct suite *suite, struct run_values *rv)
+{
+	struct metric_row *rows = NULL;
+	size_t n = 0, t, i, j;
+
+	for (t = 0; t < suite->n_tasks; t++)
+		if (suite->tasks[t].permutations)
+			break;
+	if (t == suite->n_tasks)
+		return 0;
+	if (store_get_run_metrics(store, run, &rows, &n) < 0)
+		return -1;
+	for (t = 0; t < suite->n_tasks; t++) {
+		const struct task_spec *task = &suite->tasks[t];
+		size_t len = strlen(task->name);
+		if (!task->permutations)
+			continue;
+		for (i = 0; i < n; i++) {
+			double sum = 0, sq = 0, mean;
+			size_t k = 0;
+			if (strcmp(rows[i].task, task->name) || (strncmp(rows[i].metric, "ndcg@", 5) &&
+			    strncmp(rows[i].metric, "recall@", 7) && strncmp(rows[i].metric, "mrr@", 4)))
+				continue;
+			for (j = 0; j < n; j++)
+				if (!strcmp(rows[j].metric, rows[i].metric) && !strncmp(rows[j].task, task->name, len) &&
+				    (!rows[j].task[len] || !strncmp(rows[j].task + len, "-perm", 5))) {
+					sum += rows[j].value;
+					sq += rows[j].value * rows[j].value;
+					k++;
+				}
+			mean = sum / (double)k;
+			run_values_add(rv, task->name, xstrfmt("%s_perm_mean", rows[i].metric), mean, k);
+			run_values_add(rv, task->name, xstrfmt("%s_perm_sd", rows[i].metric),
+				       k > 1 ? sqrt(fmax(0, (sq - k * mean * mean) / (double)(k - 1))) : NAN, k);
+		}
+	}
+	metric_rows_free(rows, n);
+	return 0;
+}
+
+/* What finishing needs of the stored configuration. */
+struct stored_config {
+	struct suite suite;
+	struct model_spec spec;
+	uint64_t seed;
+	size_t n_items;
+};
+
+static int read_config(struct stored_config *out, const struct run_info *ri)
+{
+	cJSON *c = ri->config ? cJSON_Parse(ri->config) : NULL, *v;
+	char *text;
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!c)
+		return error("run %lld: its stored configuration is not JSON", (long long)ri->id);
+	v = cJSON_GetObjectItemCaseSensitive(c, "suite");
+	if (!cJSON_IsObject(v) || !(text = cJSON_PrintUnformatted(v))) {
+		error("run %lld: its stored configuration has no suite", (long long)ri->id);
+		goto out;
+	}
+	if (suite_parse_stored(&out->suite, text, strlen(text)) < 0) {
+		cJSON_free(text);
+		goto out;
+	}
+	cJSON_free(text);
+	v = cJSON_GetObjectItemCaseSensitive(c, "model");
+	if (!cJSON_IsString(v) || model_spec_parse(&out->spec, v->valuestring) < 0) {
+		error("run %lld: its stored configuration has no model spec", (long long)ri->id);
+		goto out;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(c, "seed");
+	out->seed = cJSON_IsNumber(v) ? (uint64_t)v->valuedouble : (uint64_t)ri->seed;
+	v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "dataset"), "items");
+	out->n_items = cJSON_IsNumber(v) ? (size_t)v->valuedouble : 0;
+	ret = 0;
+out:
+	cJSON_Delete(c);
+	return ret;
+}
+
+static void release_config(struct stored_config *c)
+{
+	suite_release(&c->suite);
+	model_spec_release(&c->spec);
+}
+
+/* Tokens and, where the price is known, dollars of each task: only language models spend them. */
+static int cost(struct store *s, int64_t run, const struct stored_config *cfg, struct run_values *rv)
+{
+	const struct adapter *ad = adapter_find(cfg->spec.provider);
+	struct price price;
+	size_t t;
+
+	if (!ad || !ad->submit)
+		return 0;
+	if (price_for(&price, &cfg->spec) < 0)
+		return -1;
+	for (t = 0; t < cfg->suite.n_tasks; t++) {
+		const char *name = cfg->suite.tasks[t].name;
+		long long tin, tout;
+		size_t n;
+		if (store_sum_tokens(s, run, name, &tin, &tout, &n) < 0)
+			return -1;
+		run_values_add(rv, name, xstrdup("tokens_in"), (double)tin, n);
+		run_values_add(rv, name, xstrdup("tokens_out"), (double)tout, n);
+		run_values_add(rv, name, xstrdup("cost_usd"), (tin * price.in + tout * price.out) / 1e6, n);
+	}
+	return 0;
+}
+
+int run_finish(struct store *s, int64_t run, const char *status, size_t *errors)
+{
+	struct run_info ri;
+	struct stored_config cfg;
+	struct run_values rv = { 0 };
+	size_t t, i;
+	long n_errors;
+	int found = store_get_run(s, run, &ri), ret = -1;
+
+	if (found <= 0)
+		return found < 0 ? -1 : error("run %lld is not in the database", (long long)run);
+	if (read_config(&cfg, &ri) < 0) {
+		run_info_release(&ri);
+		store_finish_run(s, run, "failed", 0);
+		return -1;
+	}
+	if (store_aggregate(s, run, cfg.seed) < 0)
+		goto out;
+	for (t = 0; t < cfg.suite.n_tasks; t++) {
+		const struct task_spec *task = &cfg.suite.tasks[t];
+		if (task->type->finish && task->type->finish(s, run, task, cfg.n_items, &rv) < 0)
+			goto out;
+	}
+	if (cost(s, run, &cfg, &rv) < 0)
+		goto out;
+	if (!strcmp(status, "done") && permutation_spread(s, run, &cfg.suite, &rv) < 0)
+		goto out;
+	for (i = 0; i < rv.n; i++)
+		if (store_put_run_value(s, run, rv.v[i].task, rv.v[i].metric, rv.v[i].value, rv.v[i].n) < 0)
+			goto out;
+	if ((n_errors = store_count_errors(s, run)) < 0)
+		goto out;
+	if (errors)
+		*errors = (size_t)n_errors;
+	ret = store_finish_run(s, run, status, (size_t)n_errors);
+out:
+	if (ret < 0)
+		store_finish_run(s, run, "failed", 0);
+	run_values_release(&rv);
+	release_config(&cfg);
+	run_info_release(&ri);
+	return ret;
+}

@@ -1,0 +1,32 @@
+/* ranking.c: the `ranking` task: order the held-out item and sampled negatives, optionally in several shuffled orders. */
+#include <cJSON.h>
+#include "eval/tasks/rec.h"
+
+static const char *const keys[] = {
+	"k", "candidates", "negatives", "permutations", "template", "system", "fuzzy_threshold", NULL,
+};
+
+static int parse(struct task_spec *t, const struct task_parse *tp)
+{
+	if (task_get_cutoffs(tp, t) < 0 || rec_parse_candidates(t, tp, 0, 100000) < 0 ||
+	    (task_key(tp, "permutations") && task_get_count(tp, "permutations", 0, 100, &t->permutations) < 0) ||
+	    rec_parse_fuzzy(t, tp) < 0 ||
+	    task_get_template(tp, "template", "ranking.txt", rec_candidate_vars, &t->template_text,
+			      &t->template_file) < 0)
+		return -1;
+	return task_get_template(tp, "system", "system.txt", rec_system_vars, &t->system_text, &t->system_file);
+}
+
+const struct task_type task_ranking = {
+	.name = "ranking",
+	.summary = "order the held-out item among sampled negatives (ndcg, recall, ... at each k; position bias with permutations)",
+	.flags = TASK_CANDIDATES,
+	.keys = keys,
+	.parse = parse,
+	.metric_names = rec_metric_names,
+	.builtin = rec_builtin,
+	.start = rec_chat_start,
+	.work_count = rec_work_count,
+	.step = rec_chat_step,
+	.stop = rec_chat_stop,
+};
