@@ -30,13 +30,16 @@ int store_finish_run(struct store *s, int64_t run, const char *status, size_t er
 
 /* One sample with its metrics, committed together in one transaction. */
 struct sample_record {
-	const char *task, *sample_id, *user, *target;
+	const char *task, *sample_id;
+	const char *user;         /* the dataset's user id, or NULL for samples that are not users (a question) */
+	const char *target;
 	const char *candidates;   /* JSON array of item ids, or NULL */
 	const char *history;      /* JSON array of item ids, oldest first */
 	const char *request;      /* what the model was sent (NULL for built-in models) */
 	const char *response;     /* the raw answer (NULL for built-in models) */
 	const char *ranking;      /* JSON array of item ids, best first */
 	const char *grounding;    /* JSON array, or NULL */
+	const char *transcript;   /* a sample of several requests: JSON array of {role, request, response, ...}, or NULL */
 	const char *status;       /* "ok", "error", "invalid" */
 	const char *error;        /* NULL unless status is "error" */
 	double latency_ms;

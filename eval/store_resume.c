@@ -1,12 +1,10 @@
 /* store_resume.c: the store's side of caching and resuming: cached answers, samples already done, stored rankings. */
 #include <sqlite3.h>
 #include "eval/store.h"
+#include "eval/store_internal.h"
 #include "lib/strmap.h"
 
-static int sql_fail(struct store *s, const char *what)
-{
-	return error("%s: %s: %s", s->path, what, sqlite3_errmsg(store_db(s)));
-}
+#define sql_fail store_sql_fail
 
 int store_cache_get(struct store *s, const char *key, char **response)
 {

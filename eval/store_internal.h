@@ -1,0 +1,13 @@
+/* store_internal.h: what the store's files (store.c, store_resume.c, store_samples.c) share. */
+#ifndef STORE_INTERNAL_H
+#define STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include "eval/store.h"
+
+/* Print "PATH: what: SQLite's message" and return -1. */
+int store_sql_fail(struct store *s, const char *what);
+/* A copy of column i's text (caller frees), or NULL for SQL NULL. */
+char *store_col_dup(sqlite3_stmt *st, int i);
+
+#endif
