@@ -258,11 +258,6 @@ static int step(struct task_ctx *c, struct work *w, const struct llm_answer *a, 
 static const char *const retrieval_keys[] = { "k", "item_template", "user_template", NULL };
 static const char *const ranking_keys[] = { "k", "candidates", "negatives", "item_template", "user_template", NULL };
 
-static int finish(struct store *s, int64_t run, const struct task_spec *t, size_t n_items, struct run_values *rv)
-{
-	return rec_distribution(s, run, t, n_items, rv);
-}
-
 const struct task_type task_embedding_retrieval = {
 	.name = "embedding_retrieval",
 	.summary = "the top k of the catalogue by cosine similarity of embedded item and user texts",
@@ -275,7 +270,7 @@ const struct task_type task_embedding_retrieval = {
 	.step = step,
 	.end_phase = end_phase,
 	.stop = stop,
-	.finish = finish,
+	.finish = rec_distribution,
 };
 
 const struct task_type task_embedding_ranking = {
@@ -290,5 +285,5 @@ const struct task_type task_embedding_ranking = {
 	.step = step,
 	.end_phase = end_phase,
 	.stop = stop,
-	.finish = finish,
+	.finish = rec_distribution,
 };

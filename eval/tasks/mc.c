@@ -21,11 +21,7 @@ static int parse(struct task_spec *t, const struct task_parse *tp)
 		t->seq = 0;
 	else if (v && !(cJSON_IsString(v) && !strcmp(v->valuestring, "seq")))
 		return task_error(tp, "variant", "'variant' must be \"cf\" or \"seq\"");
-	if (rec_parse_fuzzy(t, tp) < 0 ||
-	    task_get_template(tp, "template", t->seq ? "mc_seq.txt" : "mc_cf.txt", rec_candidate_vars,
-			      &t->template_text, &t->template_file) < 0)
-		return -1;
-	return task_get_template(tp, "system", "system.txt", rec_system_vars, &t->system_text, &t->system_file);
+	return rec_parse_chat(t, tp, t->seq ? "mc_seq.txt" : "mc_cf.txt", rec_candidate_vars);
 }
 
 const struct task_type task_mc = {

@@ -9,12 +9,9 @@ static const char *const keys[] = {
 static int parse(struct task_spec *t, const struct task_parse *tp)
 {
 	if (task_get_cutoffs(tp, t) < 0 || rec_parse_candidates(t, tp, 0, 100000) < 0 ||
-	    (task_key(tp, "permutations") && task_get_count(tp, "permutations", 0, 100, &t->permutations) < 0) ||
-	    rec_parse_fuzzy(t, tp) < 0 ||
-	    task_get_template(tp, "template", "ranking.txt", rec_candidate_vars, &t->template_text,
-			      &t->template_file) < 0)
+	    (task_key(tp, "permutations") && task_get_count(tp, "permutations", 0, 100, &t->permutations) < 0))
 		return -1;
-	return task_get_template(tp, "system", "system.txt", rec_system_vars, &t->system_text, &t->system_file);
+	return rec_parse_chat(t, tp, "ranking.txt", rec_candidate_vars);
 }
 
 const struct task_type task_ranking = {

@@ -45,6 +45,14 @@ int rec_parse_fuzzy(struct task_spec *t, const struct task_parse *tp)
 	return 0;
 }
 
+int rec_parse_chat(struct task_spec *t, const struct task_parse *tp, const char *builtin, const char *const *vars)
+{
+	if (rec_parse_fuzzy(t, tp) < 0 ||
+	    task_get_template(tp, "template", builtin, vars, &t->template_text, &t->template_file) < 0)
+		return -1;
+	return task_get_template(tp, "system", "system.txt", rec_system_vars, &t->system_text, &t->system_file);
+}
+
 /* Per-sample metrics beyond accuracy, for retrieval types (metrics/beyond.h). */
 enum extra_metric { XM_NOVELTY, XM_ARP, XM_APLT, XM_ILD, XM__COUNT };
 static const char *const extra_names[XM__COUNT] = { "novelty", "arp", "aplt", "ild" };

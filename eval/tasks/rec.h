@@ -9,6 +9,8 @@ extern const char *const rec_retrieval_vars[], *const rec_candidate_vars[], *con
 
 /* "candidates" (required unless def > 0) in [2, max] and "negatives" into t. */
 int rec_parse_candidates(struct task_spec *t, const struct task_parse *tp, size_t def, size_t max);
+/* "fuzzy_threshold", then the chat prompt: "template" (else the built-in one named builtin, using vars) and "system". */
+int rec_parse_chat(struct task_spec *t, const struct task_parse *tp, const char *builtin, const char *const *vars);
 /* "fuzzy_threshold" into t->fuzzy. */
 int rec_parse_fuzzy(struct task_spec *t, const struct task_parse *tp);
 

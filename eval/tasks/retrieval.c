@@ -5,16 +5,9 @@ static const char *const keys[] = { "k", "template", "system", "fuzzy_threshold"
 
 static int parse(struct task_spec *t, const struct task_parse *tp)
 {
-	if (task_get_cutoffs(tp, t) < 0 || rec_parse_fuzzy(t, tp) < 0 ||
-	    task_get_template(tp, "template", "retrieval.txt", rec_retrieval_vars, &t->template_text,
-			      &t->template_file) < 0)
+	if (task_get_cutoffs(tp, t) < 0)
 		return -1;
-	return task_get_template(tp, "system", "system.txt", rec_system_vars, &t->system_text, &t->system_file);
-}
-
-static int finish(struct store *s, int64_t run, const struct task_spec *t, size_t n_items, struct run_values *rv)
-{
-	return rec_distribution(s, run, t, n_items, rv);
+	return rec_parse_chat(t, tp, "retrieval.txt", rec_retrieval_vars);
 }
 
 const struct task_type task_retrieval = {
@@ -28,5 +21,5 @@ const struct task_type task_retrieval = {
 	.work_count = rec_work_count,
 	.step = rec_chat_step,
 	.stop = rec_chat_stop,
-	.finish = finish,
+	.finish = rec_distribution,
 };
