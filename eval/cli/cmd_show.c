@@ -8,6 +8,8 @@
 #include "reports/table.h"
 #include "reports/csv.h"
 #include "reports/samples.h"
+#include "eval/shard.h"
+#include "eval/store_scale.h"
 
 static const char usage_show[] =
 	"receval show RUN_ID [--db FILE] [--format table|json|csv] [--samples [--format jsonl|table]]";
@@ -17,7 +19,87 @@ static cJSON *number_or_null(double v)
 	return isnan(v) || isinf(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);
 }
 
-static int show_json(const struct run_info *run, const struct metric_row *rows, size_t n)
+/* A run's part of the whole and what served it: run_key, shard, limit, merged sources, replicas. */
+static int add_scale(cJSON *r, struct store *store, const struct run_info *run)
+{
+	struct run_scale sc;
+	struct source_row *src = NULL;
+	struct replica_row *rep = NULL;
+	size_t n_src = 0, n_rep = 0, i;
+	long si, sn;
+	cJSON *a, *o;
+
+	if (shard_describe(&sc, store, run) < 0 || store_get_sources(store, run->id, &src, &n_src) < 0 ||
+	    store_get_replicas(store, run->id, &rep, &n_rep) < 0) {
+		source_rows_free(src, n_src);
+		return -1;
+	}
+	if (run->run_key)
+		cJSON_AddStringToObject(r, "run_key", run->run_key);
+	else
+		cJSON_AddNullToObject(r, "run_key");
+	if (store_config_shard(run->config, &si, &sn) == 1)
+		cJSON_AddStringToObject(r, "shard", sc.shard);
+	else
+		cJSON_AddNullToObject(r, "shard");
+	if (strcmp(sc.limit, "-"))
+		cJSON_AddNumberToObject(r, "limit", strtod(sc.limit, NULL));
+	else
+		cJSON_AddNullToObject(r, "limit");
+	if (n_src) {
+		o = cJSON_AddObjectToObject(r, "merged");
+		cJSON_AddNumberToObject(o, "shards", (double)sc.shards);
+		cJSON_AddStringToObject(o, "present", sc.shard);
+		cJSON_AddStringToObject(o, "missing", sc.missing);
+		a = cJSON_AddArrayToObject(o, "sources");
+		for (i = 0; i < n_src; i++) {
+			cJSON *e = cJSON_CreateObject();
+			cJSON_AddNumberToObject(e, "shard", (double)src[i].shard);
+			cJSON_AddStringToObject(e, "database", src[i].source);
+			cJSON_AddNumberToObject(e, "run", (double)src[i].source_run);
+			cJSON_AddStringToObject(e, "status", src[i].status ? src[i].status : "");
+			cJSON_AddItemToArray(a, e);
+		}
+	}
+	if (n_rep) {
+		a = cJSON_AddArrayToObject(r, "replicas");
+		for (i = 0; i < n_rep; i++) {
+			cJSON *e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "role", rep[i].role);
+			cJSON_AddStringToObject(e, "url", rep[i].replica);
+			cJSON_AddNumberToObject(e, "requests", (double)rep[i].requests);
+			cJSON_AddNumberToObject(e, "failures", (double)rep[i].failures);
+			cJSON_AddNumberToObject(e, "rests", (double)rep[i].rests);
+			cJSON_AddItemToArray(a, e);
+		}
+	}
+	source_rows_free(src, n_src);
+	replica_rows_free(rep, n_rep);
+	return 0;
+}
+
+/* The table's lines about the run's part of the whole, after its header. */
+static int print_scale(struct store *store, const struct run_info *run)
+{
+	struct run_scale sc;
+	struct replica_row *rep = NULL;
+	size_t n_rep = 0, i;
+
+	if (shard_describe(&sc, store, run) < 0 || store_get_replicas(store, run->id, &rep, &n_rep) < 0)
+		return -1;
+	printf("key %s  shard %s  limit %s  seed %lld", run->run_key ? run->run_key : "-", sc.shard, sc.limit,
+	       (long long)run->seed);
+	if (sc.missing[0])
+		printf("  missing shards %s", sc.missing);
+	putchar('\n');
+	for (i = 0; i < n_rep; i++)
+		printf("replica %s (%s): %lld requests, %lld failures, rested %lld times\n", rep[i].replica,
+		       rep[i].role, (long long)rep[i].requests, (long long)rep[i].failures, (long long)rep[i].rests);
+	replica_rows_free(rep, n_rep);
+	return 0;
+}
+
+static int show_json(struct store *store, const struct run_info *run, const struct metric_row *rows, size_t n)
 {
 	cJSON *root = cJSON_CreateObject(), *r = cJSON_AddObjectToObject(root, "run");
 	cJSON *metrics = cJSON_AddObjectToObject(root, "metrics"), *config;
@@ -39,6 +121,10 @@ static int show_json(const struct run_info *run, const struct metric_row *rows, 
 	cJSON_AddStringToObject(r, "version", run->version);
 	config = run->config ? cJSON_Parse(run->config) : NULL;
 	cJSON_AddItemToObject(r, "config", config ? config : cJSON_CreateNull());
+	if (add_scale(r, store, run) < 0) {
+		cJSON_Delete(root);
+		return -1;
+	}
 
 	for (i = 0; i < n; i++) {
 		cJSON *task = cJSON_GetObjectItemCaseSensitive(metrics, rows[i].task), *m;
@@ -164,11 +250,14 @@ int cmd_show(int argc, char **argv)
 	} else if (store_get_run_metrics(&store, id, &rows, &n) < 0) {
 		ret = EXIT_STORE;
 	} else if (!strcmp(format, "json")) {
-		show_json(&run, rows, n);
+		if (show_json(&store, &run, rows, n) < 0)
+			ret = EXIT_STORE;
 	} else if (!strcmp(format, "csv")) {
 		show_csv(&run, rows, n);
 	} else {
 		table_run(stdout, &run, rows, n);
+		if (print_scale(&store, &run) < 0)
+			ret = EXIT_STORE;
 	}
 	metric_rows_free(rows, n);
 	run_info_release(&run);
