@@ -16,6 +16,8 @@ static const char scale_schema[] =
 	" source TEXT NOT NULL,"
 	" source_run INTEGER NOT NULL,"
 	" status TEXT,"
+	" samples INTEGER NOT NULL DEFAULT 0,"
+	" users INTEGER NOT NULL DEFAULT 0,"
 	" merged_at TEXT NOT NULL,"
 	" PRIMARY KEY (run_id, shard));"
 	"CREATE TABLE IF NOT EXISTS run_replicas ("
