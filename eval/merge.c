@@ -44,8 +44,17 @@ static int open_input(struct merge_input *in, const char *path)
 	in->path = path;
 	if (access(path, R_OK))
 		return error("%s: cannot read: %s", path, strerror(errno)), EXIT_INPUT;
-	if (sqlite3_open_v2(path, &in->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		return merge_in_fail(in, "cannot open");
+	/*
+	 * Nothing is written to an input; it is opened read-write where it
+	 * can be, so that closing it removes the -wal and -shm files a reader
+	 * of a WAL database makes, and read-only where it cannot.
+	 */
+	if (sqlite3_open_v2(path, &in->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		sqlite3_close(in->db);
+		in->db = NULL;
+		if (sqlite3_open_v2(path, &in->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+			return merge_in_fail(in, "cannot open");
+	}
 	sqlite3_busy_timeout(in->db, 10000);
 	if (sqlite3_prepare_v2(in->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
