@@ -4,6 +4,9 @@
 set -e
 
 PKGS="gcc make pkg-config time libcurl4-openssl-dev libcjson-dev libsqlite3-dev libpcre2-dev gnuplot-nox libxml2-utils"
+# scale-out tests: a one-node Slurm cluster runs the job-array recipe (tests/e2e/slurm.sh); the Kubernetes
+# manifests are read with PyYAML (tests/e2e/manifests.sh); sqlite3 makes a database of another schema (merge.sh)
+PKGS="$PKGS slurm-wlm munge python3-yaml sqlite3"
 
 missing=""
 for p in $PKGS; do
