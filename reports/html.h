@@ -16,9 +16,6 @@
  */
 void html_escape(struct strbuf *sb, const char *s);
 
-/* The length of the valid UTF-8 sequence starting at s (1 to 4), or 0 when there is none. */
-size_t utf8_seq_len(const char *s);
-
 /* One run in the report. Everything is borrowed. */
 struct report_run {
 	const struct run_info *info;
