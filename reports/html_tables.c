@@ -71,6 +71,17 @@ static int all_have(const struct report_run *runs, size_t n_runs, const char *ta
 	return 1;
 }
 
+/* Whether name is a family@k of a family the registry marks with flag. */
+static int flagged(const char *name, unsigned flag, long *k)
+{
+	struct metric_lookup l;
+
+	if (metric_lookup(&l, name) < 0 || l.derived != METRIC_PLAIN || !(l.info->flags & flag))
+		return 0;
+	*k = l.cutoff;
+	return 1;
+}
+
 const char *report_headline(const struct report_run *runs, size_t n_runs, const char *task)
 {
 	const char *best = NULL;
@@ -80,7 +91,7 @@ const char *report_headline(const struct report_run *runs, size_t n_runs, const 
 	for (r = 0; r < n_runs && !best; r++) {
 		for (i = 0; i < runs[r].n_rows; i++) {
 			const struct metric_row *row = &runs[r].rows[i];
-			if (strcmp(row->task, task) || !cutoff_of(row->metric, "ndcg", &k) || k <= best_k)
+			if (strcmp(row->task, task) || !flagged(row->metric, METRIC_HEADLINE, &k) || k <= best_k)
 				continue;
 			if (all_have(runs, n_runs, task, row->metric, 1)) {
 				best = row->metric;
@@ -89,6 +100,14 @@ const char *report_headline(const struct report_run *runs, size_t n_runs, const 
 		}
 		if (best)
 			return best;
+		/* else the first quality metric that has a better direction, then any metric with an interval */
+		for (i = 0; i < runs[r].n_rows; i++) {
+			const struct metric_row *row = &runs[r].rows[i];
+			struct metric_lookup l;
+			if (!strcmp(row->task, task) && !metric_lookup(&l, row->metric) && l.kind == METRIC_QUALITY &&
+			    l.direction != METRIC_NEITHER && all_have(runs, n_runs, task, row->metric, 1))
+				return row->metric;
+		}
 		for (i = 0; i < runs[r].n_rows; i++) {
 			const struct metric_row *row = &runs[r].rows[i];
 			if (!strcmp(row->task, task) && all_have(runs, n_runs, task, row->metric, 1))
@@ -99,7 +118,7 @@ const char *report_headline(const struct report_run *runs, size_t n_runs, const 
 }
 
 /* ▲ or ▼ after a value that differs significantly from the baseline's, with the figures in a tooltip. */
-void html_mark(struct strbuf *sb, const struct compare_row *c)
+static void html_mark(struct strbuf *sb, const struct compare_row *c)
 {
 	struct strbuf t = STRBUF_INIT;
 
@@ -122,27 +141,13 @@ void html_mark(struct strbuf *sb, const struct compare_row *c)
 	strbuf_release(&t);
 }
 
-/* +1: higher is better (accuracy); -1: lower is better (rates); 0: neither (popularity, diversity). */
-static int direction(const char *metric)
-{
-	static const char *const higher[] = { "ndcg", "recall", "hit", "precision", "mrr", "map", "acc" };
-	size_t len = strcspn(metric, "@"), i;
-
-	for (i = 0; i < ARRAY_SIZE(higher); i++)
-		if (strlen(higher[i]) == len && !strncmp(metric, higher[i], len))
-			return 1;
-	if (len > 5 && !strncmp(metric + len - 5, "_rate", 5))
-		return -1;
-	return 0;
-}
-
 static int cmp_metric_names(const void *a, const void *b)
 {
 	return metric_cmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Every metric any run has for task, in display order (borrowed names). */
-const char **html_task_metrics(const struct report *r, const char *task, size_t *n)
+static const char **html_task_metrics(const struct report *r, const char *task, size_t *n)
 {
 	const char **names = NULL;
 	size_t alloc = 0, i, j, k;
@@ -167,7 +172,7 @@ const char **html_task_metrics(const struct report *r, const char *task, size_t 
 
 struct ranked {
 	size_t run;
-	double value;
+	double value;             /* negated for a lower-is-better headline: best first either way */
 };
 
 static int cmp_ranked(const void *a, const void *b)
@@ -190,7 +195,7 @@ static void add_ranking(struct strbuf *sb, const struct report *r, const struct 
 	for (i = 0; i < r->n_runs; i++) {
 		const struct metric_row *row = metric_row_find(r->runs[i].rows, r->runs[i].n_rows, t->name, t->headline);
 		order[i].run = i;
-		order[i].value = row ? row->value : NAN;
+		order[i].value = !row ? NAN : metric_direction(t->headline) == METRIC_LOWER ? -row->value : row->value;
 	}
 	qsort(order, r->n_runs, sizeof(*order), cmp_ranked);
 	strbuf_addstr(sb, "<div class=\"scroll\"><table>\n<thead><tr><th class=\"num\">#</th><th>model</th><th class=\"num\">");
@@ -254,7 +259,7 @@ static void add_metric_table(struct strbuf *sb, const struct report *r, const ch
 	}
 	strbuf_addstr(sb, "</tr></thead>\n<tbody>\n");
 	for (m = 0; m < n; m++) {
-		int dir = direction(names[m]);
+		enum metric_direction dir = metric_direction(names[m]);
 		double best = NAN;
 		size_t have = 0;
 
@@ -263,7 +268,7 @@ static void add_metric_table(struct strbuf *sb, const struct report *r, const ch
 			if (!row || !isfinite(row->value))
 				continue;
 			have++;
-			if (!isfinite(best) || (dir > 0 ? row->value > best : row->value < best))
+			if (!isfinite(best) || metric_better(dir, row->value, best) > 0)
 				best = row->value;
 		}
 		strbuf_addstr(sb, "<tr><td class=\"mono\">");
@@ -271,7 +276,7 @@ static void add_metric_table(struct strbuf *sb, const struct report *r, const ch
 		strbuf_addstr(sb, "</td>");
 		for (i = 0; i < r->n_runs; i++) {
 			const struct metric_row *row = metric_row_find(r->runs[i].rows, r->runs[i].n_rows, task, names[m]);
-			int is_best = dir && have > 1 && row && row->value == best;
+			int is_best = dir != METRIC_NEITHER && have > 1 && row && row->value == best;
 
 			strbuf_addstr(sb, "<td class=\"num\">");
 			if (!row) {
@@ -332,7 +337,9 @@ void html_all_metrics(struct render *rd)
 
 	strbuf_addstr(sb, "<section id=\"metrics\">\n<h2>Every metric</h2>\n<p class=\"legend\">The leaderboard of"
 			  " every metric: a row per metric, a column per run; marks as in the leaderboard above. Bold: the best run"
-			  " of a row where higher (accuracy) or lower (rates) is better. Coverage, Gini and entropy describe a whole run: no interval, no test.</p>\n");
+			  " of a row whose metric has a better direction: higher for accuracy and full lists, lower for failure rates and"
+			  " cost; popularity, diversity and length have none. Coverage, Gini and entropy describe a whole run: no"
+			  " interval, no test.</p>\n");
 	for (t = 0; t < r->n_tasks; t++) {
 		strbuf_addf(sb, "<h3 id=\"metrics-%zu\">Task: ", t + 1);
 		html_escape(sb, r->tasks[t].name);
@@ -434,7 +441,7 @@ void html_plots(struct render *rd)
 {
 	const struct report *r = rd->r;
 	struct strbuf *sb = rd->out;
-	size_t t;
+	size_t t, i;
 
 	strbuf_addstr(sb, "<section id=\"plots\">\n<h2>Plots</h2>\n");
 	if (r->n_tasks && r->tasks[0].headline) {
@@ -456,8 +463,9 @@ void html_plots(struct render *rd)
 		strbuf_addf(sb, "<h3 id=\"plot-curves-%zu\">Metric@k curves: ", t + 1);
 		html_escape(sb, r->tasks[t].name);
 		strbuf_addstr(sb, "</h3>\n<div class=\"plots\">\n");
-		curve_figure(rd, r->tasks[t].name, "ndcg");
-		curve_figure(rd, r->tasks[t].name, "recall");
+		for (i = 0; i < metric_registry_count(); i++)
+			if (metric_registry_at(i)->flags & METRIC_CURVE)
+				curve_figure(rd, r->tasks[t].name, metric_registry_at(i)->name);
 		if (rd->plots == plots)
 			strbuf_setlen(sb, before);  /* no metric of this task has two cutoffs */
 		else
@@ -466,11 +474,26 @@ void html_plots(struct render *rd)
 	strbuf_addstr(sb, "</section>\n");
 }
 
-static int is_rate(const char *metric)
+/* The validity table lists the metrics the registry files as validity (failure rates, full lists). */
+static int is_validity(const char *metric)
 {
-	size_t len = strlen(metric);
+	struct metric_lookup l;
 
-	return len > 5 && !strcmp(metric + len - 5, "_rate");
+	return !metric_lookup(&l, metric) && l.kind == METRIC_VALIDITY;
+}
+
+/* "... (lower is better, but higher for full_list_rate) ...": each rate's direction from the registry. */
+static char *validity_caption(const char *const *rates, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, higher = 0;
+
+	strbuf_addstr(&sb, "Share of samples per kind, one bar per run (lower is better");
+	for (i = 0; i < n; i++)
+		if (metric_direction(rates[i]) == METRIC_HIGHER)
+			strbuf_addf(&sb, "%s%s", higher++ ? ", " : ", but higher for ", rates[i]);
+	strbuf_addstr(&sb, "); whiskers: 95% intervals.");
+	return strbuf_detach(&sb, NULL);
 }
 
 void html_validity(struct render *rd)
@@ -490,7 +513,7 @@ void html_validity(struct render *rd)
 		struct plot p = { 0 };
 
 		for (m = 0; m < n; m++)
-			if (is_rate(names[m]))
+			if (is_validity(names[m]))
 				rates[n_rates++] = names[m];
 		free(names);
 		if (!n_rates) {
@@ -544,7 +567,7 @@ void html_validity(struct render *rd)
 		}
 		strbuf_addstr(sb, "</tbody></table></div>\n<div class=\"plots\">\n");
 		title = xstrfmt("validity rates \xe2\x80\x94 %s", task);
-		caption = xstrfmt("Share of samples per failure kind, one bar per run (lower is better); whiskers: 95%% intervals.");
+		caption = validity_caption(rates, n_rates);
 		p.kind = PLOT_BARS;
 		p.title = title;
 		p.ylabel = "share of samples";
@@ -562,8 +585,8 @@ void html_validity(struct render *rd)
 		free(rates);
 	}
 	if (!any)
-		strbuf_addstr(sb, "<p class=\"note\">None of these runs records validity rates (metrics named"
-				  " <code>*_rate</code>, such as <code>error_rate</code>, <code>parse_failure_rate</code>"
+		strbuf_addstr(sb, "<p class=\"note\">None of these runs records validity rates (failure rates"
+				  " such as <code>error_rate</code>, <code>parse_failure_rate</code>"
 				  " or <code>hallucination_rate</code>): built-in models rank catalogue items directly, so"
 				  " their answers cannot fail to parse or name an item that does not exist. No plot is drawn.</p>\n");
 	strbuf_addstr(sb, "</section>\n");
