@@ -483,15 +483,15 @@ static int is_validity(const char *metric)
 }
 
 /* "... (lower is better, but higher for full_list_rate) ...": each rate's direction from the registry. */
-static char *validity_caption(const char *const *rates, size_t n)
+static char *validity_caption(const char *const *names, size_t n)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t i, higher = 0;
 
 	strbuf_addstr(&sb, "Share of samples per kind, one bar per run (lower is better");
 	for (i = 0; i < n; i++)
-		if (metric_direction(rates[i]) == METRIC_HIGHER)
-			strbuf_addf(&sb, "%s%s", higher++ ? ", " : ", but higher for ", rates[i]);
+		if (metric_direction(names[i]) == METRIC_HIGHER)
+			strbuf_addf(&sb, "%s%s", higher++ ? ", " : ", but higher for ", names[i]);
 	strbuf_addstr(&sb, "); whiskers: 95% intervals.");
 	return strbuf_detach(&sb, NULL);
 }
@@ -505,8 +505,8 @@ void html_validity(struct render *rd)
 	strbuf_addstr(sb, "<section id=\"validity\">\n<h2>Validity</h2>\n");
 	for (t = 0; t < r->n_tasks; t++) {
 		const char *task = r->tasks[t].name;
-		size_t n, m, i, n_rates = 0;
-		const char **names = html_task_metrics(r, task, &n), **rates = xcalloc(n + 1, sizeof(*rates));
+		size_t n, m, i, n_valid = 0;
+		const char **names = html_task_metrics(r, task, &n), **valid = xcalloc(n + 1, sizeof(*valid));
 		struct plot_series *series;
 		double *v;
 		char *title, *caption;
@@ -514,10 +514,10 @@ void html_validity(struct render *rd)
 
 		for (m = 0; m < n; m++)
 			if (is_validity(names[m]))
-				rates[n_rates++] = names[m];
+				valid[n_valid++] = names[m];
 		free(names);
-		if (!n_rates) {
-			free(rates);
+		if (!n_valid) {
+			free(valid);
 			continue;
 		}
 		any++;
@@ -531,33 +531,33 @@ void html_validity(struct render *rd)
 		}
 		strbuf_addstr(sb, "</tr></thead>\n<tbody>\n");
 		series = xcalloc(r->n_runs, sizeof(*series));
-		v = xcalloc(r->n_runs * 3 * n_rates, sizeof(*v));
+		v = xcalloc(r->n_runs * 3 * n_valid, sizeof(*v));
 		for (i = 0; i < r->n_runs; i++) {
-			double *y = v + i * 3 * n_rates;
+			double *y = v + i * 3 * n_valid;
 			series[i].name = r->runs[i].label;
 			series[i].color = (unsigned)i;
 			series[i].y = y;
-			series[i].lo = y + n_rates;
-			series[i].hi = y + 2 * n_rates;
-			series[i].n = n_rates;
-			for (m = 0; m < n_rates; m++) {
-				const struct metric_row *row = metric_row_find(r->runs[i].rows, r->runs[i].n_rows, task, rates[m]);
+			series[i].lo = y + n_valid;
+			series[i].hi = y + 2 * n_valid;
+			series[i].n = n_valid;
+			for (m = 0; m < n_valid; m++) {
+				const struct metric_row *row = metric_row_find(r->runs[i].rows, r->runs[i].n_rows, task, valid[m]);
 				y[m] = row ? row->value : NAN;
-				y[n_rates + m] = row ? row->ci_low : NAN;
-				y[2 * n_rates + m] = row ? row->ci_high : NAN;
+				y[n_valid + m] = row ? row->ci_low : NAN;
+				y[2 * n_valid + m] = row ? row->ci_high : NAN;
 			}
 		}
-		for (m = 0; m < n_rates; m++) {
+		for (m = 0; m < n_valid; m++) {
 			strbuf_addstr(sb, "<tr><td class=\"mono\">");
-			html_escape(sb, rates[m]);
+			html_escape(sb, valid[m]);
 			strbuf_addstr(sb, "</td>");
 			for (i = 0; i < r->n_runs; i++) {
-				const struct metric_row *row = metric_row_find(r->runs[i].rows, r->runs[i].n_rows, task, rates[m]);
+				const struct metric_row *row = metric_row_find(r->runs[i].rows, r->runs[i].n_rows, task, valid[m]);
 				strbuf_addstr(sb, "<td class=\"num\">");
 				if (row) {
 					html_num(sb, row->value);
 					html_ci(sb, row->ci_low, row->ci_high);
-					html_mark(sb, compare_row_find(r->runs[i].vs_base, task, rates[m]));
+					html_mark(sb, compare_row_find(r->runs[i].vs_base, task, valid[m]));
 				} else {
 					strbuf_addstr(sb, DASH);
 				}
@@ -567,12 +567,12 @@ void html_validity(struct render *rd)
 		}
 		strbuf_addstr(sb, "</tbody></table></div>\n<div class=\"plots\">\n");
 		title = xstrfmt("validity rates \xe2\x80\x94 %s", task);
-		caption = validity_caption(rates, n_rates);
+		caption = validity_caption(valid, n_valid);
 		p.kind = PLOT_BARS;
 		p.title = title;
 		p.ylabel = "share of samples";
-		p.categories = rates;
-		p.n_categories = n_rates;
+		p.categories = valid;
+		p.n_categories = n_valid;
 		p.series = series;
 		p.n_series = r->n_runs;
 		p.y_from_zero = 1;
@@ -582,7 +582,7 @@ void html_validity(struct render *rd)
 		free(caption);
 		free(series);
 		free(v);
-		free(rates);
+		free(valid);
 	}
 	if (!any)
 		strbuf_addstr(sb, "<p class=\"note\">None of these runs records validity rates (failure rates"
