@@ -10,8 +10,9 @@
  * Append view to sb as one JSON object and a newline: {"task", "sample_id",
  * "user", "target", "history", "candidates", "ranking", "response",
  * "status", "error", "grounding", "latency_ms", "metrics": {name: value}}
- * (DESIGN.md, `show --samples`). Stored arrays that are missing or not
- * arrays print as []; missing strings and NaN values as null.
+ * (DESIGN.md, `show --samples`). Stored id lists and groundings are
+ * read through eval/codec.h and printed in their stored form; those that
+ * are missing or malformed print as []; missing strings and NaN values as null.
  */
 void samples_add_jsonl(struct strbuf *sb, const struct sample_view *view);
 

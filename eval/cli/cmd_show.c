@@ -1,9 +1,8 @@
 /* cmd_show.c: `receval show`: a run's metrics (table, json, csv) or its samples (jsonl, table). */
 #include <cJSON.h>
 #include "eval/cli/cmd.h"
-#include "lib/opt.h"
-#include "eval/store.h"
 #include "eval/runarg.h"
+#include "eval/codec.h"
 #include "lib/strbuf.h"
 #include "reports/table.h"
 #include "reports/csv.h"
@@ -75,33 +74,16 @@ static int show_csv(const struct run_info *run, const struct metric_row *rows, s
 	return 0;
 }
 
-/* The 1-based place of target in a JSON array of ids, or 0. */
-static long rank_of(const char *ranking, const char *target)
-{
-	cJSON *a = ranking && target ? cJSON_Parse(ranking) : NULL, *e;
-	long i = 0, found = 0;
-
-	cJSON_ArrayForEach(e, a) {
-		i++;
-		if (cJSON_IsString(e) && !strcmp(e->valuestring, target)) {
-			found = i;
-			break;
-		}
-	}
-	cJSON_Delete(a);
-	return found;
-}
-
 /* --samples --format table: a line per sample with the target's rank. */
 static int print_sample_line(const struct sample_view *v, void *data)
 {
-	long r = rank_of(v->ranking, v->target);
+	size_t r = codec_place(v->ranking, v->target, NULL);
 
 	(void)data;
 	printf("%-12s  %-14s  %-10s  %-10s  %-7s  ", v->task, v->sample_id, v->user ? v->user : "",
 	       v->target ? v->target : "-", v->status ? v->status : "");
 	if (r)
-		printf("%ld\n", r);
+		printf("%zu\n", r);
 	else
 		printf("-\n");
 	return 0;
@@ -119,28 +101,23 @@ static int show_samples(struct store *store, int64_t run, int table)
 int cmd_show(int argc, char **argv)
 {
 	const char *db = NULL, *format = NULL;
-	int samples = 0, npos = 0, rc, ret = EXIT_OK;
+	int samples = 0, npos = 0, ret;
 	struct option opts[] = {
-		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
+		OPT_DB(&db),
 		{ OPT_STRING, 'f', "format", &format, "FMT", "table, json or csv; with --samples: jsonl or table" },
 		{ OPT_BOOL, 0, "samples", &samples, NULL, "print every sample instead of the aggregates" },
 		{ OPT_END },
 	};
+	static const struct cmd_args one_run = { 1, 1, "show needs one run id (see 'receval list')" };
 	struct store store;
 	struct run_info run;
 	struct metric_row *rows = NULL;
 	size_t n = 0;
 	int64_t id;
 
-	rc = parse_options(argc, argv, opts, usage_show, &npos);
-	if (rc == OPT_HELP_SHOWN)
-		return EXIT_OK;
-	if (rc < 0)
-		return EXIT_USAGE;
-	if (npos != 1) {
-		error("show needs one run id (see 'receval list')");
-		return EXIT_USAGE;
-	}
+	ret = cmd_start(argc, argv, opts, usage_show, &one_run, &npos);
+	if (ret != CMD_GO)
+		return ret;
 	if (!format)
 		format = samples ? "jsonl" : "table";
 	if (samples ? strcmp(format, "jsonl") && strcmp(format, "table")
@@ -151,13 +128,8 @@ int cmd_show(int argc, char **argv)
 	}
 	if (runarg_parse(&id, argv[0]) < 0)
 		return EXIT_USAGE;
-	if (store_open_existing(&store, default_db_path(db)) < 0)
-		return EXIT_STORE;
-	rc = runarg_get_latest(&run, &store, &id);
-	if (rc <= 0) {
-		store_close(&store);
-		return rc ? EXIT_STORE : EXIT_INPUT;
-	}
+	if ((ret = cmd_open_run(&store, &run, db, &id)) != EXIT_OK)
+		return ret;
 	if (samples) {
 		if (show_samples(&store, id, !strcmp(format, "table")) < 0)
 			ret = EXIT_STORE;
