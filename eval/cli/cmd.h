@@ -80,7 +80,8 @@ int cmd_open_run(struct store *store, struct run_info *run, const char *db, int6
 
 /*
  * Write buf[0..len) to path, replacing the file ("-": standard output).
- * 0, or -1 after printing "cannot write 'PATH': why" (the caller exits 6).
+ * 0, or -1 after printing "cannot write 'PATH': why" (the caller exits 6);
+ * a file that could be opened but not wholly written is removed.
  */
 int cmd_write_file(const char *path, const char *buf, size_t len);
 

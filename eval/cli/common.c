@@ -77,7 +77,7 @@ int cmd_open_run(struct store *store, struct run_info *run, const char *db, int6
 int cmd_write_file(const char *path, const char *buf, size_t len)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "wb") : stdout;
-	int ok;
+	int ok, saved;
 
 	if (!f)
 		return error("cannot write '%s': %s", path, strerror(errno));
@@ -85,7 +85,11 @@ int cmd_write_file(const char *path, const char *buf, size_t len)
 	ok = !fflush(f) && ok;
 	if (f != stdout)
 		ok = !fclose(f) && ok;
-	if (!ok)
-		return error("cannot write '%s': %s", path, strerror(errno));
-	return 0;
+	if (ok)
+		return 0;
+	saved = errno;
+	/* a half-written file would look like a whole one: remove what we wrote */
+	if (f != stdout)
+		unlink(path);
+	return error("cannot write '%s': %s", path, strerror(saved));
 }
