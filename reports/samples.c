@@ -1,4 +1,4 @@
-/* samples.c: stored samples as JSON lines, shared by `show --samples` and `export --format jsonl`. */
+/* samples.c: stored samples as JSON lines (`show --samples`, `export --format jsonl`) or as a table with the target's rank. */
 #include "reports/samples.h"
 #include "eval/codec.h"
 
@@ -104,4 +104,26 @@ int samples_write_jsonl(FILE *f, struct store *s, int64_t run)
 	if (rc > 0)
 		return error("cannot write the samples: %s", strerror(errno));
 	return rc < 0 ? -1 : 0;
+}
+
+/* A line of samples_write_table(). */
+static int table_line(const struct sample_view *v, void *data)
+{
+	size_t r = codec_place(v->ranking, v->target, NULL);
+	FILE *f = data;
+
+	fprintf(f, "%-12s  %-14s  %-10s  %-10s  %-7s  ", v->task, v->sample_id, v->user ? v->user : "",
+		v->target ? v->target : "-", v->status ? v->status : "");
+	if (r)
+		fprintf(f, "%zu\n", r);
+	else
+		fprintf(f, "-\n");
+	return 0;
+}
+
+int samples_write_table(FILE *f, struct store *s, int64_t run)
+{
+	fprintf(f, "%-12s  %-14s  %-10s  %-10s  %-7s  %s\n", "task", "sample_id", "user", "target",
+		"status", "rank");
+	return store_for_each_sample(s, run, table_line, f) ? -1 : 0;
 }

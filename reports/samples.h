@@ -23,4 +23,11 @@ void samples_add_jsonl(struct strbuf *sb, const struct sample_view *view);
  */
 int samples_write_jsonl(FILE *f, struct store *s, int64_t run);
 
+/*
+ * Write every sample of run to f as a table: task, sample_id, user,
+ * target, status, and the target's 1-based rank in the stored ranking
+ * ("-" when it is not there). 0, or -1 when the store could not be read.
+ */
+int samples_write_table(FILE *f, struct store *s, int64_t run);
+
 #endif
