@@ -295,8 +295,16 @@ static int evaluate(struct trec *t)
 	t->no_results = TREC_NO_QUERY;
 	for (k = 0; k < t->qr.nq; k++) {
 		q = t->qr.order[k];
-		if (t->complete || t->run.qstart[q + 1] > t->run.qstart[q])
-			t->eval_q[t->neval++] = (uint32_t)q;
+		if (!t->complete && t->run.qstart[q + 1] == t->run.qstart[q]) {
+			/*
+			 * trec_eval 10.0 stops at the first qrels query without
+			 * results (9.x skipped it): the queries before it are
+			 * evaluated (and printed under -q), the rest are not.
+			 */
+			t->no_results = (uint32_t)q;
+			break;
+		}
+		t->eval_q[t->neval++] = (uint32_t)q;
 		total += t->run.qstart[q + 1] - t->run.qstart[q];
 	}
 	if (!t->neval && t->no_results == TREC_NO_QUERY)
