@@ -39,3 +39,15 @@ ok_if() {
 
 # run_ids FILE: the run ids `receval run` printed
 run_ids() { awk '/^run [0-9]+$/ {print $2}' "$1"; }
+
+# shared_has NAME PATH: 0 when ../shared holds PATH. Else 1, after "ok - NAME # skip" when ../shared is
+# absent, or "not ok - NAME" when it is there without PATH: a committed file that is missing is a failure.
+shared_has() {
+	if [ -z "$SHARED" ]; then
+		skip "$1" "../shared is absent"
+		return 1
+	fi
+	[ -e "$SHARED/$2" ] && return 0
+	echo "not ok - $1 ($SHARED/$2 is missing)"
+	return 1
+}

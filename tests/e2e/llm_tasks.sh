@@ -5,8 +5,12 @@
 R=$RECEVAL
 T=$TMPDIR
 FS=$BUILD/fake_server
-if [ ! -x "$FS" ] || ! command -v python3 >/dev/null 2>&1; then
-	skip "language-model tasks through the fake server" "needs $FS and python3"
+if [ ! -x "$FS" ]; then
+	echo "not ok - language-model tasks through the fake server: $FS is not built (make $FS)"
+	exit 0
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+	skip "language-model tasks through the fake server" "python3 is not installed"
 	exit 0
 fi
 start() { # start NAME POLICY
@@ -102,4 +106,4 @@ rc=$?
 n=$($R show 1 --db "$T/h.db" --samples | grep -c '"parse_failure_rate":1')
 [ "$n" -gt 0 ] && echo "ok - hostile answers are recorded as parse failures ($n)" || echo "not ok - hostile answers are recorded as parse failures"
 $R report 1 --db "$T/h.db" -o "$T/h.html" --no-plots >/dev/null 2>&1
-! grep -q '<script>alert' "$T/h.html" && echo "ok - a hostile answer shows as text in the report" || echo "not ok - a hostile answer shows as text in the report"
+[ -s "$T/h.html" ] && ! grep -q '<script>alert' "$T/h.html" && echo "ok - a hostile answer shows as text in the report" || echo "not ok - a hostile answer shows as text in the report"
