@@ -51,3 +51,29 @@ shared_has() {
 	echo "not ok - $1 ($SHARED/$2 is missing)"
 	return 1
 }
+
+# stored_samples DB: how many samples DB holds, read with the sqlite3 shell without writing (0 until it can be read)
+stored_samples() {
+	sn=$(sqlite3 -readonly "$1" 'SELECT count(*) FROM samples' 2>/dev/null)
+	echo "${sn:-0}"
+}
+
+# stop_when_stored PID DB N: stop PID (SIGSTOP) once DB holds N samples or more. The count is read
+# while PID is stopped, so it is still true when the caller signals it (then sends SIGCONT).
+# 0: PID is stopped, or has exited, which the caller sees from the count; 1: the count did not
+# come within 30 s, or the sqlite3 shell is missing (make deps installs it); PID is left running.
+stop_when_stored() {
+	if ! command -v sqlite3 >/dev/null 2>&1; then
+		echo "# the sqlite3 shell is not installed (make deps installs it)"
+		return 1
+	fi
+	si=0
+	while [ $si -lt 1500 ]; do
+		kill -STOP "$1" 2>/dev/null || return 0
+		[ "$(stored_samples "$2")" -ge "$3" ] && return 0
+		kill -CONT "$1" 2>/dev/null
+		sleep 0.02
+		si=$((si + 1))
+	done
+	return 1
+}

@@ -99,19 +99,29 @@ done
 $R show 1 --db "$DB" --format json | grep -q SECRET && leak=1
 [ $leak -eq 0 ] && echo "ok - no API key in the database, stderr or show output" || echo "not ok - no API key in the database, stderr or show output"
 
-# killed with SIGKILL mid-run, then resumed: same rankings as an uninterrupted run, and no committed sample sent twice
-"$FS" --port-file "$T/port3" --log "$T/log3" --answer rank --latency 100 --idle-exit 30 2>/dev/null &
+# killed with SIGKILL mid-run, then resumed: same rankings as an uninterrupted run, and no committed sample sent twice.
+# With 4 requests in flight, requests 9 to 12 get no answer for a minute: the run stores exactly 8 samples, then
+# waits; it is killed once all 12 requests have arrived and the 8 samples are stored. Resuming sends requests 13 on.
+printf '9-12 delay 60000\n' >"$T/faults3"
+"$FS" --port-file "$T/port3" --log "$T/log3" --answer rank --faults "$T/faults3" --idle-exit 30 2>/dev/null &
 FS3=$!
 i=0
 while [ ! -s "$T/port3" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 M3="openai:slow?base_url=http://127.0.0.1:$(cat "$T/port3")/v1"
 $R run "$T/suite.json" --model "$M3" --db "$T/kill.db" --concurrency 4 -q >/dev/null 2>&1 &
 pid=$!
-sleep 0.5
+# at most 30 s for what takes a moment: then the kill comes anyway and the counts below fail
+i=0
+while [ $i -lt 1500 ] && ! { [ "$(wc -l <"$T/log3" 2>/dev/null || echo 0)" -ge 12 ] && [ "$(stored_samples "$T/kill.db")" -ge 8 ]; }; do
+	sleep 0.02
+	i=$((i + 1))
+done
 kill -KILL $pid 2>/dev/null
 wait $pid 2>/dev/null
-stored=$($R show 1 --db "$T/kill.db" --samples 2>/dev/null | wc -l)
+stored=$(stored_samples "$T/kill.db")
 sent_before=$(wc -l <"$T/log3")
+[ "$stored" -eq 8 ] && [ "$sent_before" -eq 12 ] && echo "ok - SIGKILL mid-run: 8 samples stored, 12 requests sent" ||
+	echo "not ok - SIGKILL mid-run: 8 samples stored, 12 requests sent ($stored stored, $sent_before sent)"
 $R run --resume 1 --db "$T/kill.db" -q >/dev/null 2>"$T/k.err"
 rc=$?
 kill $FS3 2>/dev/null; wait $FS3 2>/dev/null
