@@ -77,7 +77,7 @@ expect_exit 0 "compare: itemknn vs itemknn table" $R compare "$KNN" "$KNN2" --db
 grep -E '^retrieval +ndcg@10 ' "$TMPDIR/out" | grep -qv '\*' && ! grep -q '\*$' "$TMPDIR/out" &&
 	echo "ok - compare: identical runs: no mark in the table" || echo "not ok - compare: identical runs: no mark in the table"
 for t in wilcoxon permutation; do
-	expect_exit 0 "compare: identical runs, --test $t" $R compare "$KNN" "$KNN2" --db "$DB" --format csv --test $t
+	expect_exit 0 "compare: identical runs, --test $t" $R compare "$KNN" "$KNN2" --db "$DB" --format csv --test $t --permutations 2000
 	ok_if "compare: identical runs, --test $t: nothing significant" \
 		awk -F, 'NR > 1 { if ($15 != "false") bad = 1 } END { exit bad || NR < 2 }' "$TMPDIR/out"
 done

@@ -16,7 +16,7 @@ AKEY=azure-SECRET-0987654321
 FSPID=$!
 trap 'kill $FSPID 2>/dev/null; wait $FSPID 2>/dev/null' EXIT
 i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+while [ ! -s "$T/port" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
 PORT=$(cat "$T/port")
 URL=http://127.0.0.1:$PORT
 
@@ -83,7 +83,7 @@ grep -q OPENAI_API_KEY "$T/w.err" && echo "ok - the message says which key to ch
 "$FS" --port-file "$T/port2" --log "$T/log2" --answer rank --fail-rate 0.3 --idle-exit 30 2>/dev/null &
 FS2=$!
 i=0
-while [ ! -s "$T/port2" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+while [ ! -s "$T/port2" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
 $R run "$T/suite.json" --model "openai:flaky?base_url=http://127.0.0.1:$(cat "$T/port2")/v1" --db "$DB" -q >/dev/null 2>"$T/f.err"
 rc=$?
 kill $FS2 2>/dev/null; wait $FS2 2>/dev/null
@@ -106,7 +106,7 @@ printf '9-12 delay 60000\n' >"$T/faults3"
 "$FS" --port-file "$T/port3" --log "$T/log3" --answer rank --faults "$T/faults3" --idle-exit 30 2>/dev/null &
 FS3=$!
 i=0
-while [ ! -s "$T/port3" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+while [ ! -s "$T/port3" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
 M3="openai:slow?base_url=http://127.0.0.1:$(cat "$T/port3")/v1"
 $R run "$T/suite.json" --model "$M3" --db "$T/kill.db" --concurrency 4 -q >/dev/null 2>&1 &
 pid=$!

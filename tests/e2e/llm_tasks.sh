@@ -17,7 +17,7 @@ start() { # start NAME POLICY
 	"$FS" --port-file "$T/$1.port" --log "$T/$1.log" --answer "$2" --idle-exit 60 2>/dev/null &
 	eval "PID_$1=\$!"
 	i=0
-	while [ ! -s "$T/$1.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	while [ ! -s "$T/$1.port" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
 }
 start fmt formats
 start hostile hostile

@@ -28,8 +28,9 @@ start() {
 	PID=$!
 	PIDS="$PIDS $PID"
 	i=0
-	while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do
-		sleep 0.1
+	# the port file comes within milliseconds: look often (at most 5 s)
+	while [ ! -s "$T/port" ] && [ $i -lt 500 ]; do
+		sleep 0.01
 		i=$((i + 1))
 	done
 	PORT=$(cat "$T/port" 2>/dev/null)
