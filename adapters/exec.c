@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <cJSON.h>
 #include "adapters/adapter.h"
+#include "adapters/exec.h"
 #include "lib/strbuf.h"
 
 extern char **environ;
@@ -22,8 +23,6 @@ extern char **environ;
 
 /* Children dying before any has answered anything, this many: the command cannot work. */
 #define EARLY_DEATHS_FATAL 3
-/* How long free() lets children exit on their own once their stdin is closed. */
-#define EXIT_GRACE_MS 2000.0
 /* How long a child whose stdout closed may take to become reapable before it is killed. */
 #define REAP_GRACE_MS 200.0
 /* Longest piece of a bad answer quoted in an error. */
@@ -70,7 +69,27 @@ struct model {
 	int ever_answered;      /* some child of this model has answered */
 	unsigned early_deaths;  /* children that died before answering, while none ever has */
 	char *fatal;            /* once set, every request fails with LLM_FATAL and this reason */
+	double (*now)(void *);  /* the clock every deadline and latency is read from (exec_set_clock()) */
+	void *now_arg;
 };
+
+/* m's clock, in milliseconds. */
+static double clock_ms(const struct model *m)
+{
+	return m->now(m->now_arg);
+}
+
+static double real_clock(void *unused)
+{
+	(void)unused;
+	return now_ms();
+}
+
+void exec_set_clock(struct model *m, double (*now)(void *arg), void *arg)
+{
+	m->now = now ? now : real_clock;
+	m->now_arg = now ? arg : NULL;
+}
 
 /* --- answers -------------------------------------------------------------- */
 
@@ -91,7 +110,7 @@ static void deliver(struct model *m, struct job *j, struct llm_answer *a)
 	d->a = *a;
 	d->a.id = j->id;
 	d->a.attempts = j->attempts;
-	d->a.latency_ms = now_ms() - j->submitted_ms;
+	d->a.latency_ms = clock_ms(m) - j->submitted_ms;
 	push_done(m, d);
 	free(j->line);
 	free(j);
@@ -460,7 +479,7 @@ static void child_died(struct model *m, struct child *c)
 {
 	struct job *j = c->job;
 	int early = !c->answered, status = 0, reaped = 0, killed = 0;
-	double end = now_ms() + REAP_GRACE_MS;
+	double end = clock_ms(m) + REAP_GRACE_MS;
 	char how[80], *why;
 	pid_t r;
 
@@ -473,7 +492,7 @@ static void child_died(struct model *m, struct child *c)
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0 || now_ms() >= end)
+		if (r < 0 || clock_ms(m) >= end)
 			break;
 		sleep_ms(1);
 	}
@@ -667,7 +686,7 @@ static void dispatch(struct model *m)
 			j->attempts++;
 			c->job = j;
 			c->written = 0;
-			c->deadline_ms = m->limits.timeout_s > 0 ? now_ms() + m->limits.timeout_s * 1e3
+			c->deadline_ms = m->limits.timeout_s > 0 ? clock_ms(m) + m->limits.timeout_s * 1e3
 								 : INFINITY;
 			write_request(m, c);
 		}
@@ -677,7 +696,7 @@ static void dispatch(struct model *m)
 /* Kill the children whose request took too long, and send the requests to another try. */
 static void check_timeouts(struct model *m)
 {
-	double now = now_ms();
+	double now = clock_ms(m);
 	size_t i;
 
 	for (i = 0; i < m->limits.concurrency; i++) {
@@ -817,6 +836,7 @@ static int exec_open(struct model **out, const struct model_spec *spec, const st
 	m->fds = xcalloc(2 * (size_t)m->limits.concurrency, sizeof(*m->fds));
 	m->fd_child = xcalloc(2 * (size_t)m->limits.concurrency, sizeof(*m->fd_child));
 	m->next_wire_id = 1;
+	exec_set_clock(m, NULL, NULL);
 	/* a child gone while we write to it is an EPIPE to handle, not a signal that kills receval */
 	signal(SIGPIPE, SIG_IGN);
 	*out = m;
@@ -832,7 +852,7 @@ static int exec_submit(struct model *m, const struct llm_request *req)
 	j->id = req->id;
 	j->kind = req->kind;
 	j->wire_id = m->next_wire_id++;
-	j->submitted_ms = now_ms();
+	j->submitted_ms = clock_ms(m);
 	strbuf_addf(&sb, "{\"id\": %" PRIu64 ", \"type\": \"%s\", ", j->wire_id,
 		    req->kind == LLM_EMBED ? "embed" : "chat");
 	if (req->kind == LLM_EMBED) {
@@ -870,7 +890,7 @@ static int exec_submit(struct model *m, const struct llm_request *req)
 
 static int exec_poll(struct model *m, struct llm_answer *out, int timeout_ms)
 {
-	double end = timeout_ms < 0 ? INFINITY : now_ms() + timeout_ms;
+	double end = timeout_ms < 0 ? INFINITY : clock_ms(m) + timeout_ms;
 
 	for (;;) {
 		double now, wake;
@@ -883,7 +903,7 @@ static int exec_poll(struct model *m, struct llm_answer *out, int timeout_ms)
 			return 1;
 		if (!busy(m))
 			return 0;   /* nothing will come */
-		now = now_ms();
+		now = clock_ms(m);
 		wake = end;
 		for (i = 0; i < m->limits.concurrency; i++)
 			if (m->children[i].job && m->children[i].deadline_ms < wake)
@@ -898,7 +918,7 @@ static int exec_poll(struct model *m, struct llm_answer *out, int timeout_ms)
 			return take_done(m, out);   /* a signal: let the caller look at its flags */
 		if (take_done(m, out))
 			return 1;
-		if (now_ms() >= end) {
+		if (clock_ms(m) >= end) {
 			check_timeouts(m);
 			return take_done(m, out);
 		}
@@ -917,13 +937,14 @@ static char *exec_identity(struct model *m)
 
 static void exec_free(struct model *m)
 {
-	double end = now_ms() + EXIT_GRACE_MS;
 	struct llm_answer a;
 	struct job *j;
 	size_t i, left;
+	double end;
 
 	if (!m)
 		return;
+	end = clock_ms(m) + EXEC_EXIT_GRACE_MS;
 	/* closing stdin asks a child to finish; closing stdout lets one stuck writing see EPIPE */
 	for (i = 0; i < m->limits.concurrency; i++) {
 		close_fd(&m->children[i].in_fd);
@@ -945,7 +966,7 @@ static void exec_free(struct model *m)
 			else
 				c->pid = 0;   /* reaped, or not ours to reap */
 		}
-		if (!left || now_ms() >= end)
+		if (!left || clock_ms(m) >= end)
 			break;
 		sleep_ms(5);
 	}
