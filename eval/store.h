@@ -135,7 +135,7 @@ struct metric_row {
 int store_get_run_metrics(struct store *s, int64_t run, struct metric_row **out, size_t *n);
 void metric_rows_free(struct metric_row *rows, size_t n);
 
-/* Display order of metric names: ndcg, recall, hit, precision, mrr, map, then others; cutoffs numerically. */
+/* Display order of metric names: the families metrics/registry.h ranks (ndcg, recall, hit, precision, mrr, map), then the others by name; cutoffs numerically. */
 int metric_cmp(const char *a, const char *b);
 
 /* The sqlite3 handle, for read-only queries of commands (show --samples). */

@@ -1,6 +1,5 @@
 /* cmd_merge.c: `receval merge`: copy the runs of several databases into one, joining the shards of each run. */
 #include "eval/cli/cmd.h"
-#include "lib/opt.h"
 #include "eval/merge.h"
 
 static const char usage_merge[] =
@@ -17,15 +16,10 @@ int cmd_merge(int argc, char **argv)
 		{ OPT_END },
 	};
 
-	rc = parse_options(argc, argv, opts, usage_merge, &npos);
-	if (rc == OPT_HELP_SHOWN)
-		return EXIT_OK;
-	if (rc < 0)
-		return EXIT_USAGE;
-	if (npos < 2) {
-		error(npos ? "merge needs at least one input database after '%s' (see --help)" :
-		      "merge needs an output database and at least one input (see --help)", npos ? argv[0] : "");
-		return EXIT_USAGE;
-	}
+	static const struct cmd_args args = { 2, -1, "merge needs an output database and at least one input (see --help)" };
+
+	rc = cmd_start(argc, argv, opts, usage_merge, &args, &npos);
+	if (rc != CMD_GO)
+		return rc;
 	return merge_databases(argv[0], argv + 1, (size_t)npos - 1, quiet);
 }

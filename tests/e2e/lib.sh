@@ -39,3 +39,41 @@ ok_if() {
 
 # run_ids FILE: the run ids `receval run` printed
 run_ids() { awk '/^run [0-9]+$/ {print $2}' "$1"; }
+
+# shared_has NAME PATH: 0 when ../shared holds PATH. Else 1, after "ok - NAME # skip" when ../shared is
+# absent, or "not ok - NAME" when it is there without PATH: a committed file that is missing is a failure.
+shared_has() {
+	if [ -z "$SHARED" ]; then
+		skip "$1" "../shared is absent"
+		return 1
+	fi
+	[ -e "$SHARED/$2" ] && return 0
+	echo "not ok - $1 ($SHARED/$2 is missing)"
+	return 1
+}
+
+# stored_samples DB: how many samples DB holds, read with the sqlite3 shell without writing (0 until it can be read)
+stored_samples() {
+	sn=$(sqlite3 -readonly "$1" 'SELECT count(*) FROM samples' 2>/dev/null)
+	echo "${sn:-0}"
+}
+
+# stop_when_stored PID DB N: stop PID (SIGSTOP) once DB holds N samples or more. The count is read
+# while PID is stopped, so it is still true when the caller signals it (then sends SIGCONT).
+# 0: PID is stopped, or has exited, which the caller sees from the count; 1: the count did not
+# come within 30 s, or the sqlite3 shell is missing (make deps installs it); PID is left running.
+stop_when_stored() {
+	if ! command -v sqlite3 >/dev/null 2>&1; then
+		echo "# the sqlite3 shell is not installed (make deps installs it)"
+		return 1
+	fi
+	si=0
+	while [ $si -lt 1500 ]; do
+		kill -STOP "$1" 2>/dev/null || return 0
+		[ "$(stored_samples "$2")" -ge "$3" ] && return 0
+		kill -CONT "$1" 2>/dev/null
+		sleep 0.02
+		si=$((si + 1))
+	done
+	return 1
+}

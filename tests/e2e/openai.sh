@@ -28,8 +28,9 @@ start() {
 	PID=$!
 	PIDS="$PIDS $PID"
 	i=0
-	while [ ! -s "$T/port" ] && [ $i -lt 50 ]; do
-		sleep 0.1
+	# the port file comes within milliseconds: look often (at most 5 s)
+	while [ ! -s "$T/port" ] && [ $i -lt 500 ]; do
+		sleep 0.01
 		i=$((i + 1))
 	done
 	PORT=$(cat "$T/port" 2>/dev/null)
@@ -304,5 +305,5 @@ ok "--tpm: estimates corrected from usage keep 5 prompts quick (${MS} ms)" sh -c
 
 cat "$T"/all.* >"$T/everything"
 ok "no key in any output or error ($N commands)" \
-	sh -c "! grep -qF -e '$KEY' -e '$AZKEY' '$T/everything'"
-ok "no sanitizer report in any output" sh -c "! grep -q -e 'runtime error' -e 'Sanitizer' '$T/everything'"
+	sh -c "[ -s '$T/everything' ] && ! grep -qF -e '$KEY' -e '$AZKEY' '$T/everything'"
+ok "no sanitizer report in any output" sh -c "[ -s '$T/everything' ] && ! grep -q -e 'runtime error' -e 'Sanitizer' '$T/everything'"
