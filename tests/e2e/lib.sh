@@ -77,3 +77,33 @@ stop_when_stored() {
 	done
 	return 1
 }
+
+# fake_start NAME ARGS...: start the fake OpenAI server ($BUILD/fake_server) with ARGS, its port file
+# $TMPDIR/NAME.port and its stderr $TMPDIR/NAME.err; waits for the port (at most 5 s) and sets FAKE_PORT
+# and FAKE_PID (also added to FAKE_PIDS, which fake_stop_all kills). No port: "not ok" and exit 1.
+fake_start() {
+	fs_name=$1
+	shift
+	rm -f "$TMPDIR/$fs_name.port"
+	"$BUILD/fake_server" --port-file "$TMPDIR/$fs_name.port" "$@" 2>"$TMPDIR/$fs_name.err" &
+	FAKE_PID=$!
+	FAKE_PIDS="$FAKE_PIDS $FAKE_PID"
+	fs_i=0
+	# the port file comes within milliseconds: look often
+	while [ ! -s "$TMPDIR/$fs_name.port" ] && [ $fs_i -lt 500 ]; do
+		sleep 0.01
+		fs_i=$((fs_i + 1))
+	done
+	FAKE_PORT=$(cat "$TMPDIR/$fs_name.port" 2>/dev/null)
+	case "$FAKE_PORT" in
+	'' | *[!0-9]*)
+		echo "not ok - fake server $fs_name did not write its port within 5 s"
+		sed 's/^/#   /' "$TMPDIR/$fs_name.err"
+		exit 1 ;;
+	esac
+}
+
+# fake_stop_all: stop every server fake_start started (for an EXIT trap).
+fake_stop_all() {
+	for fs_p in $FAKE_PIDS; do kill "$fs_p" 2>/dev/null; done
+}

@@ -12,12 +12,9 @@ fi
 KEY=sk-test-SECRET-1234567890
 AKEY=azure-SECRET-0987654321
 
-"$FS" --port-file "$T/port" --log "$T/log" --key "$KEY" --azure-key "$AKEY" --answer rank --idle-exit 60 2>"$T/fs.err" &
-FSPID=$!
-trap 'kill $FSPID 2>/dev/null; wait $FSPID 2>/dev/null' EXIT
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
-PORT=$(cat "$T/port")
+trap 'fake_stop_all' EXIT
+fake_start fs --log "$T/log" --key "$KEY" --azure-key "$AKEY" --answer rank --idle-exit 60
+PORT=$FAKE_PORT
 URL=http://127.0.0.1:$PORT
 
 cat >"$T/suite.json" <<JSON
@@ -80,11 +77,9 @@ rc=$?
 grep -q OPENAI_API_KEY "$T/w.err" && echo "ok - the message says which key to check" || echo "not ok - the message says which key to check"
 
 # transient faults: every sample still completes
-"$FS" --port-file "$T/port2" --log "$T/log2" --answer rank --fail-rate 0.3 --idle-exit 30 2>/dev/null &
-FS2=$!
-i=0
-while [ ! -s "$T/port2" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
-$R run "$T/suite.json" --model "openai:flaky?base_url=http://127.0.0.1:$(cat "$T/port2")/v1" --db "$DB" -q >/dev/null 2>"$T/f.err"
+fake_start fs2 --log "$T/log2" --answer rank --fail-rate 0.3 --idle-exit 30
+FS2=$FAKE_PID
+$R run "$T/suite.json" --model "openai:flaky?base_url=http://127.0.0.1:$FAKE_PORT/v1" --db "$DB" -q >/dev/null 2>"$T/f.err"
 rc=$?
 kill $FS2 2>/dev/null; wait $FS2 2>/dev/null
 retried=$(grep -c '"fault":"fail-rate"' "$T/log2")
@@ -103,11 +98,9 @@ $R show 1 --db "$DB" --format json | grep -q SECRET && leak=1
 # With 4 requests in flight, requests 9 to 12 get no answer for a minute: the run stores exactly 8 samples, then
 # waits; it is killed once all 12 requests have arrived and the 8 samples are stored. Resuming sends requests 13 on.
 printf '9-12 delay 60000\n' >"$T/faults3"
-"$FS" --port-file "$T/port3" --log "$T/log3" --answer rank --faults "$T/faults3" --idle-exit 30 2>/dev/null &
-FS3=$!
-i=0
-while [ ! -s "$T/port3" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
-M3="openai:slow?base_url=http://127.0.0.1:$(cat "$T/port3")/v1"
+fake_start fs3 --log "$T/log3" --answer rank --faults "$T/faults3" --idle-exit 30
+FS3=$FAKE_PID
+M3="openai:slow?base_url=http://127.0.0.1:$FAKE_PORT/v1"
 $R run "$T/suite.json" --model "$M3" --db "$T/kill.db" --concurrency 4 -q >/dev/null 2>&1 &
 pid=$!
 # at most 30 s for what takes a moment: then the kill comes anyway and the counts below fail

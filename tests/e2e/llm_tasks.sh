@@ -13,15 +13,9 @@ if ! command -v python3 >/dev/null 2>&1; then
 	skip "language-model tasks through the fake server" "python3 is not installed"
 	exit 0
 fi
-start() { # start NAME POLICY
-	"$FS" --port-file "$T/$1.port" --log "$T/$1.log" --answer "$2" --idle-exit 60 2>/dev/null &
-	eval "PID_$1=\$!"
-	i=0
-	while [ ! -s "$T/$1.port" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
-}
-start fmt formats
-start hostile hostile
-trap 'kill $PID_fmt $PID_hostile 2>/dev/null' EXIT
+trap 'fake_stop_all' EXIT
+fake_start fmt --log "$T/fmt.log" --answer formats --idle-exit 60
+fake_start hostile --log "$T/hostile.log" --answer hostile --idle-exit 60
 FMT="openai:fake?base_url=http://127.0.0.1:$(cat "$T/fmt.port")/v1"
 HOSTILE="openai:fake?base_url=http://127.0.0.1:$(cat "$T/hostile.port")/v1"
 
