@@ -15,14 +15,11 @@ if [ ! -x "$FS" ]; then
 	exit 0
 fi
 
-"$FS" --port-file "$T/port" --answer formats --idle-exit 60 2>"$T/fs.err" &
-FSPID=$!
-FS2PID=
-trap 'kill $FSPID $FS2PID 2>/dev/null; wait $FSPID $FS2PID 2>/dev/null' EXIT
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+trap fake_stop_all EXIT
+fake_start fs --answer formats --idle-exit 60
+PORT=$FAKE_PORT
 # the server named by the environment, so that a shard asked of another server has the same model spec
-export OPENAI_BASE_URL="http://127.0.0.1:$(cat "$T/port")/v1"
+export OPENAI_BASE_URL="http://127.0.0.1:$PORT/v1"
 LLM=openai:fake
 KNN=builtin:itemknn
 
@@ -110,12 +107,9 @@ json "$T/part.db" 1 >"$T/late.json"
 ok_if "the late shard completes the partial run" cmp -s "$T/full1.json" "$T/late.json"
 
 # conflicts: the same shard answered differently
-"$FS" --port-file "$T/port2" --answer "fixed:1. Star Wars (1977)" --idle-exit 60 2>/dev/null &
-FS2PID=$!
-i=0
-while [ ! -s "$T/port2" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+fake_start fs2 --answer "fixed:1. Star Wars (1977)" --idle-exit 60
 # the same spec, the same shard: the same run key, other answers
-OPENAI_BASE_URL="http://127.0.0.1:$(cat "$T/port2")/v1" $R run "$T/suite.json" --model $LLM --db "$T/other.db" \
+OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" $R run "$T/suite.json" --model $LLM --db "$T/other.db" \
 	--shard 1/3 -q >/dev/null 2>&1
 sum0=$(cat "$T/merged.db" | cksum)
 expect_exit 3 "two shards with the same sample and other content: exit 3" $R merge "$T/merged.db" "$T/other.db"

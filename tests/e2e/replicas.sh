@@ -10,18 +10,14 @@ if [ ! -x "$FS" ]; then
 	echo "not ok - replicas: $FS is not built"
 	exit 0
 fi
-PIDS=
-trap 'kill $PIDS 2>/dev/null; wait $PIDS 2>/dev/null' EXIT
+trap fake_stop_all EXIT
 
 serve() { # serve NAME [FLAGS...]: a fake server logging to $T/NAME.log; its URL in $T/NAME.url
 	n=$1
 	shift
-	"$FS" --port-file "$T/$n.port" --log "$T/$n.log" --answer formats --idle-exit 60 "$@" 2>/dev/null &
-	PIDS="$PIDS $!"
-	eval "${n}_pid=$!"
-	i=0
-	while [ ! -s "$T/$n.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	echo "http://127.0.0.1:$(cat "$T/$n.port")/v1" >"$T/$n.url"
+	fake_start "$n" --log "$T/$n.log" --answer formats --idle-exit 60 "$@"
+	eval "${n}_pid=$FAKE_PID"
+	echo "http://127.0.0.1:$FAKE_PORT/v1" >"$T/$n.url"
 }
 lines() { [ -f "$1" ] && wc -l <"$1" | tr -d ' ' || echo 0; }
 

@@ -12,10 +12,9 @@ if [ -z "$SHARED" ]; then
 fi
 [ -x "$FS" ] || { echo "not ok - slurm: $FS is not built"; exit 0; }
 CLUSTER=$T/cluster
-FSPID=
 cleanup() {
 	sh examples/slurm/local-cluster.sh stop "$CLUSTER"
-	[ -n "$FSPID" ] && kill "$FSPID" 2>/dev/null && wait "$FSPID" 2>/dev/null
+	fake_stop_all
 }
 trap cleanup EXIT
 
@@ -27,11 +26,8 @@ fi
 echo "ok - slurm: a one-node cluster starts (sinfo shows the node idle)"
 export SLURM_CONF="$CLUSTER/slurm.conf"
 
-"$FS" --port-file "$T/port" --answer formats --idle-exit 300 2>/dev/null &
-FSPID=$!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-export OPENAI_BASE_URL="http://127.0.0.1:$(cat "$T/port")/v1"
+fake_start fs --answer formats --idle-exit 300
+export OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1"
 
 cat >"$T/suite.json" <<JSON
 {"name": "ml100k-slurm", "dataset": {"format": "movielens", "path": "$SHARED/data/ml-100k"},
