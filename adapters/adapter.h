@@ -12,7 +12,7 @@ struct model_param {
 
 /* A parsed model spec: "builtin:itemknn?neighbors=50". */
 struct model_spec {
-	char *text;       /* as written */
+	char *text;       /* as written; never holds a credential (see model_spec_redact()) */
 	char *provider;   /* "builtin" */
 	char *name;       /* "itemknn" */
 	struct model_param *params;
@@ -25,6 +25,15 @@ struct model_spec {
  * The provider is not checked here: see adapter_find().
  */
 int model_spec_parse(struct model_spec *out, const char *text);
+/*
+ * text with every credential masked as "***": a URL's user name and
+ * password, and the value of a key such as key, api_key, token or sig in
+ * the spec's parameters or in a URL's own query string. *what (when not
+ * NULL) is set to what was masked first, or NULL when nothing was: then
+ * the copy equals text. model_spec_parse() refuses any spec with one.
+ * Caller frees.
+ */
+char *model_spec_redact(const char *text, const char **what);
 void model_spec_release(struct model_spec *s);
 /* The value of key, or NULL. */
 const char *model_spec_get(const struct model_spec *s, const char *key);

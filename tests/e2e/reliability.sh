@@ -1,0 +1,70 @@
+#!/bin/sh
+# reliability.sh: the defects of issue 14 (an adversarial pass), one regression each: hostile datasets,
+# specs, answers and servers end with a documented exit code, a one-line message and honest run records.
+. tests/e2e/lib.sh
+R=$RECEVAL
+T=$TMPDIR
+trap fake_stop_all EXIT
+
+# one_line_error NAME CODE PATTERN CMD...: exit CODE, and stderr is one line matching PATTERN
+one_line_error() {
+	name=$1 code=$2 pat=$3
+	shift 3
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ $rc -eq "$code" ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q -- "$pat" "$T/err"; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name (exit $rc)"
+		sed 's/^/#   /' "$T/err" | head -n 3
+	fi
+}
+
+suite() { # suite FILE DATASET-PATH [MODEL]: a csv suite with one retrieval task
+	printf '{"name": "t", "dataset": {"format": "csv", "path": "%s"},\n"models": ["%s"],\n"tasks": [{"type": "retrieval", "k": 2}]}\n' \
+		"$2" "${3:-builtin:pop}" >"$T/$1"
+}
+
+# --- defect 2: a NUL or control byte in an id or a title is bad input, not a lost sample
+printf 'user,item,timestamp\nu1,i1,1\nu1,i2,2\nu1\000x,i1,1\nu1\000x,i3,2\nu2,i1,1\nu2,i3,2\n' >"$T/nul.csv"
+suite nul.json nul.csv
+suite ok.json ok.csv
+one_line_error "a NUL byte in a csv id is exit 3 naming file:line" 3 'nul.csv:4: NUL byte' \
+	$R run "$T/nul.json" --db "$T/d2.db" -q
+printf 'user,item\nu1,i1\nu\001,i2\n' >"$T/ctl.csv"
+suite ctl.json ctl.csv
+one_line_error "a control byte in a user id is exit 3 naming file:line" 3 'ctl.csv:3: control byte 0x01 in user id' \
+	$R run "$T/ctl.json" --db "$T/d2.db" -q
+printf 'user,item\nu1,i1\nu1,i2\nu2,i1\n' >"$T/ok.csv"
+printf 'item,title\ni1,"One\ttab"\ni2,Two\n' >"$T/items.csv"
+printf '{"name": "t", "dataset": {"format": "csv", "path": "ok.csv", "items": "items.csv"},\n"models": ["builtin:pop"], "tasks": [{"type": "retrieval", "k": 2}]}\n' >"$T/title.json"
+one_line_error "a control byte in a title is exit 3 naming file:line" 3 'items.csv:2: control byte 0x09 in title' \
+	$R run "$T/title.json" --db "$T/d2.db" -q
+mkdir -p "$T/ml"
+printf '1|Toy Story|x|x|x\n2|Heat|x|x|x\n' >"$T/ml/u.item"
+printf '1\t1\t5\t1\n1\t2\t4\t2\n2\t1\t3\t1\n2\000\t2\t3\t2\n' >"$T/ml/u.data"
+printf '{"name": "t", "dataset": {"format": "movielens", "path": "ml"},\n"models": ["builtin:pop"], "tasks": [{"type": "retrieval", "k": 2}]}\n' >"$T/ml.json"
+one_line_error "a NUL byte in a movielens file is exit 3 naming file:line" 3 'u.data:4: NUL byte' \
+	$R run "$T/ml.json" --db "$T/d2.db" -q
+ok_if "no run is stored for refused datasets" test "$($R list --db "$T/d2.db" 2>/dev/null | grep -c '^ *[0-9]')" -eq 0
+
+# --- defect 3: credentials in a spec are refused, and never echoed
+for spec in 'openai:m?base_url=http://127.0.0.1:9/v1?key=sk-SECRET3' 'openai:m?api_key=sk-SECRET3' \
+	'openai:m?base_url=http://u:sk-SECRET3@127.0.0.1:9/v1' 'openai:m?base_url=http://h/v1?a=1&key=sk-SECRET3' \
+	'azure:d?endpoint=https://x.example?sig=sk-SECRET3'; do
+	$R run "$T/ok.json" --db "$T/d3.db" -q --model "$spec" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q 'holds credentials' "$T/err" &&
+		! grep -q SECRET3 "$T/err" "$T/out"; then
+		echo "ok - spec with a credential refused, not echoed: $(echo "$spec" | sed 's/SECRET3/.../')"
+	else
+		echo "not ok - spec with a credential refused, not echoed (exit $rc)"
+		sed 's/^/#   /' "$T/err" | head -n 3
+	fi
+done
+printf '{"name": "t", "dataset": {"format": "csv", "path": "ok.csv"},\n"models": ["openai:m?base_url=http://127.0.0.1:9/v1?token=sk-SECRET3"],\n"tasks": [{"type": "retrieval", "k": 2}]}\n' >"$T/secret.json"
+$R run "$T/secret.json" --db "$T/d3.db" -q >"$T/out" 2>"$T/err"
+rc=$?
+ok_if "a suite naming a spec with a credential is refused without echoing it" \
+	sh -c "[ $rc -ne 0 ] && ! grep -q SECRET3 '$T/err' '$T/out'"
+ok_if "nothing with a credential reaches the database" sh -c "! grep -aq SECRET3 '$T/d3.db' 2>/dev/null"
