@@ -675,14 +675,16 @@ int store_get_sample_metrics(struct store *s, int64_t run, struct run_sample_met
 		order[i].name = out->metrics[i];
 		order[i].index = i;
 	}
-	qsort(order, out->n_metrics, sizeof(*order), cmp_named_index);
+	if (out->n_metrics)
+		qsort(order, out->n_metrics, sizeof(*order), cmp_named_index);
 	for (i = 0; i < out->n_metrics; i++) {
 		rank[order[i].index] = i;
 		out->metrics[i] = order[i].name;
 	}
 	for (i = 0; i < out->n; i++)
 		out->rows[i].metric = rank[out->rows[i].metric];
-	qsort(out->rows, out->n, sizeof(*out->rows), cmp_sample_metric);
+	if (out->n)  /* a run without samples has no rows: qsort(NULL, 0) is undefined */
+		qsort(out->rows, out->n, sizeof(*out->rows), cmp_sample_metric);
 	ret = 0;
 out:
 	sqlite3_finalize(st);

@@ -120,11 +120,20 @@ int parse_double(const char *s, double *out)
 	char *end;
 	double v;
 
+	const char *p;
+
 	if (!s || !*s || isspace((unsigned char)*s))
 		return -1;
+	/* decimal only: strtod() would also take "0x10", "inf" and "nan" */
+	for (p = s; *p; p++)
+		if (!isdigit((unsigned char)*p) && !strchr("+-.eE", *p))
+			return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || *end || !isfinite(v))
+	if (*end || !isfinite(v) || end == s)
+		return -1;
+	/* too small to represent is 0 (or a subnormal), not an error; too large is */
+	if (errno == ERANGE && fabs(v) > 1)
 		return -1;
 	*out = v;
 	return 0;

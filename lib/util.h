@@ -68,6 +68,11 @@ void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Parse a whole string as a number; 0 on success, -1 if s is not one. */
 int parse_long(const char *s, long *out);
+/*
+ * A decimal number ("12", "-0.5", "1e-3"): no hex, inf or nan, no
+ * surrounding space; a value too small to represent becomes 0 (or a
+ * subnormal), one too large is refused.
+ */
 int parse_double(const char *s, double *out);
 
 /*

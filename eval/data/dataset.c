@@ -55,10 +55,14 @@ int data_read_file(struct strbuf *sb, const char *path)
 
 int data_check_text(const char *file, long line, const char *what, const char *s, size_t len)
 {
+	/* a title may span lines (a quoted csv field) or hold a tab; an id is one word of text */
+	int title = !strcmp(what, "title");
 	size_t i;
 
 	for (i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)s[i];
+		if (title && (ch == '\t' || ch == '\n' || ch == '\r'))
+			continue;
 		if (ch < 0x20 || ch == 0x7f) {
 			struct snip sn;
 			return error_at(file, line, "control byte 0x%02x in %s '%s'", ch, what,

@@ -36,9 +36,9 @@ suite ctl.json ctl.csv
 one_line_error "a control byte in a user id is exit 3 naming file:line" 3 'ctl.csv:3: control byte 0x01 in user id' \
 	$R run "$T/ctl.json" --db "$T/d2.db" -q
 printf 'user,item\nu1,i1\nu1,i2\nu2,i1\n' >"$T/ok.csv"
-printf 'item,title\ni1,"One\ttab"\ni2,Two\n' >"$T/items.csv"
+printf 'item,title\ni1,"One\033[31m red"\ni2,Two\n' >"$T/items.csv"
 printf '{"name": "t", "dataset": {"format": "csv", "path": "ok.csv", "items": "items.csv"},\n"models": ["builtin:pop"], "tasks": [{"type": "retrieval", "k": 2}]}\n' >"$T/title.json"
-one_line_error "a control byte in a title is exit 3 naming file:line" 3 'items.csv:2: control byte 0x09 in title' \
+one_line_error "a control byte in a title is exit 3 naming file:line" 3 'items.csv:2: control byte 0x1b in title' \
 	$R run "$T/title.json" --db "$T/d2.db" -q
 mkdir -p "$T/ml"
 printf '1|Toy Story|x|x|x\n2|Heat|x|x|x\n' >"$T/ml/u.item"
