@@ -88,18 +88,46 @@ static int exec(struct store *s, const char *sql)
 	return 0;
 }
 
-/* Columns added since the first schema, for databases made before them. */
-static int add_columns(struct store *s)
+/* Columns added since the first schema, for databases made before them (store_internal.h). */
+const struct store_column store_added_columns[] = {
+	{ "samples", "transcript", "TEXT" },
+	{ "runs", "reason", "TEXT" },     /* why a run failed or was cut short; NULL when done */
+	{ NULL, NULL, NULL },
+};
+
+int store_has_column(struct store *s, const char *table, const char *column, int *out)
 {
 	sqlite3_stmt *st = NULL;
-	int has = 0;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM pragma_table_info('samples') WHERE name = 'transcript'",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot read the schema");
-	has = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+	*out = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
-	return has ? 0 : exec(s, "ALTER TABLE samples ADD COLUMN transcript TEXT");
+	return 0;
+}
+
+static int add_columns(struct store *s)
+{
+	const struct store_column *c;
+
+	for (c = store_added_columns; c->table; c++) {
+		int has = 0;
+		char *sql;
+		int rc;
+
+		if (store_has_column(s, c->table, c->column, &has) < 0)
+			return -1;
+		if (has)
+			continue;
+		sql = xstrfmt("ALTER TABLE %s ADD COLUMN %s %s", c->table, c->column, c->type);
+		rc = exec(s, sql);
+		free(sql);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int open_db(struct store *s, const char *path, int flags)
@@ -130,6 +158,9 @@ int store_open_existing(struct store *s, const char *path)
 {
 	if (access(path, F_OK))
 		return error("no database '%s' (run 'receval run SUITE' first, or name one with --db)", path);
+	/* a 0444 file or a read-only file system: read it as it is (store_readonly.c) */
+	if (!store_writable(path))
+		return store_open_readonly(s, path);
 	return open_db(s, path, SQLITE_OPEN_READWRITE);
 }
 

@@ -68,3 +68,47 @@ rc=$?
 ok_if "a suite naming a spec with a credential is refused without echoing it" \
 	sh -c "[ $rc -ne 0 ] && ! grep -q SECRET3 '$T/err' '$T/out'"
 ok_if "nothing with a credential reaches the database" sh -c "! grep -aq SECRET3 '$T/d3.db' 2>/dev/null"
+
+# --- defect 8: a database that cannot be written is still read by list, show, report, export, compare, gate
+mkdir -p "$T/ro"
+printf 'user,item\nu1,i1\nu1,i2\nu2,i1\nu2,i2\nu3,i2\nu3,i1\n' >"$T/ro.csv"
+suite ro.json ro.csv
+$R run "$T/ro.json" --db "$T/ro/r.db" -q >/dev/null 2>&1
+$R run "$T/ro.json" --db "$T/ro/r.db" -q --model builtin:random >/dev/null 2>&1
+# every reading command on $T/ro/r.db; prints the failures
+cat >"$T/readers.sh" <<READERS
+for c in "list" "show 1" "show 1 --samples --format jsonl" "show 1 --format json" "export 1 --format trec" \\
+	"compare 1 2" "gate --baseline 1 --candidate 2 --rule ndcg@2>=0" "report 1 2 -o -"; do
+	e=\$($R \$c --db "$T/ro/r.db" 2>&1 >/dev/null) || echo "\$c: \$e"
+done
+READERS
+if unshare -m true 2>/dev/null; then
+	# a read-only bind mount: SQLite cannot make its -shm file, so the file is read as immutable
+	out=$(unshare -m sh -c "mount --bind '$T/ro' '$T/ro' && mount -o remount,bind,ro '$T/ro' &&
+		{ ! touch '$T/ro/probe' 2>/dev/null || echo 'the mount is writable'; } && sh '$T/readers.sh'" 2>&1)
+	ok_if "every reading command works on a read-only file system" test -z "$out"
+	[ -n "$out" ] && echo "$out" | sed 's/^/#   /' | head -n 5
+else
+	skip "every reading command works on a read-only file system" "no unshare -m here"
+fi
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	chmod 755 "$T"
+	chmod 444 "$T/ro/r.db"
+	chmod 555 "$T/ro"
+	out=$(setpriv --reuid 65534 --regid 65534 --clear-groups sh "$T/readers.sh" 2>&1)
+	ok_if "every reading command works on a 0444 file in a folder that cannot be written" test -z "$out"
+	[ -n "$out" ] && echo "$out" | sed 's/^/#   /' | head -n 5
+	one_line_error "resuming into a read-only database is a storage failure (exit 5)" 5 'readonly\|read-only' \
+		setpriv --reuid 65534 --regid 65534 --clear-groups $R run --resume 1 --db "$T/ro/r.db" -q
+	chmod 755 "$T/ro"
+	chmod 644 "$T/ro/r.db"
+elif [ "$(id -u)" -ne 0 ]; then
+	chmod 444 "$T/ro/r.db"
+	chmod 555 "$T/ro"
+	out=$(sh "$T/readers.sh" 2>&1)
+	ok_if "every reading command works on a 0444 file in a folder that cannot be written" test -z "$out"
+	chmod 755 "$T/ro"
+	chmod 644 "$T/ro/r.db"
+else
+	skip "every reading command works on a 0444 file" "root without setpriv"
+fi
