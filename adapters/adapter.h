@@ -47,9 +47,15 @@ struct adapter_limits {
 	double timeout_s;         /* one attempt's timeout (default 60) */
 	unsigned attempts;        /* tries per request, the first included (default 6) */
 	size_t body_cap;          /* largest response body accepted (default 8 MiB) */
+	/*
+	 * --sample-deadline: the longest a request may take from its first
+	 * attempt, retries, Retry-After waits and attempts included (default
+	 * 600); past it the request is an error, and no wait goes beyond it.
+	 */
+	double deadline_s;
 };
 
-#define ADAPTER_LIMITS_INIT { 8, 0, 0, 60, 6, (size_t)8 << 20 }
+#define ADAPTER_LIMITS_INIT { 8, 0, 0, 60, 6, (size_t)8 << 20, 600 }
 
 /* What a model may learn from: the dataset and its training split only; and the run's limits. */
 struct train_data {
@@ -181,6 +187,14 @@ struct adapter {
 	 * how many. NULL for backends without replicas.
 	 */
 	size_t (*replicas)(struct model *m, const struct replica_stat **out);
+
+	/*
+	 * Requests whose transfer is under way or has finished: not those
+	 * queued or waiting to be retried. An interrupted run waits for
+	 * these only.
+	 * NULL: pending().
+	 */
+	size_t (*in_flight)(struct model *m);
 
 	/* Free the model and everything it owns (cancelling what is in flight). */
 	void (*free)(struct model *m);

@@ -713,6 +713,11 @@ static size_t openai_pending(struct model *m)
 	return http_engine_pending(m->engine);
 }
 
+static size_t openai_in_flight(struct model *m)
+{
+	return http_engine_in_flight(m->engine);
+}
+
 /* provider, where, which model, and the parameters: what decides an answer besides the request */
 static char *openai_identity(struct model *m)
 {
@@ -758,6 +763,7 @@ const struct adapter openai_adapter = {
 	.submit = openai_submit,
 	.poll = openai_poll,
 	.pending = openai_pending,
+	.in_flight = openai_in_flight,
 	.identity = openai_identity,
 	.capacity = openai_capacity,
 	.replicas = openai_replicas,
@@ -771,6 +777,7 @@ const struct adapter azure_adapter = {
 	.submit = openai_submit,
 	.poll = openai_poll,
 	.pending = openai_pending,
+	.in_flight = openai_in_flight,
 	.identity = openai_identity,
 	.capacity = openai_capacity,
 	.replicas = openai_replicas,

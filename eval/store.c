@@ -233,13 +233,20 @@ int store_finish_run(struct store *s, int64_t run, const char *status, size_t er
 	int ret = 0;
 
 	iso_time(now, sizeof(now));
-	if (sqlite3_prepare_v2(s->db, "UPDATE runs SET status = ?, finished_at = ?, errors = ? WHERE id = ?",
-			       -1, &st, NULL) != SQLITE_OK)
+	/*
+	 * The counts are what the store holds, whatever the caller counted: a
+	 * run cut short by a fatal answer or a full disk must not claim the
+	 * samples it planned. A new status clears the reason (store_set_run_reason()).
+	 */
+	(void)errors;
+	if (sqlite3_prepare_v2(s->db, "UPDATE runs SET status = ?1, finished_at = ?2, reason = NULL,"
+			       " samples = (SELECT count(*) FROM samples WHERE run_id = ?3),"
+			       " errors = (SELECT count(*) FROM samples WHERE run_id = ?3 AND status != 'ok')"
+			       " WHERE id = ?3", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot update the run");
 	bind_text(st, 1, status);
 	bind_text(st, 2, now);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)errors);
-	sqlite3_bind_int64(st, 4, run);
+	sqlite3_bind_int64(st, 3, run);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		ret = fail(s, "cannot update the run");
 	sqlite3_finalize(st);
@@ -437,9 +444,12 @@ char *store_col_dup(sqlite3_stmt *st, int i)
 	return t ? xstrdup((const char *)t) : NULL;
 }
 
+/* A run still running (or killed) counts what is stored so far; a finished one what was stored at its end. */
 static const char run_columns[] =
 	"SELECT id, suite, model, status, started_at, finished_at, config, version, seed,"
-	" samples, errors, run_key FROM runs";
+	" CASE WHEN status = 'running' THEN (SELECT count(*) FROM samples WHERE run_id = runs.id) ELSE samples END,"
+	" CASE WHEN status = 'running' THEN (SELECT count(*) FROM samples WHERE run_id = runs.id AND status != 'ok')"
+	" ELSE errors END, run_key, reason FROM runs";
 
 static void read_run(sqlite3_stmt *st, struct run_info *r)
 {
@@ -455,6 +465,7 @@ static void read_run(sqlite3_stmt *st, struct run_info *r)
 	r->samples = sqlite3_column_int64(st, 9);
 	r->errors = sqlite3_column_int64(st, 10);
 	r->run_key = col_text(st, 11);
+	r->reason = col_text(st, 12);
 }
 
 int store_get_run(struct store *s, int64_t id, struct run_info *out)
@@ -492,6 +503,7 @@ void run_info_release(struct run_info *r)
 	free(r->config);
 	free(r->version);
 	free(r->run_key);
+	free(r->reason);
 	memset(r, 0, sizeof(*r));
 }
 

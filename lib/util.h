@@ -61,6 +61,13 @@ char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * error_at(): the same with "receval: FILE:LINE: <message>"; line 0 omits it.
  */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * The message of the last error() or error_at() of this thread, without
+ * "receval: " (cut at 511 bytes), or NULL after error_last_reset(): what
+ * a failed run stores as its reason.
+ */
+const char *error_last(void);
+void error_last_reset(void);
 int error_at(const char *file, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* warning(): "receval: warning: <message>" on stderr; returns nothing. */

@@ -16,6 +16,8 @@ void table_run(FILE *f, const struct run_info *run, const struct metric_row *row
 
 	fprintf(f, "run %lld  %s  suite %s  %s  %lld samples  %lld errors\n", (long long)run->id,
 		run->model, run->suite, run->status, (long long)run->samples, (long long)run->errors);
+	if (run->reason)
+		fprintf(f, "reason: %s\n", run->reason);
 	for (i = 0; i < n; i++) {
 		if (strlen(rows[i].task) > wt)
 			wt = strlen(rows[i].task);

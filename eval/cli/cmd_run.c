@@ -11,7 +11,8 @@
 
 static const char usage_run[] =
 	"receval run SUITE.json [--model SPEC]... [--db FILE] [--limit N] [--seed N]\n"
-	"                   [--shard I/N | --shard auto [--shards N]] [--run-key TEXT] [--concurrency N] [--rpm N] [--tpm N] [--timeout S] [--no-cache] [--quiet]\n"
+	"                   [--shard I/N | --shard auto [--shards N]] [--run-key TEXT] [--concurrency N] [--rpm N] [--tpm N] [--timeout S]\n"
+	"                   [--sample-deadline S] [--no-cache] [--quiet]\n"
 	"   or: receval run --resume RUN_ID [--db FILE] [--retry-errors]";
 
 static void on_sigint(int sig)
@@ -162,7 +163,7 @@ int cmd_run(int argc, char **argv)
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
 	long concurrency = 8, resume = 0;
-	double rpm = 0, tpm = 0, timeout = 60;
+	double rpm = 0, tpm = 0, timeout = 60, deadline = 600;
 	int no_cache = 0, retry_errors = 0, store_ready = 0;
 	struct strmap done = STRMAP_INIT;
 	char **done_keys = NULL, *resume_model = NULL;
@@ -179,6 +180,8 @@ int cmd_run(int argc, char **argv)
 		{ OPT_DOUBLE, 0, "rpm", &rpm, "N", "at most N requests per minute" },
 		{ OPT_DOUBLE, 0, "tpm", &tpm, "N", "at most N tokens per minute" },
 		{ OPT_DOUBLE, 0, "timeout", &timeout, "S", "seconds one request attempt may take (default 60)" },
+		{ OPT_DOUBLE, 0, "sample-deadline", &deadline, "S",
+		  "seconds a request may take in all, retries and waits included; then it is an error (default 600)" },
 		{ OPT_BOOL, 0, "no-cache", &no_cache, NULL, "ask the model even what the cache holds" },
 		{ OPT_LONG, 0, "resume", &resume, "RUN_ID", "finish a run: its suite, model and options come from the database" },
 		{ OPT_BOOL, 0, "retry-errors", &retry_errors, NULL, "with --resume: ask the samples that failed again" },
@@ -223,8 +226,8 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if (concurrency < 1 || concurrency > 4096 || rpm < 0 || tpm < 0 || !(timeout > 0)) {
-		error("--concurrency must be 1..4096, --timeout above 0, --rpm and --tpm >= 0");
+	if (concurrency < 1 || concurrency > 4096 || rpm < 0 || tpm < 0 || !(timeout > 0) || !(deadline > 0)) {
+		error("--concurrency must be 1..4096, --timeout and --sample-deadline above 0, --rpm and --tpm >= 0");
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -339,6 +342,7 @@ int cmd_run(int argc, char **argv)
 	plan.limits.rpm = rpm;
 	plan.limits.tpm = tpm;
 	plan.limits.timeout_s = timeout;
+	plan.limits.deadline_s = deadline;
 	plan.limits.attempts = 6;
 	plan.limits.body_cap = (size_t)8 << 20;
 	plan.resume_run = resume;

@@ -112,3 +112,72 @@ elif [ "$(id -u)" -ne 0 ]; then
 else
 	skip "every reading command works on a 0444 file" "root without setpriv"
 fi
+
+# --- defect 6: a server asking to wait for ever (Retry-After: 100000) cannot stall a sample past --sample-deadline
+printf '1-1000 429 100000\n' >"$T/ra.faults"
+fake_start ra --faults "$T/ra.faults"
+printf 'user,item\nu1,i1\nu1,i2\nu2,i1\nu2,i2\n' >"$T/llm.csv"
+suite llm.json llm.csv "openai:m"
+t0=$(date +%s)
+OPENAI_API_KEY=k OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" \
+	$R run "$T/llm.json" --db "$T/d6.db" -q --sample-deadline 5 >"$T/out" 2>"$T/err"
+rc=$?
+t1=$(date +%s)
+ok_if "Retry-After: 100000 ends at the sample deadline, not after 25 minutes ($((t1 - t0)) s, exit $rc)" \
+	test $((t1 - t0)) -lt 30 -a $rc -eq 4
+n=$(sqlite3 -readonly "$T/d6.db" "SELECT count(*) FROM samples WHERE status = 'error' AND error LIKE '%sample deadline%'" 2>/dev/null)
+ok_if "each sample is stored as an error naming the deadline ($n of 2)" test "${n:-0}" -eq 2
+one_line_error "--sample-deadline must be above 0" 2 'sample-deadline' $R run "$T/llm.json" --db "$T/d6.db" --sample-deadline 0
+kill "$FAKE_PID" 2>/dev/null
+
+# --- defect 7: the runs row says why a run failed, and counts what is stored
+fake_start auth --key right
+OPENAI_API_KEY=wrong OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" \
+	$R run "$T/llm.json" --db "$T/d7.db" -q >/dev/null 2>&1
+$R show 1 --db "$T/d7.db" --format json >"$T/show.json" 2>/dev/null
+ok_if "a run stopped by a 401 is failed, with 0 samples stored and the reason" python3 -c "
+import json, sys
+r = json.load(open('$T/show.json'))['run']
+sys.exit(not (r['status'] == 'failed' and r['samples'] == 0 and r['errors'] == 0 and '401' in r['reason']))"
+$R show 1 --db "$T/d7.db" 2>/dev/null | grep -q '^reason: .*401' && echo "ok - show prints the reason" ||
+	echo "not ok - show prints the reason"
+ok_if "the reason is in the runs row" test -n "$(sqlite3 -readonly "$T/d7.db" "SELECT reason FROM runs WHERE id = 1 AND reason LIKE '%401%'" 2>/dev/null)"
+kill "$FAKE_PID" 2>/dev/null
+
+# Ctrl-C while every request waits to be retried: nothing is in flight, so it stops at once
+printf '1-1000 429 60\n' >"$T/slow.faults"
+fake_start slow --faults "$T/slow.faults" --log "$T/slow.log"
+OPENAI_API_KEY=k OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" \
+	$R run "$T/llm.json" --db "$T/d7i.db" >/dev/null 2>"$T/int.err" &
+pid=$!
+i=0
+while [ "$(wc -l <"$T/slow.log" 2>/dev/null || echo 0)" -lt 2 ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+t0=$(date +%s%N)
+kill -INT $pid
+wait $pid
+rc=$?
+t1=$(date +%s%N)
+ms=$(((t1 - t0) / 1000000))
+ok_if "Ctrl-C with every request in backoff stops at once ($ms ms, exit $rc)" test $ms -lt 3000 -a $rc -eq 130
+ok_if "Ctrl-C does not claim answers in flight that are only waiting to retry" sh -c "! grep -q 'in flight' '$T/int.err'"
+$R show 1 --db "$T/d7i.db" --format json >"$T/show.json" 2>/dev/null
+ok_if "the interrupted run says so, with what is stored" python3 -c "
+import json, sys
+r = json.load(open('$T/show.json'))['run']
+sys.exit(not (r['status'] == 'interrupted' and r['samples'] == 0 and 'resume' in r['reason']))"
+kill "$FAKE_PID" 2>/dev/null
+
+# a full disk: a small tmpfs; the run stops with exit 5 and what it claims is what it stored
+if unshare -m true 2>/dev/null && command -v sqlite3 >/dev/null 2>&1; then
+	awk 'BEGIN { print "user,item"; for (u = 0; u < 3000; u++) for (i = 0; i < 5; i++) printf "u%d,i%d\n", u, (u * 7 + i) % 400 }' >"$T/big.csv"
+	suite big.json big.csv
+	mkdir -p "$T/full"
+	unshare -m sh -c "mount -t tmpfs -o size=600k tmpfs '$T/full' && $R run '$T/big.json' --db '$T/full/f.db' -q >/dev/null 2>'$T/full.err'; echo \$? >'$T/full.rc'; cp '$T/full/f.db' '$T/f.db'; [ -f '$T/full/f.db-wal' ] && cp '$T/full/f.db-wal' '$T/f.db-wal'; :"
+	ok_if "a full disk is exit 5 ($(cat "$T/full.rc"))" test "$(cat "$T/full.rc")" = 5
+	claimed=$(sqlite3 "$T/f.db" "SELECT samples FROM runs WHERE id = 1" 2>/dev/null)
+	listed=$($R show 1 --db "$T/f.db" --format json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["samples"])' 2>/dev/null)
+	stored=$(sqlite3 "$T/f.db" "SELECT count(*) FROM samples WHERE run_id = 1" 2>/dev/null)
+	ok_if "after a full disk, show counts what is stored (show $listed, stored $stored)" test -n "$stored" -a "$listed" = "$stored"
+else
+	skip "a full disk is exit 5 and show counts what is stored" "no unshare -m here"
+fi
