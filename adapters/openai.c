@@ -3,6 +3,7 @@
 #include <cJSON.h>
 #include "adapters/adapter.h"
 #include "adapters/http.h"
+#include "lib/jsontext.h"
 #include "adapters/pool.h"
 #include "lib/strbuf.h"
 
@@ -687,7 +688,8 @@ static int openai_poll(struct model *m, struct llm_answer *out, int timeout_ms)
 			read_error(m, out, &r, p->kind);
 			break;
 		}
-		root = r.body ? cJSON_ParseWithLength(r.body, r.body_len) : NULL;
+		/* "\u0000" or half a surrogate pair in an answer: read it whole, with U+FFFD there */
+		root = r.body ? (json_fix_escapes(r.body, r.body_len), cJSON_ParseWithLength(r.body, r.body_len)) : NULL;
 		if (!root) {
 			out->status = LLM_ERROR;
 			out->error = json_failure(r.body, r.body_len);

@@ -92,16 +92,20 @@ else
 	skip "every reading command works on a read-only file system" "no unshare -m here"
 fi
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
-	chmod 755 "$T"
-	chmod 444 "$T/ro/r.db"
-	chmod 555 "$T/ro"
-	out=$(setpriv --reuid 65534 --regid 65534 --clear-groups sh "$T/readers.sh" 2>&1)
+	# root reads and writes anything: as nobody, in a folder nobody may enter (TMPDIR is 0700)
+	P=$(mktemp -d /tmp/receval-ro.XXXXXX)
+	chmod 755 "$P"
+	cp -r "$T/ro" "$P/ro"
+	sed "s|$T/|$P/|g" "$T/readers.sh" >"$P/readers.sh"
+	chmod 444 "$P/ro/r.db"
+	chmod 555 "$P/ro"
+	out=$(setpriv --reuid 65534 --regid 65534 --clear-groups sh "$P/readers.sh" 2>&1)
 	ok_if "every reading command works on a 0444 file in a folder that cannot be written" test -z "$out"
 	[ -n "$out" ] && echo "$out" | sed 's/^/#   /' | head -n 5
 	one_line_error "resuming into a read-only database is a storage failure (exit 5)" 5 'readonly\|read-only' \
-		setpriv --reuid 65534 --regid 65534 --clear-groups $R run --resume 1 --db "$T/ro/r.db" -q
-	chmod 755 "$T/ro"
-	chmod 644 "$T/ro/r.db"
+		setpriv --reuid 65534 --regid 65534 --clear-groups $R run --resume 1 --db "$P/ro/r.db" -q
+	chmod -R u+w "$P"
+	rm -rf "$P"
 elif [ "$(id -u)" -ne 0 ]; then
 	chmod 444 "$T/ro/r.db"
 	chmod 555 "$T/ro"
