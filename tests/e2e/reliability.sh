@@ -88,6 +88,9 @@ if unshare -m true 2>/dev/null; then
 		{ ! touch '$T/ro/probe' 2>/dev/null || echo 'the mount is writable'; } && sh '$T/readers.sh'" 2>&1)
 	ok_if "every reading command works on a read-only file system" test -z "$out"
 	[ -n "$out" ] && echo "$out" | sed 's/^/#   /' | head -n 5
+	sqlite3 "$T/ro/r.db" "UPDATE runs SET status = 'interrupted' WHERE id = 2; DELETE FROM samples WHERE run_id = 2"
+	one_line_error "resuming into a read-only database is a storage failure (exit 5)" 5 'readonly\|read-only' \
+		unshare -m sh -c "mount --bind '$T/ro' '$T/ro' && mount -o remount,bind,ro '$T/ro' && $R run --resume 2 --db '$T/ro/r.db' -q"
 else
 	skip "every reading command works on a read-only file system" "no unshare -m here"
 fi
@@ -102,8 +105,6 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	out=$(setpriv --reuid 65534 --regid 65534 --clear-groups sh "$P/readers.sh" 2>&1)
 	ok_if "every reading command works on a 0444 file in a folder that cannot be written" test -z "$out"
 	[ -n "$out" ] && echo "$out" | sed 's/^/#   /' | head -n 5
-	one_line_error "resuming into a read-only database is a storage failure (exit 5)" 5 'readonly\|read-only' \
-		setpriv --reuid 65534 --regid 65534 --clear-groups $R run --resume 1 --db "$P/ro/r.db" -q
 	chmod -R u+w "$P"
 	rm -rf "$P"
 elif [ "$(id -u)" -ne 0 ]; then
@@ -185,3 +186,54 @@ if unshare -m true 2>/dev/null && command -v sqlite3 >/dev/null 2>&1; then
 else
 	skip "a full disk is exit 5 and show counts what is stored" "no unshare -m here"
 fi
+
+# --- defect 4: whatever bytes a model answers, every JSON, CSV, HTML and JUnit output is valid UTF-8,
+# and "\u0000" or half a surrogate pair in an answer neither cuts it nor loses it
+# strict_utf8 NAME FILE: FILE decodes as UTF-8 with no replacement needed, and (json/jsonl) parses strictly
+strict_utf8() {
+	ok_if "$1" python3 -c "
+import json, sys
+b = open('$2', 'rb').read()
+t = b.decode('utf-8')
+if '$2'.endswith('.jsonl'):
+    [json.loads(l) for l in t.splitlines() if l]
+elif '$2'.endswith('.json'):
+    json.loads(t)
+sys.exit(0 if b else 1)"
+}
+i=0
+bad_utf8=$(printf '1. Toy \303(1995) \200\277 \355\240\200 \300\257 end \360\237\230')
+for answer in "raw:$bad_utf8" 'raw:before\u0000after' 'raw:half \ud800 pair' 'raw:low \udc00 half \ud83d\ude00 whole'; do
+	i=$((i + 1))
+	fake_start utf$i --answer "$answer"
+	db=$T/d4_$i.db
+	OPENAI_API_KEY=k OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" $R run "$T/llm.json" --db "$db" -q >/dev/null 2>&1
+	OPENAI_API_KEY=k OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" $R run "$T/llm.json" --db "$db" -q --model openai:m2 >/dev/null 2>&1
+	kill "$FAKE_PID" 2>/dev/null
+	$R show 1 --db "$db" --samples --format jsonl >"$T/s$i.jsonl" 2>/dev/null
+	$R export 1 --db "$db" -o "$T/e$i.jsonl" 2>/dev/null
+	$R show 1 --db "$db" --format json >"$T/r$i.json" 2>/dev/null
+	$R show 1 --db "$db" --format csv >"$T/r$i.csv" 2>/dev/null
+	$R compare 1 2 --db "$db" --format json >"$T/c$i.json" 2>/dev/null
+	$R report 1 2 --db "$db" -o "$T/h$i.html" >/dev/null 2>&1
+	$R gate --baseline 1 --candidate 2 --rule 'ndcg@2>=0' --junit "$T/j$i.xml" --db "$db" >/dev/null 2>&1
+	for f in s$i.jsonl e$i.jsonl r$i.json r$i.csv c$i.json h$i.html j$i.xml; do
+		strict_utf8 "answer $i: $f is valid UTF-8 (and JSON)" "$T/$f"
+	done
+done
+ok_if "an answer that is not UTF-8 is stored, not refused" python3 -c "
+import json, sys
+r = [json.loads(l) for l in open('$T/s1.jsonl')]
+sys.exit(not all(x['status'] == 'ok' and x['response'].startswith('1. Toy') for x in r))"
+ok_if "an answer holding \\u0000 is stored whole" python3 -c "
+import json
+r = [json.loads(l) for l in open('$T/s2.jsonl')]
+import sys; sys.exit(not all(x['status'] == 'ok' and x['response'].startswith('before') and x['response'].endswith('after') for x in r))"
+ok_if "an answer holding half a surrogate pair is read, not refused" python3 -c "
+import json, sys
+r = [json.loads(l) for l in open('$T/s3.jsonl')]
+sys.exit(not all(x['status'] == 'ok' and x['response'].endswith('pair') for x in r))"
+ok_if "a whole surrogate pair stays the character it encodes" python3 -c "
+import json, sys
+r = [json.loads(l) for l in open('$T/s4.jsonl')]
+sys.exit(not all('\U0001F600' in x['response'] for x in r))"
