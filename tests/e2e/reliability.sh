@@ -237,3 +237,14 @@ ok_if "a whole surrogate pair stays the character it encodes" python3 -c "
 import json, sys
 r = [json.loads(l) for l in open('$T/s4.jsonl')]
 sys.exit(not all('\U0001F600' in x['response'] for x in r))"
+
+# --- defect 1: a dataset path naming an unset variable is one error, not a double free (the sanitizer
+# build of this script catches the free), on a first run and on --resume of a run that stored it
+printf '{"name": "t", "dataset": {"format": "csv", "path": "$RECEVAL_T14_DATA"},\n"models": ["builtin:pop"], "tasks": [{"type": "retrieval", "k": 2}]}\n' >"$T/var.json"
+one_line_error "a dataset path naming an unset variable is exit 3" 3 'var.json:1: .*RECEVAL_T14_DATA.*not set' \
+	env -u RECEVAL_T14_DATA $R run "$T/var.json" --db "$T/d1.db" -q
+RECEVAL_T14_DATA=$T/ro.csv $R run "$T/var.json" --db "$T/d1.db" -q >/dev/null 2>&1
+sqlite3 "$T/d1.db" "UPDATE runs SET status = 'interrupted' WHERE id = 1; DELETE FROM samples WHERE run_id = 1"
+one_line_error "--resume of a run whose suite names an unset variable is exit 3" 3 'RECEVAL_T14_DATA.*not set' \
+	env -u RECEVAL_T14_DATA $R run --resume 1 --db "$T/d1.db" -q
+RECEVAL_T14_DATA=$T/ro.csv expect_exit 0 "--resume with the variable set finishes the run" $R run --resume 1 --db "$T/d1.db" -q
