@@ -7,6 +7,7 @@
 #include "metrics/stats.h"
 #include "lib/rng.h"
 #include "eval/store_scale.h"
+#include "eval/rowfind.h"
 
 #define BOOTSTRAP_RESAMPLES 1000
 
@@ -616,6 +617,7 @@ void metric_rows_free(struct metric_row *rows, size_t n)
 {
 	size_t i;
 
+	rowfind_forget(rows);
 	for (i = 0; i < n; i++) {
 		free(rows[i].task);
 		free(rows[i].metric);
