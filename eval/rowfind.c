@@ -2,6 +2,7 @@
 #include "eval/rowfind.h"
 #include "lib/strbuf.h"
 #include "lib/strmap.h"
+#include <stddef.h>
 
 /*
  * A report of 10,000 tasks looks up every (task, metric) of every run,
@@ -49,8 +50,11 @@ static void key_of(struct strbuf *sb, const char *task, const char *metric)
 	strbuf_addstr(sb, metric);
 }
 
-/* The index of rows (built now if it is not yet), or NULL when there is no room for it. */
-static struct row_index *index_of(const struct metric_row *rows, size_t n)
+/* The task and metric of row i of an array of structs of size bytes holding them at these offsets. */
+#define FIELD(rows, i, size, off) (*(const char *const *)((const char *)(rows) + (i) * (size) + (off)))
+
+/* The index of rows (built now if it is not yet). */
+static struct row_index *index_of(const void *rows, size_t n, size_t size, size_t task_off, size_t metric_off)
 {
 	struct row_index *x;
 	size_t i;
@@ -67,17 +71,17 @@ static struct row_index *index_of(const struct metric_row *rows, size_t n)
 	x->off = xmalloc(n * sizeof(*x->off));
 	for (i = 0; i < n; i++) {
 		x->off[i] = x->keys.len;
-		key_of(&x->keys, rows[i].task, rows[i].metric);
+		key_of(&x->keys, FIELD(rows, i, size, task_off), FIELD(rows, i, size, metric_off));
 		strbuf_addch(&x->keys, '\0');
 	}
 	/* keys are kept by pointer: only now that the buffer stops moving; the first of two equal keys wins */
 	x->first = xmalloc(n * sizeof(*x->first));
 	x->last = xmalloc(n * sizeof(*x->last));
 	for (i = 0; i < n; i++) {
-		const char *k = x->keys.buf + x->off[i];
+		const char *k = x->keys.buf + x->off[i], *task = FIELD(rows, i, size, task_off);
 		uint32_t t = (uint32_t)x->tasks.n;
 		strmap_put(&x->map, k, strlen(k), (uint32_t)i, NULL);
-		if (strmap_put(&x->tasks, rows[i].task, strlen(rows[i].task), t, &t))
+		if (strmap_put(&x->tasks, task, strlen(task), t, &t))
 			x->first[t] = i;
 		x->last[t] = i;
 	}
@@ -99,7 +103,7 @@ const struct metric_row *metric_row_find(const struct metric_row *rows, size_t n
 				return &rows[i];
 		return NULL;
 	}
-	x = index_of(rows, n);
+	x = index_of(rows, n, sizeof(*rows), offsetof(struct metric_row, task), offsetof(struct metric_row, metric));
 	key_of(&k, task, metric);
 	found = !strmap_get(&x->map, k.buf, k.len, &at);
 	strbuf_release(&k);
@@ -116,7 +120,7 @@ void metric_rows_task(const struct metric_row *rows, size_t n, const char *task,
 		*end = n;
 		return;
 	}
-	x = index_of(rows, n);
+	x = index_of(rows, n, sizeof(*rows), offsetof(struct metric_row, task), offsetof(struct metric_row, metric));
 	if (strmap_get(&x->tasks, task, strlen(task), &t)) {
 		*begin = *end = 0;
 		return;
@@ -127,10 +131,22 @@ void metric_rows_task(const struct metric_row *rows, size_t n, const char *task,
 
 const struct compare_row *compare_row_find(const struct comparison *c, const char *task, const char *metric)
 {
+	struct strbuf k = STRBUF_INIT;
+	struct row_index *x;
+	uint32_t at;
 	size_t i;
+	int found;
 
-	for (i = 0; c && i < c->n_rows; i++)
-		if (!strcmp(c->rows[i].task, task) && !strcmp(c->rows[i].metric, metric))
-			return &c->rows[i];
-	return NULL;
+	if (!c || c->n_rows < SMALL || c->n_rows > UINT32_MAX) {
+		for (i = 0; c && i < c->n_rows; i++)
+			if (!strcmp(c->rows[i].task, task) && !strcmp(c->rows[i].metric, metric))
+				return &c->rows[i];
+		return NULL;
+	}
+	x = index_of(c->rows, c->n_rows, sizeof(*c->rows), offsetof(struct compare_row, task),
+		     offsetof(struct compare_row, metric));
+	key_of(&k, task, metric);
+	found = !strmap_get(&x->map, k.buf, k.len, &at);
+	strbuf_release(&k);
+	return found ? &c->rows[at] : NULL;
 }

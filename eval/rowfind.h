@@ -21,7 +21,7 @@ void metric_rows_task(const struct metric_row *rows, size_t n, const char *task,
 /* Drop the index of rows, which are about to be freed (metric_rows_free() calls it). */
 void rowfind_forget(const void *rows);
 
-/* The row of (task, metric) in c, or NULL (also when c is NULL). Borrowed from c. */
+/* The row of (task, metric) in c, or NULL (also when c is NULL). Borrowed from c; hashed likewise (comparison_release() forgets it). */
 const struct compare_row *compare_row_find(const struct comparison *c, const char *task, const char *metric);
 
 #endif
