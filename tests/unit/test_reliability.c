@@ -4,6 +4,7 @@
 #include "eval/gate.h"
 #include "eval/data/format.h"
 #include "adapters/adapter.h"
+#include "adapters/exec_internal.h"
 
 TEST(parse_double_is_decimal_only)
 {
@@ -80,4 +81,41 @@ TEST(data_check_text_refuses_control_bytes)
 	CHECK_INT(data_check_text("f", 1, "item id", "a\tb", 3), -1);
 	CHECK_INT(data_check_text("f", 1, "title", "a\x1b[31m", 6), -1);
 	CHECK_INT(data_check_text("f", 1, "title", "a\x7f", 2), -1);
+}
+
+static double zero_clock(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+/* Found by tests/fuzz/fuzz_exec.c: a token count past a long's range was cast (undefined behaviour). */
+TEST(exec_answer_huge_usage_is_no_count)
+{
+	struct model m;
+	struct child c;
+	struct job *j = xcalloc(1, sizeof(*j));
+	struct done *d;
+
+	memset(&m, 0, sizeof(m));
+	memset(&c, 0, sizeof(c));
+	m.now = zero_clock;
+	m.n_pending = 1;
+	j->id = 7;
+	j->wire_id = 1;
+	j->kind = LLM_CHAT;
+	j->line = xstrdup("{}\n");
+	c.job = j;
+	CHECK_INT(exec_take_answer(&m, &c, "{\"id\": 1, \"content\": \"1. T\", \"usage\": "
+				   "{\"prompt_tokens\": 2.2e90, \"completion_tokens\": -1e300}}"), 0);
+	d = m.done;
+	CHECK(d != NULL);
+	if (d) {
+		CHECK_INT(d->a.status, LLM_OK);
+		CHECK_INT(d->a.tokens_in, 0);
+		CHECK_INT(d->a.tokens_out, 0);
+		m.done = d->next;
+		llm_answer_release(&d->a);
+		free(d);
+	}
 }
