@@ -144,6 +144,15 @@ static char *server_message(const char *body, size_t len, char *code, size_t cod
 		return one_line(body, len, MESSAGE_MAX);
 	err = cJSON_GetObjectItemCaseSensitive(root, "error");
 	if (cJSON_IsString(err)) {
+		/* {"error": "Internal Server Error", "message": "what went wrong"} (Fastify, Express): both say something */
+		const char *more = json_string(root, "message");
+		if (more && *more && strcmp(more, err->valuestring)) {
+			char *both = xstrfmt("%s: %s", err->valuestring, more);
+			out = one_line(both, strlen(both), MESSAGE_MAX);
+			free(both);
+			cJSON_Delete(root);
+			return out;
+		}
 		msg = err->valuestring;
 	} else if (cJSON_IsObject(err)) {
 		const cJSON *inner = cJSON_GetObjectItemCaseSensitive(err, "innererror");

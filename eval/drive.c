@@ -3,6 +3,7 @@
 #include "eval/run_internal.h"
 #include "eval/drive.h"
 #include "eval/store.h"
+#include "eval/run_errors.h"
 #include "lib/sha256.h"
 
 /*
@@ -85,6 +86,7 @@ struct driver {
 	char *identity[ROLE__COUNT];
 	size_t active[ROLE__COUNT];     /* requests in flight per role */
 	int stop;
+	int early;                      /* stopped by the error watch: nothing to drain */
 };
 
 /*
@@ -222,11 +224,23 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 			}
 			d->active[role]--;
 			w->id = 0;
+			if (c->watch && errwatch_answer(c->watch, &a)) {
+				/* the server cannot be reached: stored as nothing, so --resume asks again */
+				d->stop = d->early = 1;
+				ret = EXIT_MODEL;
+				active--;
+				llm_answer_release(&a);
+				continue;
+			}
 			if (a.status == LLM_FATAL) {
 				/* stored as nothing: once the cause is fixed, --resume asks again */
-				if (!d->stop)
+				if (!d->stop) {
+					progress_break();
 					error("%s: %s", role == ROLE_SUBJECT ? plan->model_text : task_role_name(role),
 					      a.error ? a.error : "the model refuses every request");
+					if (c->watch)
+						errwatch_stop(c->watch, a.error ? a.error : "the model refuses every request");
+				}
 				d->stop = 1;
 				ret = EXIT_MODEL;
 				active--;
@@ -249,7 +263,7 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 				active--;
 		}
 	}
-	if (ret == EXIT_MODEL) {
+	if (ret == EXIT_MODEL && !d->early) {
 		/* every queued request fails fast after a fatal answer: drain them */
 		struct llm_answer a;
 		double until = now_ms() + 5000;

@@ -4,6 +4,7 @@
 #include "eval/run_internal.h"
 #include "eval/drive.h"
 #include "eval/finish.h"
+#include "eval/run_errors.h"
 #include "lib/rng.h"
 #include "lib/strbuf.h"
 #include "metrics/beyond.h"
@@ -12,37 +13,6 @@
 #include "lib/sha256.h"
 
 volatile int run_interrupted;
-
-static void progress_start(struct progress *p, const char *model, const char *task, size_t total, int quiet)
-{
-	p->quiet = quiet;
-	p->tty = isatty(2);
-	p->model = model;
-	p->task = task;
-	p->total = total;
-	p->done = 0;
-	p->next_line = total / 4 ? total / 4 : 1;
-	p->started = now_ms();
-}
-
-void progress_step(struct progress *p)
-{
-	p->done++;
-	if (p->quiet)
-		return;
-	if (p->tty) {
-		int width = 30, fill = p->total ? (int)(width * p->done / p->total) : width;
-		if (p->done != p->total && p->done % 16)
-			return;
-		fprintf(stderr, "\r%-22.22s %-12.12s [%.*s%*s] %zu/%zu", p->model, p->task,
-			fill, "##############################", width - fill, "", p->done, p->total);
-		if (p->done == p->total)
-			fprintf(stderr, " %.1fs\n", (now_ms() - p->started) / 1000);
-	} else if (p->done >= p->next_line || p->done == p->total) {
-		fprintf(stderr, "%s %s: %zu/%zu samples\n", p->model, p->task, p->done, p->total);
-		p->next_line = p->done + (p->total / 4 ? p->total / 4 : 1);
-	}
-}
 
 /* The run record's configuration: everything needed to reproduce or resume it. */
 static char *run_config(const struct run_plan *plan, const struct model_spec *spec, const char *catalogue)
@@ -186,7 +156,7 @@ static int run_builtin(struct task_ctx *c)
 }
 
 static int run_task(const struct run_plan *plan, struct store *store, struct task_ctx *proto,
-		    const struct task_spec *t, size_t *errors)
+		    const struct task_spec *t, size_t *errors, size_t task_i, size_t n_tasks)
 {
 	struct task_ctx c = *proto;
 	struct progress prog;
@@ -198,10 +168,12 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	c.errors = 0;
 	c.prog = &prog;
 	c.priv = NULL;
-	progress_start(&prog, c.spec->text, t->name, plan->n_users, plan->quiet);
+	progress_start(&prog, c.spec->text, t->name, task_i, n_tasks, plan->n_users, plan->quiet);
+	prog.errors = &c.errors;
 	(void)store;
 
 	ret = c.ad[ROLE_SUBJECT]->submit ? drive_task(&c) : run_builtin(&c);
+	progress_end(&prog);
 	if (run_interrupted && ret == EXIT_OK)
 		ret = 130;
 	*errors += c.errors;
@@ -238,6 +210,14 @@ static size_t passes(const struct suite *suite)
 	return n;
 }
 
+/* Whether the run has samples and every one of them failed. */
+static int all_failed(struct store *store, int64_t run)
+{
+	struct run_usage u;
+
+	return !store_get_usage(store, run, &u) && u.samples > 0 && u.ok == 0 && u.invalid == 0;
+}
+
 int run_model(const struct run_plan *plan, struct store *store, const struct model_spec *spec,
 	      int from_flag, int64_t *run_id)
 {
@@ -248,8 +228,9 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	struct price price;
 	struct task_ctx proto;
 	struct beyond_ctx bc;
+	struct error_watch watch;
 	uint64_t *order;
-	size_t t, p, errors = 0;
+	size_t t, p, errors = 0, pass_i = 0, n_passes = passes(plan->suite);
 	char *config, key[65];
 	double t0 = now_ms();
 	int ret = EXIT_OK, rc;
@@ -268,7 +249,8 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	model_spec_release(&backend_spec);
 	if (rc < 0)
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
-	if (!plan->quiet)
+	/* a remote model trains nothing */
+	if (!plan->quiet && !ad->submit)
 		fprintf(stderr, "%s: trained in %.2fs\n", spec->text, (now_ms() - t0) / 1000);
 
 	if (plan->resume_run) {
@@ -306,6 +288,8 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	proto.ad[ROLE_SUBJECT] = ad;
 	proto.model[ROLE_SUBJECT] = model;
 	proto.bc = &bc;
+	errwatch_init(&watch, spec->text, plan->quiet);
+	proto.watch = &watch;
 
 	for (t = 0; t < plan->suite->n_tasks && ret == EXIT_OK; t++) {
 		const struct task_spec *task = &plan->suite->tasks[t];
@@ -314,6 +298,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			warning("%s %s: task '%s' skipped", spec->text,
 				task->type->flags & TASK_EMBEDDING ? "does not embed texts" : "writes no text",
 				task->name);
+			pass_i += 1 + task->permutations;
 			continue;
 		}
 		if (!ad->submit && ((task->type->flags & TASK_CANDIDATES) ? !ad->rank : !ad->recommend)) {
@@ -321,7 +306,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
 			break;
 		}
-		ret = run_task(plan, store, &proto, task, &errors);
+		ret = run_task(plan, store, &proto, task, &errors, ++pass_i, n_passes);
 		for (p = 1; p <= task->permutations && ret == EXIT_OK; p++) {
 			/* the same samples and candidates, shown in another order, as a task of its own */
 			struct task_spec pass = *task;
@@ -330,7 +315,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			pass.permutations = 0;
 			pass.perm = p;
 			pass.cand_task = task->name;
-			ret = run_task(plan, store, &proto, &pass, &errors);
+			ret = run_task(plan, store, &proto, &pass, &errors, ++pass_i, n_passes);
 			free(name);
 		}
 	}
@@ -341,13 +326,25 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 
 	/* an interrupted or failed run keeps figures for what it has; --resume recomputes them */
 	if (ret == EXIT_OK || ret == 130 || ret == EXIT_MODEL) {
+		long failed;
 		if (run_finish(store, *run_id, ret == EXIT_OK ? "done" : ret == 130 ? "interrupted" : "failed",
 			       &errors) < 0 && ret == EXIT_OK)
 			ret = EXIT_STORE;
+		failed = errors ? run_errors_summary(stderr, store, *run_id) : 0;
+		/* a run whose every sample failed measured nothing: it is not done */
+		if (ret == EXIT_OK && failed > 0 && all_failed(store, *run_id)) {
+			if (store_finish_run(store, *run_id, "failed", errors) < 0)
+				ret = EXIT_STORE;
+		}
 	} else if (store_finish_run(store, *run_id, "failed", errors) < 0 && ret == EXIT_OK) {
 		ret = EXIT_STORE;
 	}
 	if (ret == EXIT_OK && errors)
 		ret = EXIT_MODEL;
+	if (plan->why && watch.stop) {
+		free(*plan->why);
+		*plan->why = xstrdup(watch.stop);
+	}
+	errwatch_release(&watch);
 	return ret;
 }

@@ -27,6 +27,7 @@ struct run_plan {
 	const char *model_text;   /* the spec being run, for messages */
 	int64_t resume_run;       /* --resume: the run to finish (0: a new run) */
 	const struct strmap *done;/* --resume: "task\nsample_id" of samples not to ask again */
+	char **why;               /* or NULL: set by run_model() to why the model's run stopped early (caller frees) */
 };
 
 /* Set by the SIGINT handler: stop between samples, mark the run interrupted. */

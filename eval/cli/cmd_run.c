@@ -10,7 +10,7 @@
 
 static const char usage_run[] =
 	"receval run SUITE.json [--model SPEC]... [--db FILE] [--limit N] [--seed N] [--shard I/N]\n"
-	"                   [--concurrency N] [--rpm N] [--tpm N] [--timeout S] [--no-cache] [--quiet]\n"
+	"                   [--concurrency N] [--rpm N] [--tpm N] [--timeout S] [--attempts N] [--no-cache] [--quiet]\n"
 	"   or: receval run --resume RUN_ID [--db FILE] [--retry-errors]";
 
 static void on_sigint(int sig)
@@ -167,13 +167,100 @@ out:
 	return ret;
 }
 
+/*
+ * Whether --resume of run has anything to do: a run that is done (and,
+ * unless retry_errors, has no failed sample to ask again, or is asked to
+ * leave them) is finished: said, and nothing is evaluated. CMD_GO, or
+ * the exit code.
+ */
+static int resume_needed(struct store *store, int64_t run, int retry_errors)
+{
+	struct run_info info;
+	int rc = store_get_run(store, run, &info), ret = CMD_GO;
+
+	if (rc <= 0) {
+		if (!rc)
+			error("%s: no run %lld to resume (see 'receval list')", store->path, (long long)run);
+		return rc ? EXIT_STORE : EXIT_INPUT;
+	}
+	if (info.status && !strcmp(info.status, "done") && (!retry_errors || !info.errors)) {
+		fprintf(stderr, "receval: run %lld of %s is finished (done, %lld samples, %lld failed): nothing to do%s\n",
+			(long long)run, store->path, (long long)info.samples, (long long)info.errors,
+			info.errors ? "; --retry-errors asks the failed ones again" : "");
+		ret = EXIT_OK;
+	}
+	run_info_release(&info);
+	return ret;
+}
+
+/* What became of one model of a `receval run`. */
+struct run_outcome {
+	int64_t id;     /* its run, or 0 when none was made */
+	int rc;         /* run_model()'s exit code */
+	char *why;      /* why it stopped early, or NULL */
+};
+
+/* " --db FILE" when the database is not the default one, so a printed command works as it is. */
+static const char *db_flag(const struct store *store, struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	if (store->path && strcmp(store->path, "receval.db"))
+		strbuf_addf(sb, " --db %s", store->path);
+	return sb->buf;
+}
+
+/*
+ * After a run that did not wholly succeed: per model, on stderr, what
+ * happened and the command that finishes its run.
+ */
+static void print_outcomes(struct store *store, const struct model_spec *specs, const struct run_outcome *o,
+			   size_t n_ran, size_t n, int64_t resumed)
+{
+	struct strbuf db = STRBUF_INIT;
+	size_t i;
+
+	db_flag(store, &db);
+	fprintf(stderr, "\n");
+	for (i = 0; i < n; i++) {
+		struct run_info info;
+		const char *status = "not evaluated";
+		int64_t errors = 0, samples = 0;
+
+		memset(&info, 0, sizeof(info));
+		if (o[i].id && store_get_run(store, o[i].id, &info) == 1) {
+			status = info.status;
+			errors = info.errors;
+			samples = info.samples;
+		}
+		fprintf(stderr, "receval: %s: ", specs[i].text);
+		if (i >= n_ran)
+			fprintf(stderr, "not evaluated (the run stopped before it)\n");
+		else if (!o[i].id)
+			fprintf(stderr, "no run: the model could not be set up (see above)\n");
+		else if (o[i].rc == EXIT_OK)
+			fprintf(stderr, "run %lld %s\n", (long long)o[i].id, status);
+		else {
+			fprintf(stderr, "run %lld %s", (long long)o[i].id, status);
+			if (errors)
+				fprintf(stderr, ", %lld of %lld samples failed", (long long)errors, (long long)samples);
+			if (o[i].why)
+				fprintf(stderr, ": %s", o[i].why);
+			fprintf(stderr, "; finish it with: receval run --resume %lld%s%s\n", (long long)o[i].id,
+				errors ? " --retry-errors" : "", db.buf);
+		}
+		run_info_release(&info);
+	}
+	(void)resumed;
+	strbuf_release(&db);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct opt_list models = { 0 };
 	const char *db = NULL, *shard = NULL;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
-	long concurrency = 8, resume = 0;
+	long concurrency = 8, resume = 0, attempts = 6;
 	double rpm = 0, tpm = 0, timeout = 60;
 	int no_cache = 0, retry_errors = 0, store_ready = 0;
 	struct strmap done = STRMAP_INIT;
@@ -189,6 +276,7 @@ int cmd_run(int argc, char **argv)
 		{ OPT_DOUBLE, 0, "rpm", &rpm, "N", "at most N requests per minute" },
 		{ OPT_DOUBLE, 0, "tpm", &tpm, "N", "at most N tokens per minute" },
 		{ OPT_DOUBLE, 0, "timeout", &timeout, "S", "seconds one request attempt may take (default 60)" },
+		{ OPT_LONG, 0, "attempts", &attempts, "N", "tries per request, the first included (default 6)" },
 		{ OPT_BOOL, 0, "no-cache", &no_cache, NULL, "ask the model even what the cache holds" },
 		{ OPT_LONG, 0, "resume", &resume, "RUN_ID", "finish a run: its suite, model and options come from the database" },
 		{ OPT_BOOL, 0, "retry-errors", &retry_errors, NULL, "with --resume: ask the samples that failed again" },
@@ -204,7 +292,8 @@ int cmd_run(int argc, char **argv)
 	const char *const *spec_text;
 	uint32_t *users = NULL;
 	int64_t *ids = NULL;
-	size_t n_specs, n_users, i, n_ids = 0;
+	size_t n_specs, n_users, i, n_ids = 0, n_ran = 0;
+	struct run_outcome *outcomes = NULL;
 	long shard_i = 0, shard_n = 1;
 
 	switch (parse_options(argc, argv, opts, usage_run, &npos)) {
@@ -233,8 +322,9 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if (concurrency < 1 || concurrency > 4096 || rpm < 0 || tpm < 0 || !(timeout > 0)) {
-		error("--concurrency must be 1..4096, --timeout above 0, --rpm and --tpm >= 0");
+	if (concurrency < 1 || concurrency > 4096 || attempts < 1 || attempts > 100 || rpm < 0 || tpm < 0 ||
+	    !(timeout > 0)) {
+		error("--concurrency must be 1..4096, --attempts 1..100, --timeout above 0, --rpm and --tpm >= 0");
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -260,6 +350,11 @@ int cmd_run(int argc, char **argv)
 			return EXIT_STORE;
 		}
 		store_ready = 1;
+		if ((ret = resume_needed(&store, resume, retry_errors)) != CMD_GO) {
+			store_close(&store);
+			free(models.v);
+			return ret;
+		}
 		ret = load_resume(&store, resume, &suite, &resume_model, &seed, &limit, &shard_i, &shard_n);
 		if (ret != EXIT_OK) {
 			store_close(&store);
@@ -328,7 +423,7 @@ int cmd_run(int argc, char **argv)
 	plan.limits.rpm = rpm;
 	plan.limits.tpm = tpm;
 	plan.limits.timeout_s = timeout;
-	plan.limits.attempts = 6;
+	plan.limits.attempts = (unsigned)attempts;
 	plan.limits.body_cap = (size_t)8 << 20;
 	plan.resume_run = resume;
 	plan.done = resume ? &done : NULL;
@@ -362,36 +457,44 @@ int cmd_run(int argc, char **argv)
 	store_ready = 1;
 	signal(SIGINT, on_sigint);
 	ids = xcalloc(n_specs, sizeof(*ids));
-	for (i = 0; i < n_specs && ret == EXIT_OK; i++) {
+	outcomes = xcalloc(n_specs, sizeof(*outcomes));
+	for (i = 0; i < n_specs; i++) {
 		int64_t id = 0;
 		int rc;
 
 		plan.model_text = specs[i].text;
+		plan.why = &outcomes[i].why;
 		rc = run_model(&plan, &store, &specs[i], from_flag, &id);
+		outcomes[i].id = id;
+		outcomes[i].rc = rc;
 		if (id) {
 			ids[n_ids++] = id;
 			printf("run %lld\n", (long long)id);
 			fflush(stdout);
 		}
-		if (rc == 130) {
-			error("interrupted: run %lld is stored; finish it with: receval run --resume %lld%s%s",
-			      (long long)id, (long long)id, db ? " --db " : "", db ? db : "");
-			ret = 130;
-		} else if (rc != EXIT_OK && rc != EXIT_MODEL) {
+		if (rc != EXIT_OK && ret == EXIT_OK)
 			ret = rc;
-		} else if (rc == EXIT_MODEL) {
-			ret = EXIT_MODEL;
+		/* one model's failure is its own: the next models are still evaluated, but not after Ctrl-C or a broken store */
+		if (rc == 130 || rc == EXIT_STORE) {
+			ret = rc;
+			break;
 		}
 	}
+	n_ran = i < n_specs ? i + 1 : n_specs;
 	signal(SIGINT, SIG_DFL);
 	if (n_ids) {
 		putchar('\n');
 		if (print_results(&store, ids, n_ids) < 0 && ret == EXIT_OK)
 			ret = EXIT_STORE;
 	}
+	if (ret != EXIT_OK)
+		print_outcomes(&store, specs, outcomes, n_ran, n_specs, resume);
 out_split:
 	free(users);
 	free(ids);
+	for (i = 0; outcomes && i < n_specs; i++)
+		free(outcomes[i].why);
+	free(outcomes);
 	split_release(&sp);
 out_ds:
 	dataset_release(&ds);

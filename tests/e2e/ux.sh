@@ -1,0 +1,86 @@
+#!/bin/sh
+# ux.sh: what a new user sees (issue 15): failures said where they happen, per-model outcomes with the command
+# that finishes each run, the database named in hints, titles beside ids, labels, validity in the summary.
+. tests/e2e/lib.sh
+R=$RECEVAL
+T=$TMPDIR
+FS=$BUILD/fake_server
+if [ ! -x "$FS" ]; then
+	echo "not ok - ux: $FS is not built (make $FS)"
+	exit 0
+fi
+trap 'fake_stop_all' EXIT
+ROOT=$(pwd)
+cat >"$T/suite.json" <<JSON
+{"name": "ux", "dataset": {"format": "csv", "path": "$ROOT/suites/demo/interactions.csv", "items": "$ROOT/suites/demo/items.csv"},
+ "split": {"strategy": "leave-last-out", "max_history": 10},
+ "sample": {"users": 20, "seed": 3},
+ "tasks": [{"type": "ranking", "candidates": 10, "k": [1, 5, 10]}]}
+JSON
+
+# --- 1. a server answering 500 to everything: said early, summed up by cause, the run failed ---------------
+printf '1-1000000 500plain\n' >"$T/faults500"
+fake_start f500 --faults "$T/faults500" --idle-exit 60
+$R run "$T/suite.json" --model "openai:m?base_url=http://127.0.0.1:$FAKE_PORT/v1" --attempts 1 --db "$T/e.db" \
+	>"$T/500.out" 2>"$T/500.err"
+rc=$?
+ok_if "every request fails: exit 4" [ $rc -eq 4 ]
+ok_if "every request fails: stderr names the first cause at once, with the server's own message" \
+	grep -q "warning: .*a request failed: HTTP 500 after 1 attempt: Internal Server Error: database is down" "$T/500.err"
+ok_if "every request fails: a one-line summary of the errors by cause" \
+	grep -q "run 1: 20 of 20 samples failed: 20 × HTTP 500 after 1 attempt: Internal Server Error: database is down" "$T/500.err"
+ok_if "every request fails: the run is failed, not done" \
+	sh -c "$R list --db '$T/e.db' | grep -q '^ *1  failed '"
+ok_if "every request fails: the command that finishes it asks the errors again" \
+	grep -q "finish it with: receval run --resume 1 --retry-errors --db $T/e.db" "$T/500.err"
+
+# --- 1. nothing listens: stops early after identical connection failures, resumable --------------------------
+PORT0=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$T/suite100.json" <<JSON
+{"name": "ux100", "dataset": {"format": "csv", "path": "$ROOT/suites/demo/interactions.csv", "items": "$ROOT/suites/demo/items.csv"},
+ "sample": {"users": 100, "seed": 3},
+ "tasks": [{"type": "ranking", "candidates": 10, "k": [1, 5, 10]}]}
+JSON
+$R run "$T/suite100.json" --model "openai:m?base_url=http://127.0.0.1:$PORT0/v1" --attempts 1 --concurrency 2 \
+	--db "$T/c.db" >"$T/c.out" 2>"$T/c.err"
+rc=$?
+n=$(sqlite3 "$T/c.db" "SELECT count(*) FROM samples" 2>/dev/null)
+ok_if "wrong port: exit 4" [ $rc -eq 4 ]
+ok_if "wrong port: stops after 8 identical connection failures, not 100 ($n stored)" [ "${n:-100}" -lt 20 ]
+ok_if "wrong port: stderr says why it stopped" grep -q "stopped after 8 requests in a row failed the same way: connection failed" "$T/c.err"
+fake_start fok --answer rank --idle-exit 60
+sqlite3 "$T/c.db" "UPDATE runs SET config = replace(config, ':$PORT0/', ':$FAKE_PORT/'), model = replace(model, ':$PORT0/', ':$FAKE_PORT/')"
+$R run --resume 1 --retry-errors --db "$T/c.db" -q >/dev/null 2>"$T/c2.err"
+rc=$?
+ok_if "wrong port: once the server is there, --resume --retry-errors finishes the run (exit $rc)" \
+	sh -c "[ $rc -eq 0 ] && [ \$(sqlite3 '$T/c.db' \"SELECT count(*) FROM samples WHERE status = 'ok'\") -eq 100 ]"
+
+# --- 2. a fatal error in one model: the others are still evaluated, each outcome printed ----------------------
+fake_start fkey --key right-key --answer rank --idle-exit 60
+OPENAI_API_KEY=wrong-key $R run "$T/suite.json" --model "openai:m?base_url=http://127.0.0.1:$FAKE_PORT/v1" \
+	--model builtin:pop --db "$T/two.db" >"$T/two.out" 2>"$T/two.err"
+rc=$?
+ok_if "bad key, then builtin:pop: exit 4" [ $rc -eq 4 ]
+ok_if "bad key, then builtin:pop: builtin:pop is still evaluated" sh -c "$R list --db '$T/two.db' | grep -q 'done.*builtin:pop'"
+ok_if "bad key, then builtin:pop: per model, what happened and how to finish" \
+	sh -c "grep -q 'openai:m.*run 1 failed.*401.*finish it with: receval run --resume 1 --db $T/two.db' '$T/two.err' &&
+	       grep -q 'builtin:pop: run 2 done' '$T/two.err'"
+
+# --- 4. the database in hints; --resume of a finished run does nothing ---------------------------------------
+RECEVAL_DB=$T/env.db $R run "$T/suite.json" --model builtin:pop -q >"$T/env.out" 2>&1
+ok_if "RECEVAL_DB: the printed command names the database" grep -q -- "--db $T/env.db" "$T/env.out"
+before=$(sqlite3 "$T/env.db" "SELECT count(*) || finished_at FROM samples, runs WHERE runs.id = 1")
+RECEVAL_DB=$T/env.db $R run --resume 1 >"$T/fin.out" 2>"$T/fin.err"
+rc=$?
+after=$(sqlite3 "$T/env.db" "SELECT count(*) || finished_at FROM samples, runs WHERE runs.id = 1")
+ok_if "--resume of a finished run says so, exits 0 and changes nothing" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'run 1 of $T/env.db is finished' '$T/fin.err' && [ '$before' = '$after' ]"
+
+# --- 3. bench/adapters.sh under dash ---------------------------------------------------------------------------
+if command -v dash >/dev/null 2>&1; then
+	RECEVAL_BENCH_N=20 dash bench/adapters.sh >"$T/bench.out" 2>&1
+	rc=$?
+	ok_if "bench/adapters.sh runs to its end under dash (exit $rc)" sh -c "[ $rc -eq 0 ] && grep -q '20% transient' '$T/bench.out'"
+else
+	skip "bench/adapters.sh under dash" "dash is not installed"
+fi
