@@ -66,14 +66,25 @@ void html_signed(struct strbuf *sb, double v)
 		strbuf_addf(sb, "%+.3f", v);
 }
 
-void html_p(struct strbuf *sb, double p)
+void html_p_text(struct strbuf *sb, double p)
 {
 	if (!isfinite(p))
 		strbuf_addstr(sb, DASH);
 	else if (p >= 0.001)
 		strbuf_addf(sb, "%.3f", p);
+	else if (p < 1e-16)
+		strbuf_addstr(sb, "< 1e-16");  /* below a double's resolution near 1: 0 is no figure to print */
 	else
 		strbuf_addf(sb, "%.1e", p);
+}
+
+void html_p(struct strbuf *sb, double p)
+{
+	struct strbuf t = STRBUF_INIT;
+
+	html_p_text(&t, p);
+	html_escape(sb, t.buf);
+	strbuf_release(&t);
 }
 
 /* A count with thousands separators: 12,345. */

@@ -52,8 +52,23 @@ int html_has_task(const struct report_run *run, const char *task)
 	return 0;
 }
 
+/* Whether the run measured anything of task's quality: a run whose every sample failed has only failure rates. */
+static int scored_task(const struct report_run *run, const char *task)
+{
+	size_t i;
+
+	for (i = 0; i < run->n_rows; i++) {
+		struct metric_lookup l;
+		if (!strcmp(run->rows[i].task, task) && !metric_lookup(&l, run->rows[i].metric) &&
+		    l.kind == METRIC_QUALITY && isfinite(run->rows[i].value))
+			return 1;
+	}
+	return 0;
+}
+
 /*
- * Whether every run that evaluated task has (task, metric) with a value
+ * Whether every run that scored task (scored_task(): runs that measured
+ * nothing rank last, whatever the metric) has (task, metric) with a value
  * (and an interval, when need_ci).
  */
 static int all_have(const struct report_run *runs, size_t n_runs, const char *task, const char *metric,
@@ -63,7 +78,7 @@ static int all_have(const struct report_run *runs, size_t n_runs, const char *ta
 
 	for (i = 0; i < n_runs; i++) {
 		const struct metric_row *r = metric_row_find(runs[i].rows, runs[i].n_rows, task, metric);
-		if (!html_has_task(&runs[i], task))
+		if (!html_has_task(&runs[i], task) || !scored_task(&runs[i], task))
 			continue;
 		if (!r || !isfinite(r->value) || (need_ci && !isfinite(r->ci_low)))
 			return 0;
@@ -100,17 +115,16 @@ const char *report_headline(const struct report_run *runs, size_t n_runs, const 
 		}
 		if (best)
 			return best;
-		/* else the first quality metric that has a better direction, then any metric with an interval */
+		/*
+		 * else the first quality metric that has a better direction: never
+		 * a failure rate or a cost, or a run whose every answer failed
+		 * would lead the board on its error_rate
+		 */
 		for (i = 0; i < runs[r].n_rows; i++) {
 			const struct metric_row *row = &runs[r].rows[i];
 			struct metric_lookup l;
 			if (!strcmp(row->task, task) && !metric_lookup(&l, row->metric) && l.kind == METRIC_QUALITY &&
 			    l.direction != METRIC_NEITHER && all_have(runs, n_runs, task, row->metric, 1))
-				return row->metric;
-		}
-		for (i = 0; i < runs[r].n_rows; i++) {
-			const struct metric_row *row = &runs[r].rows[i];
-			if (!strcmp(row->task, task) && all_have(runs, n_runs, task, row->metric, 1))
 				return row->metric;
 		}
 	}
@@ -131,9 +145,9 @@ static void html_mark(struct strbuf *sb, const struct compare_row *c)
 	strbuf_addstr(&t, ", ");
 	html_signed(&t, c->ci_high);
 	strbuf_addstr(&t, "], p ");
-	html_p(&t, c->p);
+	html_p_text(&t, c->p);
 	strbuf_addstr(&t, ", Holm p ");
-	html_p(&t, c->p_holm);
+	html_p_text(&t, c->p_holm);
 	strbuf_addf(&t, ", W/T/L %zu/%zu/%zu", c->wins, c->ties, c->losses);
 	strbuf_addf(sb, " <span class=\"%s\" title=\"", c->delta > 0 ? "up" : "down");
 	html_escape(sb, t.buf);

@@ -1,6 +1,7 @@
 /* cmd_run.c: `receval run`: evaluate models on a suite and store every sample. */
 #include <signal.h>
 #include "eval/cli/cmd.h"
+#include "eval/runarg.h"
 #include "lib/opt.h"
 #include "eval/run.h"
 #include "lib/strbuf.h"
@@ -62,11 +63,23 @@ static size_t keep_summary(struct metric_row *rows, size_t n)
 	return kept;
 }
 
-/* "ndcg, recall, mrr, acc and coverage": the summary's families, in the registry's order, each once. */
-static void summary_families(struct strbuf *sb)
+/* Whether rows[0..n) has a metric of family. */
+static int has_family(const struct metric_row *rows, size_t n, const char *family)
+{
+	struct metric_lookup l;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!metric_lookup(&l, rows[i].metric) && !strcmp(l.info->name, family))
+			return 1;
+	return 0;
+}
+
+/* "ndcg, recall, mrr and coverage": the summary's families the shown rows have, in the registry's order, each once. */
+static void summary_families(struct strbuf *sb, struct metric_row **rows, const size_t *n_rows, size_t n_runs)
 {
 	const char *names[32];
-	size_t n = 0, i, j;
+	size_t n = 0, i, j, r;
 
 	for (i = 0; i < metric_registry_count() && n < ARRAY_SIZE(names); i++) {
 		const struct metric_info *m = metric_registry_at(i);
@@ -74,7 +87,9 @@ static void summary_families(struct strbuf *sb)
 			continue;
 		for (j = 0; j < n && strcmp(names[j], m->name); j++)
 			;
-		if (j == n)
+		for (r = 0; r < n_runs && !has_family(rows[r], n_rows[r], m->name); r++)
+			;
+		if (j == n && r < n_runs)
 			names[n++] = m->name;
 	}
 	for (i = 0; i < n; i++)
@@ -99,9 +114,10 @@ static int print_results(struct store *store, const int64_t *ids, size_t n)
 	if (!ret) {
 		struct strbuf families = STRBUF_INIT;
 
-		summary_families(&families);
+		summary_families(&families, rows, n_rows, n);
 		table_runs(stdout, runs, rows, n_rows, n);
-		printf("\n%s shown; every metric: receval show RUN_ID%s%s\n", families.buf,
+		printf("\n%s; every metric: receval show RUN_ID%s%s\n",
+		       families.len ? strbuf_addstr(&families, " shown"), families.buf : "nothing was measured",
 		       store->path && strcmp(store->path, "receval.db") ? " --db " : "",
 		       store->path && strcmp(store->path, "receval.db") ? store->path : "");
 		strbuf_release(&families);
@@ -257,7 +273,7 @@ static void print_outcomes(struct store *store, const struct model_spec *specs, 
 int cmd_run(int argc, char **argv)
 {
 	struct opt_list models = { 0 };
-	const char *db = NULL, *shard = NULL;
+	const char *db = NULL, *shard = NULL, *resume_s = NULL;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
 	long concurrency = 8, resume = 0, attempts = 6;
@@ -278,7 +294,8 @@ int cmd_run(int argc, char **argv)
 		{ OPT_DOUBLE, 0, "timeout", &timeout, "S", "seconds one request attempt may take (default 60)" },
 		{ OPT_LONG, 0, "attempts", &attempts, "N", "tries per request, the first included (default 6)" },
 		{ OPT_BOOL, 0, "no-cache", &no_cache, NULL, "ask the model even what the cache holds" },
-		{ OPT_LONG, 0, "resume", &resume, "RUN_ID", "finish a run: its suite, model and options come from the database" },
+		{ OPT_STRING, 0, "resume", &resume_s, "RUN_ID",
+		  "finish a run (an id, 'latest' or 'latest~N'): its suite, model and options come from the database" },
 		{ OPT_BOOL, 0, "retry-errors", &retry_errors, NULL, "with --resume: ask the samples that failed again" },
 		{ OPT_BOOL, 'q', "quiet", &quiet, NULL, "no progress on stderr" },
 		{ OPT_END },
@@ -306,6 +323,15 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
+	if (resume_s) {
+		int64_t rid;
+		if (runarg_parse(&rid, resume_s) < 0) {
+			free(models.v);
+			return EXIT_USAGE;
+		}
+		/* resolved once the database is open; until then, any value but 0 says "resuming" */
+		resume = rid > 0 ? (long)rid : rid - 1;
+	}
 	if (resume ? npos != 0 : npos != 1) {
 		if (resume)
 			error("--resume takes the suite from the run: give no suite file");
@@ -314,9 +340,8 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if (resume < 0 || (resume && (models.n || shard || limit != -1 || seed != LONG_MIN)) ||
-	    (retry_errors && !resume)) {
-		error(resume < 0 ? "--resume needs a run id" : retry_errors && !resume ?
+	if ((resume && (models.n || shard || limit != -1 || seed != LONG_MIN)) || (retry_errors && !resume)) {
+		error(retry_errors && !resume ?
 		      "--retry-errors goes with --resume" :
 		      "--resume takes the model, seed, limit and shard from the run: give none of them");
 		free(models.v);
@@ -350,6 +375,17 @@ int cmd_run(int argc, char **argv)
 			return EXIT_STORE;
 		}
 		store_ready = 1;
+		if (resume < 0) {
+			struct run_info info;
+			int64_t rid = resume + 1;
+			if ((ret = cmd_get_run(&info, &store, &rid)) != EXIT_OK) {
+				store_close(&store);
+				free(models.v);
+				return ret;
+			}
+			run_info_release(&info);
+			resume = (long)rid;
+		}
 		if ((ret = resume_needed(&store, resume, retry_errors)) != CMD_GO) {
 			store_close(&store);
 			free(models.v);

@@ -84,3 +84,27 @@ if command -v dash >/dev/null 2>&1; then
 else
 	skip "bench/adapters.sh under dash" "dash is not installed"
 fi
+
+# --- 7. the summary of a language-model run shows its validity rates -------------------------------------------
+ok_if "the summary of an all-failed LLM run shows error_rate" grep -q "^ranking  *error_rate  *1.000" "$T/500.out"
+$R run "$T/suite.json" --model "openai:m?base_url=http://127.0.0.1:$FAKE_PORT/v1" --db "$T/v.db" -q >"$T/v.out" 2>"$T/v.err"
+OPENAI_API_KEY=right-key $R run "$T/suite.json" --model "openai:m?base_url=http://127.0.0.1:$FAKE_PORT/v1" \
+	--db "$T/v.db" -q >"$T/v.out" 2>"$T/v.err"
+ok_if "the summary of an LLM run shows parse_failure_rate, hallucination_rate, out_of_candidate_rate" \
+	sh -c "grep -q '^ranking  *parse_failure_rate ' '$T/v.out' && grep -q '^ranking  *hallucination_rate ' '$T/v.out' &&
+	       grep -q '^ranking  *out_of_candidate_rate ' '$T/v.out'"
+
+# --- 8, 10. the report's headline comes from quality metrics; latest~N wherever a run id is taken ---------------
+$R run "$T/suite.json" --model builtin:pop --db "$T/e.db" -q >/dev/null 2>&1
+$R report latest~1 latest --db "$T/e.db" -o "$T/r.html" --no-plots >/dev/null 2>"$T/r.err"
+rc=$?
+ok_if "report takes latest and latest~1 (exit $rc)" [ $rc -eq 0 ]
+ok_if "report: an all-failed run does not make error_rate the headline" \
+	sh -c "grep -q 'Runs ranked by the headline metric, <code>ndcg@10' '$T/r.html' && ! grep -q 'headline metric, <code>error_rate' '$T/r.html'"
+$R compare latest~1 latest --db "$T/e.db" >"$T/cmp.out" 2>&1
+ok_if "compare takes latest~1 and latest" sh -c "[ $? -eq 0 ] && grep -q 'run 1 is .failed.' '$T/cmp.out'"
+expect_exit 2 "latest~x is a usage error" $R show latest~x --db "$T/e.db"
+expect_exit 3 "latest~5 of a database with 2 runs is no run" $R show latest~5 --db "$T/e.db"
+ok_if "latest~5: the message says so" grep -q "no run 'latest~5'" "$T/err"
+$R show latest~1 --db "$T/e.db" --format json >"$T/show.json" 2>/dev/null
+ok_if "show latest~1 is the run before the latest" grep -qE '"id":[[:space:]]*1,' "$T/show.json"
