@@ -15,7 +15,10 @@ WARN    := -Wall -Wextra -Wstrict-prototypes -Wshadow -Wformat=2 -Wno-format-non
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. \
 	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
-LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcld2 -lstdc++ -lm -lpthread
+# C++ only for the CLD2 shim (eval/ifeval/cld2.cc): CLD2 is a C++ library.
+CXX     ?= g++
+ALL_CXXFLAGS = -std=c++11 -Wall -Wextra $(CFLAGS) -I. -MMD -MP
 
 ifdef WERROR
 ALL_CFLAGS += -Werror
@@ -24,6 +27,7 @@ endif
 ifdef SANITIZE
 OBJDIR  := build-san
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+ALL_CXXFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZE)
 else
 OBJDIR  := build
@@ -36,7 +40,8 @@ Q := @
 endif
 
 LIB_SRC  := $(filter-out eval/cli/main.c,$(wildcard lib/*.c metrics/*.c eval/*.c eval/*/*.c adapters/*.c reports/*.c))
-LIB_OBJ  := $(LIB_SRC:%.c=$(OBJDIR)/%.o) $(OBJDIR)/gen/templates.o
+LIB_CXX  := $(wildcard eval/*/*.cc)
+LIB_OBJ  := $(LIB_SRC:%.c=$(OBJDIR)/%.o) $(LIB_CXX:%.cc=$(OBJDIR)/%.o) $(OBJDIR)/gen/templates.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(OBJDIR)/%.o)
 AUX_SRC  := tests/fake_server.c suites/gen_demo.c
@@ -62,6 +67,11 @@ $(OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(OBJDIR)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	@echo "  CXX     $<"
+	$(Q)$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
 
 # The default prompt templates, compiled in from suites/templates/*.txt.
 $(OBJDIR)/gen/templates.c: $(wildcard suites/templates/*.txt) scripts/embed.sh

@@ -3,7 +3,8 @@
 # Runs apt-get directly as root, through sudo otherwise. Used by `make deps`.
 set -e
 
-PKGS="gcc make pkg-config time libcurl4-openssl-dev libcjson-dev libsqlite3-dev libpcre2-dev gnuplot-nox libxml2-utils"
+# g++ and libcld2-dev: IFEval's language:response_language identifies languages with Google's CLD2, a C++ library
+PKGS="gcc g++ make pkg-config time libcurl4-openssl-dev libcjson-dev libsqlite3-dev libpcre2-dev libcld2-dev gnuplot-nox libxml2-utils"
 
 missing=""
 for p in $PKGS; do
