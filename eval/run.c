@@ -64,6 +64,12 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	} else {
 		cJSON_AddNullToObject(c, "shard");
 	}
+	if (!ds) {
+		/* the tasks read their own questions */
+		cJSON_AddNullToObject(c, "dataset");
+		cJSON_AddStringToObject(c, "version", receval_version);
+		goto done;
+	}
 	cJSON_AddNumberToObject(c, "users_eligible", (double)plan->sp->n_eligible);
 	cJSON_AddNumberToObject(c, "users_skipped", (double)plan->sp->skipped);
 	cJSON_AddNumberToObject(c, "users_sampled", (double)plan->sampled);
@@ -77,6 +83,7 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	cJSON_AddNumberToObject(d, "duplicates_dropped", (double)ds->duplicates);
 	cJSON_AddNumberToObject(d, "filtered", (double)ds->filtered);
 	cJSON_AddStringToObject(c, "version", receval_version);
+done:
 	out = cJSON_PrintUnformatted(c);
 	cJSON_Delete(c);
 	ret = xstrdup(out);
@@ -195,7 +202,8 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	c.errors = 0;
 	c.prog = &prog;
 	c.priv = NULL;
-	progress_start(&prog, c.spec->text, t->name, plan->n_users, plan->quiet);
+	progress_start(&prog, c.spec->text, t->name, t->type->samples ? t->type->samples(t, plan) : plan->n_users,
+		       plan->quiet);
 	(void)store;
 
 	ret = c.ad[ROLE_SUBJECT]->submit ? drive_task(&c) : run_builtin(&c);
@@ -208,13 +216,16 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	return ret;
 }
 
-/* How many times the samples are evaluated: once per task, and once more per permutation pass. */
-static size_t passes(const struct suite *suite)
+/* The samples a run plans: per task, its questions or the sampled users, once more per permutation pass. */
+static size_t planned(const struct run_plan *plan)
 {
 	size_t t, n = 0;
 
-	for (t = 0; t < suite->n_tasks; t++)
-		n += 1 + suite->tasks[t].permutations;
+	for (t = 0; t < plan->suite->n_tasks; t++) {
+		const struct task_spec *task = &plan->suite->tasks[t];
+		n += task->type->samples ? task->type->samples(task, plan) :
+		     plan->n_users * (1 + task->permutations);
+	}
 	return n;
 }
 
@@ -242,6 +253,12 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	}
 	if (price_for(&price, spec) < 0)
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
+	if (!plan->ds && !ad->submit) {
+		/* a suite of questions only, and a model that writes no text: nothing to run */
+		for (t = 0; t < plan->suite->n_tasks; t++)
+			warning("%s writes no text: task '%s' skipped", spec->text, plan->suite->tasks[t].name);
+		return EXIT_OK;
+	}
 	/* the price parameters are receval's: the backend never sees them */
 	model_spec_without_prices(&backend_spec, spec);
 	rc = ad->open(&model, &backend_spec, &data);
@@ -260,7 +277,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	} else {
 		config = run_config(plan, spec);
 		if (store_create_run(store, run_id, plan->suite->name, spec->text, config, plan->seed,
-				     plan->n_users * passes(plan->suite)) < 0) {
+				     planned(plan)) < 0) {
 			free(config);
 			ad->free(model);
 			return EXIT_STORE;
@@ -269,11 +286,13 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	}
 
 	memset(&bc, 0, sizeof(bc));
-	order = xmalloc((plan->ds->n_items ? plan->ds->n_items : 1) * sizeof(*order));
-	bc.tail = xmalloc(plan->ds->n_items ? plan->ds->n_items : 1);
-	beyond_long_tail(bc.tail, order, plan->sp->item_count, plan->ds->n_items, 0.2);
-	free(order);
-	dataset_category_index(plan->ds, &bc.cat_off, &bc.cats, &bc.n_categories);
+	if (plan->ds) {
+		order = xmalloc((plan->ds->n_items ? plan->ds->n_items : 1) * sizeof(*order));
+		bc.tail = xmalloc(plan->ds->n_items ? plan->ds->n_items : 1);
+		beyond_long_tail(bc.tail, order, plan->sp->item_count, plan->ds->n_items, 0.2);
+		free(order);
+		dataset_category_index(plan->ds, &bc.cat_off, &bc.cats, &bc.n_categories);
+	}
 
 	memset(&proto, 0, sizeof(proto));
 	proto.plan = plan;
