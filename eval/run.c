@@ -249,6 +249,43 @@ static size_t planned(const struct run_plan *plan)
 	return n;
 }
 
+/*
+ * The model of a role other than the subject (a judge): spec_text as
+ * written, at temperature 0 unless it says otherwise. Returns 0 with the
+ * adapter and model set, or -1 after a message (it must write text).
+ */
+static int open_role(const struct run_plan *plan, const char *spec_text, const struct adapter **ad,
+		     struct model **out)
+{
+	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
+	struct model_spec spec, backend;
+	char *text;
+	int rc;
+
+	memset(&spec, 0, sizeof(spec));
+	if (model_spec_parse(&spec, spec_text) < 0)
+		return -1;
+	if (!(*ad = adapter_find(spec.provider)) || !(*ad)->submit) {
+		error(*ad ? "judge '%s' writes no text: a judge must be a language model" :
+		      "unknown model provider in judge '%s'", spec_text);
+		model_spec_release(&spec);
+		return -1;
+	}
+	text = model_spec_get(&spec, "temperature") ? xstrdup(spec_text) :
+	       xstrfmt("%s%ctemperature=0", spec_text, strchr(spec_text, '?') ? '&' : '?');
+	model_spec_release(&spec);
+	memset(&spec, 0, sizeof(spec));
+	rc = model_spec_parse(&spec, text);
+	free(text);
+	if (rc < 0)
+		return -1;
+	model_spec_without_prices(&backend, &spec);
+	rc = (*ad)->open(out, &backend, &data);
+	model_spec_release(&backend);
+	model_spec_release(&spec);
+	return rc;
+}
+
 int run_model(const struct run_plan *plan, struct store *store, const struct model_spec *spec,
 	      int from_flag, int64_t *run_id)
 {
@@ -340,7 +377,22 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
 			break;
 		}
-		ret = run_task(plan, store, &proto, task, &errors);
+		{
+			/* the task's judge (--judge wins), opened for this task alone */
+			const char *judge = task->role_spec[ROLE_JUDGE];
+			struct task_ctx with_judge = proto;
+			size_t k;
+			for (k = 0; plan->judge && task->type->keys && task->type->keys[k]; k++)
+				if (!strcmp(task->type->keys[k], "judge"))
+					judge = plan->judge;
+			if (judge && open_role(plan, judge, &with_judge.ad[ROLE_JUDGE], &with_judge.model[ROLE_JUDGE]) < 0) {
+				ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
+				break;
+			}
+			ret = run_task(plan, store, &with_judge, task, &errors);
+			if (with_judge.model[ROLE_JUDGE])
+				with_judge.ad[ROLE_JUDGE]->free(with_judge.model[ROLE_JUDGE]);
+		}
 		for (p = 1; p <= task->permutations && ret == EXIT_OK; p++) {
 			/* the same samples and candidates, shown in another order, as a task of its own */
 			struct task_spec pass = *task;

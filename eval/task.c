@@ -11,7 +11,9 @@ const struct task_type *const task_types[] = {
 	&task_mc,
 	&task_embedding_retrieval,
 	&task_embedding_ranking,
+	&task_general_mc,
 	&task_instruction_following,
+	&task_chatbot,
 	NULL,
 };
 

@@ -170,7 +170,7 @@ out:
 int cmd_run(int argc, char **argv)
 {
 	struct opt_list models = { 0 };
-	const char *db = NULL, *shard = NULL;
+	const char *db = NULL, *shard = NULL, *judge = NULL;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
 	long concurrency = 8, resume = 0;
@@ -182,7 +182,8 @@ int cmd_run(int argc, char **argv)
 	struct option opts[] = {
 		{ OPT_LIST, 'm', "model", &models, "SPEC", "model to evaluate (repeatable); default: the suite's models" },
 		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
-		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users" },
+		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users (questions: N per subject)" },
+		{ OPT_STRING, 0, "judge", &judge, "SPEC", "the judge of every task that has one (chatbot), instead of the suite's" },
 		{ OPT_LONG, 0, "seed", &seed, "N", "override the suite's sampling seed" },
 		{ OPT_STRING, 0, "shard", &shard, "I/N", "evaluate shard I (0-based) of N of the sampled users" },
 		{ OPT_LONG, 0, "concurrency", &concurrency, "N", "language-model requests in flight (default 8)" },
@@ -338,6 +339,7 @@ plan:
 	plan.limits.attempts = 6;
 	plan.limits.body_cap = (size_t)8 << 20;
 	plan.resume_run = resume;
+	plan.judge = judge;
 	plan.done = resume ? &done : NULL;
 	if (has_ds)
 		split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);

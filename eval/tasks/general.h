@@ -55,4 +55,10 @@ int general_store(struct task_ctx *c, struct general_sample *s);
 /* The chat request of messages as stored and hashed: {"messages":[{"role","content"},...]}. */
 void general_messages_json(struct strbuf *out, const struct llm_message *m, size_t n);
 
+/* general_mc: the prompt of question i (in file order) of task t, MMLU's wording with t's worked examples. */
+void general_mc_prompt(struct strbuf *out, const struct task_spec *t, size_t question);
+
+/* chatbot: MT-Bench's verdict, "[[N]]" else "[N]"; -1 when none can be read or it is outside 1..10. */
+double chatbot_read_rating(const char *text);
+
 #endif
