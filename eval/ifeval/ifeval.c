@@ -237,7 +237,7 @@ static int normalise(struct ifeval_instr *in, char **err)
 		free(in->s);
 		in->s = t;
 		if (!*in->s) {
-			*err = xstrfmt("the argument of %s is only white space", ifeval_name(in->id));
+			*err = xstrdup("its argument is only white space");
 			return -1;
 		}
 		if (in->id == IF_STARTEND_END_CHECKER) {
@@ -305,7 +305,7 @@ int ifeval_instr_parse(struct ifeval_instr *out, const char *name, const cJSON *
 		if (falsy(v))
 			continue;
 		if (!(a = find_arg(out->id, v->string))) {
-			*err = xstrfmt("%s takes no argument '%s'", name, v->string);
+			*err = xstrfmt("takes no argument '%s'", v->string);
 			goto fail;
 		}
 		if (read_arg(out, a, v, err) < 0)
@@ -313,7 +313,7 @@ int ifeval_instr_parse(struct ifeval_instr *out, const char *name, const cJSON *
 	}
 	for (a = ids[id].args; a->key; a++)
 		if (falsy(kwargs ? cJSON_GetObjectItemCaseSensitive(kwargs, a->key) : NULL)) {
-			*err = xstrfmt("%s needs '%s'", name, a->key);
+			*err = xstrfmt("needs '%s'", a->key);
 			goto fail;
 		}
 	if (normalise(out, err) < 0 || build_patterns(out, err) < 0)
