@@ -148,3 +148,10 @@ $(OBJDIR)/bench_grounding: $(OBJDIR)/bench/grounding.o $(OBJDIR)/libreceval.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 -include $(OBJDIR)/bench/grounding.d
+
+# The IFEval checking benchmark (bench/ifeval.c), run by bench/ifeval.sh.
+$(OBJDIR)/bench_ifeval: $(OBJDIR)/bench/ifeval.o $(OBJDIR)/libreceval.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+-include $(OBJDIR)/bench/ifeval.d
