@@ -4,7 +4,8 @@
 set -e
 
 # g++ and libcld2-dev: IFEval's language:response_language identifies languages with Google's CLD2, a C++ library
-PKGS="gcc g++ make pkg-config time libcurl4-openssl-dev libcjson-dev libsqlite3-dev libpcre2-dev libcld2-dev gnuplot-nox libxml2-utils"
+# sqlite3: the shell the end-to-end tests read a store with while a run writes it (tests/e2e/lib.sh)
+PKGS="gcc g++ make pkg-config time libcurl4-openssl-dev libcjson-dev libsqlite3-dev libpcre2-dev libcld2-dev gnuplot-nox libxml2-utils sqlite3"
 
 missing=""
 for p in $PKGS; do
