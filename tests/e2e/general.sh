@@ -11,12 +11,9 @@ if [ ! -x "$FS" ] || ! command -v python3 >/dev/null 2>&1; then
 	skip "general abilities" "needs $FS and python3"
 	exit 0
 fi
-"$FS" --port-file "$T/port" --log "$T/log" --answer general --idle-exit 60 2>/dev/null &
-PID=$!
-trap 'kill $PID 2>/dev/null' EXIT
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-FAKE="openai:fake?base_url=http://127.0.0.1:$(cat "$T/port")/v1"
+trap fake_stop_all EXIT
+fake_start general --log "$T/log" --answer general --idle-exit 60
+FAKE="openai:fake?base_url=http://127.0.0.1:$FAKE_PORT/v1"
 export OPENAI_API_KEY=test
 # metric VALUE: the run's figure of task.metric from show --format json
 metric() { # metric DB RUN TASK METRIC
