@@ -158,3 +158,24 @@ void codec_groundings_free(struct grounding_row *rows, size_t n)
 	}
 	free(rows);
 }
+
+void codec_put_transcript(struct strbuf *out, const struct transcript_row *rows, size_t n)
+{
+	size_t i;
+
+	strbuf_addch(out, '[');
+	for (i = 0; i < n; i++) {
+		strbuf_addstr(out, i ? ",{\"role\":" : "{\"role\":");
+		strbuf_add_json(out, rows[i].role);
+		strbuf_addf(out, ",\"turn\":%zu,\"request\":%s,\"response\":", rows[i].turn,
+			    rows[i].request && *rows[i].request ? rows[i].request : "null");
+		if (rows[i].response)
+			strbuf_add_json(out, rows[i].response);
+		else
+			strbuf_addstr(out, "null");
+		if (!isnan(rows[i].score))
+			strbuf_addf(out, ",\"score\":%.17g", rows[i].score);
+		strbuf_addch(out, '}');
+	}
+	strbuf_addch(out, ']');
+}

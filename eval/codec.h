@@ -56,4 +56,22 @@ void codec_put_groundings(struct strbuf *out, const struct grounding_row *rows, 
 int codec_get_groundings(struct grounding_row **out, size_t *n, const char *json);
 void codec_groundings_free(struct grounding_row *rows, size_t n);
 
+/*
+ * A sample of several requests (a dialogue, a judged answer): one row per
+ * request, in the order they were made, stored in the samples table's
+ * transcript column as a JSON array of {"role" ("subject", "judge",
+ * "simulator"), "turn" (1-based), "request" (the request as sent, a JSON
+ * object), "response" (the text, or null), "score" (what was read from a
+ * judge's verdict; absent when none)}.
+ */
+struct transcript_row {
+	const char *role;
+	size_t turn;
+	const char *request;  /* JSON text of the request (written as it is) */
+	const char *response; /* or NULL */
+	double score;         /* NAN: none */
+};
+
+void codec_put_transcript(struct strbuf *out, const struct transcript_row *rows, size_t n);
+
 #endif

@@ -11,6 +11,8 @@
 #include "adapters/prices.h"
 #include "eval/codec.h"
 #include "lib/sha256.h"
+#include "eval/shard.h"
+#include "eval/store_scale.h"
 
 volatile int run_interrupted;
 
@@ -36,6 +38,12 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	} else {
 		cJSON_AddNullToObject(c, "shard");
 	}
+	if (!ds) {
+		/* the tasks read their own questions */
+		cJSON_AddNullToObject(c, "dataset");
+		cJSON_AddStringToObject(c, "version", receval_version);
+		goto done;
+	}
 	cJSON_AddNumberToObject(c, "users_eligible", (double)plan->sp->n_eligible);
 	cJSON_AddNumberToObject(c, "users_skipped", (double)plan->sp->skipped);
 	cJSON_AddNumberToObject(c, "users_sampled", (double)plan->sampled);
@@ -50,6 +58,7 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	cJSON_AddNumberToObject(d, "filtered", (double)ds->filtered);
 	cJSON_AddStringToObject(d, "catalogue", catalogue);
 	cJSON_AddStringToObject(c, "version", receval_version);
+done:
 	out = cJSON_PrintUnformatted(c);
 	cJSON_Delete(c);
 	ret = xstrdup(out);
@@ -168,7 +177,8 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	c.errors = 0;
 	c.prog = &prog;
 	c.priv = NULL;
-	progress_start(&prog, c.spec->text, t->name, task_i, n_tasks, plan->n_users, plan->quiet);
+	progress_start(&prog, c.spec->text, t->name, task_i, n_tasks,
+		       t->type->samples ? t->type->samples(t, plan) : plan->n_users, plan->quiet);
 	prog.errors = &c.errors;
 	(void)store;
 
@@ -200,7 +210,29 @@ static int put_catalogue(struct store *store, const struct dataset *ds, char key
 	return ret;
 }
 
-/* How many times the samples are evaluated: once per task, and once more per permutation pass. */
+/* The request counts of the replicas that served the model (a pool: base_url=URL1|URL2), into the store. */
+static int put_replicas(struct store *store, int64_t run, long shard, const struct adapter *ad, struct model *m)
+{
+	const struct replica_stat *st;
+	struct replica_count *c;
+	size_t n = ad->replicas ? ad->replicas(m, &st) : 0, i;
+	int ret;
+
+	if (!n)
+		return 0;
+	c = xcalloc(n, sizeof(*c));
+	for (i = 0; i < n; i++) {
+		c[i].replica = st[i].url;
+		c[i].requests = (int64_t)st[i].requests;
+		c[i].failures = (int64_t)st[i].failures;
+		c[i].rests = (int64_t)st[i].rests;
+	}
+	ret = store_add_replicas(store, run, shard, task_role_name(ROLE_SUBJECT), c, n);
+	free(c);
+	return ret;
+}
+
+/* How many times the tasks are evaluated: once each, and once more per permutation pass ("task 2/3"). */
 static size_t passes(const struct suite *suite)
 {
 	size_t t, n = 0;
@@ -210,12 +242,62 @@ static size_t passes(const struct suite *suite)
 	return n;
 }
 
+/* The samples a run plans: per task, its questions or the sampled users, once more per permutation pass. */
+static size_t planned(const struct run_plan *plan)
+{
+	size_t t, n = 0;
+
+	for (t = 0; t < plan->suite->n_tasks; t++) {
+		const struct task_spec *task = &plan->suite->tasks[t];
+		n += task->type->samples ? task->type->samples(task, plan) :
+		     plan->n_users * (1 + task->permutations);
+	}
+	return n;
+}
+
 /* Whether the run has samples and every one of them failed. */
 static int all_failed(struct store *store, int64_t run)
 {
 	struct run_usage u;
 
 	return !store_get_usage(store, run, &u) && u.samples > 0 && u.ok == 0 && u.invalid == 0;
+}
+
+/*
+ * The model of a role other than the subject (a judge): spec_text as
+ * written, at temperature 0 unless it says otherwise. Returns 0 with the
+ * adapter and model set, or -1 after a message (it must write text).
+ */
+static int open_role(const struct run_plan *plan, const char *spec_text, const struct adapter **ad,
+		     struct model **out)
+{
+	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
+	struct model_spec spec, backend;
+	char *text;
+	int rc;
+
+	memset(&spec, 0, sizeof(spec));
+	if (model_spec_parse(&spec, spec_text) < 0)
+		return -1;
+	if (!(*ad = adapter_find(spec.provider)) || !(*ad)->submit) {
+		error(*ad ? "judge '%s' writes no text: a judge must be a language model" :
+		      "unknown model provider in judge '%s'", spec_text);
+		model_spec_release(&spec);
+		return -1;
+	}
+	text = model_spec_get(&spec, "temperature") ? xstrdup(spec_text) :
+	       xstrfmt("%s%ctemperature=0", spec_text, strchr(spec_text, '?') ? '&' : '?');
+	model_spec_release(&spec);
+	memset(&spec, 0, sizeof(spec));
+	rc = model_spec_parse(&spec, text);
+	free(text);
+	if (rc < 0)
+		return -1;
+	model_spec_without_prices(&backend, &spec);
+	rc = (*ad)->open(out, &backend, &data);
+	model_spec_release(&backend);
+	model_spec_release(&spec);
+	return rc;
 }
 
 int run_model(const struct run_plan *plan, struct store *store, const struct model_spec *spec,
@@ -231,7 +313,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	struct error_watch watch;
 	uint64_t *order;
 	size_t t, p, errors = 0, pass_i = 0, n_passes = passes(plan->suite);
-	char *config, key[65];
+	char *config, key[65] = "";
 	double t0 = now_ms();
 	int ret = EXIT_OK, rc;
 
@@ -243,6 +325,12 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	}
 	if (price_for(&price, spec) < 0)
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
+	if (!plan->ds && !ad->submit) {
+		/* a suite of questions only, and a model that writes no text: nothing to run */
+		for (t = 0; t < plan->suite->n_tasks; t++)
+			warning("%s writes no text: task '%s' skipped", spec->text, plan->suite->tasks[t].name);
+		return EXIT_OK;
+	}
 	/* the price parameters are receval's: the backend never sees them */
 	model_spec_without_prices(&backend_spec, spec);
 	rc = ad->open(&model, &backend_spec, &data);
@@ -259,13 +347,16 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			ad->free(model);
 			return EXIT_STORE;
 		}
-	} else if (put_catalogue(store, plan->ds, key) < 0) {
+	} else if (plan->ds && put_catalogue(store, plan->ds, key) < 0) {
 		ad->free(model);
 		return EXIT_STORE;
 	} else {
+		char run_key[37];
 		config = run_config(plan, spec, key);
+		shard_run_key(run_key, plan->run_group, plan->suite->json, plan->seed, plan->limit, plan->shard_n,
+			      spec->text);
 		if (store_create_run(store, run_id, plan->suite->name, spec->text, config, plan->seed,
-				     plan->n_users * passes(plan->suite)) < 0) {
+				     planned(plan), run_key) < 0) {
 			free(config);
 			ad->free(model);
 			return EXIT_STORE;
@@ -274,11 +365,13 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	}
 
 	memset(&bc, 0, sizeof(bc));
-	order = xmalloc((plan->ds->n_items ? plan->ds->n_items : 1) * sizeof(*order));
-	bc.tail = xmalloc(plan->ds->n_items ? plan->ds->n_items : 1);
-	beyond_long_tail(bc.tail, order, plan->sp->item_count, plan->ds->n_items, 0.2);
-	free(order);
-	dataset_category_index(plan->ds, &bc.cat_off, &bc.cats, &bc.n_categories);
+	if (plan->ds) {
+		order = xmalloc((plan->ds->n_items ? plan->ds->n_items : 1) * sizeof(*order));
+		bc.tail = xmalloc(plan->ds->n_items ? plan->ds->n_items : 1);
+		beyond_long_tail(bc.tail, order, plan->sp->item_count, plan->ds->n_items, 0.2);
+		free(order);
+		dataset_category_index(plan->ds, &bc.cat_off, &bc.cats, &bc.n_categories);
+	}
 
 	memset(&proto, 0, sizeof(proto));
 	proto.plan = plan;
@@ -306,7 +399,22 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
 			break;
 		}
-		ret = run_task(plan, store, &proto, task, &errors, ++pass_i, n_passes);
+		{
+			/* the task's judge (--judge wins), opened for this task alone */
+			const char *judge = task->role_spec[ROLE_JUDGE];
+			struct task_ctx with_judge = proto;
+			size_t k;
+			for (k = 0; plan->judge && task->type->keys && task->type->keys[k]; k++)
+				if (!strcmp(task->type->keys[k], "judge"))
+					judge = plan->judge;
+			if (judge && open_role(plan, judge, &with_judge.ad[ROLE_JUDGE], &with_judge.model[ROLE_JUDGE]) < 0) {
+				ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
+				break;
+			}
+			ret = run_task(plan, store, &with_judge, task, &errors, ++pass_i, n_passes);
+			if (with_judge.model[ROLE_JUDGE])
+				with_judge.ad[ROLE_JUDGE]->free(with_judge.model[ROLE_JUDGE]);
+		}
 		for (p = 1; p <= task->permutations && ret == EXIT_OK; p++) {
 			/* the same samples and candidates, shown in another order, as a task of its own */
 			struct task_spec pass = *task;
@@ -319,6 +427,8 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			free(name);
 		}
 	}
+	if (put_replicas(store, *run_id, plan->shard_i, ad, model) < 0 && ret == EXIT_OK)
+		ret = EXIT_STORE;
 	ad->free(model);
 	free(bc.tail);
 	free(bc.cat_off);

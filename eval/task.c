@@ -3,6 +3,7 @@
 
 extern const struct task_type task_retrieval, task_ranking, task_mc, task_embedding_retrieval,
 	task_embedding_ranking;
+extern const struct task_type task_general_mc, task_instruction_following, task_chatbot;
 
 const struct task_type *const task_types[] = {
 	&task_retrieval,
@@ -10,6 +11,9 @@ const struct task_type *const task_types[] = {
 	&task_mc,
 	&task_embedding_retrieval,
 	&task_embedding_ranking,
+	&task_general_mc,
+	&task_instruction_following,
+	&task_chatbot,
 	NULL,
 };
 

@@ -1,11 +1,12 @@
 /* cmd_list.c: `receval list`: the runs stored in a database. */
 #include "eval/cli/cmd.h"
 #include "reports/table.h"
+#include "eval/shard.h"
 
 int cmd_list(int argc, char **argv)
 {
 	const char *db = NULL;
-	int npos = 0, ret;
+	int npos = 0, ret, rc = 0;
 	struct option opts[] = {
 		OPT_DB(&db),
 		{ OPT_END },
@@ -24,13 +25,20 @@ int cmd_list(int argc, char **argv)
 		store_close(&store);
 		return EXIT_STORE;
 	}
-	if (n)
-		table_list(stdout, runs, n);
-	else
+	if (n) {
+		struct run_scale *scale = xcalloc(n, sizeof(*scale));
+		for (i = 0; i < n; i++)
+			if (shard_describe(&scale[i], &store, &runs[i]) < 0)
+				rc = -1;
+		if (!rc)
+			table_list(stdout, runs, scale, n);
+		free(scale);
+	} else {
 		fprintf(stderr, "receval: %s holds no runs yet\n", store.path);
+	}
 	for (i = 0; i < n; i++)
 		run_info_release(&runs[i]);
 	free(runs);
 	store_close(&store);
-	return EXIT_OK;
+	return rc < 0 ? EXIT_STORE : EXIT_OK;
 }

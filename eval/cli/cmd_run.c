@@ -4,35 +4,22 @@
 #include "eval/runarg.h"
 #include "lib/opt.h"
 #include "eval/run.h"
+#include "eval/shard.h"
 #include "lib/strbuf.h"
 #include "metrics/registry.h"
 #include "reports/table.h"
 #include <cJSON.h>
 
 static const char usage_run[] =
-	"receval run SUITE.json [--model SPEC]... [--db FILE] [--limit N] [--seed N] [--shard I/N]\n"
-	"                   [--concurrency N] [--rpm N] [--tpm N] [--timeout S] [--attempts N] [--no-cache] [--quiet]\n"
+	"receval run SUITE.json [--model SPEC]... [--db FILE] [--limit N] [--seed N]\n"
+	"                   [--shard I/N | --shard auto [--shards N]] [--run-key TEXT] [--concurrency N] [--rpm N] [--tpm N]\n"
+	"                   [--timeout S] [--attempts N] [--no-cache] [--quiet]\n"
 	"   or: receval run --resume RUN_ID [--db FILE] [--retry-errors]";
 
 static void on_sigint(int sig)
 {
 	(void)sig;
 	run_interrupted = 1;
-}
-
-/* "I/N" with 0 <= I < N. */
-static int parse_shard(const char *s, long *i, long *n)
-{
-	const char *slash = s ? strchr(s, '/') : NULL;
-	char *left;
-	int ok;
-
-	if (!slash)
-		return -1;
-	left = xstrndup(s, (size_t)(slash - s));
-	ok = !parse_long(left, i) && !parse_long(slash + 1, n) && *n >= 1 && *i >= 0 && *i < *n;
-	free(left);
-	return ok ? 0 : -1;
 }
 
 /* Whether the registry puts metric's family in the run summary (METRIC_SUMMARY), with its position-bias figures. */
@@ -167,7 +154,7 @@ static int load_resume(struct store *store, long id, struct suite *suite, char *
 	v = cJSON_GetObjectItemCaseSensitive(c, "limit");
 	*limit = cJSON_IsNumber(v) ? (long)v->valuedouble : -1;
 	v = cJSON_GetObjectItemCaseSensitive(c, "shard");
-	if (cJSON_IsString(v) && parse_shard(v->valuestring, shard_i, shard_n) < 0) {
+	if (cJSON_IsString(v) && shard_parse(v->valuestring, shard_i, shard_n) < 0) {
 		error("%s: run %ld has a bad shard '%s'", store->path, id, v->valuestring);
 		suite_release(suite);
 		free(*model);
@@ -273,21 +260,26 @@ static void print_outcomes(struct store *store, const struct model_spec *specs, 
 int cmd_run(int argc, char **argv)
 {
 	struct opt_list models = { 0 };
-	const char *db = NULL, *shard = NULL, *resume_s = NULL;
+	const char *db = NULL, *shard = NULL, *run_key = NULL, *scheduler = NULL, *judge = NULL, *resume_s = NULL;
+	char *group = NULL;
+	long shards = 0;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
 	long concurrency = 8, resume = 0, attempts = 6;
 	double rpm = 0, tpm = 0, timeout = 60;
-	int no_cache = 0, retry_errors = 0, store_ready = 0;
+	int no_cache = 0, retry_errors = 0, store_ready = 0, has_ds = 1;
 	struct strmap done = STRMAP_INIT;
 	char **done_keys = NULL, *resume_model = NULL;
 	size_t n_done_keys = 0;
 	struct option opts[] = {
 		{ OPT_LIST, 'm', "model", &models, "SPEC", "model to evaluate (repeatable); default: the suite's models" },
 		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
-		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users" },
+		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users (questions: N per subject)" },
+		{ OPT_STRING, 0, "judge", &judge, "SPEC", "the judge of every task that has one (chatbot), instead of the suite's" },
 		{ OPT_LONG, 0, "seed", &seed, "N", "override the suite's sampling seed" },
-		{ OPT_STRING, 0, "shard", &shard, "I/N", "evaluate shard I (0-based) of N of the sampled users" },
+		{ OPT_STRING, 0, "shard", &shard, "I/N", "evaluate shard I (0-based) of N of the sampled users; auto: from Kubernetes or Slurm" },
+		{ OPT_LONG, 0, "shards", &shards, "N", "with --shard auto on Kubernetes: the count (default $RECEVAL_SHARDS)" },
+		{ OPT_STRING, 0, "run-key", &run_key, "TEXT", "name the sharded run all shards belong to (default $RECEVAL_RUN_KEY)" },
 		{ OPT_LONG, 0, "concurrency", &concurrency, "N", "language-model requests in flight (default 8)" },
 		{ OPT_DOUBLE, 0, "rpm", &rpm, "N", "at most N requests per minute" },
 		{ OPT_DOUBLE, 0, "tpm", &tpm, "N", "at most N tokens per minute" },
@@ -309,7 +301,7 @@ int cmd_run(int argc, char **argv)
 	const char *const *spec_text;
 	uint32_t *users = NULL;
 	int64_t *ids = NULL;
-	size_t n_specs, n_users, i, n_ids = 0, n_ran = 0;
+	size_t n_specs, n_users = 0, i, n_ids = 0, n_ran = 0;
 	struct run_outcome *outcomes = NULL;
 	long shard_i = 0, shard_n = 1;
 
@@ -363,8 +355,27 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if (shard && parse_shard(shard, &shard_i, &shard_n) < 0) {
-		error("--shard must be I/N with 0 <= I < N, not '%s'", shard);
+	if ((shards && (!shard || strcmp(shard, "auto"))) || shards < 0 || (resume && run_key)) {
+		error(shards < 0 ? "--shards must be a positive whole number" : resume ?
+		      "--resume keeps the run's key: give no --run-key" : "--shards goes with --shard auto");
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (shard && !strcmp(shard, "auto")) {
+		if (shard_auto(&shard_i, &shard_n, &scheduler, &group, shards) < 0) {
+			free(models.v);
+			return EXIT_USAGE;
+		}
+	} else if (shard && shard_parse(shard, &shard_i, &shard_n) < 0) {
+		error("--shard must be I/N with 0 <= I < N, or auto, not '%s'", shard);
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (!run_key && !resume && getenv("RECEVAL_RUN_KEY") && *getenv("RECEVAL_RUN_KEY"))
+		run_key = getenv("RECEVAL_RUN_KEY");
+	if (run_key && !*run_key) {
+		error("--run-key must not be empty");
+		free(group);
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -404,6 +415,7 @@ int cmd_run(int argc, char **argv)
 			goto out_suite;
 		}
 	} else if (suite_load(&suite, argv[0]) < 0) {
+		free(group);
 		free(models.v);
 		return EXIT_INPUT;
 	}
@@ -427,6 +439,12 @@ int cmd_run(int argc, char **argv)
 	}
 
 	memset(&ds, 0, sizeof(ds));
+	memset(&sp, 0, sizeof(sp));
+	if (!suite.dataset.format) {
+		/* every task reads its own questions: no dataset, split or users */
+		has_ds = 0;
+		goto plan;
+	}
 	if (dataset_load(&ds, &suite.dataset) < 0) {
 		ret = EXIT_INPUT;
 		goto out_specs;
@@ -445,14 +463,16 @@ int cmd_run(int argc, char **argv)
 		goto out_ds;
 	}
 
+plan:
 	memset(&plan, 0, sizeof(plan));
 	plan.suite = &suite;
-	plan.ds = &ds;
-	plan.sp = &sp;
+	plan.ds = has_ds ? &ds : NULL;
+	plan.sp = has_ds ? &sp : NULL;
 	plan.seed = seed != LONG_MIN ? (uint64_t)seed : suite.seed;
 	plan.limit = limit;
 	plan.shard_i = shard_i;
 	plan.shard_n = shard_n;
+	plan.run_group = run_key ? run_key : group;
 	plan.quiet = quiet;
 	plan.no_cache = no_cache;
 	plan.limits.concurrency = (unsigned)concurrency;
@@ -462,8 +482,10 @@ int cmd_run(int argc, char **argv)
 	plan.limits.attempts = (unsigned)attempts;
 	plan.limits.body_cap = (size_t)8 << 20;
 	plan.resume_run = resume;
+	plan.judge = judge;
 	plan.done = resume ? &done : NULL;
-	split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);
+	if (has_ds)
+		split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);
 	plan.sampled = n_users;
 	if (limit > 0 && (size_t)limit < n_users)
 		n_users = (size_t)limit;
@@ -476,12 +498,16 @@ int cmd_run(int argc, char **argv)
 	}
 	plan.users = users;
 	plan.n_users = n_users;
-	if (!n_users) {
+	if (has_ds && !n_users) {
 		error("no user to evaluate (shard %ld/%ld of %zu)", shard_i, shard_n, plan.sampled);
 		ret = EXIT_USAGE;
 		goto out_split;
 	}
-	if (!quiet)
+	if (!quiet && scheduler)
+		fprintf(stderr, "%s: shard %ld/%ld from %s\n", suite.name, shard_i, shard_n, scheduler);
+	if (!quiet && !has_ds)
+		fprintf(stderr, "%s: %zu task(s) reading their own questions\n", suite.name, suite.n_tasks);
+	else if (!quiet)
 		fprintf(stderr, "%s: %zu users, %zu items, %zu interactions; %zu users evaluated "
 			"(%zu skipped with too few interactions)\n", suite.name, ds.n_users, ds.n_items,
 			ds.n_inter, n_users, sp.skipped);
@@ -531,9 +557,11 @@ out_split:
 	for (i = 0; outcomes && i < n_specs; i++)
 		free(outcomes[i].why);
 	free(outcomes);
-	split_release(&sp);
+	if (has_ds)
+		split_release(&sp);
 out_ds:
-	dataset_release(&ds);
+	if (has_ds)
+		dataset_release(&ds);
 out_specs:
 	for (i = 0; i < n_specs; i++)
 		model_spec_release(&specs[i]);
@@ -547,6 +575,7 @@ out_suite:
 		free(done_keys[i]);
 	free(done_keys);
 	free(resume_model);
+	free(group);
 	free(models.v);
 	return ret;
 }
