@@ -74,6 +74,7 @@ struct stored_config {
 	uint64_t seed;
 	struct catalogue cat;
 	struct id_list ids;        /* owns cat.ids' strings */
+	char *endpoint;            /* where the requests went (config "endpoint"), or NULL */
 };
 
 static void release_config(struct stored_config *c)
@@ -82,6 +83,7 @@ static void release_config(struct stored_config *c)
 	model_spec_release(&c->spec);
 	strmap_release(&c->cat.index);
 	id_list_release(&c->ids);
+	free(c->endpoint);
 }
 
 /* The stored catalogue named key into out->cat; a catalogue that is not stored leaves the index empty. */
@@ -131,6 +133,14 @@ static int read_config(struct stored_config *out, struct store *s, const struct 
 	}
 	v = cJSON_GetObjectItemCaseSensitive(c, "seed");
 	out->seed = cJSON_IsNumber(v) ? (uint64_t)v->valuedouble : (uint64_t)ri->seed;
+	v = cJSON_GetObjectItemCaseSensitive(c, "endpoint");
+	if (cJSON_IsString(v))
+		out->endpoint = xstrdup(v->valuestring);
+	else if (!cJSON_HasObjectItem(c, "endpoint") && model_spec_get(&out->spec, "base_url"))
+		out->endpoint = xstrdup(model_spec_get(&out->spec, "base_url"));
+	else if (!cJSON_HasObjectItem(c, "endpoint") && !strcmp(out->spec.provider, "openai"))
+		/* a run stored before endpoints were: priced as it was then */
+		out->endpoint = xstrdup("https://api.openai.com/v1");
 	v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "dataset"), "items");
 	out->cat.n_items = cJSON_IsNumber(v) ? (size_t)v->valuedouble : 0;
 	v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "dataset"), "catalogue");
@@ -154,7 +164,7 @@ static int cost(struct store *s, int64_t run, const struct stored_config *cfg, s
 
 	if (!ad || !ad->submit)
 		return 0;
-	if (price_for(&price, &cfg->spec) < 0)
+	if (price_for(&price, &cfg->spec, cfg->endpoint) < 0)
 		return -1;
 	for (t = 0; t < cfg->suite.n_tasks; t++) {
 		const char *name = cfg->suite.tasks[t].name;

@@ -17,7 +17,8 @@
 volatile int run_interrupted;
 
 /* The run record's configuration: everything needed to reproduce or resume it. */
-static char *run_config(const struct run_plan *plan, const struct model_spec *spec, const char *catalogue)
+static char *run_config(const struct run_plan *plan, const struct model_spec *spec, const char *catalogue,
+			const char *endpoint)
 {
 	const struct dataset *ds = plan->ds;
 	cJSON *c = cJSON_CreateObject(), *d, *suite = cJSON_Parse(plan->suite->json);
@@ -26,6 +27,11 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	cJSON_AddStringToObject(c, "suite_path", plan->suite->path);
 	cJSON_AddItemToObject(c, "suite", suite ? suite : cJSON_CreateNull());
 	cJSON_AddStringToObject(c, "model", spec->text);
+	/* where the requests went: a spec without base_url may have been pointed anywhere by OPENAI_BASE_URL */
+	if (endpoint)
+		cJSON_AddStringToObject(c, "endpoint", endpoint);
+	else
+		cJSON_AddNullToObject(c, "endpoint");
 	cJSON_AddNumberToObject(c, "seed", (double)plan->seed);
 	if (plan->limit >= 0)
 		cJSON_AddNumberToObject(c, "limit", (double)plan->limit);
@@ -255,6 +261,22 @@ static size_t planned(const struct run_plan *plan)
 	return n;
 }
 
+/* The URL a remote model sends its requests to, read from its identity (base_url= or endpoint=), or NULL. */
+static char *model_endpoint(const struct adapter *ad, struct model *model)
+{
+	char *id = ad->submit && ad->identity ? ad->identity(model) : NULL, *line, *out = NULL;
+
+	for (line = id; line && *line && !out; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		size_t len = strcspn(line, "\n");
+		if (!strncmp(line, "base_url=", 9))
+			out = xstrndup(line + 9, len - 9);
+		else if (!strncmp(line, "endpoint=", 9))
+			out = xstrndup(line + 9, len - 9);
+	}
+	free(id);
+	return out;
+}
+
 /* Whether the run has samples and every one of them failed. */
 static int all_failed(struct store *store, int64_t run)
 {
@@ -323,7 +345,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 		      adapter_providers());
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
 	}
-	if (price_for(&price, spec) < 0)
+	if (price_for(&price, spec, NULL) < 0)
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
 	if (!plan->ds && !ad->submit) {
 		/* a suite of questions only, and a model that writes no text: nothing to run */
@@ -352,7 +374,9 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 		return EXIT_STORE;
 	} else {
 		char run_key[37];
-		config = run_config(plan, spec, key);
+		char *endpoint = model_endpoint(ad, model);
+		config = run_config(plan, spec, key, endpoint);
+		free(endpoint);
 		shard_run_key(run_key, plan->run_group, plan->suite->json, plan->seed, plan->limit, plan->shard_n,
 			      spec->text);
 		if (store_create_run(store, run_id, plan->suite->name, spec->text, config, plan->seed,

@@ -1,6 +1,7 @@
 /* runarg.c: the runs a subcommand is given as RUN_ID arguments: parsed, loaded from the store, labelled. */
 #include <sqlite3.h>
 #include "eval/runarg.h"
+#include "eval/label.h"
 
 int runarg_parse_id(int64_t *out, const char *s)
 {
@@ -107,17 +108,23 @@ void runarg_label_runs(struct runarg_run *runs, size_t n)
 {
 	size_t i, j;
 
-	for (i = 0; i < n; i++) {
-		const char *model = runs[i].info.model;
+	char **names = xcalloc(n ? n : 1, sizeof(*names));
 
+	/* readable names (label=, or the spec shortened), told apart by run id where two are the same */
+	for (i = 0; i < n; i++)
+		names[i] = run_label(&runs[i].info);
+	for (i = 0; i < n; i++) {
 		for (j = 0; j < n; j++)
-			if (j != i && runs[j].info.model && model && !strcmp(runs[j].info.model, model))
+			if (j != i && !strcmp(names[j], names[i]))
 				break;
 		if (j < n)
-			runs[i].label = xstrfmt("%s (run %lld)", model, (long long)runs[i].info.id);
+			runs[i].label = xstrfmt("%s (run %lld)", names[i], (long long)runs[i].info.id);
 		else
-			runs[i].label = xstrdup(model ? model : "?");
+			runs[i].label = xstrdup(names[i]);
 	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 void runarg_release_runs(struct runarg_run *runs, size_t n)

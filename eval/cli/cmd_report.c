@@ -1,5 +1,6 @@
 /* cmd_report.c: `receval report RUN_ID... -o FILE.html`: one self-contained HTML page comparing runs, with gnuplot plots. */
 #include "eval/cli/cmd.h"
+#include "eval/titles.h"
 #include "lib/opt.h"
 #include "eval/store.h"
 #include "eval/runarg.h"
@@ -84,6 +85,7 @@ int cmd_report(int argc, char **argv)
 	size_t n_runs = 0, n_tasks = 0, i, skipped = 0;
 	struct strbuf html = STRBUF_INIT, why = STRBUF_INIT;
 	struct report report;
+	struct titles titles = TITLES_INIT;
 	struct store store;
 	int store_open = 0;
 	char date[64];
@@ -128,11 +130,16 @@ int cmd_report(int argc, char **argv)
 	}
 	store_open = 1;
 	for (i = 0; i < n_runs; i++) {
-		int64_t id = runs[i].info.id;
+		int64_t id;
 
 		rc = runarg_load_run(&runs[i], &store);
 		if (rc <= 0) {
 			ret = rc ? EXIT_STORE : EXIT_INPUT;
+			goto out;
+		}
+		id = runs[i].info.id;  /* latest and latest~N resolved */
+		if (titles_add_run(&titles, &store, &runs[i].info) < 0) {
+			ret = EXIT_STORE;
 			goto out;
 		}
 		if (store_get_sample_metrics(&store, id, &extra[i].sm) < 0 ||
@@ -173,6 +180,7 @@ int cmd_report(int argc, char **argv)
 	memset(&report, 0, sizeof(report));
 	report.runs = rruns;
 	report.n_runs = n_runs;
+	report.titles = &titles;
 	report.tasks = tasks;
 	report.n_tasks = n_tasks;
 	report.alpha = alpha;
@@ -187,6 +195,7 @@ int cmd_report(int argc, char **argv)
 		ret = EXIT_OUTPUT;
 
 out:
+	titles_release(&titles);
 	report_tasks_free(tasks, n_tasks, n_runs);
 	free(rruns);
 	for (i = 0; extra && i < n_runs; i++) {

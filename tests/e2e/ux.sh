@@ -108,3 +108,58 @@ expect_exit 3 "latest~5 of a database with 2 runs is no run" $R show latest~5 --
 ok_if "latest~5: the message says so" grep -q "no run 'latest~5'" "$T/err"
 $R show latest~1 --db "$T/e.db" --format json >"$T/show.json" 2>/dev/null
 ok_if "show latest~1 is the run before the latest" grep -qE '"id":[[:space:]]*1,' "$T/show.json"
+
+# --- 5. titles beside ids: samples table, JSONL, the report's drill-down -----------------------------------------
+$R show latest --db "$T/e.db" --samples --format table >"$T/st.txt"
+ok_if "show --samples --format table: the target as 'title (id)'" grep -qE '^ranking .* [0-9-]+  .+ \(m[0-9]+\)$' "$T/st.txt"
+$R show latest --db "$T/e.db" --samples >"$T/s.jsonl"
+python3 - "$T/s.jsonl" "$ROOT/suites/demo/items.csv" <<'PY' && echo "ok - JSONL: title next to the target, titles of every id" || echo "not ok - JSONL: title next to the target, titles of every id"
+import csv, json, sys
+titles = {r["item"]: r["title"] for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))}
+n = 0
+for line in open(sys.argv[1]):
+    s = json.loads(line)
+    assert s["title"] == titles[s["target"]], (s["title"], s["target"])
+    for i in s["history"] + s["candidates"] + s["ranking"]:
+        assert s["titles"][i] == titles[i], i
+    n += 1
+assert n == 20
+PY
+$R run "$T/suite.json" --model builtin:itemknn --db "$T/e.db" -q >/dev/null 2>&1
+$R report latest~1 latest --db "$T/e.db" -o "$T/r2.html" --no-plots >/dev/null 2>&1
+ok_if "report drill-down: items as title (id)" grep -qE 'class="item[^"]*">[^<]+ <span class="runid">\(m[0-9]+\)</span>' "$T/r2.html"
+
+# --- 6. label=, the endpoint recorded, list prices only at the vendor's endpoint ---------------------------------
+LONG="openai:gpt-4o-mini?base_url=http://127.0.0.1:$FAKE_PORT/v1&temperature=0.5"
+OPENAI_API_KEY=right-key $R run "$T/suite.json" --model "$LONG" --model "$LONG&label=mini-local" --db "$T/l.db" \
+	>"$T/l.out" 2>"$T/l.err"
+ok_if "label=: both runs answer from one cache (the label is not in the key)" \
+	sh -c "[ \$(sqlite3 '$T/l.db' 'SELECT count(*) FROM cache') -eq 20 ]"
+ok_if "label=: the table's column is the label; a long spec is shortened, not cut" \
+	sh -c "grep -q '^task  *metric  *openai:gpt-4o-mini@127.0.0.1:$FAKE_PORT?…  *mini-local' '$T/l.out'"
+ok_if "the endpoint is recorded with the run" \
+	sh -c "$R show 1 --db '$T/l.db' --format json | grep -q '\"endpoint\":.*\"http://127.0.0.1:$FAKE_PORT/v1\"'"
+ok_if "a local server is not charged OpenAI's list price (cost unknown)" \
+	sh -c "[ -z \"\$(sqlite3 '$T/l.db' \"SELECT value FROM run_metrics WHERE run_id = 1 AND metric = 'cost_usd' AND value IS NOT NULL\")\" ]"
+OPENAI_API_KEY=right-key OPENAI_BASE_URL=http://127.0.0.1:$FAKE_PORT/v1 $R run "$T/suite.json" \
+	--model "openai:gpt-4o-mini?price_in=1&price_out=2" --db "$T/l.db" >"$T/l2.out" 2>&1
+ok_if "OPENAI_BASE_URL: the table says where the run went; price_in/price_out still price it" \
+	sh -c "grep -q 'run 3 .*(at http://127.0.0.1:$FAKE_PORT/v1)' '$T/l2.out' && grep -q '^task  *metric  *openai:gpt-4o-mini@127.0.0.1:$FAKE_PORT' '$T/l2.out' &&
+	       [ -n \"\$(sqlite3 '$T/l.db' \"SELECT value FROM run_metrics WHERE run_id = 3 AND metric = 'cost_usd' AND value > 0\")\" ]"
+$R report 1 2 --db "$T/l.db" -o "$T/l.html" --no-plots >/dev/null 2>&1
+ok_if "report: the label names the run, the full spec is its tooltip" \
+	sh -c "grep -q '<span class=\"run\" title=\"openai:gpt-4o-mini?base_url=[^\"]*label=mini-local\">' '$T/l.html' && grep -q '</span>mini-local <span class=\"runid\">run 2' '$T/l.html'"
+
+# --- list filters, delete ---------------------------------------------------------------------------------------
+ok_if "list --label" sh -c "[ \$($R list --db '$T/l.db' --label mini-local | grep -c '^ *2 ') -eq 1 ] && [ \$($R list --db '$T/l.db' --label mini-local | wc -l) -eq 2 ]"
+ok_if "list --status failed --suite ux" sh -c "[ \$($R list --db '$T/e.db' --status failed --suite ux | wc -l) -eq 2 ]"
+ok_if "list --status done: the header and the two built-in runs" sh -c "[ \$($R list --db '$T/e.db' --status done | wc -l) -eq 3 ]"
+ok_if "list --model" sh -c "[ \$($R list --db '$T/e.db' --model builtin: | grep -c builtin:pop) -eq 1 ]"
+expect_exit 3 "delete checks every id first: an unknown one deletes nothing" $R delete 1 99 --db "$T/l.db"
+ok_if "delete: nothing was deleted" sh -c "[ \$(sqlite3 '$T/l.db' 'SELECT count(*) FROM runs') -eq 3 ]"
+expect_exit 0 "delete latest~1 1" $R delete latest~1 1 --db "$T/l.db"
+ok_if "delete: the runs and every row naming them are gone, the others stay" \
+	sh -c "[ \$(sqlite3 '$T/l.db' 'SELECT group_concat(id) FROM runs') = 3 ] &&
+	       [ \$(sqlite3 '$T/l.db' 'SELECT count(*) FROM samples WHERE run_id != 3') -eq 0 ] &&
+	       [ \$(sqlite3 '$T/l.db' 'SELECT count(*) FROM run_metrics WHERE run_id != 3') -eq 0 ] &&
+	       [ \$(sqlite3 '$T/l.db' 'SELECT count(*) FROM samples WHERE run_id = 3') -eq 20 ]"
