@@ -636,10 +636,19 @@ static void read_error(struct model *m, struct llm_answer *a, const struct http_
 				   m->key_var ? "" : " (it is not set)");
 		go_fatal(m, a);
 		break;
-	case 404:
-		a->error = xstrfmt("HTTP 404 Not Found from %s: check the model or deployment name ('%s'), "
-				   "the endpoint and api_version%s%s", http_engine_replica_url(m->engine, r->replica), name,
-				   msg ? "; the server says: " : "", msg ? msg : "");
+	case 404: {
+		const char *url = http_engine_replica_url(m->engine, r->replica);
+		if (m->flavour == FLAVOUR_AZURE)
+			a->error = xstrfmt("HTTP 404 Not Found from %s: check the model or deployment name ('%s'), "
+					   "the endpoint and api_version%s%s", url, name,
+					   msg ? "; the server says: " : "", msg ? msg : "");
+		else
+			/* the usual cause with a local server: a base_url without its /v1 */
+			a->error = xstrfmt("HTTP 404 Not Found from %s: check the model name ('%s') and base_url%s%s%s",
+					   url, name, strstr(url, "/v1") ? "" : " (OpenAI-compatible servers usually "
+					   "answer under /v1: base_url=http://HOST:PORT/v1)", msg ? "; the server says: " : "",
+					   msg ? msg : "");
+	}
 		go_fatal(m, a);
 		break;
 	case 429:

@@ -222,6 +222,9 @@ static void print_outcomes(struct store *store, const struct model_spec *specs, 
 	struct strbuf db = STRBUF_INIT;
 	size_t i;
 
+	/* one model that could not even be set up has said why already */
+	if (n == 1 && !o[0].id)
+		return;
 	db_flag(store, &db);
 	fprintf(stderr, "\n");
 	for (i = 0; i < n; i++) {
@@ -429,8 +432,10 @@ int cmd_run(int argc, char **argv)
 	}
 	specs = xcalloc(n_specs, sizeof(*specs));
 	for (i = 0; i < n_specs; i++) {
-		if (model_spec_parse(&specs[i], spec_text[i]) < 0 || !adapter_find(specs[i].provider)) {
-			if (specs[i].provider)
+		if (model_spec_parse(&specs[i], spec_text[i]) < 0 || !adapter_find(specs[i].provider) ||
+		    /* a built-in model's name and keys are known before the dataset loads */
+		    (!strcmp(specs[i].provider, "builtin") && builtin_check_spec(&specs[i]) < 0)) {
+			if (specs[i].provider && !adapter_find(specs[i].provider))
 				error("unknown model provider '%s' in '%s' (known: %s)", specs[i].provider,
 				      spec_text[i], adapter_providers());
 			ret = from_flag ? EXIT_USAGE : EXIT_INPUT;

@@ -163,3 +163,20 @@ ok_if "delete: the runs and every row naming them are gone, the others stay" \
 	       [ \$(sqlite3 '$T/l.db' 'SELECT count(*) FROM samples WHERE run_id != 3') -eq 0 ] &&
 	       [ \$(sqlite3 '$T/l.db' 'SELECT count(*) FROM run_metrics WHERE run_id != 3') -eq 0 ] &&
 	       [ \$(sqlite3 '$T/l.db' 'SELECT count(*) FROM samples WHERE run_id = 3') -eq 20 ]"
+
+# --- 16. smaller: the 404 hint of openai:, built-in typos at once, did you mean, plot of a rate --------------------
+$R chat "openai:m?base_url=http://127.0.0.1:$FAKE_PORT" hi >"$T/404.out" 2>&1
+ok_if "openai 404 without /v1: the hint is about base_url's /v1, not Azure's deployment" \
+	sh -c "grep -q 'check the model name .m. and base_url (OpenAI-compatible servers usually answer under /v1' '$T/404.out' && ! grep -q deployment '$T/404.out'"
+cat >"$T/nodata.json" <<JSON
+{"name": "nodata", "dataset": {"format": "csv", "path": "$T/no-such.csv", "items": "$T/no-such-items.csv"},
+ "tasks": [{"type": "retrieval", "k": [10]}]}
+JSON
+expect_exit 2 "a builtin: typo is refused before the dataset loads" $R run "$T/nodata.json" --model builtin:itmknn --db "$T/x.db"
+ok_if "builtin typo: the message is about the model, not the missing dataset" \
+	sh -c "grep -q \"unknown built-in model 'itmknn'\" '$T/err' && ! grep -q no-such '$T/err'"
+expect_exit 2 "neighbours: a usage error" $R run "$T/nodata.json" --model 'builtin:itemknn?neighbours=5' --db "$T/x.db"
+ok_if "neighbours: did you mean 'neighbors'?" grep -q "no parameter 'neighbours' (did you mean 'neighbors'?)" "$T/err"
+expect_exit 3 "plot --metric error_rate of a built-in run exits 3" $R plot latest --metric error_rate -o "$T/p.png" --db "$T/e.db"
+ok_if "plot --metric error_rate: says only language-model runs have it, not 'error_rate@k'" \
+	sh -c "grep -q \"no run has metric 'error_rate': only language-model runs\" '$T/err' && ! grep -q 'error_rate@k' '$T/err'"
