@@ -167,7 +167,7 @@ ok_if "delete: the runs and every row naming them are gone, the others stay" \
 # --- 16. smaller: the 404 hint of openai:, built-in typos at once, did you mean, plot of a rate --------------------
 $R chat "openai:m?base_url=http://127.0.0.1:$FAKE_PORT" hi >"$T/404.out" 2>&1
 ok_if "openai 404 without /v1: the hint is about base_url's /v1, not Azure's deployment" \
-	sh -c "grep -q 'check the model name .m. and base_url (OpenAI-compatible servers usually answer under /v1' '$T/404.out' && ! grep -q deployment '$T/404.out'"
+	sh -c "grep -q 'check the model name (.m.) and base_url (OpenAI-compatible servers usually answer under /v1' '$T/404.out' && ! grep -q deployment '$T/404.out'"
 cat >"$T/nodata.json" <<JSON
 {"name": "nodata", "dataset": {"format": "csv", "path": "$T/no-such.csv", "items": "$T/no-such-items.csv"},
  "tasks": [{"type": "retrieval", "k": [10]}]}
