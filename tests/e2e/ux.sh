@@ -180,3 +180,15 @@ ok_if "neighbours: did you mean 'neighbors'?" grep -q "no parameter 'neighbours'
 expect_exit 3 "plot --metric error_rate of a built-in run exits 3" $R plot latest --metric error_rate -o "$T/p.png" --db "$T/e.db"
 ok_if "plot --metric error_rate: says only language-model runs have it, not 'error_rate@k'" \
 	sh -c "grep -q \"no run has metric 'error_rate': only language-model runs\" '$T/err' && ! grep -q 'error_rate@k' '$T/err'"
+
+# --- 15. a relative path from the environment is relative to the current folder -----------------------------------
+mkdir -p "$T/envcwd/data" "$T/envcwd/suites"
+cp "$ROOT/suites/demo/interactions.csv" "$T/envcwd/data/"
+cat >"$T/envcwd/suites/s.json" <<JSON
+{"name": "envpath", "dataset": {"format": "csv", "path": "\${UXDATA:-../nowhere}/interactions.csv", "items": "$ROOT/suites/demo/items.csv"},
+ "sample": {"users": 5}, "tasks": [{"type": "retrieval", "k": [10]}]}
+JSON
+(cd "$T/envcwd" && UXDATA=data $R run suites/s.json --model builtin:pop --db "$T/env2.db" -q >/dev/null 2>"$T/env2.err")
+ok_if "UXDATA=data: the path is found from the current folder, not the suite's" [ $? -eq 0 ]
+(cd "$T/envcwd" && $R run suites/s.json --model builtin:pop --db "$T/env2.db" -q >/dev/null 2>"$T/env3.err")
+ok_if "the suite's own default stays relative to the suite" grep -q "^receval: suites/../nowhere/interactions.csv" "$T/env3.err"
