@@ -477,11 +477,12 @@ static int openai_submit(struct model *m, const struct llm_request *req)
 
 /* --- answers ------------------------------------------------------------- */
 
-static long json_long(const cJSON *obj, const char *key)
+/* A token count of an answer's usage: -1 when the server did not say (unknown, not zero). */
+static long usage_count(const cJSON *usage, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(usage, key);
 
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 ? (long)v->valuedouble : 0;
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 ? (long)v->valuedouble : -1;
 }
 
 /* Why body is not JSON, with where the parser gave up. */
@@ -505,8 +506,8 @@ static void read_chat(struct llm_answer *a, cJSON *root)
 	const cJSON *usage = cJSON_GetObjectItemCaseSensitive(root, "usage");
 	const char *finish = json_string(first, "finish_reason");
 
-	a->tokens_in = json_long(usage, "prompt_tokens");
-	a->tokens_out = json_long(usage, "completion_tokens");
+	a->tokens_in = usage_count(usage, "prompt_tokens");
+	a->tokens_out = usage_count(usage, "completion_tokens");
 	if (finish)
 		a->finish_reason = xstrdup(finish);
 	if (finish && !strcmp(finish, "content_filter")) {
@@ -538,7 +539,7 @@ static void read_embeddings(struct llm_answer *a, cJSON *root, size_t n_input)
 	size_t pos = 0, dim = 0;
 	char *why = NULL;
 
-	a->tokens_in = json_long(usage, "prompt_tokens");
+	a->tokens_in = usage_count(usage, "prompt_tokens");
 	if (!cJSON_IsArray(data)) {
 		why = xstrdup("malformed response: no data array");
 		goto out;
@@ -716,7 +717,8 @@ static int openai_poll(struct model *m, struct llm_answer *out, int timeout_ms)
 		else
 			read_embeddings(out, root, p->n_input);
 		cJSON_Delete(root);
-		if (out->tokens_in || out->tokens_out)
+		/* a count the server did not give (-1) leaves the estimate standing */
+		if (out->tokens_in > 0 && out->tokens_out >= 0)
 			http_engine_charge(m->engine, r.est_tokens, (double)(out->tokens_in + out->tokens_out));
 		break;
 	}

@@ -170,11 +170,19 @@ static int cost(struct store *s, int64_t run, const struct stored_config *cfg, s
 		const char *name = cfg->suite.tasks[t].name;
 		long long tin, tout;
 		size_t n;
-		if (store_sum_tokens(s, run, name, &tin, &tout, &n) < 0)
+		long unknown;
+		if (store_sum_tokens(s, run, name, &tin, &tout, &n) < 0 ||
+		    (unknown = store_count_unknown_tokens(s, run, name)) < 0)
 			return -1;
 		run_values_add(rv, name, xstrdup("tokens_in"), (double)tin, n);
 		run_values_add(rv, name, xstrdup("tokens_out"), (double)tout, n);
-		run_values_add(rv, name, xstrdup("cost_usd"), (tin * price.in + tout * price.out) / 1e6, n);
+		/* tokens the model did not report cost something too: the sum would understate the cost */
+		if (unknown)
+			warning("run %lld, task '%s': %ld answer%s reported no token usage: tokens_in and tokens_out"
+				" count the others, cost_usd is unknown", (long long)run, name, unknown,
+				unknown == 1 ? "" : "s");
+		run_values_add(rv, name, xstrdup("cost_usd"),
+			       unknown ? NAN : (tin * price.in + tout * price.out) / 1e6, n);
 	}
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* store_delete.c: removing runs from the store: the run and every row of every table that names it by run_id. */
+/* store_delete.c: removing runs from the store (the run and every row of every table that names it by run_id), and counting answers of unknown usage. */
 #include <sqlite3.h>
 #include "eval/store.h"
 #include "eval/store_internal.h"
@@ -50,4 +50,23 @@ out:
 	if (sqlite3_exec(store_db(s), ret ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK && !ret)
 		ret = store_sql_fail(s, "cannot delete a run");
 	return ret;
+}
+
+long store_count_unknown_tokens(struct store *s, int64_t run, const char *task)
+{
+	sqlite3_stmt *st = NULL;
+	long n = -1;
+
+	if (sqlite3_prepare_v2(store_db(s), "SELECT count(*) FROM samples WHERE run_id = ? AND task = ?"
+			       " AND request IS NOT NULL AND status = 'ok' AND (tokens_in IS NULL OR tokens_out IS NULL)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return store_sql_fail(s, "cannot count tokens");
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_text(st, 2, task, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	else
+		store_sql_fail(s, "cannot count tokens");
+	sqlite3_finalize(st);
+	return n;
 }

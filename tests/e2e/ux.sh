@@ -192,3 +192,17 @@ JSON
 ok_if "UXDATA=data: the path is found from the current folder, not the suite's" [ $? -eq 0 ]
 (cd "$T/envcwd" && $R run suites/s.json --model builtin:pop --db "$T/env2.db" -q >/dev/null 2>"$T/env3.err")
 ok_if "the suite's own default stays relative to the suite" grep -q "^receval: suites/../nowhere/interactions.csv" "$T/env3.err"
+
+# --- 14. an answer without usage: its tokens are unknown (NULL), never 0, and the cost is unknown ------------------
+cat >"$T/nousage.py" <<'PY'
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    print(json.dumps({"id": r["id"], "content": "1. nothing"}), flush=True)
+PY
+$R run "$T/suite.json" --model "exec:python3 $T/nousage.py?price_in=1&price_out=1" --db "$T/u.db" -q >/dev/null 2>"$T/u.err"
+ok_if "no usage: tokens stored as NULL, not 0" \
+	sh -c "[ \$(sqlite3 '$T/u.db' 'SELECT count(*) FROM samples WHERE tokens_in IS NULL AND tokens_out IS NULL') -eq 20 ]"
+ok_if "no usage: cost_usd is unknown, not 0" \
+	sh -c "[ \$(sqlite3 '$T/u.db' \"SELECT count(*) FROM run_metrics WHERE metric = 'cost_usd' AND value IS NULL\") -eq 1 ]"
+ok_if "no usage: stderr says so" grep -q "20 answers reported no token usage: tokens_in and tokens_out count the others, cost_usd is unknown" "$T/u.err"
