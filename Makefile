@@ -92,7 +92,7 @@ $(OBJDIR)/gen_demo: $(OBJDIR)/suites/gen_demo.o $(OBJDIR)/libreceval.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The fake OpenAI/Azure server the tests and benchmarks talk to (tests/fake_server.c).
-$(OBJDIR)/fake_server: $(OBJDIR)/tests/fake_server.o $(OBJDIR)/libreceval.a
+$(OBJDIR)/fake_server: $(OBJDIR)/tests/fake_server.o $(OBJDIR)/tests/fake_judge.o $(OBJDIR)/libreceval.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 

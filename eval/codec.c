@@ -137,3 +137,113 @@ void codec_groundings_free(struct grounding_row *rows, size_t n)
 	}
 	free(rows);
 }
+
+/* A JSON text embedded as it is when it parses, else as a string, so the array always reads back. */
+static void add_embedded(struct strbuf *out, const char *json)
+{
+	cJSON *v;
+
+	if (!json) {
+		strbuf_addstr(out, "null");
+		return;
+	}
+	v = cJSON_Parse(json);
+	if (v)
+		strbuf_addstr(out, json);
+	else
+		strbuf_add_json(out, json);
+	cJSON_Delete(v);
+}
+
+void codec_put_transcript(struct strbuf *out, const struct transcript_entry *e, size_t n)
+{
+	size_t i;
+
+	strbuf_addch(out, '[');
+	for (i = 0; i < n; i++) {
+		strbuf_addstr(out, i ? ",{\"role\":" : "{\"role\":");
+		strbuf_add_json(out, e[i].role ? e[i].role : "subject");
+		strbuf_addstr(out, ",\"request\":");
+		add_embedded(out, e[i].request);
+		strbuf_addstr(out, ",\"response\":");
+		if (e[i].response)
+			strbuf_add_json(out, e[i].response);
+		else
+			strbuf_addstr(out, "null");
+		strbuf_addstr(out, ",\"status\":");
+		strbuf_add_json(out, e[i].status ? e[i].status : "ok");
+		strbuf_addstr(out, ",\"error\":");
+		if (e[i].error)
+			strbuf_add_json(out, e[i].error);
+		else
+			strbuf_addstr(out, "null");
+		strbuf_addstr(out, ",\"verdict\":");
+		add_embedded(out, e[i].verdict);
+		strbuf_addf(out, ",\"tokens_in\":%ld,\"tokens_out\":%ld,\"latency_ms\":%.1f,\"cached\":%s}",
+			    e[i].tokens_in, e[i].tokens_out, isnan(e[i].latency_ms) ? 0 : e[i].latency_ms,
+			    e[i].cached ? "true" : "false");
+	}
+	strbuf_addch(out, ']');
+}
+
+static char *json_or_null(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	char *p, *ret;
+
+	if (!v || cJSON_IsNull(v))
+		return NULL;
+	p = cJSON_PrintUnformatted(v);
+	ret = xstrdup(p ? p : "null");
+	cJSON_free(p);
+	return ret;
+}
+
+int codec_get_transcript(struct transcript_entry **out, size_t *n, const char *json)
+{
+	cJSON *a = json ? cJSON_Parse(json) : NULL, *e;
+	size_t i = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!cJSON_IsArray(a)) {
+		cJSON_Delete(a);
+		return -1;
+	}
+	*out = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(**out));
+	cJSON_ArrayForEach(e, a) {
+		const cJSON *v;
+		struct transcript_entry *t = &(*out)[i++];
+		t->role = dup_or_null(e, "role");
+		t->request = json_or_null(e, "request");
+		t->response = dup_or_null(e, "response");
+		t->status = dup_or_null(e, "status");
+		t->error = dup_or_null(e, "error");
+		t->verdict = json_or_null(e, "verdict");
+		v = cJSON_GetObjectItemCaseSensitive(e, "tokens_in");
+		t->tokens_in = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+		v = cJSON_GetObjectItemCaseSensitive(e, "tokens_out");
+		t->tokens_out = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+		v = cJSON_GetObjectItemCaseSensitive(e, "latency_ms");
+		t->latency_ms = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+		t->cached = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "cached"));
+	}
+	*n = i;
+	cJSON_Delete(a);
+	return 0;
+}
+
+void codec_transcript_free(struct transcript_entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free((char *)e[i].role);
+		free((char *)e[i].request);
+		free((char *)e[i].response);
+		free((char *)e[i].status);
+		free((char *)e[i].error);
+		free((char *)e[i].verdict);
+	}
+	free(e);
+}

@@ -1,4 +1,4 @@
-/* codec.h: the one encoding of stored sample payloads: id lists (rankings, candidates, histories) and groundings. */
+/* codec.h: the one encoding of stored sample payloads: id lists (rankings, candidates, histories), groundings, transcripts. */
 #ifndef CODEC_H
 #define CODEC_H
 
@@ -52,5 +52,41 @@ void codec_put_groundings(struct strbuf *out, const struct grounding_row *rows, 
  */
 int codec_get_groundings(struct grounding_row **out, size_t *n, const char *json);
 void codec_groundings_free(struct grounding_row *rows, size_t n);
+
+/*
+ * A sample of several requests (the subject's answer, then a judge's
+ * verdict, ...): its transcript, stored in samples.transcript as a JSON
+ * array of one object per request, in the order they were made:
+ *   {"role": "subject"|"judge"|"simulator", "request": {...} (the request
+ *    JSON as sent), "response": "raw text" or null, "status": "ok"|"error",
+ *    "error": "why" or null, "verdict": {...} (what was read from a judge's
+ *    answer) or null, "tokens_in", "tokens_out" (0 when answered from the
+ *    cache), "latency_ms", "cached": true|false}
+ * A judge's answer that could not be read has status "ok" (the judge
+ * answered) and a verdict {"failure": "why"}.
+ */
+struct transcript_entry {
+	const char *role;
+	const char *request;      /* JSON text (embedded as JSON), or NULL */
+	const char *response;     /* NULL: none */
+	const char *status;       /* "ok" or "error" */
+	const char *error;
+	const char *verdict;      /* JSON text (embedded as JSON), or NULL */
+	long tokens_in, tokens_out;
+	double latency_ms;
+	int cached;
+};
+
+/* Append entries[0..n) to out as a JSON array. */
+void codec_put_transcript(struct strbuf *out, const struct transcript_entry *e, size_t n);
+
+/*
+ * Read a stored transcript into *out (n entries); strings point into
+ * storage owned by *out (request and verdict as compact JSON text). Free
+ * with codec_transcript_free. Returns 0, or -1 when json is not such an
+ * array (nothing allocated).
+ */
+int codec_get_transcript(struct transcript_entry **out, size_t *n, const char *json);
+void codec_transcript_free(struct transcript_entry *e, size_t n);
 
 #endif

@@ -8,6 +8,7 @@
 #include "lib/strbuf.h"
 #include "metrics/beyond.h"
 #include "adapters/prices.h"
+#include "eval/roles.h"
 
 volatile int run_interrupted;
 
@@ -76,6 +77,8 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	cJSON_AddNumberToObject(d, "interactions", (double)ds->n_inter);
 	cJSON_AddNumberToObject(d, "duplicates_dropped", (double)ds->duplicates);
 	cJSON_AddNumberToObject(d, "filtered", (double)ds->filtered);
+	if (plan->judge)
+		cJSON_AddStringToObject(c, "judge", plan->judge);
 	cJSON_AddStringToObject(c, "version", receval_version);
 	out = cJSON_PrintUnformatted(c);
 	cJSON_Delete(c);
@@ -198,7 +201,18 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	progress_start(&prog, c.spec->text, t->name, plan->n_users, plan->quiet);
 	(void)store;
 
-	ret = c.ad[ROLE_SUBJECT]->submit ? drive_task(&c) : run_builtin(&c);
+	/* a judge (the task's, or --judge) answers through the same driver, cache and store */
+	if (t->role_spec[ROLE_JUDGE] && c.ad[ROLE_SUBJECT]->submit) {
+		struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
+		if (role_open(&c.ad[ROLE_JUDGE], &c.model[ROLE_JUDGE], ROLE_JUDGE, t->role_spec[ROLE_JUDGE], &data) < 0)
+			ret = EXIT_INPUT;
+		else
+			ret = drive_task(&c);
+		if (c.model[ROLE_JUDGE])
+			c.ad[ROLE_JUDGE]->free(c.model[ROLE_JUDGE]);
+	} else {
+		ret = c.ad[ROLE_SUBJECT]->submit ? drive_task(&c) : run_builtin(&c);
+	}
 	if (run_interrupted && ret == EXIT_OK)
 		ret = 130;
 	*errors += c.errors;

@@ -2,7 +2,7 @@
 #include "eval/task.h"
 
 extern const struct task_type task_retrieval, task_ranking, task_mc, task_embedding_retrieval,
-	task_embedding_ranking;
+	task_embedding_ranking, task_explanation;
 
 const struct task_type *const task_types[] = {
 	&task_retrieval,
@@ -10,6 +10,7 @@ const struct task_type *const task_types[] = {
 	&task_mc,
 	&task_embedding_retrieval,
 	&task_embedding_ranking,
+	&task_explanation,
 	NULL,
 };
 

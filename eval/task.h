@@ -69,6 +69,7 @@ struct task_spec {
 #define TASK_TEXT       (1u << 2)  /* needs a model that writes text: built-in models skip it */
 #define TASK_LETTERED   (1u << 3)  /* candidates shown as A, B, ... and answered with one (multiple choice) */
 #define TASK_RUN_LEVEL  (1u << 4)  /* has run-level figures over its rankings (coverage, gini, entropy) */
+#define TASK_PROSE      (1u << 5)  /* answered in free text a judge can compare (receval judge) */
 
 /*
  * The suite loader's view of one task object, for a type's parse(): its

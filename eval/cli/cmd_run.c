@@ -4,10 +4,11 @@
 #include "lib/opt.h"
 #include "eval/run.h"
 #include "reports/table.h"
+#include "eval/roles.h"
 #include <cJSON.h>
 
 static const char usage_run[] =
-	"receval run SUITE.json [--model SPEC]... [--db FILE] [--limit N] [--seed N] [--shard I/N]\n"
+	"receval run SUITE.json [--model SPEC]... [--judge SPEC] [--db FILE] [--limit N] [--seed N] [--shard I/N]\n"
 	"                   [--concurrency N] [--rpm N] [--tpm N] [--timeout S] [--no-cache] [--quiet]\n"
 	"   or: receval run --resume RUN_ID [--db FILE] [--retry-errors]";
 
@@ -93,7 +94,7 @@ static int print_results(struct store *store, const int64_t *ids, size_t n)
  * exit code; on success suite is loaded and *model allocated.
  */
 static int load_resume(struct store *store, long id, struct suite *suite, char **model, long *seed,
-		       long *limit, long *shard_i, long *shard_n)
+		       long *limit, long *shard_i, long *shard_n, char **judge)
 {
 	struct run_info run;
 	cJSON *c = NULL, *v;
@@ -117,6 +118,11 @@ static int load_resume(struct store *store, long id, struct suite *suite, char *
 			strlen(suite_json)) < 0)
 		goto out;
 	*model = xstrdup(cJSON_GetObjectItemCaseSensitive(c, "model")->valuestring);
+	v = cJSON_GetObjectItemCaseSensitive(c, "judge");
+	if (cJSON_IsString(v)) {
+		*judge = xstrdup(v->valuestring);
+		suite_set_role(suite, ROLE_JUDGE, *judge);
+	}
 	v = cJSON_GetObjectItemCaseSensitive(c, "seed");
 	*seed = cJSON_IsNumber(v) ? (long)v->valuedouble : (long)suite->seed;
 	v = cJSON_GetObjectItemCaseSensitive(c, "limit");
@@ -138,10 +144,32 @@ out:
 	return ret;
 }
 
+/* --judge: a language model's spec, given to every task that takes a judge. */
+static int check_judge(struct suite *suite, const char *judge)
+{
+	struct model_spec spec = { 0 };
+	const struct adapter *ad;
+	int ok = model_spec_parse(&spec, judge) == 0;
+
+	ad = ok ? adapter_find(spec.provider) : NULL;
+	if (ok && !ad)
+		error("--judge: unknown model provider '%s' in '%s' (known: %s)", spec.provider, judge,
+		      adapter_providers());
+	else if (ok && !ad->submit)
+		error("--judge: '%s' must be a language model (openai:, azure: or exec:), not a built-in one", judge);
+	model_spec_release(&spec);
+	if (!ok || !ad || !ad->submit)
+		return -1;
+	if (!suite_set_role(suite, ROLE_JUDGE, judge))
+		warning("--judge: no task of %s takes a judge (explanation does)", suite->path);
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct opt_list models = { 0 };
-	const char *db = NULL, *shard = NULL;
+	const char *db = NULL, *shard = NULL, *judge = NULL;
+	char *resume_judge = NULL;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
 	long concurrency = 8, resume = 0;
@@ -152,6 +180,7 @@ int cmd_run(int argc, char **argv)
 	size_t n_done_keys = 0;
 	struct option opts[] = {
 		{ OPT_LIST, 'm', "model", &models, "SPEC", "model to evaluate (repeatable); default: the suite's models" },
+		{ OPT_STRING, 0, "judge", &judge, "SPEC", "the judge of every task that takes one (wins over the suite's)" },
 		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
 		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users" },
 		{ OPT_LONG, 0, "seed", &seed, "N", "override the suite's sampling seed" },
@@ -196,11 +225,11 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if (resume < 0 || (resume && (models.n || shard || limit != -1 || seed != LONG_MIN)) ||
+	if (resume < 0 || (resume && (models.n || shard || limit != -1 || seed != LONG_MIN || judge)) ||
 	    (retry_errors && !resume)) {
 		error(resume < 0 ? "--resume needs a run id" : retry_errors && !resume ?
 		      "--retry-errors goes with --resume" :
-		      "--resume takes the model, seed, limit and shard from the run: give none of them");
+		      "--resume takes the model, judge, seed, limit and shard from the run: give none of them");
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -231,7 +260,8 @@ int cmd_run(int argc, char **argv)
 			return EXIT_STORE;
 		}
 		store_ready = 1;
-		ret = load_resume(&store, resume, &suite, &resume_model, &seed, &limit, &shard_i, &shard_n);
+		ret = load_resume(&store, resume, &suite, &resume_model, &seed, &limit, &shard_i, &shard_n,
+				  &resume_judge);
 		if (ret != EXIT_OK) {
 			store_close(&store);
 			free(models.v);
@@ -246,6 +276,9 @@ int cmd_run(int argc, char **argv)
 	} else if (suite_load(&suite, argv[0]) < 0) {
 		free(models.v);
 		return EXIT_INPUT;
+	} else if (judge && check_judge(&suite, judge) < 0) {
+		ret = EXIT_USAGE;
+		goto out_suite;
 	}
 	from_flag = models.n > 0;
 	n_specs = from_flag ? models.n : suite.n_models;
@@ -303,6 +336,7 @@ int cmd_run(int argc, char **argv)
 	plan.limits.body_cap = (size_t)8 << 20;
 	plan.resume_run = resume;
 	plan.done = resume ? &done : NULL;
+	plan.judge = resume ? resume_judge : judge;
 	split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);
 	plan.sampled = n_users;
 	if (limit > 0 && (size_t)limit < n_users)
@@ -379,6 +413,7 @@ out_suite:
 		free(done_keys[i]);
 	free(done_keys);
 	free(resume_model);
+	free(resume_judge);
 	free(models.v);
 	return ret;
 }
