@@ -15,6 +15,27 @@ void codec_put_items(struct strbuf *out, const struct dataset *ds, const uint32_
 	strbuf_addch(out, ']');
 }
 
+void codec_put_catalogue(struct strbuf *ids, struct strbuf *titles, const struct dataset *ds)
+{
+	size_t i;
+
+	strbuf_addch(ids, '[');
+	strbuf_addch(titles, '[');
+	for (i = 0; i < ds->n_items; i++) {
+		if (i) {
+			strbuf_addch(ids, ',');
+			strbuf_addch(titles, ',');
+		}
+		strbuf_add_json(ids, ds->items[i].id);
+		if (ds->items[i].title)
+			strbuf_add_json(titles, ds->items[i].title);
+		else
+			strbuf_addstr(titles, "null");
+	}
+	strbuf_addch(ids, ']');
+	strbuf_addch(titles, ']');
+}
+
 int codec_get_ids(struct id_list *out, const char *json)
 {
 	cJSON *a, *e;

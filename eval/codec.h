@@ -23,6 +23,9 @@ struct id_list {
 /* Append the ids of items[0..n) (dataset indexes) to out as a JSON array. */
 void codec_put_items(struct strbuf *out, const struct dataset *ds, const uint32_t *items, size_t n);
 
+/* The whole catalogue of ds: its ids in order into ids, and its titles (null where none) into titles. */
+void codec_put_catalogue(struct strbuf *ids, struct strbuf *titles, const struct dataset *ds);
+
 /*
  * Read a stored id list. NULL or "" reads as no list (-1); a value that is
  * not a JSON array, or holds a non-string, is malformed (-1). Returns 0 and

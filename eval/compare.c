@@ -2,6 +2,7 @@
 #include "eval/compare.h"
 #include "lib/strmap.h"
 #include "lib/rng.h"
+#include "metrics/registry.h"
 #include "metrics/stats.h"
 
 static const char *const test_names[] = {
@@ -171,10 +172,12 @@ static void compare_metric(struct compare_row *row, const struct sample_metric *
 		break;
 	}
 	row->p = test.p;
+	/* W/T/L count better/equal/worse: on a lower-is-better metric B wins where its value is lower */
 	stats_wtl(&wtl, x, y, n);
-	row->wins = wtl.wins;
+	row->direction = metric_direction(row->metric);
+	row->wins = row->direction == METRIC_LOWER ? wtl.losses : wtl.wins;
 	row->ties = wtl.ties;
-	row->losses = wtl.losses;
+	row->losses = row->direction == METRIC_LOWER ? wtl.wins : wtl.losses;
 }
 
 static void add_missing(struct comparison *c, size_t *alloc, const char *task, const char *metric, char run)

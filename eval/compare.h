@@ -25,7 +25,13 @@ struct compare_row {
 	double ci_low, ci_high;     /* 95% paired percentile bootstrap interval of delta */
 	double p;                   /* the test's two-sided p; NAN when undefined */
 	double p_holm;              /* Holm-adjusted over every row; NAN where p is */
-	size_t wins, ties, losses;  /* samples where B scores higher, the same, lower */
+	/*
+	 * Samples where B is better than A, equal, worse, by the metric's
+	 * direction (metrics/registry.h); on a metric of neither direction
+	 * (arp@k, an unknown name) B higher, equal, lower.
+	 */
+	size_t wins, ties, losses;
+	int direction;              /* enum metric_direction of the metric */
 	int significant;            /* p_holm < alpha */
 };
 

@@ -3,6 +3,7 @@
 #include "eval/finish.h"
 #include "eval/run_internal.h"
 #include "eval/suite.h"
+#include "eval/codec.h"
 #include "adapters/prices.h"
 #include "eval/roles.h"
 
@@ -57,10 +58,40 @@ struct stored_config {
 	struct suite suite;
 	struct model_spec spec;
 	uint64_t seed;
-	size_t n_items;
+	struct catalogue cat;
+	struct id_list ids;        /* owns cat.ids' strings */
 };
 
-static int read_config(struct stored_config *out, const struct run_info *ri)
+static void release_config(struct stored_config *c)
+{
+	suite_release(&c->suite);
+	model_spec_release(&c->spec);
+	strmap_release(&c->cat.index);
+	id_list_release(&c->ids);
+}
+
+/* The stored catalogue named key into out->cat; a catalogue that is not stored leaves the index empty. */
+static int read_catalogue(struct stored_config *out, struct store *s, const char *key)
+{
+	char *items = NULL;
+	size_t i;
+	int found = store_get_catalogue(s, key, &items, NULL);
+
+	if (found <= 0)
+		return found;
+	if (codec_get_ids(&out->ids, items) < 0) {
+		free(items);
+		return error("catalogue %.12s: not a JSON array of ids", key);
+	}
+	free(items);
+	out->cat.n_items = out->ids.n;
+	out->cat.ids = out->ids.ids;
+	for (i = 0; i < out->ids.n; i++)
+		strmap_put(&out->cat.index, out->ids.ids[i], strlen(out->ids.ids[i]), (uint32_t)i, NULL);
+	return 0;
+}
+
+static int read_config(struct stored_config *out, struct store *s, const struct run_info *ri)
 {
 	cJSON *c = ri->config ? cJSON_Parse(ri->config) : NULL, *v;
 	char *text;
@@ -91,18 +122,18 @@ static int read_config(struct stored_config *out, const struct run_info *ri)
 	v = cJSON_GetObjectItemCaseSensitive(c, "seed");
 	out->seed = cJSON_IsNumber(v) ? (uint64_t)v->valuedouble : (uint64_t)ri->seed;
 	v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "dataset"), "items");
-	out->n_items = cJSON_IsNumber(v) ? (size_t)v->valuedouble : 0;
+	out->cat.n_items = cJSON_IsNumber(v) ? (size_t)v->valuedouble : 0;
+	v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "dataset"), "catalogue");
+	if (cJSON_IsString(v) && read_catalogue(out, s, v->valuestring) < 0)
+		goto out;
 	ret = 0;
 out:
 	cJSON_Delete(c);
+	if (ret < 0)
+		release_config(out);
 	return ret;
 }
 
-static void release_config(struct stored_config *c)
-{
-	suite_release(&c->suite);
-	model_spec_release(&c->spec);
-}
 
 /* Tokens and, where the price is known, dollars of each task: only language models spend them. */
 static int cost(struct store *s, int64_t run, const struct stored_config *cfg, struct run_values *rv)
@@ -139,7 +170,7 @@ int run_finish(struct store *s, int64_t run, const char *status, size_t *errors)
 
 	if (found <= 0)
 		return found < 0 ? -1 : error("run %lld is not in the database", (long long)run);
-	if (read_config(&cfg, &ri) < 0) {
+	if (read_config(&cfg, s, &ri) < 0) {
 		run_info_release(&ri);
 		store_finish_run(s, run, "failed", 0);
 		return -1;
@@ -148,7 +179,7 @@ int run_finish(struct store *s, int64_t run, const char *status, size_t *errors)
 		goto out;
 	for (t = 0; t < cfg.suite.n_tasks; t++) {
 		const struct task_spec *task = &cfg.suite.tasks[t];
-		if (task->type->finish && task->type->finish(s, run, task, cfg.n_items, &rv) < 0)
+		if (task->type->finish && task->type->finish(s, run, task, &cfg.cat, &rv) < 0)
 			goto out;
 	}
 	if (cost(s, run, &cfg, &rv) < 0)

@@ -9,6 +9,8 @@
 #include "metrics/beyond.h"
 #include "adapters/prices.h"
 #include "eval/roles.h"
+#include "eval/codec.h"
+#include "lib/sha256.h"
 
 volatile int run_interrupted;
 
@@ -44,7 +46,7 @@ void progress_step(struct progress *p)
 }
 
 /* The run record's configuration: everything needed to reproduce or resume it. */
-static char *run_config(const struct run_plan *plan, const struct model_spec *spec)
+static char *run_config(const struct run_plan *plan, const struct model_spec *spec, const char *catalogue)
 {
 	const struct dataset *ds = plan->ds;
 	cJSON *c = cJSON_CreateObject(), *d, *suite = cJSON_Parse(plan->suite->json);
@@ -77,6 +79,7 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	cJSON_AddNumberToObject(d, "interactions", (double)ds->n_inter);
 	cJSON_AddNumberToObject(d, "duplicates_dropped", (double)ds->duplicates);
 	cJSON_AddNumberToObject(d, "filtered", (double)ds->filtered);
+	cJSON_AddStringToObject(d, "catalogue", catalogue);
 	if (plan->judge)
 		cJSON_AddStringToObject(c, "judge", plan->judge);
 	cJSON_AddStringToObject(c, "version", receval_version);
@@ -222,6 +225,23 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	return ret;
 }
 
+/* The dataset's catalogue into the store (once per catalogue), so finishing a run needs no dataset; key gets its name. */
+static int put_catalogue(struct store *store, const struct dataset *ds, char key[65])
+{
+	struct strbuf ids = STRBUF_INIT, titles = STRBUF_INIT;
+	struct sha256 c;
+	int ret;
+
+	codec_put_catalogue(&ids, &titles, ds);
+	sha256_init(&c);
+	sha256_update(&c, ids.buf, ids.len);
+	sha256_hex(&c, key);
+	ret = store_put_catalogue(store, key, ids.buf, titles.buf);
+	strbuf_release(&ids);
+	strbuf_release(&titles);
+	return ret;
+}
+
 /* How many times the samples are evaluated: once per task, and once more per permutation pass. */
 static size_t passes(const struct suite *suite)
 {
@@ -244,7 +264,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	struct beyond_ctx bc;
 	uint64_t *order;
 	size_t t, p, errors = 0;
-	char *config;
+	char *config, key[65];
 	double t0 = now_ms();
 	int ret = EXIT_OK, rc;
 
@@ -271,8 +291,11 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			ad->free(model);
 			return EXIT_STORE;
 		}
+	} else if (put_catalogue(store, plan->ds, key) < 0) {
+		ad->free(model);
+		return EXIT_STORE;
 	} else {
-		config = run_config(plan, spec);
+		config = run_config(plan, spec, key);
 		if (store_create_run(store, run_id, plan->suite->name, spec->text, config, plan->seed,
 				     plan->n_users * passes(plan->suite)) < 0) {
 			free(config);

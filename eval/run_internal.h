@@ -5,6 +5,7 @@
 #include "eval/run.h"
 #include "eval/task.h"
 #include "lib/strbuf.h"
+#include "lib/strmap.h"
 
 struct progress {
 	int quiet, tty;
@@ -38,6 +39,17 @@ int in_training(const struct split *sp, uint32_t u, uint32_t item);
  */
 size_t task_candidates(uint32_t *out, const struct run_plan *plan, const struct task_spec *t, uint32_t user,
 		       unsigned char *mark);
+
+/*
+ * A run's catalogue as finishing reads it from the store: the item ids in
+ * catalogue order and their index. index is empty for runs stored before
+ * catalogues were (then items are told apart by id alone).
+ */
+struct catalogue {
+	size_t n_items;
+	struct strmap index;       /* id -> catalogue index */
+	char **ids;                /* [n_items] when index is filled */
+};
 
 /* A run-level figure waiting for the run's finish (finish.c) to store it. */
 struct run_value {

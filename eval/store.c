@@ -3,6 +3,7 @@
 #include "eval/store.h"
 #include "eval/store_internal.h"
 #include "lib/strmap.h"
+#include "metrics/registry.h"
 #include "metrics/stats.h"
 #include "lib/rng.h"
 
@@ -59,6 +60,10 @@ static const char schema[] =
 	" ci_high REAL,"
 	" n INTEGER NOT NULL,"
 	" PRIMARY KEY (run_id, task, metric));"
+	"CREATE TABLE IF NOT EXISTS catalogues ("
+	" key TEXT PRIMARY KEY,"
+	" items TEXT NOT NULL,"
+	" titles TEXT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS cache ("
 	" key TEXT PRIMARY KEY,"
 	" response TEXT NOT NULL,"
@@ -476,25 +481,12 @@ int store_list_runs(struct store *s, struct run_info **out, size_t *n)
 	return 0;
 }
 
-static const char *const metric_families[] = {
-	"ndcg", "recall", "hit", "precision", "mrr", "map",
-};
-
-static size_t family_rank(const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(metric_families); i++)
-		if (strlen(metric_families[i]) == len && !memcmp(metric_families[i], name, len))
-			return i;
-	return ARRAY_SIZE(metric_families);
-}
-
 int metric_cmp(const char *a, const char *b)
 {
 	const char *at_a = strchr(a, '@'), *at_b = strchr(b, '@');
 	size_t la = at_a ? (size_t)(at_a - a) : strlen(a), lb = at_b ? (size_t)(at_b - b) : strlen(b);
-	size_t ra = family_rank(a, la), rb = family_rank(b, lb);
+	/* the families the registry ranks first (ndcg, recall, hit, ...), then the rest by name */
+	unsigned ra = metric_family_rank(a, la), rb = metric_family_rank(b, lb);
 	int c;
 
 	if (ra != rb)

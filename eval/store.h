@@ -89,6 +89,16 @@ long store_count_errors(struct store *s, int64_t run);
 int store_done_samples(struct store *s, int64_t run, int retry_errors, struct strmap *done,
 		       char ***keys, size_t *n_keys);
 
+/*
+ * A dataset's catalogue, stored once however many runs use it, under key
+ * (hex SHA-256 of items): items is a JSON array of the item ids in
+ * catalogue order, titles the same of their titles (null where none). So
+ * figures over items and titles in reports need only the database.
+ */
+int store_put_catalogue(struct store *s, const char *key, const char *items, const char *titles);
+/* 1 with *items (and *titles unless NULL; caller frees both), 0 when key is unknown, -1 on error. */
+int store_get_catalogue(struct store *s, const char *key, char **items, char **titles);
+
 /* The latest run id, or 0 when there is none; -1 on error. */
 int64_t store_latest_run(struct store *s);
 
@@ -124,7 +134,7 @@ struct metric_row {
 int store_get_run_metrics(struct store *s, int64_t run, struct metric_row **out, size_t *n);
 void metric_rows_free(struct metric_row *rows, size_t n);
 
-/* Display order of metric names: ndcg, recall, hit, precision, mrr, map, then others; cutoffs numerically. */
+/* Display order of metric names: the families metrics/registry.h ranks (ndcg, recall, hit, precision, mrr, map), then the others by name; cutoffs numerically. */
 int metric_cmp(const char *a, const char *b);
 
 /* The sqlite3 handle, for read-only queries of commands (show --samples). */

@@ -133,3 +133,45 @@ int store_sum_tokens(struct store *s, int64_t run, const char *task, long long *
 	sqlite3_finalize(st);
 	return ret;
 }
+
+int store_put_catalogue(struct store *s, const char *key, const char *items, const char *titles)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = 0;
+
+	if (sqlite3_prepare_v2(store_db(s), "INSERT OR IGNORE INTO catalogues (key, items, titles) VALUES (?, ?, ?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(s, "cannot store the catalogue");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, items, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, titles, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		ret = sql_fail(s, "cannot store the catalogue");
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_get_catalogue(struct store *s, const char *key, char **items, char **titles)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ret = 0;
+
+	*items = NULL;
+	if (titles)
+		*titles = NULL;
+	if (sqlite3_prepare_v2(store_db(s), "SELECT items, titles FROM catalogues WHERE key = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return sql_fail(s, "cannot read the catalogue");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*items = store_col_dup(st, 0);
+		if (titles)
+			*titles = store_col_dup(st, 1);
+		ret = 1;
+	} else if (rc != SQLITE_DONE) {
+		ret = sql_fail(s, "cannot read the catalogue");
+	}
+	sqlite3_finalize(st);
+	return ret;
+}

@@ -21,6 +21,7 @@ struct task_type;
 struct task_ctx;
 struct run_values;
 struct store;
+struct catalogue;
 
 /*
  * The models a task may use, each bound to its own adapter: the model
@@ -186,10 +187,11 @@ struct task_type {
 	/*
 	 * Run-level figures of t (not means of samples: coverage, gini, ...),
 	 * computed from what the store holds for run, so that a resumed or
-	 * merged run gets them too; added with run_values_add(). n_items is
-	 * the catalogue's size. Optional. 0, or -1 on a storage failure.
+	 * merged run gets them too; added with run_values_add(). cat is the
+	 * run's stored catalogue (run_internal.h). Optional. 0, or -1 on a
+	 * storage failure.
 	 */
-	int (*finish)(struct store *s, int64_t run, const struct task_spec *t, size_t n_items,
+	int (*finish)(struct store *s, int64_t run, const struct task_spec *t, const struct catalogue *cat,
 		      struct run_values *rv);
 };
 

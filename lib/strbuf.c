@@ -1,5 +1,6 @@
 /* strbuf.c: the growable string buffer. */
 #include "lib/strbuf.h"
+#include "lib/utf8.h"
 
 char strbuf_slopbuf[1];
 
@@ -102,43 +103,11 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* One code point from UTF-8 at p (*len its bytes), or U+FFFD for a byte that does not start one (*len 1). */
-static uint32_t utf8_decode(const unsigned char *p, size_t *len)
-{
-	uint32_t c;
-	size_t n, i;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		c = p[0] & 0x1f;
-		n = 2;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		c = p[0] & 0x0f;
-		n = 3;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		c = p[0] & 0x07;
-		n = 4;
-	} else {
-		goto bad;
-	}
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)   /* also stops at the NUL */
-			goto bad;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		goto bad;
-	*len = n;
-	return c;
-bad:
-	*len = 1;
-	return 0xfffd;
-}
-
 /* strbuf_add_json() and, when ascii, strbuf_add_json_ascii(): their contracts are in strbuf.h. */
 static void add_json(struct strbuf *sb, const char *s, int ascii)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *end = p + strlen((const char *)p);
 
 	strbuf_addch(sb, '"');
 	while (*p) {
@@ -164,7 +133,12 @@ static void add_json(struct strbuf *sb, const char *s, int ascii)
 			p++;
 			continue;
 		}
-		c = utf8_decode(p, &n);
+		/* a byte that starts no valid sequence is one U+FFFD */
+		n = utf8_decode((const char *)p, (size_t)(end - p), &c);
+		if (!n) {
+			n = 1;
+			c = 0xfffd;
+		}
 		p += n;
 		if (c >= 0x10000) {
 			c -= 0x10000;

@@ -1,18 +1,6 @@
 /* strmap.c: string → index hash map with linear probing. */
 #include "lib/strmap.h"
 
-uint64_t str_hash(const char *s, size_t len)
-{
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static struct strmap_entry *find(const struct strmap *m, const char *key, size_t len, uint64_t h)
 {
 	size_t mask = m->cap - 1, i = (size_t)h & mask;

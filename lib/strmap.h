@@ -18,9 +18,6 @@ struct strmap {
 
 #define STRMAP_INIT { NULL, 0, 0 }
 
-/* FNV-1a, 64 bits: stable across machines, also used to derive per-user seeds. */
-uint64_t str_hash(const char *s, size_t len);
-
 /* Look key (len bytes) up: 0 and *out set, or -1 when absent. */
 int strmap_get(const struct strmap *m, const char *key, size_t len, uint32_t *out);
 /*

@@ -70,6 +70,13 @@ void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int parse_long(const char *s, long *out);
 int parse_double(const char *s, double *out);
 
+/*
+ * The one string hash: FNV-1a, 64 bits, of s[0..len). Stable across
+ * machines and runs, since per-user seeds and stored figures derive from
+ * it (strmap, split and run seeds, grounding's number signatures).
+ */
+uint64_t str_hash(const char *s, size_t len);
+
 /* Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" in buf (at least 21 bytes). */
 void iso_time(char *buf, size_t size);
 /* Monotonic clock in milliseconds. */

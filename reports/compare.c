@@ -1,6 +1,8 @@
 /* compare.c (reports): `receval compare` output: a table that fits 100 columns, JSON and CSV. */
 #include <cJSON.h>
 #include "lib/util.h"
+#include "lib/strbuf.h"
+#include "metrics/registry.h"
 #include "reports/compare.h"
 #include "reports/csv.h"
 
@@ -107,6 +109,43 @@ static void print_header(FILE *f, const struct comparison *c)
 	fprintf(f, " (B), %zu paired samples\n", c->samples);
 }
 
+/*
+ * The rows whose metric has no better direction (arp@k, novelty@k, an
+ * unknown name): their W/T/L count higher/equal/lower, and the legend says
+ * which they are, by family, cut to fit the table.
+ */
+static void print_undirected(FILE *f, const struct comparison *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < c->n_rows; i++) {
+		const char *m = c->rows[i].metric;
+		size_t len = strcspn(m, "@");
+
+		if (c->rows[i].direction != METRIC_NEITHER)
+			continue;
+		for (j = 0; j < i; j++)  /* each family once */
+			if (c->rows[j].direction == METRIC_NEITHER && strcspn(c->rows[j].metric, "@") == len &&
+			    !strncmp(c->rows[j].metric, m, len))
+				break;
+		if (j < i)
+			continue;
+		strbuf_addf(&sb, "%s%.*s%s", n++ ? ", " : "", (int)len, m, m[len] ? "@k" : "");
+	}
+	if (n) {
+		const char *head = "W/T/L of ", *tail = " (no better direction): B higher/equal/lower";
+		size_t room = COMPARE_TABLE_WIDTH - strlen(head) - strlen(tail);
+
+		if (sb.len > room) {
+			strbuf_setlen(&sb, room - 4);
+			strbuf_addstr(&sb, ", ...");
+		}
+		fprintf(f, "%s%s%s\n", head, sb.buf, tail);
+	}
+	strbuf_release(&sb);
+}
+
 static const char *test_title(const struct comparison *c, char *buf, size_t size)
 {
 	switch (c->opts.test) {
@@ -185,7 +224,8 @@ void compare_print_table(FILE *f, const struct comparison *c)
 	if (!c->n_rows)
 		fprintf(f, "(no metric both runs measured)\n");
 	fputc('\n', f);
-	fprintf(f, "delta = B - A with its 95%% paired bootstrap interval; W/T/L: samples where B beats/ties/loses A\n");
+	fprintf(f, "delta = B - A with its 95%% paired bootstrap interval; W/T/L: samples where B is better/equal/worse\n");
+	print_undirected(f, c);
 	fprintf(f, "p: %s; p_holm: Holm over %zu row%s; * where p_holm < %g\n", test_title(c, title, sizeof(title)),
 		tested, tested == 1 ? "" : "s", c->opts.alpha);
 	if (undefined)

@@ -16,9 +16,6 @@
  */
 void html_escape(struct strbuf *sb, const char *s);
 
-/* The length of the valid UTF-8 sequence starting at s (1 to 4), or 0 when there is none. */
-size_t utf8_seq_len(const char *s);
-
 /* One run in the report. Everything is borrowed. */
 struct report_run {
 	const struct run_info *info;
@@ -29,6 +26,7 @@ struct report_run {
 	const struct comparison *vs_base;
 	const char *not_compared;         /* why vs_base is NULL, for runs other than the baseline */
 	const struct run_usage *usage;
+	const struct run_sample_metrics *samples;  /* its per-sample values, for the drill-down; or NULL */
 };
 
 /* A sample of the drill-down: one where the runs' headline values differ most. */
@@ -58,6 +56,18 @@ struct report {
 	const char *db_path;
 	int no_plots;                     /* skip gnuplot altogether (--no-plots) */
 };
+
+/*
+ * The report's tasks: every task of any run, the baseline's first, each
+ * with its headline (report_headline()) and its drill-down: the top
+ * samples by spread of the headline metric over the runs that evaluated
+ * the task (runs[].samples), each with every run's stored sample read
+ * from store. *out is allocated, also on failure; free it with
+ * report_tasks_free(). Returns 0, or -1 on a store error (printed).
+ */
+int report_tasks_build(struct report_task **out, size_t *n, struct store *store, const struct report_run *runs,
+		       size_t n_runs, size_t top);
+void report_tasks_free(struct report_task *tasks, size_t n, size_t n_runs);
 
 /*
  * Append the whole page to out. Plots are drawn with gnuplot (plot.h) and

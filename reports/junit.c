@@ -1,34 +1,15 @@
 /* junit.c: writes JUnit XML; the subset every common CI reader accepts, and the attributes the Ant schema requires. */
+#include "lib/utf8.h"
 #include "reports/junit.h"
 
-/* The length of the well-formed UTF-8 sequence at s that XML 1.0 allows, or 0. */
-static size_t utf8_char(const unsigned char *s)
+/* The length of the UTF-8 sequence at s (len bytes left) that XML 1.0 allows, or 0. */
+static size_t xml_char(const unsigned char *s, size_t len)
 {
 	uint32_t c;
-	size_t n, i;
+	size_t n = utf8_decode((const char *)s, len, &c);
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	/* overlong forms, surrogates, beyond U+10FFFF, and the two non-characters XML excludes */
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff ||
-	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff)
+	/* besides what UTF-8 itself forbids, XML excludes the two non-characters U+FFFE and U+FFFF */
+	if (n && (c == 0xfffe || c == 0xffff))
 		return 0;
 	return n;
 }
@@ -37,6 +18,7 @@ static size_t utf8_char(const unsigned char *s)
 static void escape(struct strbuf *sb, const char *str, int in_attr)
 {
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	const unsigned char *end = s + strlen((const char *)s);
 
 	while (*s) {
 		size_t n;
@@ -71,9 +53,9 @@ static void escape(struct strbuf *sb, const char *str, int in_attr)
 				strbuf_addch(sb, '?');
 				break;
 			}
-			n = utf8_char(s);
+			n = xml_char(s, (size_t)(end - s));
 			if (!n) {
-				strbuf_addstr(sb, "\xef\xbf\xbd");
+				strbuf_addstr(sb, UTF8_REPLACEMENT);
 				break;
 			}
 			strbuf_add(sb, s, n);

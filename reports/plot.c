@@ -3,8 +3,8 @@
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include "lib/utf8.h"
 #include "reports/plot.h"
-#include "reports/html.h"
 
 /* Okabe & Ito's colour-blind safe palette, yellow last (faint on white). */
 static const char *const palette[] = {
@@ -33,6 +33,7 @@ const char *plot_program(void)
 static void gp_quote(struct strbuf *sb, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *end = p + strlen((const char *)p);
 	size_t chars = 0, n;
 
 	strbuf_addch(sb, '\'');
@@ -41,7 +42,7 @@ static void gp_quote(struct strbuf *sb, const char *s)
 			strbuf_addstr(sb, "\xe2\x80\xa6");  /* an ellipsis */
 			break;
 		}
-		n = utf8_seq_len((const char *)p);
+		n = utf8_len((const char *)p, (size_t)(end - p));
 		if (!n) {
 			strbuf_addch(sb, '?');
 			p++;

@@ -1,80 +1,59 @@
-/* extract.h: what answer extraction (extract.c) and the catalogue index (ground.c) share; internal to those two files. */
+/* extract.h: finding the items an answer lists (list entries, JSON, titles in prose, candidate numbers and letters) in raw text. */
 #ifndef EXTRACT_H
 #define EXTRACT_H
 
-#include "eval/answer/ground.h"
-#include "lib/strbuf.h"
+#include "eval/answer/mention.h"
+#include "eval/answer/patterns.h"
 
-#define NO_ITEM UINT32_MAX
-
-/* One title's grounding. */
-struct match {
-	uint32_t item;          /* NO_ITEM when none */
-	enum ground_how how;
-	double score;
-};
-
-/* The last few fuzzy look-ups of one answer, by normalised title and year. */
-#define FUZZY_MEMO 4
-struct fuzzy_memo {
-	struct strbuf norm;
-	int year, valid, found;
-	struct match m;
+/*
+ * What extraction asks of a catalogue, without knowing one: extraction
+ * decides where a title ends, whether a line is one title or a list, by
+ * asking whether a piece of text grounds. A grounder provides these (see
+ * answer_read() in ground.c); without a resolver nothing grounds, and
+ * every element is reported as text (GROUND_NONE) or as the candidate a
+ * number or letter names.
+ */
+struct resolver {
+	/* Exact or normalised match of the title s[0..n) (trimmed, at most 300 bytes): 1 and *m filled when it grounds. */
+	int (*strict)(void *ctx, const char *s, size_t n, struct match *m);
+	/* The same, fuzzily; tried after strict() failed. */
+	int (*fuzzy)(void *ctx, const char *s, size_t n, struct match *m);
+	/* 1 when item is one of the candidates; NULL: extraction looks in its candidate list. */
+	int (*in_cand)(void *ctx, uint32_t item);
+	void *ctx;
 };
 
 /*
- * Per key, one word of a catalogue-wide fuzzy look-up (see fuzzy_norm()):
- * whose look-up it is (stamp), and how far it got. Lent by the grounder to
- * one answer at a time and given back, so the array is allocated once, not
- * per answer, and never cleared (stamps wrap every 255 look-ups).
+ * Extract the listed items of answer[0..len) in order (the rules are
+ * answer_read()'s, in ground.h), grounding each title through res (may be
+ * NULL). cand (n_cand ids, or NULL) are the candidates numbers and, with
+ * letters != 0, letters name. *out is allocated (free it with
+ * grounded_free(), also when 0 is returned); returns the count, 0 when
+ * nothing could be extracted.
  */
-struct fuzzy_scratch {
-	uint32_t *seen;             /* [n_keys] */
-	uint32_t stamp;
-	struct fuzzy_scratch *next; /* in the pool */
-};
+size_t extract_items(struct grounded **out, const char *answer, size_t len, const uint32_t *cand, size_t n_cand,
+		     int letters, const struct resolver *res);
 
 /*
- * The state of reading one answer against a grounder: the candidates (if
- * any) and scratch space, so the grounder itself stays read-only and
- * shareable between threads. Initialise with gctx_init(), release with
- * gctx_release().
+ * The readable text of an answer: at most ANSWER_MAX_BYTES, NUL and other
+ * control bytes made spaces, CR LF made LF, reasoning blocks dropped,
+ * <end> tokens made line breaks, markdown links made their text, ```
+ * fences dropped. Returns a new string the caller frees, with its length
+ * in *out_n.
  */
-struct gctx {
-	const struct grounder *g;
-	const uint32_t *cand;       /* NULL: the whole catalogue */
-	size_t n_cand;
-	uint32_t *cand_sorted;      /* a sorted copy for membership tests */
+char *extract_prepare(struct rx *x, const char *answer, size_t len, size_t *out_n);
 
-	/* the last title normalised, so strict and fuzzy grounding share the work */
-	struct strbuf last_in, last_norm;
-	int last_year, last_valid;
+/* s[0..*n) without white space at either end. */
+static inline void text_trim(const char **s, size_t *n)
+{
+	const char *p = *s, *e = *s + *n;
 
-	/* fuzzy scratch */
-	uint32_t *tri, *qid;
-	uint32_t *keys;             /* the keys one catalogue look-up considers */
-	size_t tri_alloc, keys_alloc;
-	struct fuzzy_scratch *fs;   /* from the grounder's pool at the first catalogue-wide look-up */
-	struct strbuf tmp;
-	struct fuzzy_memo memo[FUZZY_MEMO];
-	size_t memo_next;
-};
-
-void gctx_init(struct gctx *cx, const struct grounder *g, const uint32_t *cand, size_t n_cand);
-void gctx_release(struct gctx *cx);
-/* 1 when item is one of the candidates (0 without candidates). */
-int gctx_in_cand(const struct gctx *cx, uint32_t item);
-
-/* Exact and normalised grounding of s[0..n); 1 and *m filled when it grounds. */
-int ground_strict(struct gctx *cx, const char *s, size_t n, struct match *m);
-/* Fuzzy grounding (candidates first, then the catalogue); 1 and *m filled when it grounds. */
-int ground_fuzzy(struct gctx *cx, const char *s, size_t n, struct match *m);
-
-/* The compiled extraction patterns, owned by the grounder (built in grounder_new()). */
-struct patterns;
-struct patterns *patterns_new(void);
-void patterns_free(struct patterns *p);
-const struct patterns *grounder_patterns(const struct grounder *g);
-const struct dataset *grounder_dataset(const struct grounder *g);
+	while (p < e && isspace((unsigned char)*p))
+		p++;
+	while (e > p && isspace((unsigned char)e[-1]))
+		e--;
+	*s = p;
+	*n = (size_t)(e - p);
+}
 
 #endif

@@ -1,36 +1,36 @@
-/* mention.h: titles named in free text (an explanation): title-like spans to ground, and whether a known title is named. */
+/* mention.h: what every part of answer reading shares: how an element was grounded, and the record of one element. */
 #ifndef MENTION_H
 #define MENTION_H
 
 #include "lib/util.h"
 
-/* A title-like span of a text: text[off .. off + len). */
-struct mention {
-	size_t off, len;
-	int quoted;          /* 1: between quotes; 0: a "Title (Year)" */
+/* How many bytes and items of one answer are read; the rest is ignored. */
+#define ANSWER_MAX_BYTES (64 * 1024)
+#define ANSWER_MAX_ITEMS 1000
+
+/* No catalogue item: an element that grounds to nothing. */
+#define NO_ITEM UINT32_MAX
+
+enum ground_how { GROUND_NONE, GROUND_EXACT, GROUND_NORMALIZED, GROUND_FUZZY, GROUND_NUMBER, GROUND_LETTER };
+/* "none", "exact", "normalized", "fuzzy", "number", "letter" */
+const char *ground_how_name(enum ground_how how);
+
+/* One title's grounding. */
+struct match {
+	uint32_t item;          /* NO_ITEM when none */
+	enum ground_how how;
+	double score;
 };
 
-/*
- * The title-like spans of text, in order, each text once:
- *   quoted      between "..." or “...”, 2 to 150 bytes on one line,
- *               starting with a capital letter or a digit
- *   Title (Year)  a run of words before "(YYYY)" (1870..2099), each
- *               capitalised or a digit, or a short joining word (of,
- *               the, and, in, on, a, an, to, for, with, from, at, by,
- *               de, la, le, vs, &, -, :) between such words; the span
- *               ends with the year; spans inside a quoted one are left out
- * *out is allocated (free it), the count returned. Reads at most
- * ANSWER_MAX_BYTES-sized texts as the grounder does (the caller cuts).
- */
-size_t mention_spans(struct mention **out, const char *text, size_t len);
+struct grounded {
+	char *text;          /* the extracted text (owned), as it appeared, trimmed */
+	uint32_t item;       /* catalogue index, or UINT32_MAX when it grounds to nothing */
+	enum ground_how how;
+	double score;        /* 1 for exact/normalized/number/letter; the similarity for fuzzy; 0 for none */
+	int in_candidates;   /* with candidates given: 1 when item is one of them */
+};
 
-/*
- * Whether norm_text (a text put through ground_normalize()) names title:
- * its normalised form (year aside), or that of its part before the first
- * " (" (MovieLens' alternative titles: "Seven (a.k.a. Se7en)"), appears
- * in norm_text as whole words. Titles under 3 normalised characters are
- * never found (too many false hits).
- */
-int mention_names(const char *norm_text, const char *title);
+/* Free n records and the array (NULL is fine). */
+void grounded_free(struct grounded *v, size_t n);
 
 #endif

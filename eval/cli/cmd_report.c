@@ -24,181 +24,6 @@ struct run_extra {
 	struct run_usage usage;
 };
 
-/* A sample every run scored, with its headline values. */
-struct candidate {
-	const char *sample_id;
-	double spread, sd;
-	double *values;
-};
-
-static int cmp_candidate(const void *a, const void *b)
-{
-	const struct candidate *x = a, *y = b;
-
-	if (x->spread != y->spread)
-		return x->spread > y->spread ? -1 : 1;
-	if (x->sd != y->sd)
-		return x->sd > y->sd ? -1 : 1;
-	return strcmp(x->sample_id, y->sample_id);
-}
-
-/* The rows of (task, metric) in m: *n of them from the returned pointer, sorted by sample_id. */
-static const struct sample_metric *slice(const struct run_sample_metrics *m, const char *task, const char *metric,
-					 size_t *n)
-{
-	size_t t, k, i, start;
-
-	*n = 0;
-	for (t = 0; t < m->n_tasks && strcmp(m->tasks[t], task); t++)
-		;
-	for (k = 0; k < m->n_metrics && strcmp(m->metrics[k], metric); k++)
-		;
-	if (t == m->n_tasks || k == m->n_metrics)
-		return NULL;
-	for (i = 0; i < m->n && (m->rows[i].task != t || m->rows[i].metric != k); i++)
-		;
-	start = i;
-	while (i < m->n && m->rows[i].task == t && m->rows[i].metric == k)
-		i++;
-	*n = i - start;
-	return m->rows + start;
-}
-
-/* The value of sample_id in a slice, or NAN. */
-static double lookup(const struct sample_metric *rows, size_t n, const char *sample_id)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(rows[mid].sample_id, sample_id);
-		if (!c)
-			return rows[mid].value;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NAN;
-}
-
-/*
- * The drill-down of one task: the top samples by spread of the headline
- * metric, each with every run's stored sample. Returns 0, -1 on a store
- * error (printed).
- */
-static int pick_samples(struct report_task *t, struct store *store, const struct runarg_run *runs,
-			const struct run_extra *extra, size_t n_runs, size_t top)
-{
-	const struct sample_metric **slices = xcalloc(n_runs, sizeof(*slices));
-	size_t *lens = xcalloc(n_runs, sizeof(*lens)), n_cand = 0, i, j, k, taking = 0, lead = 0;
-	struct candidate *cand = NULL;
-	struct report_pick *picks = NULL;
-	int ret = 0;
-
-	/* the runs that evaluated the task take part; the first of them leads */
-	for (i = 0; i < n_runs; i++) {
-		slices[i] = slice(&extra[i].sm, t->name, t->headline, &lens[i]);
-		if (slices[i] && lens[i]) {
-			if (!taking++)
-				lead = i;
-		}
-	}
-	if (taking >= 2) {
-		cand = xcalloc(lens[lead] + 1, sizeof(*cand));
-		for (j = 0; j < lens[lead]; j++) {
-			const char *sid = slices[lead][j].sample_id;
-			struct candidate *c = &cand[n_cand];
-			double lo = INFINITY, hi = -INFINITY, mean = 0, ss = 0;
-
-			c->values = xmalloc(n_runs * sizeof(*c->values));
-			for (i = 0; i < n_runs; i++) {
-				double v = slices[i] && lens[i] ? lookup(slices[i], lens[i], sid) : NAN;
-				c->values[i] = v;
-				if (!slices[i] || !lens[i])
-					continue;
-				if (!isfinite(v))
-					break;
-				lo = v < lo ? v : lo;
-				hi = v > hi ? v : hi;
-				mean += v;
-			}
-			if (i < n_runs) {
-				free(c->values);
-				continue;
-			}
-			mean /= (double)taking;
-			for (i = 0; i < n_runs; i++)
-				if (isfinite(c->values[i]))
-					ss += (c->values[i] - mean) * (c->values[i] - mean);
-			c->sample_id = sid;
-			c->spread = hi - lo;
-			c->sd = sqrt(ss / (double)taking);
-			n_cand++;
-		}
-		qsort(cand, n_cand, sizeof(*cand), cmp_candidate);
-	}
-	t->candidates = n_cand;
-	/* samples on which every run scores the same show nothing: leave them out */
-	while (n_cand && !(cand[n_cand - 1].spread > 0))
-		free(cand[--n_cand].values);
-	t->n_picks = n_cand < top ? n_cand : top;
-	if (t->n_picks)
-		picks = xcalloc(t->n_picks, sizeof(*picks));
-	for (k = 0; k < t->n_picks; k++) {
-		struct sample_row *rows = xcalloc(n_runs, sizeof(*rows));
-
-		picks[k].sample_id = cand[k].sample_id;
-		picks[k].spread = cand[k].spread;
-		picks[k].values = cand[k].values;
-		cand[k].values = NULL;  /* now the pick's */
-		picks[k].samples = rows;
-		for (i = 0; i < n_runs && !ret; i++)
-			if (store_get_sample(store, runs[i].info.id, t->name, cand[k].sample_id, &rows[i]) < 0)
-				ret = -1;
-	}
-	t->picks = picks;
-	for (j = 0; j < n_cand; j++)
-		free(cand[j].values);
-	free(cand);
-	free(slices);
-	free(lens);
-	return ret;
-}
-
-static void release_picks(struct report_task *t, size_t n_runs)
-{
-	size_t k, i;
-
-	for (k = 0; k < t->n_picks; k++) {
-		struct sample_row *rows = (struct sample_row *)t->picks[k].samples;
-		for (i = 0; i < n_runs; i++)
-			sample_row_release(&rows[i]);
-		free(rows);
-		free((double *)t->picks[k].values);
-	}
-	free((struct report_pick *)t->picks);
-}
-
-/* Every task of any run, the baseline's first, each in the order its run evaluated them. */
-static const char **collect_tasks(const struct runarg_run *runs, size_t n_runs, size_t *n)
-{
-	const char **tasks = NULL;
-	size_t alloc = 0, i, j, k;
-
-	*n = 0;
-	for (i = 0; i < n_runs; i++)
-		for (j = 0; j < runs[i].n_rows; j++) {
-			for (k = 0; k < *n && strcmp(tasks[k], runs[i].rows[j].task); k++)
-				;
-			if (k == *n) {
-				ALLOC_GROW(tasks, *n + 1, alloc);
-				tasks[(*n)++] = runs[i].rows[j].task;
-			}
-		}
-	return tasks;
-}
-
 /* The date the report shows: $SOURCE_DATE_EPOCH when set (reproducible builds), else now. */
 static void report_date(char *buf, size_t size)
 {
@@ -256,7 +81,6 @@ int cmd_report(int argc, char **argv)
 	struct run_extra *extra = NULL;
 	struct report_run *rruns = NULL;
 	struct report_task *tasks = NULL;
-	const char **task_names = NULL;
 	size_t n_runs = 0, n_tasks = 0, i, skipped = 0;
 	struct strbuf html = STRBUF_INIT, why = STRBUF_INIT;
 	struct report report;
@@ -333,21 +157,16 @@ int cmd_report(int argc, char **argv)
 		rruns[i].rows = runs[i].rows;
 		rruns[i].n_rows = runs[i].n_rows;
 		rruns[i].usage = &extra[i].usage;
+		rruns[i].samples = &extra[i].sm;
 		if (i && extra[i].cmp.samples)
 			rruns[i].vs_base = &extra[i].cmp;
 		else if (i)
 			rruns[i].not_compared = "no sample in common with the baseline (a different suite, seed or shard?)";
 	}
 
-	task_names = collect_tasks(runs, n_runs, &n_tasks);
-	tasks = xcalloc(n_tasks + 1, sizeof(*tasks));
-	for (i = 0; i < n_tasks; i++) {
-		tasks[i].name = task_names[i];
-		tasks[i].headline = report_headline(rruns, n_runs, task_names[i]);
-		if (tasks[i].headline && pick_samples(&tasks[i], &store, runs, extra, n_runs, (size_t)top) < 0) {
-			ret = EXIT_STORE;
-			goto out;
-		}
+	if (report_tasks_build(&tasks, &n_tasks, &store, rruns, n_runs, (size_t)top) < 0) {
+		ret = EXIT_STORE;
+		goto out;
 	}
 
 	report_date(date, sizeof(date));
@@ -368,10 +187,7 @@ int cmd_report(int argc, char **argv)
 		ret = EXIT_OUTPUT;
 
 out:
-	for (i = 0; tasks && i < n_tasks; i++)
-		release_picks(&tasks[i], n_runs);
-	free(tasks);
-	free(task_names);
+	report_tasks_free(tasks, n_tasks, n_runs);
 	free(rruns);
 	for (i = 0; extra && i < n_runs; i++) {
 		if (extra[i].compared)

@@ -3,6 +3,8 @@
 #include "eval/cli/cmd.h"
 #include "lib/opt.h"
 #include "eval/run.h"
+#include "lib/strbuf.h"
+#include "metrics/registry.h"
 #include "reports/table.h"
 #include "eval/roles.h"
 #include <cJSON.h>
@@ -33,28 +35,51 @@ static int parse_shard(const char *s, long *i, long *n)
 	return ok ? 0 : -1;
 }
 
-/*
- * The run summary shows the headline families only: with one target per
- * sample, hit equals recall, map equals mrr and precision is recall / k;
- * the beyond-accuracy figures but coverage wait for `show`. Moves the other
- * rows past the returned count, where they are still freed.
- */
-static size_t keep_headline(struct metric_row *rows, size_t n)
+/* Whether the registry puts metric's family in the run summary (METRIC_SUMMARY), with its position-bias figures. */
+static int in_summary(const char *metric)
 {
-	static const char *const keep[] = { "ndcg@", "recall@", "mrr@", "acc@", "coverage@" };
-	size_t i, j, kept = 0;
+	struct metric_lookup l;
 
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < ARRAY_SIZE(keep); j++)
-			if (!strncmp(rows[i].metric, keep[j], strlen(keep[j])))
-				break;
-		if (j < ARRAY_SIZE(keep)) {
+	return !metric_lookup(&l, metric) && (l.info->flags & METRIC_SUMMARY);
+}
+
+/*
+ * The run summary shows the families the registry marks for it: with one
+ * target per sample, hit equals recall, map equals mrr and precision is
+ * recall / k, and the beyond-accuracy figures but coverage wait for
+ * `show`. Moves the other rows past the returned count, where they are
+ * still freed.
+ */
+static size_t keep_summary(struct metric_row *rows, size_t n)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < n; i++)
+		if (in_summary(rows[i].metric)) {
 			struct metric_row t = rows[kept];
 			rows[kept++] = rows[i];
 			rows[i] = t;
 		}
-	}
 	return kept;
+}
+
+/* "ndcg, recall, mrr, acc and coverage": the summary's families, in the registry's order, each once. */
+static void summary_families(struct strbuf *sb)
+{
+	const char *names[32];
+	size_t n = 0, i, j;
+
+	for (i = 0; i < metric_registry_count() && n < ARRAY_SIZE(names); i++) {
+		const struct metric_info *m = metric_registry_at(i);
+		if (!(m->flags & METRIC_SUMMARY))
+			continue;
+		for (j = 0; j < n && strcmp(names[j], m->name); j++)
+			;
+		if (j == n)
+			names[n++] = m->name;
+	}
+	for (i = 0; i < n; i++)
+		strbuf_addf(sb, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", names[i]);
 }
 
 static int print_results(struct store *store, const int64_t *ids, size_t n)
@@ -70,13 +95,17 @@ static int print_results(struct store *store, const int64_t *ids, size_t n)
 			ret = -1;
 	for (i = 0; i < n && !ret; i++) {
 		all_rows[i] = n_rows[i];
-		n_rows[i] = keep_headline(rows[i], n_rows[i]);
+		n_rows[i] = keep_summary(rows[i], n_rows[i]);
 	}
 	if (!ret) {
+		struct strbuf families = STRBUF_INIT;
+
+		summary_families(&families);
 		table_runs(stdout, runs, rows, n_rows, n);
-		printf("\nndcg, recall, mrr, acc and coverage shown; every metric: receval show RUN_ID%s%s\n",
+		printf("\n%s shown; every metric: receval show RUN_ID%s%s\n", families.buf,
 		       store->path && strcmp(store->path, "receval.db") ? " --db " : "",
 		       store->path && strcmp(store->path, "receval.db") ? store->path : "");
+		strbuf_release(&families);
 	}
 	for (i = 0; i < n; i++) {
 		run_info_release(&runs[i]);

@@ -7,7 +7,8 @@
 #include "eval/store_judge.h"
 #include "eval/template.h"
 #include "eval/answer/ground.h"
-#include "eval/answer/mention.h"
+#include "eval/answer/grounder.h"
+#include "eval/answer/titles.h"
 #include "eval/answer/verdict.h"
 #include "adapters/prices.h"
 #include "lib/strmap.h"
@@ -344,7 +345,7 @@ static void figures(struct expl_figures *f, struct strbuf *gj, struct task_ctx *
 	uint32_t target = plan->sp->target[w->user];
 	size_t len = strlen(answer), n_h, i, j, n_m;
 	const uint32_t *h = sample_history(plan, w->user, &n_h);
-	struct mention *m = NULL;
+	struct title_span *m = NULL;
 	struct grounding_row *rows;
 	struct grounded *g;
 	unsigned char *cited = xcalloc(n_h + 1, 1);
@@ -356,10 +357,10 @@ static void figures(struct expl_figures *f, struct strbuf *gj, struct task_ctx *
 	norm = ground_normalize(answer, len, NULL);
 	f->words = (double)count_words(answer);
 	f->over = f->words > (double)x->max_words;
-	target_named = mention_names(norm, item_label(ds, target));
+	target_named = title_named(norm, item_label(ds, target));
 	for (i = 0; i < n_h; i++)
-		cited[i] = (unsigned char)mention_names(norm, item_label(ds, h[i]));
-	n_m = mention_spans(&m, answer, len);
+		cited[i] = (unsigned char)title_named(norm, item_label(ds, h[i]));
+	n_m = title_spans(&m, answer, len);
 	g = xcalloc(n_m + 1, sizeof(*g));
 	rows = xcalloc(n_m + 1, sizeof(*rows));
 	f->hallucinated = 0;
@@ -559,7 +560,8 @@ static int step(struct task_ctx *c, struct work *w, const struct llm_answer *a, 
 }
 
 /* The judge's tokens and, where its price is known, dollars: counted apart from the subject's. */
-static int finish(struct store *st, int64_t run, const struct task_spec *t, size_t n_items, struct run_values *rv)
+static int finish(struct store *st, int64_t run, const struct task_spec *t, const struct catalogue *cat,
+		  struct run_values *rv)
 {
 	struct model_spec spec = { 0 };
 	struct price price = { NAN, NAN };
@@ -567,7 +569,7 @@ static int finish(struct store *st, int64_t run, const struct task_spec *t, size
 	size_t n = 0, i, j, judged = 0;
 	long long tin = 0, tout = 0;
 
-	(void)n_items;
+	(void)cat;
 	if (!t->role_spec[ROLE_JUDGE])
 		return 0;
 	if (model_spec_parse(&spec, t->role_spec[ROLE_JUDGE]) == 0 && price_for(&price, &spec) < 0)

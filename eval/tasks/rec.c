@@ -245,22 +245,17 @@ int rec_builtin(struct task_ctx *c, struct work *w)
 	return ret;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
-
 /*
  * coverage, gini and entropy of a task's stored rankings (all of them, so a
- * resumed or merged run counts every sample). Items are told apart by id,
- * so no catalogue is needed: the frequencies of the items never recommended
- * are the zeros up to n_items, and entropy sums in ascending frequency
- * order, so the figure does not depend on which item came first.
+ * resumed or merged run counts every sample), over the run's stored
+ * catalogue, in its order. For a run stored without its catalogue, items
+ * are told apart by id: the items never recommended are the zeros up to
+ * n_items (entropy may then differ in the last bits, summed in another order).
  */
-int rec_distribution(struct store *s, int64_t run, const struct task_spec *t, size_t n_items,
+int rec_distribution(struct store *s, int64_t run, const struct task_spec *t, const struct catalogue *cat,
 		     struct run_values *rv)
 {
+	size_t n_items = cat->n_items;
 	uint32_t *freq = xcalloc(t->n_k * n_items + 1, sizeof(*freq));
 	uint32_t *scratch = xmalloc((n_items ? n_items : 1) * sizeof(*scratch));
 	struct id_list *lists;
@@ -280,7 +275,10 @@ int rec_distribution(struct store *s, int64_t run, const struct task_spec *t, si
 		for (i = 0; i < lists[r].n; i++) {
 			uint32_t it;
 			const char *id = lists[r].ids[i];
-			if (strmap_get(&seen, id, strlen(id), &it) < 0) {
+			if (cat->index.n) {
+				if (strmap_get(&cat->index, id, strlen(id), &it) < 0)
+					continue;  /* not in the catalogue: never grounded, never counted */
+			} else if (strmap_get(&seen, id, strlen(id), &it) < 0) {
 				if (distinct >= n_items)
 					continue;  /* an id the catalogue cannot hold: not counted */
 				strmap_put(&seen, id, strlen(id), distinct++, NULL);
@@ -295,7 +293,6 @@ int rec_distribution(struct store *s, int64_t run, const struct task_spec *t, si
 		uint32_t *f = freq + m * n_items;
 		run_values_add(rv, t->name, xstrfmt("coverage@%zu", t->k[m]), beyond_coverage(f, n_items), n);
 		run_values_add(rv, t->name, xstrfmt("gini@%zu", t->k[m]), beyond_gini(f, n_items, scratch), n);
-		qsort(f, n_items, sizeof(*f), cmp_u32);
 		run_values_add(rv, t->name, xstrfmt("entropy@%zu", t->k[m]), beyond_entropy(f, n_items), n);
 	}
 	strmap_release(&seen);

@@ -65,7 +65,7 @@ int rec_chat_step(struct task_ctx *c, struct work *w, const struct llm_answer *a
 void rec_chat_stop(struct task_ctx *c);
 
 /* coverage, gini and entropy at each cutoff over the task's stored rankings. */
-int rec_distribution(struct store *s, int64_t run, const struct task_spec *t, size_t n_items,
+int rec_distribution(struct store *s, int64_t run, const struct task_spec *t, const struct catalogue *cat,
 		     struct run_values *rv);
 
 #endif

@@ -192,3 +192,41 @@ ok_if "compare: ml-100k itemknn vs itemknn: not different" \
 expect_exit 0 "compare: ml-100k table" $R compare "$MP" "$MK" --db "$ML"
 w=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$TMPDIR/out")
 [ "$w" -le 100 ] && echo "ok - compare: ml-100k table fits 100 columns ($w)" || echo "not ok - compare: ml-100k table fits 100 columns ($w)"
+
+# W/T/L count better/equal/worse by the metric's direction (metrics/registry.h): on a failure rate the run
+# that fails less wins, on full_list_rate the run that lists more. Three exec models on the same samples:
+# the echo model, one that lists 3 of the candidates, one that answers nothing readable to half the prompts.
+if command -v python3 >/dev/null 2>&1; then
+	LL=$TMPDIR/wtl.db
+	sed 's/return "\\n".join(reversed(titles))/return "\\n".join(reversed(titles[:3]))/' examples/echo_model.py >"$TMPDIR/three.py"
+	sed 's/return "\\n".join(reversed(titles))/return "" if len(prompt) % 2 else "\\n".join(reversed(titles))/' \
+		examples/echo_model.py >"$TMPDIR/flaky.py"
+	cat >"$TMPDIR/wtl.json" <<JSON
+{"name": "wtl", "dataset": {"format": "csv", "path": "$(pwd)/suites/demo/interactions.csv", "items": "$(pwd)/suites/demo/items.csv"},
+ "split": {"strategy": "leave-last-out", "max_history": 10}, "sample": {"users": 40, "seed": 3},
+ "tasks": [{"type": "ranking", "candidates": 10, "k": [1, 5, 10]}]}
+JSON
+	$R run "$TMPDIR/wtl.json" --model "exec:python3 $(pwd)/examples/echo_model.py" --model "exec:python3 $TMPDIR/three.py" \
+		--model "exec:python3 $TMPDIR/flaky.py" --db "$LL" -q >"$TMPDIR/rw" 2>&1
+	EC=$(run_ids "$TMPDIR/rw" | sed -n 1p)
+	TH=$(run_ids "$TMPDIR/rw" | sed -n 2p)
+	FL=$(run_ids "$TMPDIR/rw" | sed -n 3p)
+	expect_exit 0 "compare: echo vs flaky exits 0" $R compare "$EC" "$FL" --db "$LL" --format csv
+	r=$(row "$TMPDIR/out" ranking parse_failure_rate)
+	ok_if "compare: more parse failures lose W/T/L ($r)" \
+		sh -c "echo '$r' | awk -F, '{ exit !(\$7 > 0 && \$12 == 0 && \$14 > 0) }'"
+	expect_exit 0 "compare: flaky vs echo exits 0" $R compare "$FL" "$EC" --db "$LL" --format csv
+	r=$(row "$TMPDIR/out" ranking parse_failure_rate)
+	ok_if "compare: fewer parse failures win W/T/L ($r)" \
+		sh -c "echo '$r' | awk -F, '{ exit !(\$7 < 0 && \$12 > 0 && \$14 == 0) }'"
+	expect_exit 0 "compare: three-of-ten vs echo exits 0" $R compare "$TH" "$EC" --db "$LL" --format csv
+	r=$(row "$TMPDIR/out" ranking full_list_rate)
+	ok_if "compare: the full list wins full_list_rate W/T/L ($r)" \
+		sh -c "echo '$r' | awk -F, '{ exit !(\$7 > 0 && \$12 == 40 && \$14 == 0) }'"
+	expect_exit 0 "compare: table legend says better/equal/worse" $R compare "$EC" "$FL" --db "$LL"
+	grep -q 'W/T/L: samples where B is better/equal/worse' "$TMPDIR/out" &&
+		echo "ok - compare: the legend says W/T/L is better/equal/worse" ||
+		echo "not ok - compare: the legend says W/T/L is better/equal/worse"
+else
+	skip "compare: W/T/L by direction" "python3 is missing"
+fi

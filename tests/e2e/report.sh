@@ -226,3 +226,26 @@ expect_exit 3 "plot: unknown metric" $R plot "$POP" --metric nope@10 -o "$TMPDIR
 expect_exit 3 "plot: unknown task" $R plot "$POP" --metric ndcg@10 --task nope -o "$TMPDIR/p.svg" --db "$DB"
 expect_exit 5 "plot: missing database" $R plot 1 --metric ndcg@10 -o "$TMPDIR/p.svg" --db "$TMPDIR/none.db"
 expect_exit 0 "plot: -h" $R plot -h
+
+# best marks follow the metric's direction (metrics/registry.h): full_list_rate is higher-is-better, so the
+# run that listed 3 of 10 candidates is not bold; the validity table holds it, selected by kind, not by name
+if command -v python3 >/dev/null 2>&1; then
+	FDB=$TMPDIR/full.db
+	sed 's/return "\\n".join(reversed(titles))/return "\\n".join(reversed(titles[:3]))/' examples/echo_model.py >"$TMPDIR/three.py"
+	cat >"$TMPDIR/full.json" <<JSON
+{"name": "full", "dataset": {"format": "csv", "path": "$(pwd)/suites/demo/interactions.csv", "items": "$(pwd)/suites/demo/items.csv"},
+ "split": {"strategy": "leave-last-out", "max_history": 10}, "sample": {"users": 20, "seed": 3},
+ "tasks": [{"type": "ranking", "candidates": 10, "k": [1, 5, 10]}]}
+JSON
+	$R run "$TMPDIR/full.json" --model "exec:python3 $TMPDIR/three.py" --model "exec:python3 $(pwd)/examples/echo_model.py" \
+		--db "$FDB" -q >"$TMPDIR/fr" 2>&1
+	expect_exit 0 "report: three-of-ten vs the full list" $R report $(run_ids "$TMPDIR/fr" | tr '\n' ' ') -o "$TMPDIR/full.html" \
+		--db "$FDB" --no-plots
+	grep '<td class="mono">full_list_rate</td>' "$TMPDIR/full.html" | head -n 1 >"$TMPDIR/fullrow"
+	ok_if "report: the higher full_list_rate is bold" has "$TMPDIR/fullrow" '<span class="best">1.000</span>'
+	ok_if "report: the lower full_list_rate is not bold" lacks "$TMPDIR/fullrow" '<span class="best">0.000</span>'
+	ok_if "report: the validity caption says full_list_rate is higher-is-better" \
+		has "$TMPDIR/full.html" 'but higher for full_list_rate'
+else
+	skip "report: best marks follow the direction" "python3 is missing"
+fi

@@ -390,6 +390,20 @@ static int choice(const char *a, const uint32_t *cand, size_t n)
 	return answer_choice(cat_g, a, strlen(a), cand, n);
 }
 
+/* Multiple choice without a catalogue (general knowledge): letters and numbers only, no grounder needed. */
+TEST(ground_mc_without_catalogue)
+{
+	static const char *const a1 = "The answer is (C).", *const a2 = "B", *const a3 = "I think D is right.";
+	static const char *const a4 = "Paris, the capital", *const a5 = "Answer: E";
+
+	CHECK_INT(choice_read(a1, strlen(a1), 4, NULL, NULL), 2);
+	CHECK_INT(choice_read(a2, strlen(a2), 4, NULL, NULL), 1);
+	CHECK_INT(choice_read(a3, strlen(a3), 4, NULL, NULL), 3);
+	CHECK_INT(choice_read(a4, strlen(a4), 4, NULL, NULL), -1);
+	CHECK_INT(choice_read(a5, strlen(a5), 4, NULL, NULL), -1);   /* past the options */
+	CHECK_INT(choice_read(a1, strlen(a1), 0, NULL, NULL), -1);
+}
+
 TEST(ground_mc_letters)
 {
 	uint32_t cand[10];

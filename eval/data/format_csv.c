@@ -1,0 +1,332 @@
+/* format_csv.c: the csv and tsv dataset formats: an interactions file with a header, and an optional items file. */
+#include "eval/data/format.h"
+#include "lib/utf8.h"
+
+/* ------------------------------------------------------------------ */
+/* csv and tsv                                                         */
+
+struct field {
+	char *s;      /* NUL-terminated in place, quotes removed */
+	size_t len;
+	long line;    /* where the field starts */
+};
+
+/* RFC 4180 records over a buffer we own; fields are unquoted in place. */
+struct csv {
+	char *buf;
+	size_t len, pos;
+	long line;      /* line at pos */
+	long rec_line;  /* line where the last record started */
+	char sep;
+	const char *file;
+	struct field *f;
+	size_t nf, alloc;
+};
+
+static void csv_init(struct csv *c, struct strbuf *sb, char sep, const char *file)
+{
+	memset(c, 0, sizeof(*c));
+	c->buf = sb->buf;
+	c->len = sb->len;
+	c->pos = data_skip_bom(sb);
+	c->line = 1;
+	c->sep = sep;
+	c->file = file;
+}
+
+static int is_pad(const struct csv *c, char ch)
+{
+	return ch == ' ' || (ch == '\t' && c->sep != '\t');
+}
+
+/* Read one record into c->f: 1, 0 at the end of the buffer, or -1 on a malformed quote. */
+static int csv_next(struct csv *c)
+{
+	char *b = c->buf;
+
+	/* blank lines between records are skipped */
+	for (;;) {
+		size_t p = c->pos;
+		while (p < c->len && (b[p] == ' ' || b[p] == '\t' || b[p] == '\r'))
+			p++;
+		if (p >= c->len)
+			return 0;
+		if (b[p] != '\n')
+			break;
+		c->pos = p + 1;
+		c->line++;
+	}
+	c->rec_line = c->line;
+	c->nf = 0;
+	for (;;) {
+		struct field *f;
+		size_t p = c->pos, start, end;
+		long line = c->line;
+		char t;
+
+		while (p < c->len && is_pad(c, b[p]))
+			p++;
+		start = p;
+		if (p < c->len && b[p] == '"') {
+			size_t w = p;
+
+			for (p++;; p++) {
+				if (p >= c->len)
+					return error_at(c->file, line, "unterminated quoted field");
+				if (b[p] == '"') {
+					if (b[p + 1] != '"')
+						break;
+					p++;
+				} else if (b[p] == '\r' && b[p + 1] == '\n') {
+					continue;  /* a CRLF inside quotes becomes "\n" */
+				} else if (b[p] == '\n') {
+					c->line++;
+				}
+				b[w++] = b[p];
+			}
+			end = w;
+			p++;
+			while (p < c->len && (is_pad(c, b[p]) || (b[p] == '\r' && b[p + 1] == '\n')))
+				p++;
+			if (p < c->len && b[p] != c->sep && b[p] != '\n') {
+				struct snip sn;
+				size_t n = 0;
+				while (p + n < c->len && b[p + n] != '\n' && b[p + n] != c->sep)
+					n++;
+				return error_at(c->file, c->line, "unexpected text after a closing quote: '%s'",
+						data_snip(&sn, b + p, n));
+			}
+		} else {
+			while (p < c->len && b[p] != c->sep && b[p] != '\n')
+				p++;
+			end = p;
+			if (end > start && b[end - 1] == '\r' && (p >= c->len || b[p] == '\n'))
+				end--;
+			while (end > start && is_pad(c, b[end - 1]))
+				end--;
+		}
+		t = p < c->len ? b[p] : '\0';
+		ALLOC_GROW(c->f, c->nf + 1, c->alloc);
+		f = &c->f[c->nf++];
+		f->s = b + start;
+		f->len = end - start;
+		f->line = line;
+		b[end] = '\0';   /* end <= p: the terminator was read into t */
+		c->pos = p < c->len ? p + 1 : c->len;
+		if (t == '\n')
+			c->line++;
+		if (t != c->sep)
+			return 1;
+	}
+}
+
+struct column_name {
+	const char *name;
+	int col;
+};
+
+enum { COL_USER, COL_ITEM, COL_RATING, COL_TS, COL__INTER };
+enum { COL_ID, COL_TITLE, COL_CATEGORIES, COL__ITEMS };
+
+static const struct column_name inter_columns[] = {
+	{ "user", COL_USER }, { "user_id", COL_USER }, { "userid", COL_USER },
+	{ "item", COL_ITEM }, { "item_id", COL_ITEM }, { "itemid", COL_ITEM },
+	{ "movieid", COL_ITEM },
+	{ "rating", COL_RATING },
+	{ "timestamp", COL_TS }, { "time", COL_TS },
+};
+
+static const struct column_name item_columns[] = {
+	{ "item", COL_ID }, { "item_id", COL_ID }, { "itemid", COL_ID },
+	{ "movieid", COL_ID },
+	{ "title", COL_TITLE },
+	{ "genres", COL_CATEGORIES }, { "categories", COL_CATEGORIES },
+	{ "category", COL_CATEGORIES },
+};
+
+/* Read the header record and map each known column (case-insensitive) to its field; -1 when absent. */
+static int read_header(struct csv *c, const struct column_name *names, size_t n_names,
+		       int *col, size_t n_col)
+{
+	size_t i, k;
+	int r = csv_next(c);
+
+	if (r < 0)
+		return -1;
+	if (!r)
+		return error_at(c->file, 0, "empty file: expected a header row");
+	for (k = 0; k < n_col; k++)
+		col[k] = -1;
+	for (i = 0; i < c->nf; i++) {
+		for (k = 0; k < n_names; k++) {
+			int *slot = &col[names[k].col];
+			if (strcasecmp(c->f[i].s, names[k].name))
+				continue;
+			if (*slot >= 0) {
+				struct snip a, b;
+				return error_at(c->file, c->rec_line, "columns '%s' and '%s' name the same thing",
+						data_snip(&a, c->f[*slot].s, c->f[*slot].len),
+						data_snip(&b, c->f[i].s, c->f[i].len));
+			}
+			*slot = (int)i;
+			break;
+		}
+	}
+	return 0;
+}
+
+static int check_fields(const struct csv *c, size_t want)
+{
+	if (c->nf != want)
+		return error_at(c->file, c->rec_line, "expected %zu fields, found %zu", want, c->nf);
+	return 0;
+}
+
+/* The id in column col, or NULL (with the error printed) when it is empty. */
+static const struct field *get_id(const struct csv *c, int col, const char *what)
+{
+	const struct field *f = &c->f[col];
+
+	if (!f->len) {
+		error_at(c->file, f->line, "empty %s id", what);
+		return NULL;
+	}
+	return f;
+}
+
+static int load_csv_items(struct loader *l, const char *path, char sep)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct csv c;
+	int col[COL__ITEMS], r, ret = -1;
+	size_t nhdr;
+
+	memset(&c, 0, sizeof(c));
+	if (data_read_file(&sb, path))
+		goto out;
+	csv_init(&c, &sb, sep, path);
+	if (read_header(&c, item_columns, ARRAY_SIZE(item_columns), col, COL__ITEMS))
+		goto out;
+	if (col[COL_ID] < 0 || col[COL_TITLE] < 0) {
+		ret = error_at(path, c.rec_line, "missing column '%s' in header",
+			       col[COL_ID] < 0 ? "item" : "title");
+		goto out;
+	}
+	nhdr = c.nf;
+	while ((r = csv_next(&c)) > 0) {
+		const struct field *id, *title, *cat = NULL;
+		struct snip sn;
+		size_t bad;
+		uint32_t dummy;
+
+		if (check_fields(&c, nhdr) || !(id = get_id(&c, col[COL_ID], "item")))
+			goto out;
+		if (!strmap_get(&l->ds->item_index, id->s, id->len, &dummy)) {
+			ret = error_at(path, id->line, "item '%s' listed twice",
+				       data_snip(&sn, id->s, id->len));
+			goto out;
+		}
+		title = &c.f[col[COL_TITLE]];
+		bad = utf8_valid_prefix(title->s, title->len);
+		if (bad < title->len) {
+			ret = error_at(path, title->line, "invalid UTF-8 in title '%s'",
+				       data_snip(&sn, title->s, title->len));
+			goto out;
+		}
+		if (col[COL_CATEGORIES] >= 0 && c.f[col[COL_CATEGORIES]].len)
+			cat = &c.f[col[COL_CATEGORIES]];
+		loader_new_item(l, id->s, id->len,
+			 title->len ? xstrndup(title->s, title->len) : NULL,
+			 cat ? xstrndup(cat->s, cat->len) : NULL);
+	}
+	if (r < 0)
+		goto out;
+	l->n_catalogue = l->ds->n_items;
+	ret = 0;
+out:
+	free(c.f);
+	strbuf_release(&sb);
+	return ret;
+}
+
+static int load_csv(struct loader *l, char sep)
+{
+	const struct dataset_spec *spec = l->spec;
+	const char *path = spec->path;
+	struct strbuf sb = STRBUF_INIT;
+	struct csv c;
+	int col[COL__INTER], r, ret = -1;
+	size_t nhdr;
+
+	memset(&c, 0, sizeof(c));
+	if (spec->items && load_csv_items(l, spec->items, sep))
+		goto out;
+	if (data_read_file(&sb, path))
+		goto out;
+	csv_init(&c, &sb, sep, path);
+	if (read_header(&c, inter_columns, ARRAY_SIZE(inter_columns), col, COL__INTER))
+		goto out;
+	if (col[COL_USER] < 0 || col[COL_ITEM] < 0) {
+		ret = error_at(path, c.rec_line, "missing column '%s' in header",
+			       col[COL_USER] < 0 ? "user" : "item");
+		goto out;
+	}
+	if (spec->has_min_rating && col[COL_RATING] < 0) {
+		ret = error_at(path, c.rec_line, "min_rating given but there is no 'rating' column");
+		goto out;
+	}
+	l->ds->has_timestamps = col[COL_TS] >= 0;
+	nhdr = c.nf;
+	while ((r = csv_next(&c)) > 0) {
+		const struct field *user, *item;
+		float rating = NAN;
+		int64_t ts = 0;
+		struct snip sn;
+
+		if (check_fields(&c, nhdr) ||
+		    !(user = get_id(&c, col[COL_USER], "user")) ||
+		    !(item = get_id(&c, col[COL_ITEM], "item")))
+			goto out;
+		if (col[COL_RATING] >= 0) {
+			const struct field *f = &c.f[col[COL_RATING]];
+			double d;
+			if (parse_double(f->s, &d)) {
+				ret = error_at(path, f->line, "non-numeric rating '%s'",
+					       data_snip(&sn, f->s, f->len));
+				goto out;
+			}
+			rating = (float)d;
+		}
+		if (col[COL_TS] >= 0) {
+			const struct field *f = &c.f[col[COL_TS]];
+			if (data_parse_timestamp(f->s, &ts)) {
+				ret = error_at(path, f->line, "non-numeric timestamp '%s'",
+					       data_snip(&sn, f->s, f->len));
+				goto out;
+			}
+		}
+		loader_add_inter(l, loader_user(l, user->s, user->len),
+			  loader_item(l, item->s, item->len), rating, ts, col[COL_TS] >= 0);
+	}
+	if (r < 0)
+		goto out;
+	ret = loader_finish(l, path);
+out:
+	free(c.f);
+	strbuf_release(&sb);
+	return ret;
+}
+
+
+static int load_comma(struct loader *l)
+{
+	return load_csv(l, ',');
+}
+
+static int load_tab(struct loader *l)
+{
+	return load_csv(l, '\t');
+}
+
+const struct dataset_format format_csv = { .name = "csv", .load = load_comma };
+const struct dataset_format format_tsv = { .name = "tsv", .load = load_tab };
