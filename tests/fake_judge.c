@@ -219,14 +219,16 @@ char *fake_judge_answer(const char *model, const char *user, const char **format
 	enum leaning l = leaning_of(model ? model : "", user);
 	char *answer, *out;
 
-	if (strstr(user, "The given item to be recommended is ") && strstr(user, "explanation"))
-		return explain(model ? model : "", user, format);
+	/* a judge prompt quotes the explanation prompt: look for the judge's markers first */
 	if (strstr(user, "[The Start of Assistant A's Answer]") ||
 	    strstr(user, "<|The Start of Assistant A's Conversation with User|>"))
 		return pairwise(l, user, format);
 	answer = between(user, "[The Start of Assistant's Answer]", "[The End of Assistant's Answer]");
-	if (!answer)
+	if (!answer) {
+		if (strstr(user, "The given item to be recommended is ") && strstr(user, "explanation"))
+			return explain(model ? model : "", user, format);
 		return NULL;
+	}
 	if (strstr(user, "Rating: [[")) {
 		long r = 1 + 3 * content_score(answer);
 		if (r > 10)

@@ -13,6 +13,7 @@ int cmd_gate(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_judge(int argc, char **argv);
 
 /* The database named by --db, else $RECEVAL_DB, else "receval.db". */
 const char *default_db_path(const char *flag);
