@@ -8,6 +8,29 @@
 #include "lib/strbuf.h"
 #include "reports/junit.h"
 #include "reports/markdown.h"
+#include "eval/store_judge.h"
+
+/*
+ * The figures of the latest judgment of the candidate against the
+ * baseline (receval judge BASE CAND) join the candidate's metrics, so
+ * rules such as 'explanation.win_rate_adjusted>=0.45' check them. 0, or -1.
+ */
+static int add_judgment_rows(struct store *s, int64_t base, int64_t cand, struct metric_row **rows, size_t *n)
+{
+	struct metric_row *jr = NULL;
+	size_t nj = 0;
+	int64_t id = store_latest_judgment(s, base, cand);
+
+	if (id <= 0)
+		return (int)id;
+	if (store_judgment_metrics(s, id, &jr, &nj) < 0)
+		return -1;
+	*rows = xrealloc(*rows, (*n + nj + 1) * sizeof(**rows));
+	memcpy(*rows + *n, jr, nj * sizeof(*jr));
+	*n += nj;
+	free(jr);
+	return 0;
+}
 
 static const char usage_gate[] =
 	"receval gate --baseline RUN_ID --candidate RUN_ID --rule RULE... [--significant]\n"
@@ -331,7 +354,8 @@ int cmd_gate(int argc, char **argv)
 		goto out;
 	}
 	if (store_get_run_metrics(&store, cand_id, &cand_rows, &n_cand) < 0 ||
-	    store_get_run_metrics(&store, base_id, &base_rows, &n_base) < 0)
+	    store_get_run_metrics(&store, base_id, &base_rows, &n_base) < 0 ||
+	    add_judgment_rows(&store, base_id, cand_id, &cand_rows, &n_cand) < 0)
 		goto out;
 	if (have_relative) {
 		if (store_get_sample_metrics(&store, base_id, &mb) < 0 ||
