@@ -69,6 +69,9 @@ static int one(struct strbuf *out, struct store *s, const struct judgment_info *
 			strbuf_addf(out, "<tr><td>%s</td><td class=\"num\">", shown[k]);
 			if (!strcmp(shown[k], "p"))
 				html_p(out, rows[r].value);
+			else if (!strcmp(shown[k], "samples") || !strcmp(shown[k], "judged") ||
+				 !strcmp(shown[k], "judge_errors"))
+				html_count(out, (int64_t)rows[r].value);
 			else
 				html_num(out, rows[r].value);
 			html_ci(out, rows[r].ci_low, rows[r].ci_high);

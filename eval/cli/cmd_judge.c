@@ -601,9 +601,9 @@ static int calibrate_main(const struct judge_flags *f)
 		struct strbuf j = STRBUF_INIT, p = STRBUF_INIT;
 		strbuf_add_json(&j, f->judge);
 		strbuf_add_json(&p, f->calibrate);
-		printf("{\"judgment\": %lld, \"judge\": %s, \"labels\": %s, \"figures\": ", (long long)id, j.buf, p.buf);
+		printf("{\"judgment\": %lld, \"judge\": %s, \"labels\": %s, \"tasks\": {", (long long)id, j.buf, p.buf);
 		print_json_task("calibration", fg, n, 1);
-		printf("}\n");
+		printf("}}\n");
 		strbuf_release(&j);
 		strbuf_release(&p);
 	} else {

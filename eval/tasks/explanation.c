@@ -12,6 +12,7 @@
 #include "eval/answer/verdict.h"
 #include "adapters/prices.h"
 #include "lib/strmap.h"
+#include "metrics/registry.h"
 
 /*
  * A sample is one sampled user: the subject is asked why the user's
@@ -63,6 +64,7 @@ static int parse(struct task_spec *t, const struct task_parse *tp)
 {
 	struct expl_spec *x = xcalloc(1, sizeof(*x));
 	const cJSON *fz = task_key(tp, "fuzzy_threshold");
+	size_t i;
 
 	t->priv = x;
 	x->max_words = 100;
@@ -86,6 +88,14 @@ static int parse(struct task_spec *t, const struct task_parse *tp)
 		return -1;
 	if (rubric_parse(&x->rubric, tp, "rubric", "rubric_explanation.txt", own_metrics) < 0)
 		return -1;
+	/* a suite's own aspects are scores too: higher is better, one per sample */
+	for (i = 0; i < x->rubric.n; i++) {
+		struct metric_info mi = { x->rubric.name[i], METRIC_HIGHER, METRIC_QUALITY, METRIC_PER_SAMPLE, 0,
+					  x->rubric.description[i] };
+		if (metric_registry_add(&mi) < 0)
+			return task_error(tp, "rubric", "aspect '%s' is a metric of another kind already "
+					  "(see docs/metrics.md): choose another name", x->rubric.name[i]);
+	}
 	if (task_get_template(tp, "judge_template", "judge_rubric.txt", judge_vars, &x->judge_template,
 			      &x->judge_template_file) < 0 ||
 	    task_get_template(tp, "judge_system", "judge_rubric_system.txt", no_vars, &x->judge_system,
