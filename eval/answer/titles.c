@@ -118,7 +118,7 @@ static size_t year_at(const char *text, size_t len, size_t i)
  * extends the title; a joining word is kept only if a capitalised one
  * comes before it; anything else ends it.
  */
-static size_t title_start(const char *text, size_t end)
+static size_t title_start(const char *text, size_t end, const unsigned char *marks)
 {
 	size_t best = end, p = end, words = 0;
 
@@ -131,7 +131,8 @@ static size_t title_start(const char *text, size_t end)
 		while (p > 0 && !isspace((unsigned char)text[p - 1]))
 			p--;
 		ws = p;
-		if (ws == we)
+		/* a quoted span before is another title */
+		if (ws == we || marks[ws] || marks[we - 1])
 			break;
 		w = text + ws;
 		n = we - ws;
@@ -180,7 +181,7 @@ size_t title_spans(struct title_span **out, const char *text, size_t len)
 			end--;
 		if (end == 0 || marks[end - 1])
 			continue;
-		s = title_start(text, end);
+		s = title_start(text, end, marks);
 		if (s < end && !marks[s])
 			add(out, &n, &alloc, text, s, i + y - s, 0);
 		i += y - 1;

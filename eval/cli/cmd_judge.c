@@ -624,6 +624,22 @@ out:
 	return ret;
 }
 
+/* --judge names a language model (a message when not). */
+static int judge_spec_ok(const char *judge)
+{
+	struct model_spec spec = { 0 };
+	const struct adapter *ad = NULL;
+	int ok = model_spec_parse(&spec, judge) == 0;
+
+	if (ok && !(ad = adapter_find(spec.provider)))
+		error("--judge: unknown model provider '%s' in '%s' (known: %s)", spec.provider, judge,
+		      adapter_providers());
+	else if (ok && !ad->submit)
+		error("--judge: '%s' must be a language model (openai:, azure: or exec:), not a built-in one", judge);
+	model_spec_release(&spec);
+	return ok && ad && ad->submit;
+}
+
 int cmd_judge(int argc, char **argv)
 {
 	struct judge_flags f;
@@ -662,6 +678,8 @@ int cmd_judge(int argc, char **argv)
 	ret = EXIT_USAGE;
 	if (!f.judge)
 		error("judge needs --judge SPEC (a language model, e.g. openai:gpt-4o)");
+	else if (!judge_spec_ok(f.judge))
+		;
 	else if (strcmp(f.format, "table") && strcmp(f.format, "json"))
 		error("--format must be table or json, not '%s'", f.format);
 	else if (f.concurrency < 1 || f.concurrency > 4096 || f.rpm < 0 || f.tpm < 0 || !(f.timeout > 0))
