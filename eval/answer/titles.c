@@ -199,7 +199,8 @@ static int whole_words(const char *hay, const char *needle)
 	if (n < 3)
 		return 0;
 	while ((p = strstr(p, needle))) {
-		if ((p == hay || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+		/* "toy story" is not named by "toy story 2": a number after it makes another title */
+		if ((p == hay || p[-1] == ' ') && (p[n] == '\0' || (p[n] == ' ' && !isdigit((unsigned char)p[n + 1]))))
 			return 1;
 		p++;
 	}
