@@ -4,6 +4,7 @@
 #include "eval/run_internal.h"
 #include "eval/suite.h"
 #include "eval/codec.h"
+#include "metrics/registry.h"
 #include "adapters/prices.h"
 #include "eval/roles.h"
 
@@ -13,6 +14,21 @@
  * figure over the N + 1 orders the candidates were shown in, stored on the
  * task as <metric>_perm_mean and <metric>_perm_sd.
  */
+/* Whether name (a full metric name) is one whose spread over permutations is stored: ndcg, recall, mrr at a cutoff. */
+static int spread_family(const char *name)
+{
+	static const char *const families[] = { "ndcg", "recall", "mrr" };
+	struct metric_lookup m;
+	size_t i;
+
+	if (metric_lookup(&m, name) < 0 || m.derived != METRIC_PLAIN || m.cutoff < 0)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(families); i++)
+		if (!strcmp(m.info->name, families[i]))
+			return 1;
+	return 0;
+}
+
 static int permutation_spread(struct store *store, int64_t run, const struct suite *suite, struct run_values *rv)
 {
 	struct metric_row *rows = NULL;
@@ -33,8 +49,7 @@ static int permutation_spread(struct store *store, int64_t run, const struct sui
 		for (i = 0; i < n; i++) {
 			double sum = 0, sq = 0, mean;
 			size_t k = 0;
-			if (strcmp(rows[i].task, task->name) || (strncmp(rows[i].metric, "ndcg@", 5) &&
-			    strncmp(rows[i].metric, "recall@", 7) && strncmp(rows[i].metric, "mrr@", 4)))
+			if (strcmp(rows[i].task, task->name) || !spread_family(rows[i].metric))
 				continue;
 			for (j = 0; j < n; j++)
 				if (!strcmp(rows[j].metric, rows[i].metric) && !strncmp(rows[j].task, task->name, len) &&

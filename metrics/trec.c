@@ -377,7 +377,7 @@ double trec_ndcg(const struct trec_query *q, const struct trec_gain_param *param
 {
 	long L = num_rel_levels(q), cur, num_at_level, i;
 	size_t ng = 0, p, l;
-	struct trec_gain *g = scratch, *tmp;
+	struct trec_gain *g = scratch;
 	double dcg = 0.0, ideal = 0.0, ideal_gain, rg;
 
 	for (p = 0; p < nparams; p++) {
@@ -400,8 +400,9 @@ double trec_ndcg(const struct trec_query *q, const struct trec_gain_param *param
 		for (l = 0; l < q->nlevels; l++)
 			add_level(g, &ng, q->levels[l].rel, q->levels[l].count);
 	}
-	tmp = g + ng;
-	trec_msort(g, ng, sizeof(*g), tmp, gain_cmp, NULL);
+	/* with nothing to sort, scratch may be NULL, and NULL + 0 is undefined in C */
+	if (ng > 1)
+		trec_msort(g, ng, sizeof(*g), g + ng, gain_cmp, NULL);
 
 	cur = (long)ng - 1;
 	ideal_gain = cur >= 0 ? g[cur].gain : 0.0;

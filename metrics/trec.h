@@ -146,7 +146,7 @@ struct trec_gain {
  * (int)(gain_a - gain_b), so fractional gains closer than 1 keep the order
  * they were listed in (parameters first).
  *
- * scratch must hold trec_ndcg_scratch(q, nparams) entries.
+ * scratch must hold trec_ndcg_scratch(q, nparams) entries (NULL when that is 0).
  */
 size_t trec_ndcg_scratch(const struct trec_query *q, size_t nparams);
 double trec_ndcg(const struct trec_query *q, const struct trec_gain_param *params,

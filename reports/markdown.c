@@ -78,9 +78,10 @@ static const char *test_title(const char *test)
 	return test;
 }
 
-void markdown_gate(struct strbuf *sb, const struct markdown_gate *g)
+void markdown_gate(struct strbuf *sb, const struct gate_report *g)
 {
 	const struct gate_result *r = g->result;
+	size_t holm_family = gate_report_holm_family(g);
 	struct strbuf cell = STRBUF_INIT;
 	size_t i;
 
@@ -135,9 +136,9 @@ void markdown_gate(struct strbuf *sb, const struct markdown_gate *g)
 	}
 	strbuf_addstr(sb, "\nAbsolute rules bound the candidate's mean; `delta:` rules bound candidate \xe2\x88\x92 baseline"
 			  " over the samples both runs scored, with a 95% paired bootstrap interval");
-	if (g->holm_family)
+	if (holm_family)
 		strbuf_addf(sb, ", p from the %s, Holm-adjusted over the %zu compared rows the rules check",
-			    test_title(g->test), g->holm_family);
+			    test_title(g->test), holm_family);
 	strbuf_addstr(sb, ".");
 	if (g->significant)
 		strbuf_addf(sb, " With `--significant`, a violated `delta:` rule fails only when"

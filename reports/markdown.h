@@ -4,7 +4,7 @@
 
 #include "lib/strbuf.h"
 #include "eval/store.h"
-#include "eval/gate.h"
+#include "reports/gate.h"
 
 /*
  * Append s as the text of a table cell: '|' as "\|", line ends as spaces,
@@ -20,22 +20,14 @@ void md_text(struct strbuf *sb, const char *s);
  */
 void md_code(struct strbuf *sb, const char *s);
 
-struct markdown_gate {
-	const struct run_info *baseline, *candidate;
-	const struct gate_result *result;
-	const char *test;      /* the paired test's name: "t", "wilcoxon", "permutation" */
-	double alpha;
-	int significant;       /* --significant */
-	size_t holm_family;    /* compared (task, metric) rows with a p: the Holm family's size */
-};
-
 /*
  * The gate's summary: a heading with the verdict (✅ passed, ❌ failed,
  * ⚠️ error), a table of the two runs (id, model, suite, status), a table
  * with a header row and one row per check (status, rule, task, measured
  * value with its interval, threshold, p, Holm-adjusted p, note), and a
- * line saying how relative rules are tested.
+ * line saying how relative rules are tested (Holm's family:
+ * gate_report_holm_family()).
  */
-void markdown_gate(struct strbuf *sb, const struct markdown_gate *g);
+void markdown_gate(struct strbuf *sb, const struct gate_report *g);
 
 #endif

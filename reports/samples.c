@@ -1,10 +1,35 @@
-/* samples.c: stored samples as JSON lines, shared by `show --samples` and `export --format jsonl`. */
+/* samples.c: stored samples as JSON lines (`show --samples`, `export --format jsonl`) or as a table with the target's rank. */
 #include "reports/samples.h"
+#include "eval/codec.h"
 
-/* A stored JSON array, or [] when the column is empty or not an array. */
-static void add_array(struct strbuf *sb, const char *json)
+/*
+ * A stored id list as it is (the codec's stored form is the export's), or
+ * [] when the column is empty or not one.
+ */
+static void add_ids(struct strbuf *sb, const char *json)
 {
-	strbuf_addstr(sb, json && json[0] == '[' ? json : "[]");
+	struct id_list l;
+
+	if (codec_get_ids(&l, json) < 0) {
+		strbuf_addstr(sb, "[]");
+		return;
+	}
+	id_list_release(&l);
+	strbuf_addstr(sb, json);
+}
+
+/* A stored grounding as it is, or [] when the column is empty or not one. */
+static void add_groundings(struct strbuf *sb, const char *json)
+{
+	struct grounding_row *rows;
+	size_t n;
+
+	if (codec_get_groundings(&rows, &n, json) < 0) {
+		strbuf_addstr(sb, "[]");
+		return;
+	}
+	codec_groundings_free(rows, n);
+	strbuf_addstr(sb, json);
 }
 
 static void add_string_or_null(struct strbuf *sb, const char *s)
@@ -28,11 +53,11 @@ void samples_add_jsonl(struct strbuf *sb, const struct sample_view *v)
 	strbuf_addstr(sb, ",\"target\":");
 	add_string_or_null(sb, v->target);
 	strbuf_addstr(sb, ",\"history\":");
-	add_array(sb, v->history);
+	add_ids(sb, v->history);
 	strbuf_addstr(sb, ",\"candidates\":");
-	add_array(sb, v->candidates);
+	add_ids(sb, v->candidates);
 	strbuf_addstr(sb, ",\"ranking\":");
-	add_array(sb, v->ranking);
+	add_ids(sb, v->ranking);
 	strbuf_addstr(sb, ",\"response\":");
 	add_string_or_null(sb, v->response);
 	strbuf_addstr(sb, ",\"status\":");
@@ -40,7 +65,7 @@ void samples_add_jsonl(struct strbuf *sb, const struct sample_view *v)
 	strbuf_addstr(sb, ",\"error\":");
 	add_string_or_null(sb, v->error);
 	strbuf_addstr(sb, ",\"grounding\":");
-	add_array(sb, v->grounding);
+	add_groundings(sb, v->grounding);
 	strbuf_addf(sb, ",\"latency_ms\":%.3f", v->latency_ms);
 	strbuf_addstr(sb, ",\"metrics\":{");
 	for (i = 0; i < v->n_metrics; i++) {
@@ -79,4 +104,26 @@ int samples_write_jsonl(FILE *f, struct store *s, int64_t run)
 	if (rc > 0)
 		return error("cannot write the samples: %s", strerror(errno));
 	return rc < 0 ? -1 : 0;
+}
+
+/* A line of samples_write_table(). */
+static int table_line(const struct sample_view *v, void *data)
+{
+	size_t r = codec_place(v->ranking, v->target, NULL);
+	FILE *f = data;
+
+	fprintf(f, "%-12s  %-14s  %-10s  %-10s  %-7s  ", v->task, v->sample_id, v->user ? v->user : "",
+		v->target ? v->target : "-", v->status ? v->status : "");
+	if (r)
+		fprintf(f, "%zu\n", r);
+	else
+		fprintf(f, "-\n");
+	return 0;
+}
+
+int samples_write_table(FILE *f, struct store *s, int64_t run)
+{
+	fprintf(f, "%-12s  %-14s  %-10s  %-10s  %-7s  %s\n", "task", "sample_id", "user", "target",
+		"status", "rank");
+	return store_for_each_sample(s, run, table_line, f) ? -1 : 0;
 }

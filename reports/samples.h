@@ -10,8 +10,9 @@
  * Append view to sb as one JSON object and a newline: {"task", "sample_id",
  * "user", "target", "history", "candidates", "ranking", "response",
  * "status", "error", "grounding", "latency_ms", "metrics": {name: value}}
- * (DESIGN.md, `show --samples`). Stored arrays that are missing or not
- * arrays print as []; missing strings and NaN values as null.
+ * (DESIGN.md, `show --samples`). Stored id lists and groundings are
+ * read through eval/codec.h and printed in their stored form; those that
+ * are missing or malformed print as []; missing strings and NaN values as null.
  */
 void samples_add_jsonl(struct strbuf *sb, const struct sample_view *view);
 
@@ -21,5 +22,12 @@ void samples_add_jsonl(struct strbuf *sb, const struct sample_view *view);
  * read (the caller exits 5) or f could not be written.
  */
 int samples_write_jsonl(FILE *f, struct store *s, int64_t run);
+
+/*
+ * Write every sample of run to f as a table: task, sample_id, user,
+ * target, status, and the target's 1-based rank in the stored ranking
+ * ("-" when it is not there). 0, or -1 when the store could not be read.
+ */
+int samples_write_table(FILE *f, struct store *s, int64_t run);
 
 #endif

@@ -3,7 +3,8 @@
 # Runs apt-get directly as root, through sudo otherwise. Used by `make deps`.
 set -e
 
-PKGS="gcc make pkg-config time libcurl4-openssl-dev libcjson-dev libsqlite3-dev libpcre2-dev gnuplot-nox libxml2-utils"
+# sqlite3: the shell the end-to-end tests read a store with while a run writes it (tests/e2e/lib.sh)
+PKGS="gcc make pkg-config time libcurl4-openssl-dev libcjson-dev libsqlite3-dev libpcre2-dev gnuplot-nox libxml2-utils sqlite3"
 
 missing=""
 for p in $PKGS; do

@@ -1,9 +1,7 @@
 /* cmd_export.c: `receval export RUN_ID`: a run's samples as JSON lines, or as a TREC run file with its qrels. */
-#include <cJSON.h>
 #include "eval/cli/cmd.h"
-#include "lib/opt.h"
-#include "eval/store.h"
 #include "eval/runarg.h"
+#include "eval/codec.h"
 #include "lib/strbuf.h"
 #include "lib/strmap.h"
 #include "reports/samples.h"
@@ -56,8 +54,8 @@ static int put(FILE *f, const struct strbuf *sb)
 static int trec_sample(const struct sample_view *v, void *data)
 {
 	struct trec_export *x = data;
-	cJSON *ranking, *list, *e;
-	size_t n = 0, rank = 0;
+	struct id_list ranking;
+	size_t n = 0, rank = 0, i;
 	int ret = 0;
 
 	/* an unscored sample (status "error") is in none of the run's means: leave it out of both files */
@@ -79,19 +77,17 @@ static int trec_sample(const struct sample_view *v, void *data)
 		x->judged++;
 	}
 
-	ranking = v->ranking ? cJSON_Parse(v->ranking) : NULL;
-	list = cJSON_IsArray(ranking) ? ranking : NULL;
+	/* no stored ranking is an empty one; one that is not a list of item ids is a damaged store */
+	if (codec_get_ids(&ranking, v->ranking) < 0 && v->ranking && *v->ranking) {
+		error("run %lld, task '%s', sample '%s': the ranking holds something other than an item id",
+		      (long long)x->run, v->task, v->sample_id);
+		return STOP_BAD_ID;
+	}
 	strmap_release(&x->seen);
 	/* first pass: check every id, and count the distinct ones (trec_eval refuses a repeated docno) */
-	cJSON_ArrayForEach(e, list) {
-		const char *id = cJSON_IsString(e) ? e->valuestring : NULL;
+	for (i = 0; i < ranking.n; i++) {
+		const char *id = ranking.ids[i];
 
-		if (!id) {
-			error("run %lld, task '%s', sample '%s': the ranking holds something other than an item id",
-			      (long long)x->run, v->task, v->sample_id);
-			ret = STOP_BAD_ID;
-			goto out;
-		}
 		if (!trec_token(id)) {
 			ret = bad_id(x, v, "item id", id);
 			goto out;
@@ -102,8 +98,8 @@ static int trec_sample(const struct sample_view *v, void *data)
 			x->duplicates++;
 	}
 	strmap_release(&x->seen);
-	cJSON_ArrayForEach(e, list) {
-		const char *id = e->valuestring;
+	for (i = 0; i < ranking.n; i++) {
+		const char *id = ranking.ids[i];
 
 		if (!strmap_put(&x->seen, id, strlen(id), 0, NULL))
 			continue;
@@ -121,7 +117,7 @@ static int trec_sample(const struct sample_view *v, void *data)
 	x->queries++;
 out:
 	strmap_release(&x->seen);
-	cJSON_Delete(ranking);
+	id_list_release(&ranking);
 	return ret;
 }
 
@@ -159,14 +155,15 @@ static int close_out(FILE *f, const char *path)
 int cmd_export(int argc, char **argv)
 {
 	const char *db = NULL, *format = "jsonl", *output = NULL, *qrels = NULL;
-	int npos = 0, rc, ret = EXIT_OK;
+	int npos = 0, rc, ret;
 	struct option opts[] = {
 		{ OPT_STRING, 'f', "format", &format, "FMT", "jsonl (default: one line per sample) or trec" },
 		{ OPT_STRING, 0, "qrels", &qrels, "FILE", "with --format trec: also write the qrels to FILE" },
 		{ OPT_STRING, 'o', "output", &output, "FILE", "write to FILE instead of standard output" },
-		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
+		OPT_DB(&db),
 		{ OPT_END },
 	};
+	static const struct cmd_args one_run = { 1, 1, "export needs one run id (see 'receval list')" };
 	struct trec_export x;
 	struct store store;
 	struct run_info run;
@@ -174,15 +171,9 @@ int cmd_export(int argc, char **argv)
 	char *runid = NULL;
 	int64_t id;
 
-	rc = parse_options(argc, argv, opts, usage_export, &npos);
-	if (rc == OPT_HELP_SHOWN)
-		return EXIT_OK;
-	if (rc < 0)
-		return EXIT_USAGE;
-	if (npos != 1) {
-		error("export needs one run id (see 'receval list')");
-		return EXIT_USAGE;
-	}
+	ret = cmd_start(argc, argv, opts, usage_export, &one_run, &npos);
+	if (ret != CMD_GO)
+		return ret;
 	if (strcmp(format, "jsonl") && strcmp(format, "trec")) {
 		error("unknown format '%s' (jsonl, trec)", format);
 		return EXIT_USAGE;
@@ -197,13 +188,8 @@ int cmd_export(int argc, char **argv)
 	}
 	if (runarg_parse(&id, argv[0]) < 0)
 		return EXIT_USAGE;
-	if (store_open_existing(&store, default_db_path(db)) < 0)
-		return EXIT_STORE;
-	rc = runarg_get_latest(&run, &store, &id);
-	if (rc <= 0) {
-		store_close(&store);
-		return rc ? EXIT_STORE : EXIT_INPUT;
-	}
+	if ((ret = cmd_open_run(&store, &run, db, &id)) != EXIT_OK)
+		return ret;
 
 	out = open_out(output);
 	if (!out) {

@@ -1,7 +1,5 @@
 /* cmd_list.c: `receval list`: the runs stored in a database. */
 #include "eval/cli/cmd.h"
-#include "lib/opt.h"
-#include "eval/store.h"
 #include "reports/table.h"
 #include "reports/judgments.h"
 
@@ -36,26 +34,21 @@ static int list_judgments(struct store *store)
 int cmd_list(int argc, char **argv)
 {
 	const char *db = NULL;
-	int npos = 0, rc;
+	int npos = 0, ret;
 	struct option opts[] = {
-		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
+		OPT_DB(&db),
 		{ OPT_END },
 	};
+	static const struct cmd_args no_args = { 0, 0, "list takes no arguments, got '%s' (see --help)" };
 	struct store store;
 	struct run_info *runs;
 	size_t n, i;
 
-	rc = parse_options(argc, argv, opts, "receval list [--db FILE]", &npos);
-	if (rc == OPT_HELP_SHOWN)
-		return EXIT_OK;
-	if (rc < 0)
-		return EXIT_USAGE;
-	if (npos) {
-		error("list takes no arguments, got '%s' (see --help)", argv[0]);
-		return EXIT_USAGE;
-	}
-	if (store_open_existing(&store, default_db_path(db)) < 0)
-		return EXIT_STORE;
+	ret = cmd_start(argc, argv, opts, "receval list [--db FILE]", &no_args, &npos);
+	if (ret != CMD_GO)
+		return ret;
+	if ((ret = cmd_open_store(&store, db)) != EXIT_OK)
+		return ret;
 	if (store_list_runs(&store, &runs, &n) < 0) {
 		store_close(&store);
 		return EXIT_STORE;
@@ -64,11 +57,10 @@ int cmd_list(int argc, char **argv)
 		table_list(stdout, runs, n);
 	else
 		fprintf(stderr, "receval: %s holds no runs yet\n", store.path);
-	if (list_judgments(&store) < 0)
-		rc = -1;
+	ret = list_judgments(&store) < 0 ? EXIT_STORE : EXIT_OK;
 	for (i = 0; i < n; i++)
 		run_info_release(&runs[i]);
 	free(runs);
 	store_close(&store);
-	return rc < 0 ? EXIT_STORE : EXIT_OK;
+	return ret;
 }

@@ -32,18 +32,6 @@ static void usage(FILE *f)
 	fprintf(f, "\n'receval <command> --help' describes a command's options.\n");
 }
 
-const char *default_db_path(const char *flag)
-{
-	const char *env;
-
-	if (flag && *flag)
-		return flag;
-	env = getenv("RECEVAL_DB");
-	if (env && *env)
-		return env;
-	return "receval.db";
-}
-
 int main(int argc, char **argv)
 {
 	size_t i;

@@ -214,3 +214,12 @@ if command -v sqlite3 >/dev/null 2>&1; then
 else
 	skip "gate: '|' in a model spec is escaped" "no sqlite3 program to edit a copy of the store"
 fi
+
+# --- the shared preamble and output files -------------------------------------------
+gate 2 "a positional argument exits 2" extra --baseline "$KNN" --candidate "$POP" --rule 'ndcg@10>0'
+ok_if "gate: the message names the stray argument" grep -qF "gate takes no positional argument ('extra')" "$TMPDIR/err"
+# '-' is standard output for --markdown, as for report -o - and export -o - (it used to make a file named '-')
+(cd "$TMPDIR" && $R gate --db "$DB" --baseline "$KNN" --candidate "$KNN2" --rule 'ndcg@10>=0' --markdown - \
+	>"$TMPDIR/md.out" 2>/dev/null)
+ok_if "gate: --markdown - prints the summary after the table" \
+	sh -c "grep -q '^gate passed: ' '$TMPDIR/md.out' && grep -q '^### receval gate: ✅ passed: ' '$TMPDIR/md.out' && test ! -e '$TMPDIR/-'"

@@ -11,14 +11,21 @@ fails=0
 ok() { echo "ok - $1"; }
 not_ok() { echo "not ok - $1"; fails=$((fails + 1)); }
 
-# run_cases NAME DIR: every DIR/caseN.args against DIR/qrels and DIR/run, compared with caseN.out
+# run_cases NAME DIR: every DIR/caseN.args against DIR/qrels and DIR/run, compared with caseN.out.
+# Without -c, trec_eval 10.0 stops at a qrels query the run lacks (see the test below), so such a
+# case runs against the qrels of the queries the run has, which is what its caseN.out holds (the
+# golden cases all use -c; fixture q3 is only in the qrels).
 run_cases() {
+	awk 'NR == FNR { if ($1 !~ /^#/) ran[$1] = 1; next } /^[ \t]*(#|$)/ || ($1 in ran)' \
+		"$2/run" "$2/qrels" >"$T/qrels.ran"
 	for args in "$2"/case*.args; do
 		c=$(basename "$args" .args)
 		label="$1 $c: $(cat "$args")"
 		[ -s "$args" ] && [ -n "$(tr -d ' \n' <"$args")" ] || label="$1 $c: (official measures)"
+		qrels="$2/qrels"
+		grep -q -- '-c' "$args" || qrels="$T/qrels.ran"
 		# shellcheck disable=SC2046 # the options are meant to split
-		"$R" trec $(cat "$args") "$2/qrels" "$2/run" >"$T/out" 2>"$T/err"
+		"$R" trec $(cat "$args") "$qrels" "$2/run" >"$T/out" 2>"$T/err"
 		rc=$?
 		if [ $rc -eq 0 ] && cmp -s "$T/out" "$2/$c.out"; then
 			ok "$label"
@@ -30,18 +37,21 @@ run_cases() {
 	done
 }
 
-if [ -n "$SHARED" ] && [ -d "$SHARED/golden/trec" ]; then
+if [ -z "$SHARED" ]; then
+	ok "golden trec cases # skip ../shared is absent"
+elif [ -d "$SHARED/golden/trec" ]; then
 	for d in "$SHARED"/golden/trec/*/; do
 		run_cases "golden $(basename "$d")" "${d%/}"
 	done
 else
-	ok "golden trec cases # skip ../shared/golden/trec is absent"
+	not_ok "golden trec cases: $SHARED/golden/trec is missing"
 fi
 
 run_cases fixture "$FIX"
 
 # the run from stdin
-"$R" trec -m map "$FIX/qrels" - <"$FIX/run" >"$T/out" 2>"$T/err"
+# (the qrels of the run's queries: without -c, fixture q3 would stop trec_eval 10.0)
+"$R" trec -m map "$T/qrels.ran" - <"$FIX/run" >"$T/out" 2>"$T/err"
 if [ $? -eq 0 ] && printf 'map                   \tall\t0.5028\n' | cmp -s - "$T/out"; then
 	ok "run read from stdin"
 else
@@ -78,7 +88,10 @@ expect "score not a number" 3 "receval: score:1: score 'high' is not a number" q
 expect "document judged twice" 3 "receval: qrepeat:3: document 'd1' is judged twice for query 'q1'" qrepeat short
 expect "malformed qrels line" 3 "receval: qlong:1: malformed line: expected 'qid iter docno rel'" qlong short
 expect "judgement not a number" 3 "receval: qrel:1: relevance 'yes' is not a whole number" qrel short
-expect "no query in common" 3 "receval: no queries with both results and relevance info" qrels other
+expect "no query in common: the first qrels query is missing (trec_eval 10.0)" 4 \
+	"receval: result qid 'q1' not found in qrels" qrels other
+printf '# nothing judged\n' >qempty
+expect "no qrels query at all" 3 "receval: no queries with both results and relevance info" qempty other
 expect "missing file" 3 "receval: cannot open 'absent': No such file or directory" qrels absent
 expect "unknown measure" 2 "receval: unknown or unsupported measure 'nope'" -m nope qrels repeat
 expect "cutoff 0" 2 "receval: cutoffs of measure 'P' must be positive" -m P.0,5 qrels repeat
@@ -89,6 +102,36 @@ expect "negative -M" 2 "receval: option '-M' expects a number >= 0, not -1" -M -
 expect "bad -l" 2 "receval: option '-l' expects a whole number, not 'two'" -l two qrels repeat
 expect "one file only" 2 "receval: expected QRELS and RUN (see 'receval trec --help')" qrels
 expect "unknown option" 2 "receval: unknown option '-J' (see --help)" -J qrels repeat
+
+# A qrels query with no results in the run, without -c: trec_eval 10.0 prints no summary, names
+# the qrels qid on stderr in its own (inverted) words and exits 4; receval used to average over
+# the queries present and exit 0, as trec_eval 9 did.
+printf '1 0 a 1\n2 0 b 1\n' >qmiss
+printf '1 Q0 a 1 1 r\n' >rmiss
+expect "qrels query without results: no summary, exit 4 (trec_eval 10.0)" 4 \
+	"receval: result qid '2' not found in qrels" -m map qmiss rmiss
+printf '1 0 a 1\n2 0 b 1\n3 0 c 1\n' >qmiss3
+printf '1 Q0 a 1 1 r\n3 Q0 c 1 1 r\n' >rmiss3
+"$R" trec -q -m map qmiss3 rmiss3 >"$T/out" 2>"$T/err"
+rc=$?
+if [ $rc -eq 4 ] && printf 'map                   \t1\t1.0000\n' | cmp -s - "$T/out" &&
+	[ "$(cat "$T/err")" = "receval: result qid '2' not found in qrels" ]; then
+	ok "-q, qrels query without results: the queries before it are printed, then exit 4"
+else
+	not_ok "-q, qrels query without results (exit $rc, expected 4)"
+	sed 's/^/#   /' "$T/out" "$T/err"
+fi
+"$R" trec -c -m map -m num_q qmiss rmiss >"$T/out" 2>"$T/err"
+if [ $? -eq 0 ] && printf 'num_q                 \tall\t2\nmap                   \tall\t0.5000\n' |
+	cmp -s - "$T/out"; then
+	ok "-c: a qrels query without results counts as 0"
+else
+	not_ok "-c: a qrels query without results counts as 0"
+fi
+cd "$OLDPWD" || exit 1
+expect "fixture without -c: q3 is only in the qrels" 4 "receval: result qid 'q3' not found in qrels" \
+	"$FIX/qrels" "$FIX/run"
+cd "$T" || exit 1
 
 "$R" trec --help >"$T/out" 2>&1
 if [ $? -eq 0 ] && grep -q '^usage: receval trec' "$T/out"; then

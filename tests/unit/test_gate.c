@@ -3,6 +3,7 @@
 #include "eval/gate.h"
 #include "reports/junit.h"
 #include "reports/markdown.h"
+#include "reports/gate.h"
 
 /* Parse text, expecting success; the rule is left in *r (release it). */
 static int parse_ok(struct gate_rule *r, const char *text)
@@ -383,4 +384,50 @@ TEST(gate_markdown_escape)
 	md_code(&sb, "a``b`");
 	CHECK_STR(sb.buf, "``` a``b` ```");
 	strbuf_release(&sb);
+}
+
+/* The renderers moved out of cmd_gate.c (reports/gate.c): the table's rows and verdict, JUnit's cases, Holm's family. */
+TEST(gate_report_renders)
+{
+	static const char *const rules[] = { "delta:ndcg@10>=-0.01", "nope@3>1" };
+	struct run_info base, cand;
+	struct gate_report g;
+	struct strbuf sb = STRBUF_INIT;
+	struct fixture f;
+
+	fixture_init(&f, rules, ARRAY_SIZE(rules), 0);
+	memset(&base, 0, sizeof(base));
+	memset(&cand, 0, sizeof(cand));
+	base.id = 1;
+	base.model = "builtin:pop";
+	cand.id = 2;
+	cand.model = "builtin:itemknn";
+	cand.suite = "demo";
+	memset(&g, 0, sizeof(g));
+	g.baseline = &base;
+	g.candidate = &cand;
+	g.result = &f.res;
+	g.cmp = &f.cmp;
+	g.test = "t";
+	g.alpha = 0.05;
+	/* rows with a p: retrieval's and ranking's ndcg@10, not recall@10 (NaN) */
+	CHECK_INT(gate_report_holm_family(&g), 2);
+	gate_report_table(&sb, &g);
+	CHECK(!strncmp(sb.buf, "gate: candidate run 2 (builtin:itemknn) against baseline run 1 (builtin:pop)\n\n"
+		       "result  rule", 87));
+	CHECK(strstr(sb.buf, "\nFAIL    delta:ndcg@10>=-0.01  retrieval  -0.0200 [-0.0300, -0.0100]  >= -0.01   0.0300  0.0600\n") != NULL);
+	CHECK(strstr(sb.buf, "\nERROR   nope@3>1              -          -                           > 1             -       -  candidate") != NULL);
+	CHECK(strstr(sb.buf, "\ngate error: 1 of 3 checks cannot be run") != NULL);
+	/* no line ends in a space: the last column is trimmed */
+	CHECK(strstr(sb.buf, " \n") == NULL);
+	strbuf_reset(&sb);
+	gate_report_junit(&sb, &g, "the table");
+	CHECK(strstr(sb.buf, "tests=\"3\" failures=\"1\" errors=\"1\"") != NULL);
+	CHECK(strstr(sb.buf, "classname=\"receval.gate.retrieval\" name=\"delta:ndcg@10&gt;=-0.01\"") != NULL);
+	CHECK(strstr(sb.buf, "<error message=") != NULL);
+	CHECK(strstr(sb.buf, "<system-out>the table</system-out>") != NULL);
+	g.cmp = NULL;
+	CHECK_INT(gate_report_holm_family(&g), 0);
+	strbuf_release(&sb);
+	fixture_release(&f);
 }

@@ -232,3 +232,43 @@ TEST(trec_empty_judgements)
 	CHECK_NEAR(v[0], 0, 0);
 	CHECK_NEAR(v[1], 0, 0);
 }
+
+TEST(trec_empty_query)
+{
+	/*
+	 * Nothing retrieved and nothing judged: rel and levels are NULL, and
+	 * trec_ndcg_scratch() asks for no scratch, so trec_ndcg() gets NULL
+	 * (what the engine passes for -M 0 on a query judged only negatively).
+	 * clang's UBSan used to stop at NULL + 0 in trec_ndcg().
+	 */
+	struct trec_query q = { NULL, 0, NULL, 0, 0, 0, 1 };
+	static const long cut[] = { 1, 5 };
+	static const double f[] = { 0.0, 0.5, 1.0 };
+	double v[3] = { -1, -1, -1 };
+
+	trec_query_count(&q);
+	CHECK_INT(q.num_rel, 0);
+	CHECK_INT(q.num_rel_ret, 0);
+	CHECK_NEAR(trec_ap(&q), 0, 0);
+	CHECK_NEAR(trec_gm_ap_log(&q), log(TREC_MIN_GEO_MEAN), 1e-15);
+	CHECK_NEAR(trec_rprec(&q), 0, 0);
+	CHECK_NEAR(trec_bpref(&q), 0, 0);
+	CHECK_NEAR(trec_recip_rank(&q), 0, 0);
+	CHECK_INT((long)trec_ndcg_scratch(&q, 0), 0);
+	CHECK_NEAR(trec_ndcg(&q, NULL, 0, NULL), 0, 0);
+	trec_precision(v, &q, cut, 2);
+	CHECK_NEAR(v[0], 0, 0);
+	CHECK_NEAR(v[1], 0, 0);
+	trec_recall(v, &q, cut, 2);
+	CHECK_NEAR(v[0], 0, 0);
+	trec_success(v, &q, cut, 2);
+	CHECK_NEAR(v[1], 0, 0);
+	trec_map_cut(v, &q, cut, 2);
+	CHECK_NEAR(v[0], 0, 0);
+	trec_ndcg_cut(v, &q, cut, 2);
+	CHECK_NEAR(v[1], 0, 0);
+	/* precision at rank 0 is 0/0 in m_iprec_at_recall.c too: trec_eval prints its nan */
+	trec_iprec_at_recall(v, &q, f, 3);
+	CHECK(isnan(v[0]) && isnan(v[1]) && isnan(v[2]));
+	trec_msort(NULL, 0, sizeof(double), NULL, NULL, NULL);
+}

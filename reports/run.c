@@ -1,0 +1,66 @@
+/* run.c: a run's aggregated metrics as JSON (`show --format json`) and CSV (`show --format csv`). */
+#include <cJSON.h>
+#include "reports/run.h"
+#include "reports/csv.h"
+
+static cJSON *number_or_null(double v)
+{
+	return isnan(v) || isinf(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);
+}
+
+void run_write_json(FILE *f, const struct run_info *run, const struct metric_row *rows, size_t n)
+{
+	cJSON *root = cJSON_CreateObject(), *r = cJSON_AddObjectToObject(root, "run");
+	cJSON *metrics = cJSON_AddObjectToObject(root, "metrics"), *config;
+	char *out;
+	size_t i;
+
+	cJSON_AddNumberToObject(r, "id", (double)run->id);
+	cJSON_AddStringToObject(r, "suite", run->suite);
+	cJSON_AddStringToObject(r, "model", run->model);
+	cJSON_AddStringToObject(r, "status", run->status);
+	cJSON_AddStringToObject(r, "started_at", run->started_at);
+	if (run->finished_at)
+		cJSON_AddStringToObject(r, "finished_at", run->finished_at);
+	else
+		cJSON_AddNullToObject(r, "finished_at");
+	cJSON_AddNumberToObject(r, "samples", (double)run->samples);
+	cJSON_AddNumberToObject(r, "errors", (double)run->errors);
+	cJSON_AddNumberToObject(r, "seed", (double)run->seed);
+	cJSON_AddStringToObject(r, "version", run->version);
+	config = run->config ? cJSON_Parse(run->config) : NULL;
+	cJSON_AddItemToObject(r, "config", config ? config : cJSON_CreateNull());
+
+	for (i = 0; i < n; i++) {
+		cJSON *task = cJSON_GetObjectItemCaseSensitive(metrics, rows[i].task), *m;
+		if (!task)
+			task = cJSON_AddObjectToObject(metrics, rows[i].task);
+		m = cJSON_AddObjectToObject(task, rows[i].metric);
+		cJSON_AddItemToObject(m, "value", number_or_null(rows[i].value));
+		cJSON_AddItemToObject(m, "ci_low", number_or_null(rows[i].ci_low));
+		cJSON_AddItemToObject(m, "ci_high", number_or_null(rows[i].ci_high));
+		cJSON_AddNumberToObject(m, "n", (double)rows[i].n);
+	}
+	out = cJSON_Print(root);
+	fputs(out, f);
+	fputc('\n', f);
+	cJSON_free(out);
+	cJSON_Delete(root);
+}
+
+void run_write_csv(FILE *f, const struct run_info *run, const struct metric_row *rows, size_t n)
+{
+	size_t i;
+
+	fprintf(f, "run_id,model,task,metric,value,ci_low,ci_high,n\n");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%lld,", (long long)run->id);
+		csv_field(f, run->model);
+		fputc(',', f);
+		csv_field(f, rows[i].task);
+		fputc(',', f);
+		csv_field(f, rows[i].metric);
+		fprintf(f, ",%.17g,%.17g,%.17g,%lld\n", rows[i].value, rows[i].ci_low, rows[i].ci_high,
+			(long long)rows[i].n);
+	}
+}
