@@ -112,7 +112,8 @@ demo: deps
 	./receval run suites/demo.json
 	$(Q)if [ -n "$$OPENAI_BASE_URL$$OPENAI_API_KEY" ]; then \
 		./receval run suites/demo-llm.json --model builtin:itemknn \
-			--model "openai:$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}"; \
+			--model "openai:$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}" \
+			--judge "openai:$${RECEVAL_DEMO_JUDGE:-$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}}"; \
 	else \
 		echo; echo "(set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, to ask a language model too: suites/demo-llm.json)"; \
 	fi

@@ -70,13 +70,13 @@ static const struct metric_info builtin[] = {
 	/* explanation */
 	{ "words", NONE, B, S, 0, "words in the explanation" },
 	{ "over_length_rate", DOWN, V, S, 0, "share of explanations longer than max_words" },
-	{ "target_named_rate", UP, Q, S, 0, "share of explanations that name the item they explain" },
+	{ "target_named_rate", UP, Q, S | METRIC_SUMMARY, 0, "share of explanations that name the item they explain" },
 	{ "history_cited", UP, Q, S, 0, "items of the user's history the explanation names" },
-	{ "hallucinated_titles", DOWN, V, S, 0, "quoted or title-like spans that ground to no catalogue item" },
-	{ "informativeness", UP, Q, S, 0, "judge's rubric score: how much the explanation tells" },
-	{ "persuasiveness", UP, Q, S, 0, "judge's rubric score: how convincing the explanation is" },
-	{ "helpfulness", UP, Q, S, 0, "judge's rubric score: how much the explanation helps the user decide" },
-	{ "judge_failure_rate", DOWN, V, S, 0, "share of judge verdicts that could not be read" },
+	{ "hallucinated_titles", DOWN, V, S | METRIC_SUMMARY, 0, "quoted or title-like spans that ground to no catalogue item" },
+	{ "informativeness", UP, Q, S | METRIC_SUMMARY, 0, "judge's rubric score: how much the explanation tells" },
+	{ "persuasiveness", UP, Q, S | METRIC_SUMMARY, 0, "judge's rubric score: how convincing the explanation is" },
+	{ "helpfulness", UP, Q, S | METRIC_SUMMARY, 0, "judge's rubric score: how much the explanation helps the user decide" },
+	{ "judge_failure_rate", DOWN, V, S | METRIC_SUMMARY, 0, "share of judge verdicts that could not be read" },
 
 	/* conversation */
 	{ "success", UP, Q, K | S, 0, "1 when the target was among the subject's items by turn t" },

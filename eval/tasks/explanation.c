@@ -86,13 +86,24 @@ static int parse(struct task_spec *t, const struct task_parse *tp)
 	}
 	if (task_get_string(tp, "judge", 0, &t->role_spec[ROLE_JUDGE]) < 0)
 		return -1;
+	if (t->role_spec[ROLE_JUDGE]) {
+		struct model_spec spec = { 0 };
+		const struct adapter *ad = NULL;
+		int ok = model_spec_parse(&spec, t->role_spec[ROLE_JUDGE]) == 0 && (ad = adapter_find(spec.provider));
+		model_spec_release(&spec);
+		if (!ok || !ad->submit)
+			return task_error(tp, "judge", "'judge' must be a language model's spec (openai:, azure: or "
+					  "exec:), not '%s'", t->role_spec[ROLE_JUDGE]);
+	}
 	if (rubric_parse(&x->rubric, tp, "rubric", "rubric_explanation.txt", own_metrics) < 0)
 		return -1;
 	/* a suite's own aspects are scores too: higher is better, one per sample */
 	for (i = 0; i < x->rubric.n; i++) {
-		struct metric_info mi = { x->rubric.name[i], METRIC_HIGHER, METRIC_QUALITY, METRIC_PER_SAMPLE, 0,
-					  x->rubric.description[i] };
-		if (metric_registry_add(&mi) < 0)
+		struct metric_info mi = { x->rubric.name[i], METRIC_HIGHER, METRIC_QUALITY,
+					  METRIC_PER_SAMPLE | METRIC_SUMMARY, 0, x->rubric.description[i] };
+		struct metric_lookup l;
+		if (metric_lookup(&l, mi.name) == 0 ? l.direction != METRIC_HIGHER || !l.per_sample || l.cutoff >= 0 :
+		    metric_registry_add(&mi) < 0)
 			return task_error(tp, "rubric", "aspect '%s' is a metric of another kind already "
 					  "(see docs/metrics.md): choose another name", x->rubric.name[i]);
 	}
