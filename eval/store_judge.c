@@ -453,3 +453,19 @@ void answer_rows_free(struct answer_row *rows, size_t n)
 	}
 	free(rows);
 }
+
+int store_judge_begin(struct store *s)
+{
+	if (sqlite3_exec(store_db(s), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return fail(s, "cannot begin a transaction");
+	return 0;
+}
+
+int store_judge_commit(struct store *s)
+{
+	if (sqlite3_get_autocommit(store_db(s)))
+		return 0;
+	if (sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		return fail(s, "cannot commit");
+	return 0;
+}

@@ -90,3 +90,11 @@ struct answer_row {
 /* A task's successful samples that have a response, by sample_id; free with answer_rows_free(). */
 int store_get_answers(struct store *s, int64_t run, const char *task, struct answer_row **out, size_t *n);
 void answer_rows_free(struct answer_row *rows, size_t n);
+
+/*
+ * Group the writes that follow (judged samples, cached answers) into one
+ * transaction, committed by store_judge_commit() (and begun again by the
+ * next store_judge_begin()): fewer commits for many small rows. 0, or -1.
+ */
+int store_judge_begin(struct store *s);
+int store_judge_commit(struct store *s);

@@ -46,7 +46,11 @@ struct task_slice {
 struct judging_ctx {
 	struct store *store;
 	int64_t id;
+	double committed;      /* when the open transaction began (ms) */
 };
+
+/* Judged samples are committed in groups, at least every JUDGE_COMMIT_MS: a crash loses no more. */
+#define JUDGE_COMMIT_MS 50
 
 static void add_verdict_json(struct strbuf *sb, const struct judge_item *it, int order)
 {
@@ -108,6 +112,10 @@ static int store_item(struct judge_item *it, void *data)
 	js.error = it->error;
 	js.transcript = tr.buf;
 	ret = store_judgment_put_sample(jc->store, jc->id, &js);
+	if (!ret && now_ms() - jc->committed >= JUDGE_COMMIT_MS) {
+		ret = store_judge_commit(jc->store) < 0 || store_judge_begin(jc->store) < 0 ? -1 : 0;
+		jc->committed = now_ms();
+	}
 	strbuf_release(&tr);
 	strbuf_release(&v[0]);
 	strbuf_release(&v[1]);
@@ -450,7 +458,7 @@ static int ask(struct store *s, int64_t id, struct judge_item *items, size_t n, 
 	       size_t *errors)
 {
 	struct judge_opts o;
-	struct judging_ctx jc = { s, id };
+	struct judging_ctx jc = { s, id, 0 };
 	size_t i;
 	int ret;
 
@@ -464,7 +472,12 @@ static int ask(struct store *s, int64_t id, struct judge_item *items, size_t n, 
 	o.quiet = f->quiet;
 	o.no_cache = f->no_cache;
 	signal(SIGINT, on_sigint);
+	jc.committed = now_ms();
+	if (store_judge_begin(s) < 0)
+		return EXIT_STORE;
 	ret = judge_items(s, items, n, &o, store_item, &jc);
+	if (store_judge_commit(s) < 0 && ret == EXIT_OK)
+		ret = EXIT_STORE;
 	signal(SIGINT, SIG_DFL);
 	*errors = 0;
 	for (i = 0; i < n; i++)
