@@ -99,29 +99,22 @@ static int prepare(struct task_ctx *c, struct work *w, struct judge_item *it, in
 	return STEP_SEND;
 }
 
-/* Which order a work item is at: kept in w->state as 1 + order. */
-static int order_of(const struct work *w)
-{
-	return (int)(intptr_t)w->state - 1;
-}
-
+/*
+ * A work item is one order of one item (index 2i: x shown first, 2i + 1: y
+ * shown first), so both orders are in flight at once; the item is done
+ * when its second answer comes back.
+ */
 static int step(struct task_ctx *c, struct work *w, const struct llm_answer *a, int from_cache,
 		struct llm_request *req)
 {
 	struct judging *jg = c->priv;
-	struct judge_item *it = &jg->items[w->index];
-	int order;
+	struct judge_item *it = &jg->items[w->index / 2];
+	int order = (int)(w->index % 2);
 
 	if (jg->failed)
 		return STEP_DONE;
-	if (!a) {
-		it->j.first_xy = it->j.first_yx = -1;
-		it->j.len_x = judge_words(it->x[it->turns - 1]);
-		it->j.len_y = judge_words(it->y[it->turns - 1]);
-		w->state = (void *)(intptr_t)1;
-		return prepare(c, w, it, 0, req);
-	}
-	order = order_of(w);
+	if (!a)
+		return prepare(c, w, it, order, req);
 	it->request[order] = xstrdup(w->request);
 	it->cached[order] = from_cache;
 	it->latency_ms[order] = from_cache ? 0 : a->latency_ms;
@@ -132,7 +125,8 @@ static int step(struct task_ctx *c, struct work *w, const struct llm_answer *a, 
 	if (a->status == LLM_REFUSED) {
 		it->why[order] = "refused by the content filter";
 	} else if (a->status != LLM_OK) {
-		it->error = xstrfmt("judge: %s", a->error ? a->error : "the model could not answer");
+		if (!it->error)
+			it->error = xstrfmt("judge: %s", a->error ? a->error : "the model could not answer");
 	} else if (!a->content) {
 		it->why[order] = "the answer has no content";
 	} else {
@@ -145,11 +139,8 @@ static int step(struct task_ctx *c, struct work *w, const struct llm_answer *a, 
 				it->j.first_xy = (int)v;
 		}
 	}
-	if (!it->error && order == 0) {
-		w->state = (void *)(intptr_t)2;
-		return prepare(c, w, it, 1, req);
-	}
-	w->state = NULL;
+	if (++it->answered < 2)
+		return STEP_DONE;
 	if (jg->done && jg->done(it, jg->data)) {
 		jg->failed = 1;
 		return -1;
@@ -161,7 +152,7 @@ static int step(struct task_ctx *c, struct work *w, const struct llm_answer *a, 
 static size_t work_count(struct task_ctx *c, unsigned phase)
 {
 	struct judging *jg = c->priv;
-	return phase == 1 ? jg->n : 0;
+	return phase == 1 ? 2 * jg->n : 0;
 }
 
 static const struct task_type pair_type = {
@@ -181,6 +172,7 @@ int judge_items(struct store *s, struct judge_item *items, size_t n, const struc
 	struct task_ctx c;
 	struct progress prog;
 	struct judging jg;
+	size_t i;
 	int ret;
 
 	memset(&plan, 0, sizeof(plan));
@@ -218,6 +210,12 @@ int judge_items(struct store *s, struct judge_item *items, size_t n, const struc
 	c.priv = &jg;
 	if (role_open(&c.ad[ROLE_JUDGE], &c.model[ROLE_JUDGE], ROLE_JUDGE, o->judge, &td) < 0)
 		return EXIT_USAGE;
+	for (i = 0; i < n; i++) {
+		items[i].j.first_xy = items[i].j.first_yx = -1;
+		items[i].j.len_x = judge_words(items[i].x[items[i].turns - 1]);
+		items[i].j.len_y = judge_words(items[i].y[items[i].turns - 1]);
+		items[i].answered = 0;
+	}
 	ret = drive_task(&c);
 	c.ad[ROLE_JUDGE]->free(c.model[ROLE_JUDGE]);
 	strbuf_release(&jg.system);

@@ -26,6 +26,7 @@ struct judge_item {
 	long tokens_in, tokens_out;      /* both requests; 0 when cached */
 	int cached[2];
 	double latency_ms[2];
+	int answered;                    /* orders answered so far */
 };
 
 void judge_item_release(struct judge_item *it);
