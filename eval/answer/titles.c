@@ -190,6 +190,16 @@ size_t title_spans(struct title_span **out, const char *text, size_t len)
 	return n;
 }
 
+/* Whether s starts with a number of one to three digits as a word: a sequel's ("2", "iv" is normalised to "4"). */
+static int sequel_number(const char *s)
+{
+	size_t n = 0;
+
+	while (isdigit((unsigned char)s[n]))
+		n++;
+	return n >= 1 && n <= 3 && (s[n] == '\0' || s[n] == ' ');
+}
+
 /* Whether needle occurs in hay as whole words (bounded by the ends or spaces). */
 static int whole_words(const char *hay, const char *needle)
 {
@@ -199,8 +209,8 @@ static int whole_words(const char *hay, const char *needle)
 	if (n < 3)
 		return 0;
 	while ((p = strstr(p, needle))) {
-		/* "toy story" is not named by "toy story 2": a number after it makes another title */
-		if ((p == hay || p[-1] == ' ') && (p[n] == '\0' || (p[n] == ' ' && !isdigit((unsigned char)p[n + 1]))))
+		/* "toy story" is not named by "toy story 2": a small number after it makes another title (a year does not) */
+		if ((p == hay || p[-1] == ' ') && (p[n] == '\0' || (p[n] == ' ' && !sequel_number(p + n + 1))))
 			return 1;
 		p++;
 	}

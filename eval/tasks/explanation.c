@@ -356,6 +356,18 @@ static int year_only(const char *s, size_t l)
 	return l == 6 && s[0] == '(' && s[5] == ')';
 }
 
+/* Whether catalogue items a and b are the same film: one id, or one title (ML-100K lists some films twice). */
+static int same_item(const struct dataset *ds, uint32_t a, uint32_t b)
+{
+	return a == b || (ds->items[a].title && ds->items[b].title && !strcmp(ds->items[a].title, ds->items[b].title));
+}
+
+/*
+ * The figures of an answer. Title-like spans are grounded first (their
+ * groundings into gj); the rest of the text, the spans blanked out, is
+ * searched for the target's and the history's titles as whole words, so
+ * that "Ghost and the Darkness (1996)" does not also name "Ghost".
+ */
 static void figures(struct expl_figures *f, struct strbuf *gj, struct task_ctx *c, const struct work *w,
 		    const char *answer)
 {
@@ -370,20 +382,17 @@ static void figures(struct expl_figures *f, struct strbuf *gj, struct task_ctx *
 	struct grounding_row *rows;
 	struct grounded *g;
 	unsigned char *cited = xcalloc(n_h + 1, 1);
-	char *norm;
-	int target_named;
+	char *norm, *rest;
+	int target_named = 0;
 
 	if (len > ANSWER_MAX_BYTES)
 		len = ANSWER_MAX_BYTES;
-	norm = ground_normalize(answer, len, NULL);
 	f->words = (double)count_words(answer);
 	f->over = f->words > (double)x->max_words;
-	target_named = title_named(norm, item_label(ds, target));
-	for (i = 0; i < n_h; i++)
-		cited[i] = (unsigned char)title_named(norm, item_label(ds, h[i]));
 	n_m = title_spans(&m, answer, len);
 	g = xcalloc(n_m + 1, sizeof(*g));
 	rows = xcalloc(n_m + 1, sizeof(*rows));
+	rest = xstrndup(answer, len);
 	f->hallucinated = 0;
 	for (i = 0; i < n_m; i++) {
 		const char *s = answer + m[i].off;
@@ -407,10 +416,16 @@ static void figures(struct expl_figures *f, struct strbuf *gj, struct task_ctx *
 			f->hallucinated++;
 			continue;
 		}
-		target_named |= g[i].item == target;
+		/* the grounded part is read through its grounding, not searched again */
+		memset(rest + (s - answer), ' ', l);
+		target_named |= same_item(ds, g[i].item, target);
 		for (j = 0; j < n_h; j++)
-			cited[j] |= g[i].item == h[j];
+			cited[j] |= same_item(ds, g[i].item, h[j]);
 	}
+	norm = ground_normalize(rest, len, NULL);
+	target_named |= title_named(norm, item_label(ds, target));
+	for (j = 0; j < n_h; j++)
+		cited[j] |= (unsigned char)title_named(norm, item_label(ds, h[j]));
 	for (i = 0; i < n_m; i++) {
 		rows[i].text = g[i].text;
 		rows[i].item = g[i].item == UINT32_MAX ? NULL : ds->items[g[i].item].id;
@@ -427,6 +442,7 @@ static void figures(struct expl_figures *f, struct strbuf *gj, struct task_ctx *
 	free(m);
 	free(cited);
 	free(norm);
+	free(rest);
 }
 
 /* Copy what an answer says into a transcript entry (strings owned by the entry). */

@@ -200,6 +200,14 @@ TEST(title_named_as_whole_words)
 	CHECK(!title_named(t, "Heat (1995)"));
 	CHECK(!title_named(t, "Up (2009)"));
 	free(t);
+	/* a year after the title is still the title; a sequel's number makes another */
+	t = ground_normalize("Toy Story (1995) and Toy Story 2", 32, NULL);
+	CHECK(title_named(t, "Toy Story (1995)"));
+	free(t);
+	t = ground_normalize("only Toy Story 2 here", 21, NULL);
+	CHECK(!title_named(t, "Toy Story (1995)"));
+	CHECK(title_named(t, "Toy Story 2 (1999)"));
+	free(t);
 }
 
 TEST(transcript_round_trip)
