@@ -68,6 +68,11 @@ ok = len(t) == 12 and all([e["role"] for e in x] == ["subject", "judge"] and x[1
 print(("ok" if ok else "not ok") + " - every judge request, raw verdict and parsed score is stored with its sample")
 PY
 
+$R show 1 --db "$DB" --samples >"$T/s1.jsonl"
+ok_if "show --samples prints each sample's transcript" python3 -c "
+import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]
+sys.exit(0 if len(r) == 12 and all(x['transcript'][1]['role'] == 'judge' and x['transcript'][1]['response'] for x in r) else 1)" "$T/s1.jsonl"
+
 # 5-6: unreadable rubric verdicts are judge failures, raw text kept; --judge wins over the task's judge
 $R run "$T/suite.json" --model "openai:good?base_url=$URL" --judge "openai:judge-garbled?base_url=$URL" --db "$DB" -q >"$T/g.out" 2>&1
 G=$(run_ids "$T/g.out")
