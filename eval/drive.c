@@ -165,7 +165,11 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 {
 	struct task_ctx *c = d->c;
 	const struct run_plan *plan = c->plan;
-	size_t n_slots = plan->limits.concurrency ? plan->limits.concurrency * 2 : 2, i, next = 0, active = 0;
+	size_t cap = c->ad[ROLE_SUBJECT]->capacity ? c->ad[ROLE_SUBJECT]->capacity(c->model[ROLE_SUBJECT])
+						   : plan->limits.concurrency;
+	/* twice what the subject can have in flight (a pool of replicas: all of them) */
+	size_t n_slots = cap > plan->limits.concurrency ? cap * 2 : plan->limits.concurrency ? plan->limits.concurrency * 2 : 2;
+	size_t i, next = 0, active = 0;
 	struct work *slots = xcalloc(n_slots, sizeof(*slots));
 	uint64_t next_id = 1;
 	double drain_until = 0;

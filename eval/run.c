@@ -11,6 +11,8 @@
 #include "eval/roles.h"
 #include "eval/codec.h"
 #include "lib/sha256.h"
+#include "eval/shard.h"
+#include "eval/store_scale.h"
 
 volatile int run_interrupted;
 
@@ -242,6 +244,28 @@ static int put_catalogue(struct store *store, const struct dataset *ds, char key
 	return ret;
 }
 
+/* The request counts of the replicas that served the model (a pool: base_url=URL1|URL2), into the store. */
+static int put_replicas(struct store *store, int64_t run, long shard, const struct adapter *ad, struct model *m)
+{
+	const struct replica_stat *st;
+	struct replica_count *c;
+	size_t n = ad->replicas ? ad->replicas(m, &st) : 0, i;
+	int ret;
+
+	if (!n)
+		return 0;
+	c = xcalloc(n, sizeof(*c));
+	for (i = 0; i < n; i++) {
+		c[i].replica = st[i].url;
+		c[i].requests = (int64_t)st[i].requests;
+		c[i].failures = (int64_t)st[i].failures;
+		c[i].rests = (int64_t)st[i].rests;
+	}
+	ret = store_add_replicas(store, run, shard, task_role_name(ROLE_SUBJECT), c, n);
+	free(c);
+	return ret;
+}
+
 /* How many times the samples are evaluated: once per task, and once more per permutation pass. */
 static size_t passes(const struct suite *suite)
 {
@@ -295,9 +319,12 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 		ad->free(model);
 		return EXIT_STORE;
 	} else {
+		char run_key[37];
 		config = run_config(plan, spec, key);
+		shard_run_key(run_key, plan->run_group, plan->suite->json, plan->seed, plan->limit, plan->shard_n,
+			      spec->text);
 		if (store_create_run(store, run_id, plan->suite->name, spec->text, config, plan->seed,
-				     plan->n_users * passes(plan->suite)) < 0) {
+				     plan->n_users * passes(plan->suite), run_key) < 0) {
 			free(config);
 			ad->free(model);
 			return EXIT_STORE;
@@ -348,6 +375,8 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			free(name);
 		}
 	}
+	if (put_replicas(store, *run_id, plan->shard_i, ad, model) < 0 && ret == EXIT_OK)
+		ret = EXIT_STORE;
 	ad->free(model);
 	free(bc.tail);
 	free(bc.cat_off);

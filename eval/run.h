@@ -20,6 +20,7 @@ struct run_plan {
 	uint64_t seed;
 	long limit;               /* --limit, or -1 */
 	long shard_i, shard_n;    /* --shard I/N, or 0/1 */
+	const char *run_group;    /* names the sharded run all shards belong to (--run-key, the scheduler's job), or NULL */
 	size_t sampled;           /* users sampled before --limit and --shard */
 	int quiet;
 	int no_cache;             /* --no-cache: ask even what the cache holds */

@@ -6,6 +6,7 @@
 #include "metrics/registry.h"
 #include "metrics/stats.h"
 #include "lib/rng.h"
+#include "eval/store_scale.h"
 
 #define BOOTSTRAP_RESAMPLES 1000
 
@@ -24,7 +25,8 @@ static const char schema[] =
 	" version TEXT NOT NULL,"
 	" seed INTEGER,"
 	" samples INTEGER NOT NULL DEFAULT 0,"
-	" errors INTEGER NOT NULL DEFAULT 0);"
+	" errors INTEGER NOT NULL DEFAULT 0,"
+	" run_key TEXT);"
 	"CREATE TABLE IF NOT EXISTS samples ("
 	" run_id INTEGER NOT NULL REFERENCES runs(id),"
 	" task TEXT NOT NULL,"
@@ -112,7 +114,7 @@ static int open_db(struct store *s, const char *path, int flags)
 	sqlite3_busy_timeout(s->db, 10000);
 	/* WAL, and no fsync per commit: a crash of the process loses nothing committed */
 	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;") < 0 ||
-	    exec(s, schema) < 0 || add_columns(s) < 0) {
+	    store_check_version(s) < 0 || exec(s, schema) < 0 || add_columns(s) < 0 || store_upgrade(s) < 0) {
 		store_close(s);
 		return -1;
 	}
@@ -163,7 +165,7 @@ static void bind_text(struct sqlite3_stmt *st, int i, const char *v)
 }
 
 int store_create_run(struct store *s, int64_t *out, const char *suite, const char *model,
-		     const char *config_json, uint64_t seed, size_t samples)
+		     const char *config_json, uint64_t seed, size_t samples, const char *run_key)
 {
 	sqlite3_stmt *st = NULL;
 	char now[32];
@@ -171,8 +173,8 @@ int store_create_run(struct store *s, int64_t *out, const char *suite, const cha
 
 	iso_time(now, sizeof(now));
 	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO runs (suite, model, status, started_at, config, version, seed, samples)"
-			       " VALUES (?, ?, 'running', ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+			       "INSERT INTO runs (suite, model, status, started_at, config, version, seed, samples, run_key)"
+			       " VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot record the run");
 	bind_text(st, 1, suite);
 	bind_text(st, 2, model);
@@ -181,6 +183,7 @@ int store_create_run(struct store *s, int64_t *out, const char *suite, const cha
 	bind_text(st, 5, receval_version);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)seed);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)samples);
+	bind_text(st, 8, run_key);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		fail(s, "cannot record the run");
 		goto out;
@@ -218,7 +221,8 @@ int store_put_sample(struct store *s, int64_t run, const struct sample_record *r
 	size_t i;
 
 	iso_time(now, sizeof(now));
-	if (exec(s, "BEGIN") < 0)
+	/* a savepoint: its own transaction, or part of a caller's (a merge) */
+	if (exec(s, "SAVEPOINT put_sample") < 0)
 		return -1;
 	if (prepare(s, &s->put_sample,
 		    "INSERT OR REPLACE INTO samples (run_id, task, sample_id, user, target, candidates,"
@@ -263,11 +267,11 @@ int store_put_sample(struct store *s, int64_t run, const struct sample_record *r
 			goto fail;
 		}
 	}
-	if (exec(s, "COMMIT") < 0)
+	if (exec(s, "RELEASE put_sample") < 0)
 		goto fail;
 	return 0;
 fail:
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(s->db, "ROLLBACK TO put_sample; RELEASE put_sample", NULL, NULL, NULL);
 	return -1;
 }
 
@@ -328,7 +332,7 @@ int store_aggregate(struct store *s, int64_t run, uint64_t seed)
 			       " ORDER BY task, metric, sample_id", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot read the run's metrics");
 	sqlite3_bind_int64(st, 1, run);
-	if (exec(s, "BEGIN") < 0)
+	if (exec(s, "SAVEPOINT aggregate") < 0)
 		goto out;
 	{
 		/* re-aggregating (after a resume) replaces the old figures */
@@ -362,12 +366,12 @@ int store_aggregate(struct store *s, int64_t run, uint64_t seed)
 	}
 	if (task && put_run_metric(s, run, task, metric, v, n, seed) < 0)
 		goto rollback;
-	if (exec(s, "COMMIT") < 0)
+	if (exec(s, "RELEASE aggregate") < 0)
 		goto rollback;
 	ret = 0;
 	goto out;
 rollback:
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(s->db, "ROLLBACK TO aggregate; RELEASE aggregate", NULL, NULL, NULL);
 out:
 	sqlite3_finalize(st);
 	free(task);
@@ -404,7 +408,7 @@ char *store_col_dup(sqlite3_stmt *st, int i)
 
 static const char run_columns[] =
 	"SELECT id, suite, model, status, started_at, finished_at, config, version, seed,"
-	" samples, errors FROM runs";
+	" samples, errors, run_key FROM runs";
 
 static void read_run(sqlite3_stmt *st, struct run_info *r)
 {
@@ -419,6 +423,7 @@ static void read_run(sqlite3_stmt *st, struct run_info *r)
 	r->seed = sqlite3_column_int64(st, 8);
 	r->samples = sqlite3_column_int64(st, 9);
 	r->errors = sqlite3_column_int64(st, 10);
+	r->run_key = col_text(st, 11);
 }
 
 int store_get_run(struct store *s, int64_t id, struct run_info *out)
@@ -455,6 +460,7 @@ void run_info_release(struct run_info *r)
 	free(r->finished_at);
 	free(r->config);
 	free(r->version);
+	free(r->run_key);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -22,9 +22,9 @@ int store_open(struct store *s, const char *path);
 int store_open_existing(struct store *s, const char *path);
 void store_close(struct store *s);
 
-/* A new run with status "running"; *out gets its id. */
+/* A new run with status "running" and its run_key (a UUID; NULL: none); *out gets its id. */
 int store_create_run(struct store *s, int64_t *out, const char *suite, const char *model,
-		     const char *config_json, uint64_t seed, size_t samples);
+		     const char *config_json, uint64_t seed, size_t samples, const char *run_key);
 /* Set a run's status ("done", "interrupted", "failed"), finished_at and error count. */
 int store_finish_run(struct store *s, int64_t run, const char *status, size_t errors);
 
@@ -110,6 +110,7 @@ int64_t store_latest_run(struct store *s);
 struct run_info {
 	int64_t id;
 	char *suite, *model, *status, *started_at, *finished_at, *config, *version;
+	char *run_key;  /* the UUID the run keeps through merges (shards of one run share it) */
 	int64_t seed, samples, errors;
 };
 

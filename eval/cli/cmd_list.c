@@ -1,6 +1,7 @@
 /* cmd_list.c: `receval list`: the runs stored in a database. */
 #include "eval/cli/cmd.h"
 #include "reports/table.h"
+#include "eval/shard.h"
 #include "reports/judgments.h"
 
 /* The judgments (receval judge) after the runs, when there are any. 0, or -1 on a store error. */
@@ -34,7 +35,7 @@ static int list_judgments(struct store *store)
 int cmd_list(int argc, char **argv)
 {
 	const char *db = NULL;
-	int npos = 0, ret;
+	int npos = 0, ret, rc = 0;
 	struct option opts[] = {
 		OPT_DB(&db),
 		{ OPT_END },
@@ -53,14 +54,22 @@ int cmd_list(int argc, char **argv)
 		store_close(&store);
 		return EXIT_STORE;
 	}
-	if (n)
-		table_list(stdout, runs, n);
-	else
+	if (n) {
+		struct run_scale *scale = xcalloc(n, sizeof(*scale));
+		for (i = 0; i < n; i++)
+			if (shard_describe(&scale[i], &store, &runs[i]) < 0)
+				rc = -1;
+		if (!rc)
+			table_list(stdout, runs, scale, n);
+		free(scale);
+	} else {
 		fprintf(stderr, "receval: %s holds no runs yet\n", store.path);
-	ret = list_judgments(&store) < 0 ? EXIT_STORE : EXIT_OK;
+	}
+	if (!rc && list_judgments(&store) < 0)
+		rc = -1;
 	for (i = 0; i < n; i++)
 		run_info_release(&runs[i]);
 	free(runs);
 	store_close(&store);
-	return ret;
+	return rc < 0 ? EXIT_STORE : EXIT_OK;
 }

@@ -3,6 +3,7 @@
 #include "eval/cli/cmd.h"
 #include "lib/opt.h"
 #include "eval/run.h"
+#include "eval/shard.h"
 #include "lib/strbuf.h"
 #include "metrics/registry.h"
 #include "reports/table.h"
@@ -10,29 +11,14 @@
 #include <cJSON.h>
 
 static const char usage_run[] =
-	"receval run SUITE.json [--model SPEC]... [--judge SPEC] [--db FILE] [--limit N] [--seed N] [--shard I/N]\n"
-	"                   [--concurrency N] [--rpm N] [--tpm N] [--timeout S] [--no-cache] [--quiet]\n"
+	"receval run SUITE.json [--model SPEC]... [--judge SPEC] [--db FILE] [--limit N] [--seed N]\n"
+	"                   [--shard I/N | --shard auto [--shards N]] [--run-key TEXT] [--concurrency N] [--rpm N] [--tpm N] [--timeout S] [--no-cache] [--quiet]\n"
 	"   or: receval run --resume RUN_ID [--db FILE] [--retry-errors]";
 
 static void on_sigint(int sig)
 {
 	(void)sig;
 	run_interrupted = 1;
-}
-
-/* "I/N" with 0 <= I < N. */
-static int parse_shard(const char *s, long *i, long *n)
-{
-	const char *slash = s ? strchr(s, '/') : NULL;
-	char *left;
-	int ok;
-
-	if (!slash)
-		return -1;
-	left = xstrndup(s, (size_t)(slash - s));
-	ok = !parse_long(left, i) && !parse_long(slash + 1, n) && *n >= 1 && *i >= 0 && *i < *n;
-	free(left);
-	return ok ? 0 : -1;
 }
 
 /* Whether the registry puts metric's family in the run summary (METRIC_SUMMARY), with its position-bias figures. */
@@ -157,7 +143,7 @@ static int load_resume(struct store *store, long id, struct suite *suite, char *
 	v = cJSON_GetObjectItemCaseSensitive(c, "limit");
 	*limit = cJSON_IsNumber(v) ? (long)v->valuedouble : -1;
 	v = cJSON_GetObjectItemCaseSensitive(c, "shard");
-	if (cJSON_IsString(v) && parse_shard(v->valuestring, shard_i, shard_n) < 0) {
+	if (cJSON_IsString(v) && shard_parse(v->valuestring, shard_i, shard_n) < 0) {
 		error("%s: run %ld has a bad shard '%s'", store->path, id, v->valuestring);
 		suite_release(suite);
 		free(*model);
@@ -197,8 +183,9 @@ static int check_judge(struct suite *suite, const char *judge)
 int cmd_run(int argc, char **argv)
 {
 	struct opt_list models = { 0 };
-	const char *db = NULL, *shard = NULL, *judge = NULL;
-	char *resume_judge = NULL;
+	const char *db = NULL, *shard = NULL, *run_key = NULL, *scheduler = NULL, *judge = NULL;
+	char *group = NULL, *resume_judge = NULL;
+	long shards = 0;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
 	long concurrency = 8, resume = 0;
@@ -213,7 +200,9 @@ int cmd_run(int argc, char **argv)
 		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
 		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users" },
 		{ OPT_LONG, 0, "seed", &seed, "N", "override the suite's sampling seed" },
-		{ OPT_STRING, 0, "shard", &shard, "I/N", "evaluate shard I (0-based) of N of the sampled users" },
+		{ OPT_STRING, 0, "shard", &shard, "I/N", "evaluate shard I (0-based) of N of the sampled users; auto: from Kubernetes or Slurm" },
+		{ OPT_LONG, 0, "shards", &shards, "N", "with --shard auto on Kubernetes: the count (default $RECEVAL_SHARDS)" },
+		{ OPT_STRING, 0, "run-key", &run_key, "TEXT", "name the sharded run all shards belong to (default $RECEVAL_RUN_KEY)" },
 		{ OPT_LONG, 0, "concurrency", &concurrency, "N", "language-model requests in flight (default 8)" },
 		{ OPT_DOUBLE, 0, "rpm", &rpm, "N", "at most N requests per minute" },
 		{ OPT_DOUBLE, 0, "tpm", &tpm, "N", "at most N tokens per minute" },
@@ -277,8 +266,27 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if (shard && parse_shard(shard, &shard_i, &shard_n) < 0) {
-		error("--shard must be I/N with 0 <= I < N, not '%s'", shard);
+	if ((shards && (!shard || strcmp(shard, "auto"))) || shards < 0 || (resume && run_key)) {
+		error(shards < 0 ? "--shards must be a positive whole number" : resume ?
+		      "--resume keeps the run's key: give no --run-key" : "--shards goes with --shard auto");
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (shard && !strcmp(shard, "auto")) {
+		if (shard_auto(&shard_i, &shard_n, &scheduler, &group, shards) < 0) {
+			free(models.v);
+			return EXIT_USAGE;
+		}
+	} else if (shard && shard_parse(shard, &shard_i, &shard_n) < 0) {
+		error("--shard must be I/N with 0 <= I < N, or auto, not '%s'", shard);
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (!run_key && !resume && getenv("RECEVAL_RUN_KEY") && *getenv("RECEVAL_RUN_KEY"))
+		run_key = getenv("RECEVAL_RUN_KEY");
+	if (run_key && !*run_key) {
+		error("--run-key must not be empty");
+		free(group);
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -303,6 +311,7 @@ int cmd_run(int argc, char **argv)
 			goto out_suite;
 		}
 	} else if (suite_load(&suite, argv[0]) < 0) {
+		free(group);
 		free(models.v);
 		return EXIT_INPUT;
 	} else if (judge && check_judge(&suite, judge) < 0) {
@@ -355,6 +364,7 @@ int cmd_run(int argc, char **argv)
 	plan.limit = limit;
 	plan.shard_i = shard_i;
 	plan.shard_n = shard_n;
+	plan.run_group = run_key ? run_key : group;
 	plan.quiet = quiet;
 	plan.no_cache = no_cache;
 	plan.limits.concurrency = (unsigned)concurrency;
@@ -384,6 +394,8 @@ int cmd_run(int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto out_split;
 	}
+	if (!quiet && scheduler)
+		fprintf(stderr, "%s: shard %ld/%ld from %s\n", suite.name, shard_i, shard_n, scheduler);
 	if (!quiet)
 		fprintf(stderr, "%s: %zu users, %zu items, %zu interactions; %zu users evaluated "
 			"(%zu skipped with too few interactions)\n", suite.name, ds.n_users, ds.n_items,
@@ -443,6 +455,7 @@ out_suite:
 	free(done_keys);
 	free(resume_model);
 	free(resume_judge);
+	free(group);
 	free(models.v);
 	return ret;
 }
