@@ -164,7 +164,7 @@ static void add_embedded(struct strbuf *out, const char *json)
 {
 	cJSON *v;
 
-	if (!json) {
+	if (!json || !*json) {
 		strbuf_addstr(out, "null");
 		return;
 	}
@@ -176,33 +176,41 @@ static void add_embedded(struct strbuf *out, const char *json)
 	cJSON_Delete(v);
 }
 
-void codec_put_transcript(struct strbuf *out, const struct transcript_entry *e, size_t n)
+static void add_string_or_null(struct strbuf *out, const char *s)
+{
+	if (s)
+		strbuf_add_json(out, s);
+	else
+		strbuf_addstr(out, "null");
+}
+
+void codec_put_transcript(struct strbuf *out, const struct transcript_row *rows, size_t n)
 {
 	size_t i;
 
 	strbuf_addch(out, '[');
 	for (i = 0; i < n; i++) {
+		const struct transcript_row *r = &rows[i];
 		strbuf_addstr(out, i ? ",{\"role\":" : "{\"role\":");
-		strbuf_add_json(out, e[i].role ? e[i].role : "subject");
-		strbuf_addstr(out, ",\"request\":");
-		add_embedded(out, e[i].request);
+		add_string_or_null(out, r->role);
+		strbuf_addf(out, ",\"turn\":%zu,\"request\":", r->turn);
+		add_embedded(out, r->request);
 		strbuf_addstr(out, ",\"response\":");
-		if (e[i].response)
-			strbuf_add_json(out, e[i].response);
-		else
-			strbuf_addstr(out, "null");
-		strbuf_addstr(out, ",\"status\":");
-		strbuf_add_json(out, e[i].status ? e[i].status : "ok");
-		strbuf_addstr(out, ",\"error\":");
-		if (e[i].error)
-			strbuf_add_json(out, e[i].error);
-		else
-			strbuf_addstr(out, "null");
-		strbuf_addstr(out, ",\"verdict\":");
-		add_embedded(out, e[i].verdict);
-		strbuf_addf(out, ",\"tokens_in\":%ld,\"tokens_out\":%ld,\"latency_ms\":%.1f,\"cached\":%s}",
-			    e[i].tokens_in, e[i].tokens_out, isnan(e[i].latency_ms) ? 0 : e[i].latency_ms,
-			    e[i].cached ? "true" : "false");
+		add_string_or_null(out, r->response);
+		if (!isnan(r->score))
+			strbuf_addf(out, ",\"score\":%.17g", r->score);
+		if (r->status) {
+			strbuf_addstr(out, ",\"status\":");
+			strbuf_add_json(out, r->status);
+			strbuf_addstr(out, ",\"error\":");
+			add_string_or_null(out, r->error);
+			strbuf_addstr(out, ",\"verdict\":");
+			add_embedded(out, r->verdict);
+			strbuf_addf(out, ",\"tokens_in\":%ld,\"tokens_out\":%ld,\"latency_ms\":%.1f,\"cached\":%s",
+				    r->tokens_in, r->tokens_out, isnan(r->latency_ms) ? 0 : r->latency_ms,
+				    r->cached ? "true" : "false");
+		}
+		strbuf_addch(out, '}');
 	}
 	strbuf_addch(out, ']');
 }
@@ -220,7 +228,13 @@ static char *json_or_null(const cJSON *o, const char *key)
 	return ret;
 }
 
-int codec_get_transcript(struct transcript_entry **out, size_t *n, const char *json)
+static long long_or_zero(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+}
+
+int codec_get_transcript(struct transcript_row **out, size_t *n, const char *json)
 {
 	cJSON *a = json ? cJSON_Parse(json) : NULL, *e;
 	size_t i = 0;
@@ -234,17 +248,18 @@ int codec_get_transcript(struct transcript_entry **out, size_t *n, const char *j
 	*out = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(**out));
 	cJSON_ArrayForEach(e, a) {
 		const cJSON *v;
-		struct transcript_entry *t = &(*out)[i++];
+		struct transcript_row *t = &(*out)[i++];
 		t->role = dup_or_null(e, "role");
+		t->turn = (size_t)long_or_zero(e, "turn");
 		t->request = json_or_null(e, "request");
 		t->response = dup_or_null(e, "response");
+		v = cJSON_GetObjectItemCaseSensitive(e, "score");
+		t->score = cJSON_IsNumber(v) ? v->valuedouble : NAN;
 		t->status = dup_or_null(e, "status");
 		t->error = dup_or_null(e, "error");
 		t->verdict = json_or_null(e, "verdict");
-		v = cJSON_GetObjectItemCaseSensitive(e, "tokens_in");
-		t->tokens_in = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
-		v = cJSON_GetObjectItemCaseSensitive(e, "tokens_out");
-		t->tokens_out = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+		t->tokens_in = long_or_zero(e, "tokens_in");
+		t->tokens_out = long_or_zero(e, "tokens_out");
 		v = cJSON_GetObjectItemCaseSensitive(e, "latency_ms");
 		t->latency_ms = cJSON_IsNumber(v) ? v->valuedouble : NAN;
 		t->cached = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "cached"));
@@ -254,17 +269,17 @@ int codec_get_transcript(struct transcript_entry **out, size_t *n, const char *j
 	return 0;
 }
 
-void codec_transcript_free(struct transcript_entry *e, size_t n)
+void codec_transcript_free(struct transcript_row *rows, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		free((char *)e[i].role);
-		free((char *)e[i].request);
-		free((char *)e[i].response);
-		free((char *)e[i].status);
-		free((char *)e[i].error);
-		free((char *)e[i].verdict);
+		free((char *)rows[i].role);
+		free((char *)rows[i].request);
+		free((char *)rows[i].response);
+		free((char *)rows[i].status);
+		free((char *)rows[i].error);
+		free((char *)rows[i].verdict);
 	}
-	free(e);
+	free(rows);
 }

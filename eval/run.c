@@ -69,6 +69,12 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	} else {
 		cJSON_AddNullToObject(c, "shard");
 	}
+	if (!ds) {
+		/* the tasks read their own questions */
+		cJSON_AddNullToObject(c, "dataset");
+		cJSON_AddStringToObject(c, "version", receval_version);
+		goto done;
+	}
 	cJSON_AddNumberToObject(c, "users_eligible", (double)plan->sp->n_eligible);
 	cJSON_AddNumberToObject(c, "users_skipped", (double)plan->sp->skipped);
 	cJSON_AddNumberToObject(c, "users_sampled", (double)plan->sampled);
@@ -85,6 +91,7 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	if (plan->judge)
 		cJSON_AddStringToObject(c, "judge", plan->judge);
 	cJSON_AddStringToObject(c, "version", receval_version);
+done:
 	out = cJSON_PrintUnformatted(c);
 	cJSON_Delete(c);
 	ret = xstrdup(out);
@@ -203,21 +210,11 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	c.errors = 0;
 	c.prog = &prog;
 	c.priv = NULL;
-	progress_start(&prog, c.spec->text, t->name, plan->n_users, plan->quiet);
+	progress_start(&prog, c.spec->text, t->name, t->type->samples ? t->type->samples(t, plan) : plan->n_users,
+		       plan->quiet);
 	(void)store;
 
-	/* a judge (the task's, or --judge) answers through the same driver, cache and store */
-	if (t->role_spec[ROLE_JUDGE] && c.ad[ROLE_SUBJECT]->submit) {
-		struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
-		if (role_open(&c.ad[ROLE_JUDGE], &c.model[ROLE_JUDGE], ROLE_JUDGE, t->role_spec[ROLE_JUDGE], &data) < 0)
-			ret = EXIT_INPUT;
-		else
-			ret = drive_task(&c);
-		if (c.model[ROLE_JUDGE])
-			c.ad[ROLE_JUDGE]->free(c.model[ROLE_JUDGE]);
-	} else {
-		ret = c.ad[ROLE_SUBJECT]->submit ? drive_task(&c) : run_builtin(&c);
-	}
+	ret = c.ad[ROLE_SUBJECT]->submit ? drive_task(&c) : run_builtin(&c);
 	if (run_interrupted && ret == EXIT_OK)
 		ret = 130;
 	*errors += c.errors;
@@ -266,14 +263,30 @@ static int put_replicas(struct store *store, int64_t run, long shard, const stru
 	return ret;
 }
 
-/* How many times the samples are evaluated: once per task, and once more per permutation pass. */
-static size_t passes(const struct suite *suite)
+/* The samples a run plans: per task, its questions or the sampled users, once more per permutation pass. */
+static size_t planned(const struct run_plan *plan)
 {
 	size_t t, n = 0;
 
-	for (t = 0; t < suite->n_tasks; t++)
-		n += 1 + suite->tasks[t].permutations;
+	for (t = 0; t < plan->suite->n_tasks; t++) {
+		const struct task_spec *task = &plan->suite->tasks[t];
+		n += task->type->samples ? task->type->samples(task, plan) :
+		     plan->n_users * (1 + task->permutations);
+	}
 	return n;
+}
+
+/*
+ * The model of a role other than the subject (a judge): spec_text as
+ * written, at temperature 0 unless it says otherwise. Returns 0 with the
+ * adapter and model set, or -1 after a message (it must write text).
+ */
+static int open_role(const struct run_plan *plan, const char *spec_text, const struct adapter **ad,
+		     struct model **out)
+{
+	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
+
+	return role_open(ad, out, ROLE_JUDGE, spec_text, &data);
 }
 
 int run_model(const struct run_plan *plan, struct store *store, const struct model_spec *spec,
@@ -288,7 +301,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	struct beyond_ctx bc;
 	uint64_t *order;
 	size_t t, p, errors = 0;
-	char *config, key[65];
+	char *config, key[65] = "";
 	double t0 = now_ms();
 	int ret = EXIT_OK, rc;
 
@@ -300,6 +313,12 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	}
 	if (price_for(&price, spec) < 0)
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
+	if (!plan->ds && !ad->submit) {
+		/* a suite of questions only, and a model that writes no text: nothing to run */
+		for (t = 0; t < plan->suite->n_tasks; t++)
+			warning("%s writes no text: task '%s' skipped", spec->text, plan->suite->tasks[t].name);
+		return EXIT_OK;
+	}
 	/* the price parameters are receval's: the backend never sees them */
 	model_spec_without_prices(&backend_spec, spec);
 	rc = ad->open(&model, &backend_spec, &data);
@@ -315,7 +334,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			ad->free(model);
 			return EXIT_STORE;
 		}
-	} else if (put_catalogue(store, plan->ds, key) < 0) {
+	} else if (plan->ds && put_catalogue(store, plan->ds, key) < 0) {
 		ad->free(model);
 		return EXIT_STORE;
 	} else {
@@ -324,7 +343,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 		shard_run_key(run_key, plan->run_group, plan->suite->json, plan->seed, plan->limit, plan->shard_n,
 			      spec->text);
 		if (store_create_run(store, run_id, plan->suite->name, spec->text, config, plan->seed,
-				     plan->n_users * passes(plan->suite), run_key) < 0) {
+				     planned(plan), run_key) < 0) {
 			free(config);
 			ad->free(model);
 			return EXIT_STORE;
@@ -333,11 +352,13 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	}
 
 	memset(&bc, 0, sizeof(bc));
-	order = xmalloc((plan->ds->n_items ? plan->ds->n_items : 1) * sizeof(*order));
-	bc.tail = xmalloc(plan->ds->n_items ? plan->ds->n_items : 1);
-	beyond_long_tail(bc.tail, order, plan->sp->item_count, plan->ds->n_items, 0.2);
-	free(order);
-	dataset_category_index(plan->ds, &bc.cat_off, &bc.cats, &bc.n_categories);
+	if (plan->ds) {
+		order = xmalloc((plan->ds->n_items ? plan->ds->n_items : 1) * sizeof(*order));
+		bc.tail = xmalloc(plan->ds->n_items ? plan->ds->n_items : 1);
+		beyond_long_tail(bc.tail, order, plan->sp->item_count, plan->ds->n_items, 0.2);
+		free(order);
+		dataset_category_index(plan->ds, &bc.cat_off, &bc.cats, &bc.n_categories);
+	}
 
 	memset(&proto, 0, sizeof(proto));
 	proto.plan = plan;
@@ -362,7 +383,22 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
 			break;
 		}
-		ret = run_task(plan, store, &proto, task, &errors);
+		{
+			/* the task's judge (--judge wins), opened for this task alone */
+			const char *judge = task->role_spec[ROLE_JUDGE];
+			struct task_ctx with_judge = proto;
+			size_t k;
+			for (k = 0; plan->judge && task->type->keys && task->type->keys[k]; k++)
+				if (!strcmp(task->type->keys[k], "judge"))
+					judge = plan->judge;
+			if (judge && open_role(plan, judge, &with_judge.ad[ROLE_JUDGE], &with_judge.model[ROLE_JUDGE]) < 0) {
+				ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
+				break;
+			}
+			ret = run_task(plan, store, &with_judge, task, &errors);
+			if (with_judge.model[ROLE_JUDGE])
+				with_judge.ad[ROLE_JUDGE]->free(with_judge.model[ROLE_JUDGE]);
+		}
 		for (p = 1; p <= task->permutations && ret == EXIT_OK; p++) {
 			/* the same samples and candidates, shown in another order, as a task of its own */
 			struct task_spec pass = *task;

@@ -3,6 +3,7 @@
 
 extern const struct task_type task_retrieval, task_ranking, task_mc, task_embedding_retrieval,
 	task_embedding_ranking, task_explanation;
+extern const struct task_type task_general_mc, task_instruction_following, task_chatbot;
 
 const struct task_type *const task_types[] = {
 	&task_retrieval,
@@ -11,6 +12,9 @@ const struct task_type *const task_types[] = {
 	&task_embedding_retrieval,
 	&task_embedding_ranking,
 	&task_explanation,
+	&task_general_mc,
+	&task_instruction_following,
+	&task_chatbot,
 	NULL,
 };
 

@@ -86,11 +86,12 @@ static const struct metric_info builtin[] = {
 
 	/* general_mc, instruction_following, chatbot */
 	{ "acc", UP, Q, S | METRIC_SUMMARY, 0, "multiple-choice questions: 1 when the answer is the key" },
-	{ "prompt_strict_acc", UP, Q, S, 0, "IFEval: share of prompts whose every instruction is followed (strict)" },
+	{ "prompt_strict_acc", UP, Q, S | METRIC_SUMMARY, 0, "IFEval: share of prompts whose every instruction is followed (strict)" },
 	{ "instruction_strict_acc", UP, Q, S, 0, "IFEval: share of instructions followed (strict)" },
-	{ "prompt_loose_acc", UP, Q, S, 0, "IFEval: share of prompts whose every instruction is followed (loose)" },
+	{ "prompt_loose_acc", UP, Q, S | METRIC_SUMMARY, 0, "IFEval: share of prompts whose every instruction is followed (loose)" },
 	{ "instruction_loose_acc", UP, Q, S, 0, "IFEval: share of instructions followed (loose)" },
-	{ "rating", UP, Q, S, 0, "judge's single-answer rating, 1 to 10 (MT-Bench)" },
+	{ "instructions", NONE, B, S, 0, "IFEval: the verifiable instructions a prompt has" },
+	{ "rating", UP, Q, S | METRIC_SUMMARY, 0, "judge's single-answer rating, 1 to 10 (MT-Bench)" },
 
 	/* pairwise judge (receval judge A B): B against A */
 	{ "win_rate", UP, Q, S, 0, "share of samples the judge gave to B in both orders" },
@@ -178,6 +179,12 @@ int metric_lookup(struct metric_lookup *out, const char *name)
 	} else if (ends_with(name, len, "_perm_sd")) {
 		out->derived = METRIC_PERM_SD;
 		len -= strlen("_perm_sd");
+	}
+	/* FAMILY/QUALIFIER: the family's figure on part of the samples (acc/<subject>, instruction_strict_acc/<id>) */
+	{
+		const char *slash = memchr(name, '/', len);
+		if (slash)
+			len = (size_t)(slash - name);
 	}
 	at = memchr(name, '@', len);
 	flen = at ? (size_t)(at - name) : len;

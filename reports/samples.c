@@ -69,7 +69,7 @@ void samples_add_jsonl(struct strbuf *sb, const struct sample_view *v)
 	strbuf_addf(sb, ",\"latency_ms\":%.3f", v->latency_ms);
 	if (v->transcript) {
 		/* every request of the sample (an explanation, then its judge), re-encoded by the codec */
-		struct transcript_entry *e = NULL;
+		struct transcript_row *e = NULL;
 		size_t n_e = 0;
 		if (codec_get_transcript(&e, &n_e, v->transcript) == 0) {
 			strbuf_addstr(sb, ",\"transcript\":");

@@ -70,7 +70,7 @@ static int store_item(struct judge_item *it, void *data)
 {
 	struct judging_ctx *jc = data;
 	struct judgment_sample js = { 0 };
-	struct transcript_entry e[2];
+	struct transcript_row e[2];
 	struct strbuf tr = STRBUF_INIT, v[2] = { STRBUF_INIT, STRBUF_INIT };
 	char ab[2] = { 0 }, ba[2] = { 0 };
 	int o = it->error ? -1 : pair_outcome(&it->j), i, n = 0, ret;
@@ -81,6 +81,8 @@ static int store_item(struct judge_item *it, void *data)
 			continue;
 		add_verdict_json(&v[i], it, i);
 		e[n].role = "judge";
+		e[n].turn = it->turns;
+		e[n].score = NAN;
 		e[n].request = it->request[i];
 		e[n].response = it->raw[i];
 		e[n].status = it->raw[i] || it->why[i] ? "ok" : "error";

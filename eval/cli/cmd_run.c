@@ -190,15 +190,15 @@ int cmd_run(int argc, char **argv)
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
 	long concurrency = 8, resume = 0;
 	double rpm = 0, tpm = 0, timeout = 60;
-	int no_cache = 0, retry_errors = 0, store_ready = 0;
+	int no_cache = 0, retry_errors = 0, store_ready = 0, has_ds = 1;
 	struct strmap done = STRMAP_INIT;
 	char **done_keys = NULL, *resume_model = NULL;
 	size_t n_done_keys = 0;
 	struct option opts[] = {
 		{ OPT_LIST, 'm', "model", &models, "SPEC", "model to evaluate (repeatable); default: the suite's models" },
-		{ OPT_STRING, 0, "judge", &judge, "SPEC", "the judge of every task that takes one (wins over the suite's)" },
+		{ OPT_STRING, 0, "judge", &judge, "SPEC", "the judge of every task that takes one (explanation, chatbot), instead of the suite's" },
 		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
-		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users" },
+		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users (questions: N per subject)" },
 		{ OPT_LONG, 0, "seed", &seed, "N", "override the suite's sampling seed" },
 		{ OPT_STRING, 0, "shard", &shard, "I/N", "evaluate shard I (0-based) of N of the sampled users; auto: from Kubernetes or Slurm" },
 		{ OPT_LONG, 0, "shards", &shards, "N", "with --shard auto on Kubernetes: the count (default $RECEVAL_SHARDS)" },
@@ -222,7 +222,7 @@ int cmd_run(int argc, char **argv)
 	const char *const *spec_text;
 	uint32_t *users = NULL;
 	int64_t *ids = NULL;
-	size_t n_specs, n_users, i, n_ids = 0;
+	size_t n_specs, n_users = 0, i, n_ids = 0;
 	long shard_i = 0, shard_n = 1;
 
 	switch (parse_options(argc, argv, opts, usage_run, &npos)) {
@@ -338,6 +338,12 @@ int cmd_run(int argc, char **argv)
 	}
 
 	memset(&ds, 0, sizeof(ds));
+	memset(&sp, 0, sizeof(sp));
+	if (!suite.dataset.format) {
+		/* every task reads its own questions: no dataset, split or users */
+		has_ds = 0;
+		goto plan;
+	}
 	if (dataset_load(&ds, &suite.dataset) < 0) {
 		ret = EXIT_INPUT;
 		goto out_specs;
@@ -356,10 +362,11 @@ int cmd_run(int argc, char **argv)
 		goto out_ds;
 	}
 
+plan:
 	memset(&plan, 0, sizeof(plan));
 	plan.suite = &suite;
-	plan.ds = &ds;
-	plan.sp = &sp;
+	plan.ds = has_ds ? &ds : NULL;
+	plan.sp = has_ds ? &sp : NULL;
 	plan.seed = seed != LONG_MIN ? (uint64_t)seed : suite.seed;
 	plan.limit = limit;
 	plan.shard_i = shard_i;
@@ -376,7 +383,8 @@ int cmd_run(int argc, char **argv)
 	plan.resume_run = resume;
 	plan.done = resume ? &done : NULL;
 	plan.judge = resume ? resume_judge : judge;
-	split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);
+	if (has_ds)
+		split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);
 	plan.sampled = n_users;
 	if (limit > 0 && (size_t)limit < n_users)
 		n_users = (size_t)limit;
@@ -389,14 +397,16 @@ int cmd_run(int argc, char **argv)
 	}
 	plan.users = users;
 	plan.n_users = n_users;
-	if (!n_users) {
+	if (has_ds && !n_users) {
 		error("no user to evaluate (shard %ld/%ld of %zu)", shard_i, shard_n, plan.sampled);
 		ret = EXIT_USAGE;
 		goto out_split;
 	}
 	if (!quiet && scheduler)
 		fprintf(stderr, "%s: shard %ld/%ld from %s\n", suite.name, shard_i, shard_n, scheduler);
-	if (!quiet)
+	if (!quiet && !has_ds)
+		fprintf(stderr, "%s: %zu task(s) reading their own questions\n", suite.name, suite.n_tasks);
+	else if (!quiet)
 		fprintf(stderr, "%s: %zu users, %zu items, %zu interactions; %zu users evaluated "
 			"(%zu skipped with too few interactions)\n", suite.name, ds.n_users, ds.n_items,
 			ds.n_inter, n_users, sp.skipped);
@@ -438,9 +448,11 @@ int cmd_run(int argc, char **argv)
 out_split:
 	free(users);
 	free(ids);
-	split_release(&sp);
+	if (has_ds)
+		split_release(&sp);
 out_ds:
-	dataset_release(&ds);
+	if (has_ds)
+		dataset_release(&ds);
 out_specs:
 	for (i = 0; i < n_specs; i++)
 		model_spec_release(&specs[i]);

@@ -163,7 +163,7 @@ struct expl_state {
 	struct llm_message msgs[2];
 	struct strbuf system, user;
 	char *subject_request, *answer;
-	struct transcript_entry subject;
+	struct transcript_row subject;
 	double subject_latency;
 };
 
@@ -446,10 +446,12 @@ static void figures(struct expl_figures *f, struct strbuf *gj, struct task_ctx *
 }
 
 /* Copy what an answer says into a transcript entry (strings owned by the entry). */
-static void entry_from(struct transcript_entry *e, const char *role, const char *request,
+static void entry_from(struct transcript_row *e, const char *role, const char *request,
 		       const struct llm_answer *a, int from_cache)
 {
 	e->role = role;
+	e->turn = 1;
+	e->score = NAN;
 	e->request = request;
 	e->response = a->content ? xstrdup(a->content) : NULL;
 	e->status = a->status == LLM_OK && a->content ? "ok" : "error";
@@ -477,7 +479,7 @@ static int store_sample(struct task_ctx *c, struct work *w, const struct llm_ans
 	const struct expl_spec *x = c->t->priv;
 	struct expl_state *s = w->state;
 	struct sample_record rec = { 0 };
-	struct transcript_entry e[2];
+	struct transcript_row e[2];
 	struct strbuf hist = STRBUF_INIT, gj = STRBUF_INIT, tr = STRBUF_INIT, verdict = STRBUF_INIT;
 	const char *names[8 + RUBRIC_MAX_ASPECTS];
 	double values[8 + RUBRIC_MAX_ASPECTS];
@@ -615,7 +617,7 @@ static int finish(struct store *st, int64_t run, const struct task_spec *t, cons
 	if (store_get_transcripts(st, run, t->name, &tr, &n) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		struct transcript_entry *e;
+		struct transcript_row *e;
 		size_t n_e;
 		if (codec_get_transcript(&e, &n_e, tr[i]) == 0) {
 			for (j = 0; j < n_e; j++)

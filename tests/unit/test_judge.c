@@ -212,18 +212,25 @@ TEST(title_named_as_whole_words)
 
 TEST(transcript_round_trip)
 {
-	struct transcript_entry e[2] = {
-		{ "subject", "{\"messages\":[]}", "an answer \"quoted\"", "ok", NULL, NULL, 12, 34, 5.5, 0 },
-		{ "judge", "{\"messages\":[]}", "no verdict", "ok", NULL, "{\"failure\":\"no JSON object\"}", 0, 0, 0, 1 },
+	struct transcript_row e[3] = {
+		{ "subject", 1, "{\"messages\":[]}", "an answer \"quoted\"", NAN, "ok", NULL, NULL, 12, 34, 5.5, 0 },
+		{ "judge", 1, "{\"messages\":[]}", "no verdict", NAN, "ok", NULL, "{\"failure\":\"no JSON object\"}", 0, 0, 0, 1 },
+		/* a row without how it went (a dialogue's): only role, turn, request, response, score */
+		{ "judge", 2, "{\"messages\":[]}", "Rating: [[7]]", 7, NULL, NULL, NULL, 0, 0, 0, 0 },
 	};
 	struct strbuf sb = STRBUF_INIT;
-	struct transcript_entry *back = NULL;
+	struct transcript_row *back = NULL;
 	size_t n = 0;
 
-	codec_put_transcript(&sb, e, 2);
+	codec_put_transcript(&sb, e, 3);
+	CHECK(!strstr(strstr(sb.buf, "\"turn\":2"), "tokens_in"));
 	CHECK_INT(codec_get_transcript(&back, &n, sb.buf), 0);
-	CHECK_INT(n, 2);
-	if (n == 2) {
+	CHECK_INT(n, 3);
+	if (n == 3) {
+		CHECK(isnan(back[0].score));
+		CHECK_NEAR(back[2].score, 7, 0);
+		CHECK_INT(back[2].turn, 2);
+		CHECK(back[2].status == NULL);
 		CHECK_STR(back[0].role, "subject");
 		CHECK_STR(back[0].response, "an answer \"quoted\"");
 		CHECK_INT(back[0].tokens_in, 12);

@@ -52,6 +52,7 @@ static const struct {
 	{ "instruction_strict_acc", METRIC_HIGHER },
 	{ "prompt_loose_acc", METRIC_HIGHER },
 	{ "instruction_loose_acc", METRIC_HIGHER },
+	{ "instructions", METRIC_NEITHER },
 	{ "rating", METRIC_HIGHER },
 	{ "win_rate", METRIC_HIGHER },
 	{ "loss_rate", METRIC_LOWER },
