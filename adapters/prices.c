@@ -77,3 +77,17 @@ void model_spec_without_prices(struct model_spec *out, const struct model_spec *
 		out->n_params++;
 	}
 }
+
+const char *price_endpoint(const struct model_spec *spec)
+{
+	const char *v;
+
+	if (!strcmp(spec->provider, "openai")) {
+		if ((v = model_spec_get(spec, "base_url")) || ((v = getenv("OPENAI_BASE_URL")) && *v))
+			return v;
+		return "https://api.openai.com/v1";
+	}
+	if (!strcmp(spec->provider, "azure"))
+		return (v = model_spec_get(spec, "endpoint")) ? v : getenv("AZURE_OPENAI_ENDPOINT");
+	return NULL;
+}

@@ -20,6 +20,14 @@ struct price {
  */
 int price_for(struct price *out, const struct model_spec *spec, const char *endpoint);
 
+/*
+ * Where spec's requests go, as its adapter would resolve it (base_url,
+ * else $OPENAI_BASE_URL, else OpenAI's own; azure's endpoint), for
+ * price_for() where no run recorded it; NULL for other providers. Points
+ * into spec or the environment.
+ */
+const char *price_endpoint(const struct model_spec *spec);
+
 /* A copy of spec without the parameters that are receval's, not the backend's: price_in, price_out, label. */
 void model_spec_without_prices(struct model_spec *out, const struct model_spec *spec);
 

@@ -9,6 +9,7 @@
 #include "lib/strbuf.h"
 #include "metrics/beyond.h"
 #include "adapters/prices.h"
+#include "eval/roles.h"
 #include "eval/codec.h"
 #include "lib/sha256.h"
 #include "eval/shard.h"
@@ -63,6 +64,8 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	cJSON_AddNumberToObject(d, "duplicates_dropped", (double)ds->duplicates);
 	cJSON_AddNumberToObject(d, "filtered", (double)ds->filtered);
 	cJSON_AddStringToObject(d, "catalogue", catalogue);
+	if (plan->judge)
+		cJSON_AddStringToObject(c, "judge", plan->judge);
 	cJSON_AddStringToObject(c, "version", receval_version);
 done:
 	out = cJSON_PrintUnformatted(c);
@@ -294,32 +297,8 @@ static int open_role(const struct run_plan *plan, const char *spec_text, const s
 		     struct model **out)
 {
 	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
-	struct model_spec spec, backend;
-	char *text;
-	int rc;
 
-	memset(&spec, 0, sizeof(spec));
-	if (model_spec_parse(&spec, spec_text) < 0)
-		return -1;
-	if (!(*ad = adapter_find(spec.provider)) || !(*ad)->submit) {
-		error(*ad ? "judge '%s' writes no text: a judge must be a language model" :
-		      "unknown model provider in judge '%s'", spec_text);
-		model_spec_release(&spec);
-		return -1;
-	}
-	text = model_spec_get(&spec, "temperature") ? xstrdup(spec_text) :
-	       xstrfmt("%s%ctemperature=0", spec_text, strchr(spec_text, '?') ? '&' : '?');
-	model_spec_release(&spec);
-	memset(&spec, 0, sizeof(spec));
-	rc = model_spec_parse(&spec, text);
-	free(text);
-	if (rc < 0)
-		return -1;
-	model_spec_without_prices(&backend, &spec);
-	rc = (*ad)->open(out, &backend, &data);
-	model_spec_release(&backend);
-	model_spec_release(&spec);
-	return rc;
+	return role_open(ad, out, ROLE_JUDGE, spec_text, &data);
 }
 
 int run_model(const struct run_plan *plan, struct store *store, const struct model_spec *spec,

@@ -29,7 +29,7 @@ struct run_plan {
 	int64_t resume_run;       /* --resume: the run to finish (0: a new run) */
 	const struct strmap *done;/* --resume: "task\nsample_id" of samples not to ask again */
 	char **why;               /* or NULL: set by run_model() to why the model's run stopped early (caller frees) */
-	const char *judge;        /* --judge: the judge model of every task that takes one (wins over the suite's) */
+	const char *judge;        /* --judge: the judge model of every task that takes one (wins over the suite's; stored with the run), or NULL */
 };
 
 /* Set by the SIGINT handler: stop between samples, mark the run interrupted. */

@@ -8,10 +8,11 @@
 #include "lib/strbuf.h"
 #include "metrics/registry.h"
 #include "reports/table.h"
+#include "eval/roles.h"
 #include <cJSON.h>
 
 static const char usage_run[] =
-	"receval run SUITE.json [--model SPEC]... [--db FILE] [--limit N] [--seed N]\n"
+	"receval run SUITE.json [--model SPEC]... [--judge SPEC] [--db FILE] [--limit N] [--seed N]\n"
 	"                   [--shard I/N | --shard auto [--shards N]] [--run-key TEXT] [--concurrency N] [--rpm N] [--tpm N]\n"
 	"                   [--timeout S] [--attempts N] [--no-cache] [--quiet]\n"
 	"   or: receval run --resume RUN_ID [--db FILE] [--retry-errors]";
@@ -50,33 +51,28 @@ static size_t keep_summary(struct metric_row *rows, size_t n)
 	return kept;
 }
 
-/* Whether rows[0..n) has a metric of family. */
-static int has_family(const struct metric_row *rows, size_t n, const char *family)
-{
-	struct metric_lookup l;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!metric_lookup(&l, rows[i].metric) && !strcmp(l.info->name, family))
-			return 1;
-	return 0;
-}
-
-/* "ndcg, recall, mrr and coverage": the summary's families the shown rows have, in the registry's order, each once. */
+/*
+ * "ndcg, recall, mrr and coverage": the families of the summary's rows (the
+ * registry's summary families the runs have), in the registry's order, each once.
+ */
 static void summary_families(struct strbuf *sb, struct metric_row **rows, const size_t *n_rows, size_t n_runs)
 {
 	const char *names[32];
-	size_t n = 0, i, j, r;
+	size_t n = 0, i, r, k;
 
 	for (i = 0; i < metric_registry_count() && n < ARRAY_SIZE(names); i++) {
 		const struct metric_info *m = metric_registry_at(i);
+		int present = 0;
 		if (!(m->flags & METRIC_SUMMARY))
 			continue;
-		for (j = 0; j < n && strcmp(names[j], m->name); j++)
+		for (r = 0; r < n_runs && !present; r++)
+			for (k = 0; k < n_rows[r] && !present; k++) {
+				struct metric_lookup l;
+				present = metric_lookup(&l, rows[r][k].metric) == 0 && l.info == m;
+			}
+		for (k = 0; k < n && strcmp(names[k], m->name); k++)
 			;
-		for (r = 0; r < n_runs && !has_family(rows[r], n_rows[r], m->name); r++)
-			;
-		if (j == n && r < n_runs)
+		if (present && k == n)
 			names[n++] = m->name;
 	}
 	for (i = 0; i < n; i++)
@@ -125,7 +121,7 @@ static int print_results(struct store *store, const int64_t *ids, size_t n)
  * exit code; on success suite is loaded and *model allocated.
  */
 static int load_resume(struct store *store, long id, struct suite *suite, char **model, long *seed,
-		       long *limit, long *shard_i, long *shard_n)
+		       long *limit, long *shard_i, long *shard_n, char **judge)
 {
 	struct run_info run;
 	cJSON *c = NULL, *v;
@@ -149,6 +145,11 @@ static int load_resume(struct store *store, long id, struct suite *suite, char *
 			strlen(suite_json)) < 0)
 		goto out;
 	*model = xstrdup(cJSON_GetObjectItemCaseSensitive(c, "model")->valuestring);
+	v = cJSON_GetObjectItemCaseSensitive(c, "judge");
+	if (cJSON_IsString(v)) {
+		*judge = xstrdup(v->valuestring);
+		suite_set_role(suite, ROLE_JUDGE, *judge);
+	}
 	v = cJSON_GetObjectItemCaseSensitive(c, "seed");
 	*seed = cJSON_IsNumber(v) ? (long)v->valuedouble : (long)suite->seed;
 	v = cJSON_GetObjectItemCaseSensitive(c, "limit");
@@ -171,12 +172,11 @@ out:
 }
 
 /*
- * Whether --resume of run has anything to do: a run that is done (and,
- * unless retry_errors, has no failed sample to ask again, or is asked to
- * leave them) is finished: said, and nothing is evaluated. CMD_GO, or
+ * Whether --resume of run has anything to do: a run that is done with no
+ * failed sample is finished: said, and nothing is evaluated. CMD_GO, or
  * the exit code.
  */
-static int resume_needed(struct store *store, int64_t run, int retry_errors)
+static int resume_needed(struct store *store, int64_t run)
 {
 	struct run_info info;
 	int rc = store_get_run(store, run, &info), ret = CMD_GO;
@@ -186,10 +186,10 @@ static int resume_needed(struct store *store, int64_t run, int retry_errors)
 			error("%s: no run %lld to resume (see 'receval list')", store->path, (long long)run);
 		return rc ? EXIT_STORE : EXIT_INPUT;
 	}
-	if (info.status && !strcmp(info.status, "done") && (!retry_errors || !info.errors)) {
-		fprintf(stderr, "receval: run %lld of %s is finished (done, %lld samples, %lld failed): nothing to do%s\n",
-			(long long)run, store->path, (long long)info.samples, (long long)info.errors,
-			info.errors ? "; --retry-errors asks the failed ones again" : "");
+	/* a done run with failed samples goes on: its task may ask them again (a judge), or --retry-errors does */
+	if (info.status && !strcmp(info.status, "done") && !info.errors) {
+		fprintf(stderr, "receval: run %lld of %s is finished (done, %lld samples, none failed): nothing to do\n",
+			(long long)run, store->path, (long long)info.samples);
 		ret = EXIT_OK;
 	}
 	run_info_release(&info);
@@ -260,11 +260,32 @@ static void print_outcomes(struct store *store, const struct model_spec *specs, 
 	strbuf_release(&db);
 }
 
+/* --judge: a language model's spec, given to every task that takes a judge. */
+static int check_judge(struct suite *suite, const char *judge)
+{
+	struct model_spec spec = { 0 };
+	const struct adapter *ad;
+	int ok = model_spec_parse(&spec, judge) == 0;
+
+	ad = ok ? adapter_find(spec.provider) : NULL;
+	if (ok && !ad)
+		error("--judge: unknown model provider '%s' in '%s' (known: %s)", spec.provider, judge,
+		      adapter_providers());
+	else if (ok && !ad->submit)
+		error("--judge: '%s' must be a language model (openai:, azure: or exec:), not a built-in one", judge);
+	model_spec_release(&spec);
+	if (!ok || !ad || !ad->submit)
+		return -1;
+	if (!suite_set_role(suite, ROLE_JUDGE, judge))
+		warning("--judge: no task of %s takes a judge (explanation does)", suite->path);
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct opt_list models = { 0 };
 	const char *db = NULL, *shard = NULL, *run_key = NULL, *scheduler = NULL, *judge = NULL, *resume_s = NULL;
-	char *group = NULL;
+	char *group = NULL, *resume_judge = NULL;
 	long shards = 0;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
@@ -276,9 +297,9 @@ int cmd_run(int argc, char **argv)
 	size_t n_done_keys = 0;
 	struct option opts[] = {
 		{ OPT_LIST, 'm', "model", &models, "SPEC", "model to evaluate (repeatable); default: the suite's models" },
+		{ OPT_STRING, 0, "judge", &judge, "SPEC", "the judge of every task that takes one (explanation, chatbot), instead of the suite's" },
 		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
 		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users (questions: N per subject)" },
-		{ OPT_STRING, 0, "judge", &judge, "SPEC", "the judge of every task that has one (chatbot), instead of the suite's" },
 		{ OPT_LONG, 0, "seed", &seed, "N", "override the suite's sampling seed" },
 		{ OPT_STRING, 0, "shard", &shard, "I/N", "evaluate shard I (0-based) of N of the sampled users; auto: from Kubernetes or Slurm" },
 		{ OPT_LONG, 0, "shards", &shards, "N", "with --shard auto on Kubernetes: the count (default $RECEVAL_SHARDS)" },
@@ -335,10 +356,10 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if ((resume && (models.n || shard || limit != -1 || seed != LONG_MIN)) || (retry_errors && !resume)) {
+	if ((resume && (models.n || shard || limit != -1 || seed != LONG_MIN || judge)) || (retry_errors && !resume)) {
 		error(retry_errors && !resume ?
 		      "--retry-errors goes with --resume" :
-		      "--resume takes the model, seed, limit and shard from the run: give none of them");
+		      "--resume takes the model, judge, seed, limit and shard from the run: give none of them");
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -400,12 +421,13 @@ int cmd_run(int argc, char **argv)
 			run_info_release(&info);
 			resume = (long)rid;
 		}
-		if ((ret = resume_needed(&store, resume, retry_errors)) != CMD_GO) {
+		if ((ret = resume_needed(&store, resume)) != CMD_GO) {
 			store_close(&store);
 			free(models.v);
 			return ret;
 		}
-		ret = load_resume(&store, resume, &suite, &resume_model, &seed, &limit, &shard_i, &shard_n);
+		ret = load_resume(&store, resume, &suite, &resume_model, &seed, &limit, &shard_i, &shard_n,
+				  &resume_judge);
 		if (ret != EXIT_OK) {
 			store_close(&store);
 			free(models.v);
@@ -421,6 +443,9 @@ int cmd_run(int argc, char **argv)
 		free(group);
 		free(models.v);
 		return EXIT_INPUT;
+	} else if (judge && check_judge(&suite, judge) < 0) {
+		ret = EXIT_USAGE;
+		goto out_suite;
 	}
 	from_flag = models.n > 0;
 	n_specs = from_flag ? models.n : suite.n_models;
@@ -487,8 +512,8 @@ plan:
 	plan.limits.attempts = (unsigned)attempts;
 	plan.limits.body_cap = (size_t)8 << 20;
 	plan.resume_run = resume;
-	plan.judge = judge;
 	plan.done = resume ? &done : NULL;
+	plan.judge = resume ? resume_judge : judge;
 	if (has_ds)
 		split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);
 	plan.sampled = n_users;
@@ -580,6 +605,7 @@ out_suite:
 		free(done_keys[i]);
 	free(done_keys);
 	free(resume_model);
+	free(resume_judge);
 	free(group);
 	free(models.v);
 	return ret;
