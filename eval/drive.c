@@ -87,6 +87,7 @@ struct driver {
 	size_t active[ROLE__COUNT];     /* requests in flight per role */
 	int stop;
 	int early;                      /* stopped by the error watch: nothing to drain */
+	int budget;                     /* stopped by --max-cost: the answers in flight are awaited and stored */
 };
 
 /*
@@ -189,6 +190,12 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 			struct work *w = NULL;
 			int rc;
 
+			/* --max-cost: nothing more is sent once the next request could pass it */
+			if (c->watch && errwatch_over_budget(c->watch, d->active[ROLE_SUBJECT])) {
+				d->stop = d->budget = 1;
+				break;
+			}
+
 			for (i = 0; i < n_slots && !w; i++)
 				if (!slots[i].id)
 					w = &slots[i];
@@ -233,6 +240,9 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 			}
 			d->active[role]--;
 			w->id = 0;
+			/* what poll() hands over was sent (cached answers never reach it): it cost money */
+			if (c->watch && role == ROLE_SUBJECT)
+				errwatch_charge(c->watch, &a);
 			if (c->watch && errwatch_answer(c->watch, &a)) {
 				/* the server cannot be reached: stored as nothing, so --resume asks again */
 				d->stop = d->early = 1;
@@ -272,7 +282,10 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 				active--;
 		}
 	}
-	if (ret == EXIT_MODEL && !d->early) {
+	/* a run stopped by its budget is not whole: like an early stop, --resume (with more budget) goes on */
+	if (ret == EXIT_OK && d->budget)
+		ret = EXIT_MODEL;
+	if (ret == EXIT_MODEL && !d->early && !d->budget) {
 		/* every queued request fails fast after a fatal answer: drain them */
 		struct llm_answer a;
 		double until = now_ms() + 5000;

@@ -5,6 +5,7 @@
 #include "eval/drive.h"
 #include "eval/finish.h"
 #include "eval/run_errors.h"
+#include "eval/dry.h"
 #include "lib/rng.h"
 #include "lib/strbuf.h"
 #include "metrics/beyond.h"
@@ -342,6 +343,34 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	if (!plan->quiet && !ad->submit)
 		fprintf(stderr, "%s: trained in %.2fs\n", spec->text, (now_ms() - t0) / 1000);
 
+	if (plan->max_cost > 0 && ad->submit) {
+		/* the price at the endpoint the requests go to: list prices only at the vendor's own */
+		char *endpoint = model_endpoint(ad, model);
+		int prc = price_for(&price, spec, endpoint);
+		free(endpoint);
+		if (prc < 0 || isnan(price.in) || isnan(price.out)) {
+			error("--max-cost: the price of '%s' is not known here (give ?price_in=USD&price_out=USD per"
+			      " million tokens)", spec->text);
+			ad->free(model);
+			return from_flag ? EXIT_USAGE : EXIT_INPUT;
+		}
+	}
+
+	if (plan->dry && ad->submit) {
+		/* --dry-run: the model was opened to check its spec and key; a stand-in counts what it would be sent */
+		char *endpoint = model_endpoint(ad, model);
+		const char *mt = model_spec_get(spec, "max_tokens");
+		long max_tokens = 0;
+		if (price_for(&price, spec, endpoint) < 0)
+			price.in = price.out = NAN;
+		free(endpoint);
+		if (mt && parse_long(mt, &max_tokens) < 0)
+			max_tokens = 0;
+		ad->free(model);
+		model = dry_model_new(spec->text, max_tokens);
+		ad = &dry_adapter;
+	}
+
 	if (plan->resume_run) {
 		*run_id = plan->resume_run;
 		if (store_finish_run(store, *run_id, "running", 0) < 0) {
@@ -386,6 +415,11 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	proto.bc = &bc;
 	errwatch_init(&watch, spec->text, plan->quiet);
 	proto.watch = &watch;
+	if (plan->max_cost > 0 && ad->submit) {
+		watch.max_cost = plan->max_cost;
+		watch.price_in = price.in;
+		watch.price_out = price.out;
+	}
 
 	for (t = 0; t < plan->suite->n_tasks && ret == EXIT_OK; t++) {
 		const struct task_spec *task = &plan->suite->tasks[t];
@@ -414,7 +448,17 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 				ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
 				break;
 			}
+			if (judge && plan->dry) {
+				with_judge.ad[ROLE_JUDGE]->free(with_judge.model[ROLE_JUDGE]);
+				with_judge.ad[ROLE_JUDGE] = &dry_adapter;
+				with_judge.model[ROLE_JUDGE] = dry_model_new(judge, 0);
+				dry_set_task(with_judge.model[ROLE_JUDGE], task->name);
+			}
+			if (ad == &dry_adapter)
+				dry_set_task(model, task->name);
 			ret = run_task(plan, store, &with_judge, task, &errors, ++pass_i, n_passes);
+			if (judge && plan->dry)
+				dry_report(stdout, with_judge.model[ROLE_JUDGE], NAN, NAN);
 			if (with_judge.model[ROLE_JUDGE])
 				with_judge.ad[ROLE_JUDGE]->free(with_judge.model[ROLE_JUDGE]);
 		}
@@ -426,12 +470,18 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			pass.permutations = 0;
 			pass.perm = p;
 			pass.cand_task = task->name;
+			if (ad == &dry_adapter)
+				dry_set_task(model, name);
 			ret = run_task(plan, store, &proto, &pass, &errors, ++pass_i, n_passes);
 			free(name);
 		}
 	}
 	if (put_replicas(store, *run_id, plan->shard_i, ad, model) < 0 && ret == EXIT_OK)
 		ret = EXIT_STORE;
+	if (ad == &dry_adapter)
+		dry_report(stdout, model, price.in, price.out);
+	else if (plan->dry)
+		printf("%s: a built-in model, trained in-process: nothing to send\n", spec->text);
 	ad->free(model);
 	free(bc.tail);
 	free(bc.cat_off);

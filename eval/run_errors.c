@@ -78,6 +78,35 @@ int errwatch_answer(struct error_watch *w, const struct llm_answer *a)
 	return 1;
 }
 
+void errwatch_charge(struct error_watch *w, const struct llm_answer *a)
+{
+	if (w->max_cost <= 0)
+		return;
+	if (a->tokens_in >= 0 && a->tokens_out >= 0)
+		w->spent += (a->tokens_in * w->price_in + a->tokens_out * w->price_out) / 1e6;
+	else if (w->priced)
+		w->spent += w->spent / (double)w->priced;
+	w->priced++;
+}
+
+int errwatch_over_budget(struct error_watch *w, size_t in_flight)
+{
+	double mean;
+
+	if (w->max_cost <= 0)
+		return 0;
+	if (w->stop)
+		return 1;
+	mean = w->priced ? w->spent / (double)w->priced : 0;
+	if (w->spent + (double)(in_flight + 1) * mean <= w->max_cost)
+		return 0;
+	w->stop = xstrfmt("stopped before spending more than --max-cost $%.4g: $%.4g spent on %zu answers"
+			  " (resume with a higher --max-cost to go on)", w->max_cost, w->spent, w->priced);
+	progress_break();
+	error("%s: %s", w->model, w->stop);
+	return 1;
+}
+
 void errwatch_stop(struct error_watch *w, const char *why)
 {
 	if (!w->stop)

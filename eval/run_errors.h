@@ -19,6 +19,11 @@ struct error_watch {
 	size_t same;         /* consecutive connection failures with the cause below */
 	char *cause;         /* error_cause() of the latest connection failure */
 	char *stop;          /* why the run stops (a fatal answer, or an early stop); NULL while it goes */
+	/* --max-cost: the subject's price (USD per million tokens) and what its answers cost so far */
+	double max_cost;     /* 0: no limit */
+	double price_in, price_out;
+	double spent;
+	size_t priced;       /* answers whose cost is in spent */
 };
 
 void errwatch_init(struct error_watch *w, const char *model, int quiet);
@@ -31,6 +36,20 @@ void errwatch_release(struct error_watch *w);
  * connection failures in a row with one cause (w->stop says so, printed).
  */
 int errwatch_answer(struct error_watch *w, const struct llm_answer *a);
+
+/*
+ * Add what the subject's answer a cost to w->spent (its reported tokens
+ * at w's price; an answer without usage is charged the mean so far).
+ */
+void errwatch_charge(struct error_watch *w, const struct llm_answer *a);
+
+/*
+ * --max-cost: whether sending one more request, with in_flight already
+ * sent and unanswered, may spend more than w->max_cost (each request
+ * costing the mean of those answered). The first time, w->stop says so
+ * (printed). 0 without a limit.
+ */
+int errwatch_over_budget(struct error_watch *w, size_t in_flight);
 
 /* The run stops for why (a fatal answer, already printed): kept in w->stop if it is the first reason. */
 void errwatch_stop(struct error_watch *w, const char *why);

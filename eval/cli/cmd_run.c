@@ -196,6 +196,62 @@ static int resume_needed(struct store *store, int64_t run)
 	return ret;
 }
 
+/*
+ * --tasks A,B: keep only those tasks of suite, in the suite's order. The
+ * suite is parsed again from its own JSON with the other tasks left out,
+ * so the run stores (and --resume and finishing read) the suite it ran.
+ * EXIT_OK; EXIT_USAGE for a name the suite does not have (its names are
+ * listed); EXIT_INPUT when the suite cannot be read again.
+ */
+static int select_tasks(struct suite *suite, const char *list)
+{
+	cJSON *root = cJSON_Parse(suite->json), *tasks = cJSON_GetObjectItemCaseSensitive(root, "tasks"), *keep;
+	struct strbuf names = STRBUF_INIT;
+	char *want = xstrdup(list), *tok, *save = NULL, *text, *path;
+	size_t i;
+	int ret = EXIT_OK;
+
+	keep = cJSON_CreateArray();
+	for (i = 0; i < suite->n_tasks; i++)
+		strbuf_addf(&names, "%s%s", i ? ", " : "", suite->tasks[i].name);
+	/* every name given must be a task of the suite */
+	for (tok = strtok_r(want, ",", &save); tok && ret == EXIT_OK; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < suite->n_tasks && strcmp(suite->tasks[i].name, tok); i++)
+			;
+		if (i == suite->n_tasks) {
+			error("--tasks: %s has no task '%s' (its tasks: %s)", suite->path, tok, names.buf);
+			ret = EXIT_USAGE;
+		}
+	}
+	free(want);
+	for (i = 0; i < suite->n_tasks && ret == EXIT_OK; i++) {
+		size_t len = strlen(suite->tasks[i].name);
+		const char *p = list;
+		/* the name as a whole item of the comma-separated list */
+		while ((p = strstr(p, suite->tasks[i].name)) && !((p == list || p[-1] == ',') && (!p[len] || p[len] == ',')))
+			p += len;
+		if (p)
+			cJSON_AddItemToArray(keep, cJSON_Duplicate(cJSON_GetArrayItem(tasks, (int)i), 1));
+	}
+	strbuf_release(&names);
+	if (ret != EXIT_OK || !root) {
+		cJSON_Delete(keep);
+		cJSON_Delete(root);
+		return ret != EXIT_OK ? ret : EXIT_INPUT;
+	}
+	cJSON_ReplaceItemInObjectCaseSensitive(root, "tasks", keep);
+	text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	path = xstrdup(suite->path);
+	suite_release(suite);
+	memset(suite, 0, sizeof(*suite));
+	if (suite_parse(suite, path, text, strlen(text)) < 0)
+		ret = EXIT_INPUT;
+	cJSON_free(text);
+	free(path);
+	return ret;
+}
+
 /* What became of one model of a `receval run`. */
 struct run_outcome {
 	int64_t id;     /* its run, or 0 when none was made */
@@ -285,13 +341,14 @@ int cmd_run(int argc, char **argv)
 {
 	struct opt_list models = { 0 };
 	const char *db = NULL, *shard = NULL, *run_key = NULL, *scheduler = NULL, *judge = NULL, *resume_s = NULL;
+	const char *tasks_arg = NULL;
 	char *group = NULL, *resume_judge = NULL;
 	long shards = 0;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
 	long concurrency = 8, resume = 0, attempts = 6;
-	double rpm = 0, tpm = 0, timeout = 60;
-	int no_cache = 0, retry_errors = 0, store_ready = 0, has_ds = 1;
+	double rpm = 0, tpm = 0, timeout = 60, max_cost = 0;
+	int no_cache = 0, retry_errors = 0, store_ready = 0, dry_run = 0, has_ds = 1;
 	struct strmap done = STRMAP_INIT;
 	char **done_keys = NULL, *resume_model = NULL;
 	size_t n_done_keys = 0;
@@ -309,6 +366,11 @@ int cmd_run(int argc, char **argv)
 		{ OPT_DOUBLE, 0, "tpm", &tpm, "N", "at most N tokens per minute" },
 		{ OPT_DOUBLE, 0, "timeout", &timeout, "S", "seconds one request attempt may take (default 60)" },
 		{ OPT_LONG, 0, "attempts", &attempts, "N", "tries per request, the first included (default 6)" },
+		{ OPT_BOOL, 0, "dry-run", &dry_run, NULL,
+		  "send nothing: show each task's first request, count the requests, estimate tokens and cost" },
+		{ OPT_DOUBLE, 0, "max-cost", &max_cost, "USD",
+		  "stop before a language model's answers cost more than USD (resumable; needs a known price)" },
+		{ OPT_STRING, 0, "tasks", &tasks_arg, "NAME,...", "run only these tasks of the suite (their names; see the suite)" },
 		{ OPT_BOOL, 0, "no-cache", &no_cache, NULL, "ask the model even what the cache holds" },
 		{ OPT_STRING, 0, "resume", &resume_s, "RUN_ID",
 		  "finish a run (an id, 'latest' or 'latest~N'): its suite, model and options come from the database" },
@@ -366,6 +428,16 @@ int cmd_run(int argc, char **argv)
 	if (concurrency < 1 || concurrency > 4096 || attempts < 1 || attempts > 100 || rpm < 0 || tpm < 0 ||
 	    !(timeout > 0)) {
 		error("--concurrency must be 1..4096, --attempts 1..100, --timeout above 0, --rpm and --tpm >= 0");
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (dry_run && resume) {
+		error("--dry-run goes with a suite, not with --resume");
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (max_cost < 0) {
+		error("--max-cost must be a number of US dollars >= 0, not %g", max_cost);
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -443,6 +515,10 @@ int cmd_run(int argc, char **argv)
 		free(group);
 		free(models.v);
 		return EXIT_INPUT;
+	} else if (tasks_arg && (ret = select_tasks(&suite, tasks_arg)) != EXIT_OK) {
+		free(group);
+		free(models.v);
+		return ret;
 	} else if (judge && check_judge(&suite, judge) < 0) {
 		ret = EXIT_USAGE;
 		goto out_suite;
@@ -510,6 +586,10 @@ plan:
 	plan.limits.tpm = tpm;
 	plan.limits.timeout_s = timeout;
 	plan.limits.attempts = (unsigned)attempts;
+	plan.max_cost = max_cost;
+	plan.dry = dry_run;
+	if (dry_run)
+		plan.quiet = 1;
 	plan.limits.body_cap = (size_t)8 << 20;
 	plan.resume_run = resume;
 	plan.done = resume ? &done : NULL;
@@ -542,7 +622,8 @@ plan:
 			"(%zu skipped with too few interactions)\n", suite.name, ds.n_users, ds.n_items,
 			ds.n_inter, n_users, sp.skipped);
 
-	if (!store_ready && store_open(&store, default_db_path(db)) < 0) {
+	/* a dry run writes nothing: its runs live in memory and go with the process */
+	if (!store_ready && store_open(&store, dry_run ? ":memory:" : default_db_path(db)) < 0) {
 		ret = EXIT_STORE;
 		goto out_split;
 	}
@@ -559,7 +640,7 @@ plan:
 		rc = run_model(&plan, &store, &specs[i], from_flag, &id);
 		outcomes[i].id = id;
 		outcomes[i].rc = rc;
-		if (id) {
+		if (id && !dry_run) {
 			ids[n_ids++] = id;
 			printf("run %lld\n", (long long)id);
 			fflush(stdout);
@@ -579,7 +660,7 @@ plan:
 		if (print_results(&store, ids, n_ids) < 0 && ret == EXIT_OK)
 			ret = EXIT_STORE;
 	}
-	if (ret != EXIT_OK)
+	if (ret != EXIT_OK && !dry_run)
 		print_outcomes(&store, specs, outcomes, n_ran, n_specs, resume);
 out_split:
 	free(users);

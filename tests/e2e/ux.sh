@@ -206,3 +206,47 @@ ok_if "no usage: tokens stored as NULL, not 0" \
 ok_if "no usage: cost_usd is unknown, not 0" \
 	sh -c "[ \$(sqlite3 '$T/u.db' \"SELECT count(*) FROM run_metrics WHERE metric = 'cost_usd' AND value IS NULL\") -eq 1 ]"
 ok_if "no usage: stderr says so" grep -q "20 answers reported no token usage: tokens_in and tokens_out count the others, cost_usd is unknown" "$T/u.err"
+
+# --- what is available: suites, tasks, models; run --tasks -----------------------------------------------------------
+$R tasks >"$T/tasks.out" 2>&1
+ok_if "receval tasks: one line per registered type, with its summary" \
+	sh -c "grep -q '^retrieval  .*catalogue' '$T/tasks.out' && grep -q '^explanation .*(language models only)' '$T/tasks.out'"
+$R models >"$T/models.out" 2>&1
+ok_if "receval models: the built-in models and the providers" \
+	sh -c "grep -q '^builtin:itemknn ' '$T/models.out' && grep -q '^openai:MODEL ' '$T/models.out' && grep -q '^exec:COMMAND ' '$T/models.out'"
+$R suites >"$T/suites.out" 2>&1
+ok_if "receval suites: each suite with its name, tasks and description" grep -q '^suites/demo.json  *demo  *2 tasks  Offline' "$T/suites.out"
+expect_exit 3 "receval suites of a missing folder exits 3" $R suites "$T/nowhere"
+cat >"$T/two.json" <<JSON
+{"name": "two", "dataset": {"format": "csv", "path": "$ROOT/suites/demo/interactions.csv", "items": "$ROOT/suites/demo/items.csv"},
+ "sample": {"users": 10}, "tasks": [{"type": "retrieval", "k": [10]}, {"type": "ranking", "candidates": 10, "k": [5]}]}
+JSON
+$R run "$T/two.json" --tasks ranking --model builtin:pop --db "$T/t.db" -q >/dev/null 2>&1
+ok_if "run --tasks ranking: only that task is run and stored" \
+	sh -c "[ \"\$(sqlite3 '$T/t.db' 'SELECT group_concat(DISTINCT task) FROM samples')\" = ranking ]"
+ok_if "run --tasks: the stored suite is the one that ran (resume and finish read it)" \
+	sh -c "$R show latest --db '$T/t.db' --format json | python3 -c 'import json,sys; c=json.load(sys.stdin)[\"run\"][\"config\"]; assert [t[\"type\"] for t in c[\"suite\"][\"tasks\"]] == [\"ranking\"]'"
+expect_exit 2 "run --tasks with a task the suite lacks exits 2" $R run "$T/two.json" --tasks rankin --model builtin:pop --db "$T/t.db"
+ok_if "run --tasks: names the suite's tasks" grep -q "has no task 'rankin' (its tasks: retrieval, ranking)" "$T/err"
+
+# --- run --dry-run: nothing sent, nothing stored; --max-cost: stops before spending more --------------------------------
+fake_start fdry --log "$T/dry.log" --answer rank --idle-exit 60
+$R run "$T/two.json" --model "openai:gpt-4o-mini?base_url=http://127.0.0.1:$FAKE_PORT/v1&price_in=1&price_out=2&max_tokens=100" \
+	--dry-run --db "$T/dry.db" >"$T/dry.out" 2>"$T/dry.err"
+rc=$?
+ok_if "dry run: exit 0, no request sent, no database written" sh -c "[ $rc -eq 0 ] && [ ! -s '$T/dry.log' ] && [ ! -e '$T/dry.db' ]"
+ok_if "dry run: per task, the requests and tokens, and the first request" \
+	sh -c "grep -q '^  task retrieval: 10 requests, ~[0-9,]* prompt tokens, at most 1,000 completion tokens (100 each)' '$T/dry.out' &&
+	       grep -q '^  task ranking: 10 requests' '$T/dry.out' && grep -q '^    \[user\] ' '$T/dry.out'"
+ok_if "dry run: the total and the most it would cost at the spec's price" \
+	grep -q '^  total: 20 requests, .* at most \$0\.0[0-9]* at \$1 / \$2 per million tokens' "$T/dry.out"
+$R run "$T/two.json" --tasks ranking --model "openai:gpt-4o-mini?base_url=http://127.0.0.1:$FAKE_PORT/v1&price_in=1000&price_out=1000" \
+	--max-cost 0.5 --concurrency 1 --db "$T/mc.db" >"$T/mc.out" 2>"$T/mc.err"
+rc=$?
+sent=$(wc -l <"$T/dry.log")
+ok_if "--max-cost: stops before the budget is spent (exit $rc, $sent of 10 sent)" sh -c "[ $rc -eq 4 ] && [ $sent -ge 1 ] && [ $sent -lt 10 ]"
+ok_if "--max-cost: says why and how to go on" grep -q "stopped before spending more than --max-cost \$0.5" "$T/mc.err"
+$R run --resume 1 --db "$T/mc.db" --max-cost 100 -q >/dev/null 2>&1
+ok_if "--max-cost: --resume with more budget finishes the run" \
+	sh -c "[ \$(sqlite3 '$T/mc.db' \"SELECT count(*) FROM samples WHERE status = 'ok'\") -eq 10 ]"
+expect_exit 2 "--max-cost with no known price is a usage error" $R run "$T/two.json" --model "openai:x?base_url=http://127.0.0.1:$FAKE_PORT/v1" --max-cost 1 --db "$T/mc2.db"
