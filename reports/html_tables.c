@@ -606,6 +606,23 @@ void html_validity(struct render *rd)
 	strbuf_addstr(sb, "</section>\n");
 }
 
+/* The run's cost_usd over its tasks, "$0.0123"; a dash when a task's is unknown or none is stored. */
+static void add_cost(struct strbuf *sb, const struct report_run *run)
+{
+	double sum = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < run->n_rows; i++)
+		if (!strcmp(run->rows[i].metric, "cost_usd")) {
+			sum += run->rows[i].value;
+			n++;
+		}
+	if (!n || !isfinite(sum))
+		strbuf_addstr(sb, DASH);
+	else
+		strbuf_addf(sb, "$%.4f", sum);
+}
+
 void html_usage(struct render *rd)
 {
 	const struct report *r = rd->r;
@@ -622,15 +639,19 @@ void html_usage(struct render *rd)
 				  " (built-in models run in-process), so there is no token count or cost. Latency is the"
 				  " time each sample took to answer.</p>\n");
 	else
-		strbuf_addstr(sb, "<p class=\"legend\">Tokens as the API reported them. receval stores no prices:"
-				  " cost = tokens in " TIMES " the price of an input token + tokens out " TIMES
-				  " the price of an output token. Latency is per sample, from request to answer"
+		strbuf_addstr(sb, "<p class=\"legend\">Tokens as the API reported them. Cost (US dollars, the"
+				  " <code>cost_usd</code> of every task summed) = tokens in " TIMES " the price of an input"
+				  " token + tokens out " TIMES " the price of an output token, at the model spec's"
+				  " <code>price_in</code> and <code>price_out</code> (per million tokens), else OpenAI's list"
+				  " price for OpenAI's own endpoint; " DASH " where the price, or some answer's usage, is"
+				  " unknown. Latency is per sample, from request to answer"
 				  " (answers served from the cache are near zero).</p>\n");
 	strbuf_addstr(sb, "<div class=\"scroll\"><table>\n<thead><tr><th>model</th>"
 			  "<th class=\"num\">samples</th><th class=\"num\">ok / invalid / errors</th>");
 	if (api)
 		strbuf_addstr(sb, "<th class=\"num\">requests</th><th class=\"num\">tokens in</th>"
-				  "<th class=\"num\">tokens out</th><th class=\"num\">tokens / request</th>");
+				  "<th class=\"num\">tokens out</th><th class=\"num\">tokens / request</th>"
+				  "<th class=\"num\">cost (USD)</th>");
 	strbuf_addstr(sb, "<th class=\"num\">latency mean</th><th class=\"num\">p50</th><th class=\"num\">p95</th>"
 			  "<th class=\"num\">max</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i < r->n_runs; i++) {
@@ -647,7 +668,7 @@ void html_usage(struct render *rd)
 		strbuf_addstr(sb, " / ");
 		html_count(sb, u->errors);
 		if (api && !u->requests && !u->tokens_in && !u->tokens_out) {
-			strbuf_addstr(sb, "</td><td class=\"num\" colspan=\"4\"><span class=\"runid\">no API</span>");
+			strbuf_addstr(sb, "</td><td class=\"num\" colspan=\"5\"><span class=\"runid\">no API</span>");
 		} else if (api) {
 			strbuf_addstr(sb, "</td><td class=\"num\">");
 			html_count(sb, u->requests);
@@ -657,6 +678,8 @@ void html_usage(struct render *rd)
 			html_count(sb, u->tokens_out);
 			strbuf_addstr(sb, "</td><td class=\"num\">");
 			html_num(sb, u->requests ? (double)(u->tokens_in + u->tokens_out) / (double)u->requests : NAN);
+			strbuf_addstr(sb, "</td><td class=\"num\">");
+			add_cost(sb, &r->runs[i]);
 		}
 		strbuf_addstr(sb, "</td><td class=\"num\">");
 		html_ms(sb, u->latency_mean);

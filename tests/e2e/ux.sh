@@ -250,3 +250,8 @@ $R run --resume 1 --db "$T/mc.db" --max-cost 100 -q >/dev/null 2>&1
 ok_if "--max-cost: --resume with more budget finishes the run" \
 	sh -c "[ \$(sqlite3 '$T/mc.db' \"SELECT count(*) FROM samples WHERE status = 'ok'\") -eq 10 ]"
 expect_exit 2 "--max-cost with no known price is a usage error" $R run "$T/two.json" --model "openai:x?base_url=http://127.0.0.1:$FAKE_PORT/v1" --max-cost 1 --db "$T/mc2.db"
+
+# --- 9. the report's cost section shows the stored cost --------------------------------------------------------------
+$R report 3 --db "$T/l.db" -o "$T/cost.html" --no-plots >/dev/null 2>&1
+ok_if "report: the cost section shows the run's cost_usd" \
+	sh -c "grep -q 'cost (USD)</th>' '$T/cost.html' && grep -q '>\\\$0\\.0[0-9]*</td>' '$T/cost.html' && ! grep -q 'stores no prices' '$T/cost.html'"
