@@ -201,7 +201,8 @@ static int resume_needed(struct store *store, int64_t run)
  * suite is parsed again from its own JSON with the other tasks left out,
  * so the run stores (and --resume and finishing read) the suite it ran.
  * EXIT_OK; EXIT_USAGE for a name the suite does not have (its names are
- * listed); EXIT_INPUT when the suite cannot be read again.
+ * listed); EXIT_INPUT when the suite cannot be read again. On failure the
+ * suite is released.
  */
 static int select_tasks(struct suite *suite, const char *list)
 {
@@ -237,6 +238,7 @@ static int select_tasks(struct suite *suite, const char *list)
 	if (ret != EXIT_OK || !root) {
 		cJSON_Delete(keep);
 		cJSON_Delete(root);
+		suite_release(suite);
 		return ret != EXIT_OK ? ret : EXIT_INPUT;
 	}
 	cJSON_ReplaceItemInObjectCaseSensitive(root, "tasks", keep);
