@@ -102,7 +102,7 @@ $(OBJDIR)/gen_demo: $(OBJDIR)/suites/gen_demo.o $(OBJDIR)/libreceval.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The fake OpenAI/Azure server the tests and benchmarks talk to (tests/fake_server.c).
-$(OBJDIR)/fake_server: $(OBJDIR)/tests/fake_server.o $(OBJDIR)/tests/fake_general.o $(OBJDIR)/libreceval.a
+$(OBJDIR)/fake_server: $(OBJDIR)/tests/fake_server.o $(OBJDIR)/tests/fake_general.o $(OBJDIR)/tests/fake_conversation.o $(OBJDIR)/libreceval.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -140,7 +140,7 @@ clean:
 .PHONY: all unit deps demo test bench clean demo-data FORCE
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/eval/cli/main.d $(OBJDIR)/suites/gen_demo.d \
-	$(OBJDIR)/tests/fake_server.d $(OBJDIR)/tests/fake_general.d
+	$(OBJDIR)/tests/fake_server.d $(OBJDIR)/tests/fake_general.d $(OBJDIR)/tests/fake_conversation.d
 
 # The grounding benchmark (bench/grounding.c), run by bench/grounding.sh.
 $(OBJDIR)/bench_grounding: $(OBJDIR)/bench/grounding.o $(OBJDIR)/libreceval.a

@@ -175,6 +175,8 @@ void codec_put_transcript(struct strbuf *out, const struct transcript_row *rows,
 			strbuf_addstr(out, "null");
 		if (!isnan(rows[i].score))
 			strbuf_addf(out, ",\"score\":%.17g", rows[i].score);
+		if (rows[i].read && *rows[i].read)
+			strbuf_addf(out, ",\"read\":%s", rows[i].read);
 		strbuf_addch(out, '}');
 	}
 	strbuf_addch(out, ']');

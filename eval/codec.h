@@ -62,7 +62,9 @@ void codec_groundings_free(struct grounding_row *rows, size_t n);
  * transcript column as a JSON array of {"role" ("subject", "judge",
  * "simulator"), "turn" (1-based), "request" (the request as sent, a JSON
  * object), "response" (the text, or null), "score" (what was read from a
- * judge's verdict; absent when none)}.
+ * judge's verdict; absent when none), "read" (what receval read from the
+ * answer, a JSON object: a dialogue's items offered or the simulator's
+ * leak check; absent when none)}.
  */
 struct transcript_row {
 	const char *role;
@@ -70,6 +72,7 @@ struct transcript_row {
 	const char *request;  /* JSON text of the request (written as it is) */
 	const char *response; /* or NULL */
 	double score;         /* NAN: none */
+	const char *read;     /* JSON object text (written as it is), or NULL */
 };
 
 void codec_put_transcript(struct strbuf *out, const struct transcript_row *rows, size_t n);

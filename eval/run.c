@@ -68,6 +68,8 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	} else {
 		cJSON_AddNullToObject(c, "shard");
 	}
+	if (plan->simulator)
+		cJSON_AddStringToObject(c, "simulator", plan->simulator);
 	if (!ds) {
 		/* the tasks read their own questions */
 		cJSON_AddNullToObject(c, "dataset");
@@ -274,12 +276,13 @@ static size_t planned(const struct run_plan *plan)
 }
 
 /*
- * The model of a role other than the subject (a judge): spec_text as
- * written, at temperature 0 unless it says otherwise. Returns 0 with the
- * adapter and model set, or -1 after a message (it must write text).
+ * The model of a role other than the subject (a judge, a simulator):
+ * spec_text as written, a judge at temperature 0 unless it says
+ * otherwise. Returns 0 with the adapter and model set, or -1 after a
+ * message (it must write text).
  */
-static int open_role(const struct run_plan *plan, const char *spec_text, const struct adapter **ad,
-		     struct model **out)
+static int open_role(const struct run_plan *plan, enum task_role role, const char *spec_text,
+		     const struct adapter **ad, struct model **out)
 {
 	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
 	struct model_spec spec, backend;
@@ -290,12 +293,15 @@ static int open_role(const struct run_plan *plan, const char *spec_text, const s
 	if (model_spec_parse(&spec, spec_text) < 0)
 		return -1;
 	if (!(*ad = adapter_find(spec.provider)) || !(*ad)->submit) {
-		error(*ad ? "judge '%s' writes no text: a judge must be a language model" :
-		      "unknown model provider in judge '%s'", spec_text);
+		if (*ad)
+			error("%s '%s' writes no text: a %s must be a language model", task_role_name(role), spec_text,
+			      task_role_name(role));
+		else
+			error("unknown model provider in %s '%s'", task_role_name(role), spec_text);
 		model_spec_release(&spec);
 		return -1;
 	}
-	text = model_spec_get(&spec, "temperature") ? xstrdup(spec_text) :
+	text = role != ROLE_JUDGE || model_spec_get(&spec, "temperature") ? xstrdup(spec_text) :
 	       xstrfmt("%s%ctemperature=0", spec_text, strchr(spec_text, '?') ? '&' : '?');
 	model_spec_release(&spec);
 	memset(&spec, 0, sizeof(spec));
@@ -308,6 +314,18 @@ static int open_role(const struct run_plan *plan, const char *spec_text, const s
 	model_spec_release(&backend);
 	model_spec_release(&spec);
 	return rc;
+}
+
+/* The spec of a task's role: the command line's (--judge, --simulator) when the type takes the role's key, else the task's own. */
+static const char *role_spec(const struct run_plan *plan, const struct task_spec *task, enum task_role role)
+{
+	const char *flag = role == ROLE_JUDGE ? plan->judge : role == ROLE_SIMULATOR ? plan->simulator : NULL;
+	size_t k;
+
+	for (k = 0; flag && task->type->keys && task->type->keys[k]; k++)
+		if (!strcmp(task->type->keys[k], task_role_name(role)))
+			return flag;
+	return task->role_spec[role];
 }
 
 int run_model(const struct run_plan *plan, struct store *store, const struct model_spec *spec,
@@ -339,6 +357,18 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 		for (t = 0; t < plan->suite->n_tasks; t++)
 			warning("%s writes no text: task '%s' skipped", spec->text, plan->suite->tasks[t].name);
 		return EXIT_OK;
+	}
+	for (t = 0; ad->submit && t < plan->suite->n_tasks; t++) {
+		/* a language model converses only with a simulated user: none named is a bad suite */
+		const struct task_spec *task = &plan->suite->tasks[t];
+		const char *const *k;
+		for (k = task->type->keys; k && *k && strcmp(*k, "simulator"); k++)
+			;
+		if (k && *k && !role_spec(plan, task, ROLE_SIMULATOR)) {
+			error("%s: task '%s' has no simulator: give it \"simulator\": SPEC, or run --simulator SPEC",
+			      plan->suite->path, task->name);
+			return EXIT_INPUT;
+		}
 	}
 	/* the price parameters are receval's: the backend never sees them */
 	model_spec_without_prices(&backend_spec, spec);
@@ -405,20 +435,22 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			break;
 		}
 		{
-			/* the task's judge (--judge wins), opened for this task alone */
-			const char *judge = task->role_spec[ROLE_JUDGE];
-			struct task_ctx with_judge = proto;
-			size_t k;
-			for (k = 0; plan->judge && task->type->keys && task->type->keys[k]; k++)
-				if (!strcmp(task->type->keys[k], "judge"))
-					judge = plan->judge;
-			if (judge && open_role(plan, judge, &with_judge.ad[ROLE_JUDGE], &with_judge.model[ROLE_JUDGE]) < 0) {
-				ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
-				break;
+			/* the task's judge and simulator (--judge, --simulator win), opened for this task alone */
+			struct task_ctx with_roles = proto;
+			int r;
+			for (r = ROLE_SUBJECT + 1; r < ROLE__COUNT && ret == EXIT_OK; r++) {
+				const char *rs = role_spec(plan, task, (enum task_role)r);
+				if (rs && ad->submit && open_role(plan, (enum task_role)r, rs, &with_roles.ad[r],
+								  &with_roles.model[r]) < 0)
+					ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
 			}
-			ret = run_task(plan, store, &with_judge, task, &errors);
-			if (with_judge.model[ROLE_JUDGE])
-				with_judge.ad[ROLE_JUDGE]->free(with_judge.model[ROLE_JUDGE]);
+			if (ret == EXIT_OK)
+				ret = run_task(plan, store, &with_roles, task, &errors);
+			for (r = ROLE_SUBJECT + 1; r < ROLE__COUNT; r++)
+				if (with_roles.model[r])
+					with_roles.ad[r]->free(with_roles.model[r]);
+			if (ret != EXIT_OK)
+				break;
 		}
 		for (p = 1; p <= task->permutations && ret == EXIT_OK; p++) {
 			/* the same samples and candidates, shown in another order, as a task of its own */

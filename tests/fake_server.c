@@ -27,9 +27,12 @@ static const char *answer_arg = "echo";
 static long latency_ms, dim = 8, idle_exit_s = 60;
 static double fail_rate;
 
-enum answer_policy { ANSWER_ECHO, ANSWER_FIXED, ANSWER_RANK, ANSWER_FORMATS, ANSWER_HOSTILE, ANSWER_GENERAL };
+enum answer_policy { ANSWER_ECHO, ANSWER_FIXED, ANSWER_RANK, ANSWER_FORMATS, ANSWER_HOSTILE, ANSWER_GENERAL,
+		     ANSWER_CONVERSATION };
 /* tests/fake_general.c */
 char *fake_general_answer(const char *user, const char **format);
+/* tests/fake_conversation.c */
+char *fake_conversation_answer(const char *model, const cJSON *messages, const char **format);
 static enum answer_policy answer_policy = ANSWER_ECHO;
 static const char *answer_fixed;
 
@@ -41,7 +44,7 @@ static const struct option options[] = {
 	{ OPT_LONG, 0, "latency", &latency_ms, "MS", "delay every response by MS milliseconds (default 0)" },
 	{ OPT_STRING, 0, "faults", &faults_path, "FILE", "fault script: lines 'N FAULT [ARG]' (see tests/FAKE_SERVER.md)" },
 	{ OPT_DOUBLE, 0, "fail-rate", &fail_rate, "P", "fail about P of distinct bodies once (429 or 503), 0..1" },
-	{ OPT_STRING, 0, "answer", &answer_arg, "POLICY", "echo (default), fixed:TEXT, rank, formats, hostile or general" },
+	{ OPT_STRING, 0, "answer", &answer_arg, "POLICY", "echo (default), fixed:TEXT, rank, formats, hostile, general or conversation" },
 	{ OPT_LONG, 0, "dim", &dim, "N", "embedding dimensions (default 8)" },
 	{ OPT_LONG, 0, "idle-exit", &idle_exit_s, "S", "exit after S seconds without a request (default 60; 0: never)" },
 	{ OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -881,6 +884,7 @@ static char *answer_text(const char *user, const char **format)
 		*format = "rank";
 		return answer_rank(user);
 	case ANSWER_FORMATS:
+	case ANSWER_CONVERSATION:
 		return answer_formats(user, format);
 	case ANSWER_HOSTILE:
 		return answer_hostile(user, format);
@@ -981,7 +985,10 @@ static void answer_chat(struct response *res, cJSON *body, const char *model,
 	    check_number(res, body, "seed", -9.3e18, 9.3e18, 1))
 		return;
 
-	text = answer_text(user, &format);
+	/* conversation: the simulated user and the recommender by model name (tests/fake_conversation.c), other prompts as formats */
+	text = answer_policy == ANSWER_CONVERSATION ? fake_conversation_answer(model, messages, &format) : NULL;
+	if (!text)
+		text = answer_text(user, &format);
 	out = cJSON_CreateObject();
 	snprintf(idbuf, sizeof(idbuf), "chatcmpl-%016llx", (unsigned long long)id);
 	cJSON_AddStringToObject(out, "id", idbuf);
@@ -1957,11 +1964,13 @@ int main(int argc, char **argv)
 		answer_policy = ANSWER_HOSTILE;
 	else if (!strcmp(answer_arg, "general"))
 		answer_policy = ANSWER_GENERAL;
+	else if (!strcmp(answer_arg, "conversation"))
+		answer_policy = ANSWER_CONVERSATION;
 	else if (!strncmp(answer_arg, "fixed:", 6)) {
 		answer_policy = ANSWER_FIXED;
 		answer_fixed = answer_arg + 6;
 	} else
-		die_usage("--answer must be echo, fixed:TEXT, rank, formats, hostile or general, not '%s'", answer_arg);
+		die_usage("--answer must be echo, fixed:TEXT, rank, formats, hostile, general or conversation, not '%s'", answer_arg);
 	if (faults_path)
 		load_faults(faults_path);
 	if (log_path && !(log_file = fopen(log_path, "a")))

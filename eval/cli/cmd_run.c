@@ -10,7 +10,7 @@
 #include <cJSON.h>
 
 static const char usage_run[] =
-	"receval run SUITE.json [--model SPEC]... [--db FILE] [--limit N] [--seed N]\n"
+	"receval run SUITE.json [--model SPEC]... [--judge SPEC] [--simulator SPEC] [--db FILE] [--limit N] [--seed N]\n"
 	"                   [--shard I/N | --shard auto [--shards N]] [--run-key TEXT] [--concurrency N] [--rpm N] [--tpm N] [--timeout S] [--no-cache] [--quiet]\n"
 	"   or: receval run --resume RUN_ID [--db FILE] [--retry-errors]";
 
@@ -108,7 +108,7 @@ static int print_results(struct store *store, const int64_t *ids, size_t n)
  * exit code; on success suite is loaded and *model allocated.
  */
 static int load_resume(struct store *store, long id, struct suite *suite, char **model, long *seed,
-		       long *limit, long *shard_i, long *shard_n)
+		       long *limit, long *shard_i, long *shard_n, char **simulator)
 {
 	struct run_info run;
 	cJSON *c = NULL, *v;
@@ -132,6 +132,9 @@ static int load_resume(struct store *store, long id, struct suite *suite, char *
 			strlen(suite_json)) < 0)
 		goto out;
 	*model = xstrdup(cJSON_GetObjectItemCaseSensitive(c, "model")->valuestring);
+	v = cJSON_GetObjectItemCaseSensitive(c, "simulator");
+	if (cJSON_IsString(v))
+		*simulator = xstrdup(v->valuestring);
 	v = cJSON_GetObjectItemCaseSensitive(c, "seed");
 	*seed = cJSON_IsNumber(v) ? (long)v->valuedouble : (long)suite->seed;
 	v = cJSON_GetObjectItemCaseSensitive(c, "limit");
@@ -156,7 +159,8 @@ out:
 int cmd_run(int argc, char **argv)
 {
 	struct opt_list models = { 0 };
-	const char *db = NULL, *shard = NULL, *run_key = NULL, *scheduler = NULL, *judge = NULL;
+	const char *db = NULL, *shard = NULL, *run_key = NULL, *scheduler = NULL, *judge = NULL,
+		   *simulator = NULL;
 	char *group = NULL;
 	long shards = 0;
 	long limit = -1, seed = LONG_MIN;
@@ -165,13 +169,14 @@ int cmd_run(int argc, char **argv)
 	double rpm = 0, tpm = 0, timeout = 60;
 	int no_cache = 0, retry_errors = 0, store_ready = 0, has_ds = 1;
 	struct strmap done = STRMAP_INIT;
-	char **done_keys = NULL, *resume_model = NULL;
+	char **done_keys = NULL, *resume_model = NULL, *resume_simulator = NULL;
 	size_t n_done_keys = 0;
 	struct option opts[] = {
 		{ OPT_LIST, 'm', "model", &models, "SPEC", "model to evaluate (repeatable); default: the suite's models" },
 		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
 		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users (questions: N per subject)" },
 		{ OPT_STRING, 0, "judge", &judge, "SPEC", "the judge of every task that has one (chatbot), instead of the suite's" },
+		{ OPT_STRING, 0, "simulator", &simulator, "SPEC", "the simulated user of every task that has one (conversation), instead of the suite's" },
 		{ OPT_LONG, 0, "seed", &seed, "N", "override the suite's sampling seed" },
 		{ OPT_STRING, 0, "shard", &shard, "I/N", "evaluate shard I (0-based) of N of the sampled users; auto: from Kubernetes or Slurm" },
 		{ OPT_LONG, 0, "shards", &shards, "N", "with --shard auto on Kubernetes: the count (default $RECEVAL_SHARDS)" },
@@ -216,11 +221,11 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if (resume < 0 || (resume && (models.n || shard || limit != -1 || seed != LONG_MIN)) ||
+	if (resume < 0 || (resume && (models.n || shard || limit != -1 || seed != LONG_MIN || simulator)) ||
 	    (retry_errors && !resume)) {
 		error(resume < 0 ? "--resume needs a run id" : retry_errors && !resume ?
 		      "--retry-errors goes with --resume" :
-		      "--resume takes the model, seed, limit and shard from the run: give none of them");
+		      "--resume takes the model, simulator, seed, limit and shard from the run: give none of them");
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -270,7 +275,8 @@ int cmd_run(int argc, char **argv)
 			return EXIT_STORE;
 		}
 		store_ready = 1;
-		ret = load_resume(&store, resume, &suite, &resume_model, &seed, &limit, &shard_i, &shard_n);
+		ret = load_resume(&store, resume, &suite, &resume_model, &seed, &limit, &shard_i, &shard_n,
+				  &resume_simulator);
 		if (ret != EXIT_OK) {
 			store_close(&store);
 			free(models.v);
@@ -351,6 +357,7 @@ plan:
 	plan.limits.body_cap = (size_t)8 << 20;
 	plan.resume_run = resume;
 	plan.judge = judge;
+	plan.simulator = resume ? resume_simulator : simulator;
 	plan.done = resume ? &done : NULL;
 	if (has_ds)
 		split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);
@@ -435,6 +442,7 @@ out_suite:
 		free(done_keys[i]);
 	free(done_keys);
 	free(resume_model);
+	free(resume_simulator);
 	free(group);
 	free(models.v);
 	return ret;

@@ -243,6 +243,7 @@ static void add_row(struct chat_state *st, const char *role, size_t turn, const 
 	st->rows[st->n_rows].request = xstrdup(request);
 	st->rows[st->n_rows].response = response ? xstrdup(response) : NULL;
 	st->rows[st->n_rows].score = score;
+	st->rows[st->n_rows].read = NULL;
 	st->n_rows++;
 }
 
