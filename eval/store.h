@@ -79,7 +79,7 @@ int store_get_rankings(struct store *s, int64_t run, const char *task, char ***o
 /* Tokens a task's samples used (cached answers count 0), and how many samples it has. */
 int store_sum_tokens(struct store *s, int64_t run, const char *task, long long *in, long long *out,
 		     size_t *n);
-/* How many of the run's samples are not "ok"; -1 on error. */
+/* How many of the run's samples are errors (status "error"; "invalid" ones are not); -1 on error. */
 long store_count_errors(struct store *s, int64_t run);
 /*
  * Put "task\nsample_id" of the run's stored samples into done (all of them,
