@@ -102,7 +102,7 @@ $(OBJDIR)/gen_demo: $(OBJDIR)/suites/gen_demo.o $(OBJDIR)/libreceval.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The fake OpenAI/Azure server the tests and benchmarks talk to (tests/fake_server.c).
-$(OBJDIR)/fake_server: $(OBJDIR)/tests/fake_server.o $(OBJDIR)/tests/fake_general.o $(OBJDIR)/tests/fake_conversation.o $(OBJDIR)/libreceval.a
+$(OBJDIR)/fake_server: $(OBJDIR)/tests/fake_server.o $(OBJDIR)/tests/fake_general.o $(OBJDIR)/tests/fake_judge.o $(OBJDIR)/tests/fake_conversation.o $(OBJDIR)/libreceval.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -122,7 +122,8 @@ demo: deps
 	./receval run suites/demo.json
 	$(Q)if [ -n "$$OPENAI_BASE_URL$$OPENAI_API_KEY" ]; then \
 		./receval run suites/demo-llm.json --model builtin:itemknn \
-			--model "openai:$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}"; \
+			--model "openai:$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}" \
+			--judge "openai:$${RECEVAL_DEMO_JUDGE:-$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}}"; \
 	else \
 		echo; echo "(set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, to ask a language model too: suites/demo-llm.json)"; \
 	fi

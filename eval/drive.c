@@ -165,8 +165,13 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 {
 	struct task_ctx *c = d->c;
 	const struct run_plan *plan = c->plan;
-	size_t cap = c->ad[ROLE_SUBJECT]->capacity ? c->ad[ROLE_SUBJECT]->capacity(c->model[ROLE_SUBJECT])
-						   : plan->limits.concurrency;
+	/* the subject's, or, when a command drives another role alone (receval judge), that role's */
+	int lead = ROLE_SUBJECT;
+	size_t cap;
+
+	while (!c->ad[lead] && lead + 1 < ROLE__COUNT)
+		lead++;
+	cap = c->ad[lead]->capacity ? c->ad[lead]->capacity(c->model[lead]) : plan->limits.concurrency;
 	/* twice what the subject can have in flight (a pool of replicas: all of them) */
 	size_t n_slots = cap > plan->limits.concurrency ? cap * 2 : plan->limits.concurrency ? plan->limits.concurrency * 2 : 2;
 	size_t i, next = 0, active = 0;

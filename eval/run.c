@@ -8,6 +8,7 @@
 #include "lib/strbuf.h"
 #include "metrics/beyond.h"
 #include "adapters/prices.h"
+#include "eval/roles.h"
 #include "eval/codec.h"
 #include "lib/sha256.h"
 #include "eval/shard.h"
@@ -68,8 +69,6 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	} else {
 		cJSON_AddNullToObject(c, "shard");
 	}
-	if (plan->simulator)
-		cJSON_AddStringToObject(c, "simulator", plan->simulator);
 	if (!ds) {
 		/* the tasks read their own questions */
 		cJSON_AddNullToObject(c, "dataset");
@@ -89,6 +88,10 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	cJSON_AddNumberToObject(d, "duplicates_dropped", (double)ds->duplicates);
 	cJSON_AddNumberToObject(d, "filtered", (double)ds->filtered);
 	cJSON_AddStringToObject(d, "catalogue", catalogue);
+	if (plan->judge)
+		cJSON_AddStringToObject(c, "judge", plan->judge);
+	if (plan->simulator)
+		cJSON_AddStringToObject(c, "simulator", plan->simulator);
 	cJSON_AddStringToObject(c, "version", receval_version);
 done:
 	out = cJSON_PrintUnformatted(c);
@@ -277,55 +280,35 @@ static size_t planned(const struct run_plan *plan)
 
 /*
  * The model of a role other than the subject (a judge, a simulator):
- * spec_text as written, a judge at temperature 0 unless it says
- * otherwise. Returns 0 with the adapter and model set, or -1 after a
+ * spec_text as written (a judge at temperature 0 unless it says
+ * otherwise). Returns 0 with the adapter and model set, or -1 after a
  * message (it must write text).
  */
 static int open_role(const struct run_plan *plan, enum task_role role, const char *spec_text,
 		     const struct adapter **ad, struct model **out)
 {
 	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
-	struct model_spec spec, backend;
-	char *text;
-	int rc;
 
-	memset(&spec, 0, sizeof(spec));
-	if (model_spec_parse(&spec, spec_text) < 0)
-		return -1;
-	if (!(*ad = adapter_find(spec.provider)) || !(*ad)->submit) {
-		if (*ad)
-			error("%s '%s' writes no text: a %s must be a language model", task_role_name(role), spec_text,
-			      task_role_name(role));
-		else
-			error("unknown model provider in %s '%s'", task_role_name(role), spec_text);
-		model_spec_release(&spec);
-		return -1;
-	}
-	text = role != ROLE_JUDGE || model_spec_get(&spec, "temperature") ? xstrdup(spec_text) :
-	       xstrfmt("%s%ctemperature=0", spec_text, strchr(spec_text, '?') ? '&' : '?');
-	model_spec_release(&spec);
-	memset(&spec, 0, sizeof(spec));
-	rc = model_spec_parse(&spec, text);
-	free(text);
-	if (rc < 0)
-		return -1;
-	model_spec_without_prices(&backend, &spec);
-	rc = (*ad)->open(out, &backend, &data);
-	model_spec_release(&backend);
-	model_spec_release(&spec);
-	return rc;
+	return role_open(ad, out, role, spec_text, &data);
 }
 
-/* The spec of a task's role: the command line's (--judge, --simulator) when the type takes the role's key, else the task's own. */
+/* Whether a task's type takes the role's key ("judge", "simulator"). */
+static int takes_role(const struct task_spec *task, enum task_role role)
+{
+	const char *const *k;
+
+	for (k = task->type->keys; k && *k; k++)
+		if (!strcmp(*k, task_role_name(role)))
+			return 1;
+	return 0;
+}
+
+/* The spec of a task's role: the command line's (--judge, --simulator) when the type takes the role, else the task's own. */
 static const char *role_spec(const struct run_plan *plan, const struct task_spec *task, enum task_role role)
 {
 	const char *flag = role == ROLE_JUDGE ? plan->judge : role == ROLE_SIMULATOR ? plan->simulator : NULL;
-	size_t k;
 
-	for (k = 0; flag && task->type->keys && task->type->keys[k]; k++)
-		if (!strcmp(task->type->keys[k], task_role_name(role)))
-			return flag;
-	return task->role_spec[role];
+	return flag && takes_role(task, role) ? flag : task->role_spec[role];
 }
 
 int run_model(const struct run_plan *plan, struct store *store, const struct model_spec *spec,
@@ -361,10 +344,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	for (t = 0; ad->submit && t < plan->suite->n_tasks; t++) {
 		/* a language model converses only with a simulated user: none named is a bad suite */
 		const struct task_spec *task = &plan->suite->tasks[t];
-		const char *const *k;
-		for (k = task->type->keys; k && *k && strcmp(*k, "simulator"); k++)
-			;
-		if (k && *k && !role_spec(plan, task, ROLE_SIMULATOR)) {
+		if (takes_role(task, ROLE_SIMULATOR) && !role_spec(plan, task, ROLE_SIMULATOR)) {
 			error("%s: task '%s' has no simulator: give it \"simulator\": SPEC, or run --simulator SPEC",
 			      plan->suite->path, task->name);
 			return EXIT_INPUT;

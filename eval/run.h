@@ -28,8 +28,8 @@ struct run_plan {
 	const char *model_text;   /* the spec being run, for messages */
 	int64_t resume_run;       /* --resume: the run to finish (0: a new run) */
 	const struct strmap *done;/* --resume: "task\nsample_id" of samples not to ask again */
-	const char *simulator;    /* --simulator: the simulator of every task that takes one (wins over the suite's) */
-	const char *judge;        /* --judge: the judge model of every task that takes one (wins over the suite's) */
+	const char *simulator;    /* --simulator: likewise, the simulated user of every task that takes one */
+	const char *judge;        /* --judge: the judge model of every task that takes one (wins over the suite's; stored with the run), or NULL */
 };
 
 /* Set by the SIGINT handler: stop between samples, mark the run interrupted. */

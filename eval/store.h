@@ -184,6 +184,7 @@ struct sample_view {
 	const char *user, *target;         /* NULL where the store holds NULL */
 	const char *candidates, *history;  /* stored JSON arrays of item ids, or NULL */
 	const char *ranking, *grounding;   /* stored JSON arrays, or NULL */
+	const char *transcript;            /* a sample of several requests (codec.h), or NULL */
 	const char *response, *status, *error;
 	double latency_ms;
 	const char *const *metric_names;   /* the sample's metrics, in display order (metric_cmp) */

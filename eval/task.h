@@ -73,6 +73,7 @@ struct task_spec {
 #define TASK_LETTERED   (1u << 3)  /* candidates shown as A, B, ... and answered with one (multiple choice) */
 #define TASK_RUN_LEVEL  (1u << 4)  /* has run-level figures over its rankings (coverage, gini, entropy) */
 #define TASK_OWN_DATA   (1u << 5)  /* reads its own questions ("data"): needs no dataset; samples are questions, not users */
+#define TASK_PROSE      (1u << 6)  /* answered in free text a judge can compare (receval judge) */
 
 /*
  * The suite loader's view of one task object, for a type's parse(): its

@@ -2,6 +2,7 @@
 #include "lib/util.h"
 #include "lib/strbuf.h"
 #include "lib/opt.h"
+#include "tests/fake_judge.h"
 
 #include <cJSON.h>
 #include <arpa/inet.h>
@@ -27,7 +28,7 @@ static const char *answer_arg = "echo";
 static long latency_ms, dim = 8, idle_exit_s = 60;
 static double fail_rate;
 
-enum answer_policy { ANSWER_ECHO, ANSWER_FIXED, ANSWER_RANK, ANSWER_FORMATS, ANSWER_HOSTILE, ANSWER_GENERAL,
+enum answer_policy { ANSWER_ECHO, ANSWER_FIXED, ANSWER_RANK, ANSWER_FORMATS, ANSWER_HOSTILE, ANSWER_GENERAL, ANSWER_JUDGE,
 		     ANSWER_CONVERSATION };
 /* tests/fake_general.c */
 char *fake_general_answer(const char *user, const char **format);
@@ -44,7 +45,7 @@ static const struct option options[] = {
 	{ OPT_LONG, 0, "latency", &latency_ms, "MS", "delay every response by MS milliseconds (default 0)" },
 	{ OPT_STRING, 0, "faults", &faults_path, "FILE", "fault script: lines 'N FAULT [ARG]' (see tests/FAKE_SERVER.md)" },
 	{ OPT_DOUBLE, 0, "fail-rate", &fail_rate, "P", "fail about P of distinct bodies once (429 or 503), 0..1" },
-	{ OPT_STRING, 0, "answer", &answer_arg, "POLICY", "echo (default), fixed:TEXT, rank, formats, hostile, general or conversation" },
+	{ OPT_STRING, 0, "answer", &answer_arg, "POLICY", "echo (default), fixed:TEXT, rank, formats, hostile, general, judge or conversation" },
 	{ OPT_LONG, 0, "dim", &dim, "N", "embedding dimensions (default 8)" },
 	{ OPT_LONG, 0, "idle-exit", &idle_exit_s, "S", "exit after S seconds without a request (default 60; 0: never)" },
 	{ OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -985,10 +986,13 @@ static void answer_chat(struct response *res, cJSON *body, const char *model,
 	    check_number(res, body, "seed", -9.3e18, 9.3e18, 1))
 		return;
 
+	/* judge: explanations and verdicts by the model's name (tests/fake_judge.c), other prompts as formats */
+	text = answer_policy == ANSWER_JUDGE ? fake_judge_answer(model, user, &format) : NULL;
 	/* conversation: the simulated user and the recommender by model name (tests/fake_conversation.c), other prompts as formats */
-	text = answer_policy == ANSWER_CONVERSATION ? fake_conversation_answer(model, messages, &format) : NULL;
+	if (answer_policy == ANSWER_CONVERSATION)
+		text = fake_conversation_answer(model, messages, &format);
 	if (!text)
-		text = answer_text(user, &format);
+		text = answer_policy == ANSWER_JUDGE ? answer_formats(user, &format) : answer_text(user, &format);
 	out = cJSON_CreateObject();
 	snprintf(idbuf, sizeof(idbuf), "chatcmpl-%016llx", (unsigned long long)id);
 	cJSON_AddStringToObject(out, "id", idbuf);
@@ -1966,11 +1970,14 @@ int main(int argc, char **argv)
 		answer_policy = ANSWER_GENERAL;
 	else if (!strcmp(answer_arg, "conversation"))
 		answer_policy = ANSWER_CONVERSATION;
+	else if (!strcmp(answer_arg, "judge"))
+		answer_policy = ANSWER_JUDGE;
 	else if (!strncmp(answer_arg, "fixed:", 6)) {
 		answer_policy = ANSWER_FIXED;
 		answer_fixed = answer_arg + 6;
 	} else
-		die_usage("--answer must be echo, fixed:TEXT, rank, formats, hostile, general or conversation, not '%s'", answer_arg);
+		die_usage("--answer must be echo, fixed:TEXT, rank, formats, hostile, general, judge or conversation, not '%s'",
+			  answer_arg);
 	if (faults_path)
 		load_faults(faults_path);
 	if (log_path && !(log_file = fopen(log_path, "a")))

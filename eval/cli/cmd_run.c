@@ -7,6 +7,7 @@
 #include "lib/strbuf.h"
 #include "metrics/registry.h"
 #include "reports/table.h"
+#include "eval/roles.h"
 #include <cJSON.h>
 
 static const char usage_run[] =
@@ -108,12 +109,12 @@ static int print_results(struct store *store, const int64_t *ids, size_t n)
  * exit code; on success suite is loaded and *model allocated.
  */
 static int load_resume(struct store *store, long id, struct suite *suite, char **model, long *seed,
-		       long *limit, long *shard_i, long *shard_n, char **simulator)
+		       long *limit, long *shard_i, long *shard_n, char **roles)
 {
 	struct run_info run;
 	cJSON *c = NULL, *v;
 	char *suite_json = NULL;
-	int rc = store_get_run(store, id, &run), ret = EXIT_INPUT;
+	int rc = store_get_run(store, id, &run), ret = EXIT_INPUT, r;
 
 	if (rc <= 0) {
 		if (!rc)
@@ -132,9 +133,14 @@ static int load_resume(struct store *store, long id, struct suite *suite, char *
 			strlen(suite_json)) < 0)
 		goto out;
 	*model = xstrdup(cJSON_GetObjectItemCaseSensitive(c, "model")->valuestring);
-	v = cJSON_GetObjectItemCaseSensitive(c, "simulator");
-	if (cJSON_IsString(v))
-		*simulator = xstrdup(v->valuestring);
+	for (r = ROLE_SUBJECT + 1; r < ROLE__COUNT; r++) {
+		/* the run's --judge and --simulator, as they were given */
+		v = cJSON_GetObjectItemCaseSensitive(c, task_role_name((enum task_role)r));
+		if (cJSON_IsString(v)) {
+			roles[r] = xstrdup(v->valuestring);
+			suite_set_role(suite, (enum task_role)r, roles[r]);
+		}
+	}
 	v = cJSON_GetObjectItemCaseSensitive(c, "seed");
 	*seed = cJSON_IsNumber(v) ? (long)v->valuedouble : (long)suite->seed;
 	v = cJSON_GetObjectItemCaseSensitive(c, "limit");
@@ -156,12 +162,35 @@ out:
 	return ret;
 }
 
+/* --judge, --simulator: a language model's spec, given to every task that takes the role. */
+static int check_role(struct suite *suite, enum task_role role, const char *text)
+{
+	struct model_spec spec = { 0 };
+	const struct adapter *ad;
+	const char *name = task_role_name(role);
+	int ok = model_spec_parse(&spec, text) == 0;
+
+	ad = ok ? adapter_find(spec.provider) : NULL;
+	if (ok && !ad)
+		error("--%s: unknown model provider '%s' in '%s' (known: %s)", name, spec.provider, text,
+		      adapter_providers());
+	else if (ok && !ad->submit)
+		error("--%s: '%s' must be a language model (openai:, azure: or exec:), not a built-in one", name, text);
+	model_spec_release(&spec);
+	if (!ok || !ad || !ad->submit)
+		return -1;
+	if (!suite_set_role(suite, role, text))
+		warning("--%s: no task of %s takes a %s (%s does)", name, suite->path, name,
+			role == ROLE_JUDGE ? "explanation" : "conversation");
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct opt_list models = { 0 };
-	const char *db = NULL, *shard = NULL, *run_key = NULL, *scheduler = NULL, *judge = NULL,
-		   *simulator = NULL;
-	char *group = NULL;
+	const char *db = NULL, *shard = NULL, *run_key = NULL, *scheduler = NULL, *judge = NULL;
+	const char *simulator = NULL;
+	char *group = NULL, *resume_role[ROLE__COUNT] = { NULL };
 	long shards = 0;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
@@ -169,14 +198,14 @@ int cmd_run(int argc, char **argv)
 	double rpm = 0, tpm = 0, timeout = 60;
 	int no_cache = 0, retry_errors = 0, store_ready = 0, has_ds = 1;
 	struct strmap done = STRMAP_INIT;
-	char **done_keys = NULL, *resume_model = NULL, *resume_simulator = NULL;
+	char **done_keys = NULL, *resume_model = NULL;
 	size_t n_done_keys = 0;
 	struct option opts[] = {
 		{ OPT_LIST, 'm', "model", &models, "SPEC", "model to evaluate (repeatable); default: the suite's models" },
+		{ OPT_STRING, 0, "judge", &judge, "SPEC", "the judge of every task that takes one (explanation, chatbot), instead of the suite's" },
+		{ OPT_STRING, 0, "simulator", &simulator, "SPEC", "the simulated user of every task that takes one (conversation), instead of the suite's" },
 		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
 		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users (questions: N per subject)" },
-		{ OPT_STRING, 0, "judge", &judge, "SPEC", "the judge of every task that has one (chatbot), instead of the suite's" },
-		{ OPT_STRING, 0, "simulator", &simulator, "SPEC", "the simulated user of every task that has one (conversation), instead of the suite's" },
 		{ OPT_LONG, 0, "seed", &seed, "N", "override the suite's sampling seed" },
 		{ OPT_STRING, 0, "shard", &shard, "I/N", "evaluate shard I (0-based) of N of the sampled users; auto: from Kubernetes or Slurm" },
 		{ OPT_LONG, 0, "shards", &shards, "N", "with --shard auto on Kubernetes: the count (default $RECEVAL_SHARDS)" },
@@ -221,11 +250,11 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if (resume < 0 || (resume && (models.n || shard || limit != -1 || seed != LONG_MIN || simulator)) ||
+	if (resume < 0 || (resume && (models.n || shard || limit != -1 || seed != LONG_MIN || judge || simulator)) ||
 	    (retry_errors && !resume)) {
 		error(resume < 0 ? "--resume needs a run id" : retry_errors && !resume ?
 		      "--retry-errors goes with --resume" :
-		      "--resume takes the model, simulator, seed, limit and shard from the run: give none of them");
+		      "--resume takes the model, judge, simulator, seed, limit and shard from the run: give none of them");
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -276,7 +305,7 @@ int cmd_run(int argc, char **argv)
 		}
 		store_ready = 1;
 		ret = load_resume(&store, resume, &suite, &resume_model, &seed, &limit, &shard_i, &shard_n,
-				  &resume_simulator);
+				  resume_role);
 		if (ret != EXIT_OK) {
 			store_close(&store);
 			free(models.v);
@@ -292,6 +321,10 @@ int cmd_run(int argc, char **argv)
 		free(group);
 		free(models.v);
 		return EXIT_INPUT;
+	} else if ((judge && check_role(&suite, ROLE_JUDGE, judge) < 0) ||
+		   (simulator && check_role(&suite, ROLE_SIMULATOR, simulator) < 0)) {
+		ret = EXIT_USAGE;
+		goto out_suite;
 	}
 	from_flag = models.n > 0;
 	n_specs = from_flag ? models.n : suite.n_models;
@@ -356,9 +389,9 @@ plan:
 	plan.limits.attempts = 6;
 	plan.limits.body_cap = (size_t)8 << 20;
 	plan.resume_run = resume;
-	plan.judge = judge;
-	plan.simulator = resume ? resume_simulator : simulator;
 	plan.done = resume ? &done : NULL;
+	plan.judge = resume ? resume_role[ROLE_JUDGE] : judge;
+	plan.simulator = resume ? resume_role[ROLE_SIMULATOR] : simulator;
 	if (has_ds)
 		split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);
 	plan.sampled = n_users;
@@ -442,7 +475,8 @@ out_suite:
 		free(done_keys[i]);
 	free(done_keys);
 	free(resume_model);
-	free(resume_simulator);
+	for (i = 0; i < ROLE__COUNT; i++)
+		free(resume_role[i]);
 	free(group);
 	free(models.v);
 	return ret;

@@ -238,12 +238,12 @@ static void add_row(struct chat_state *st, const char *role, size_t turn, const 
 		    double score)
 {
 	st->rows = xrealloc(st->rows, (st->n_rows + 1) * sizeof(*st->rows));
+	st->rows[st->n_rows] = (struct transcript_row){ 0 };
 	st->rows[st->n_rows].role = role;
 	st->rows[st->n_rows].turn = turn;
 	st->rows[st->n_rows].request = xstrdup(request);
 	st->rows[st->n_rows].response = response ? xstrdup(response) : NULL;
 	st->rows[st->n_rows].score = score;
-	st->rows[st->n_rows].read = NULL;
 	st->n_rows++;
 }
 
@@ -460,7 +460,7 @@ const struct task_type task_chatbot = {
 	.name = "chatbot",
 	.summary = "open prompts, MT-Bench's multi-turn questions asked turn by turn; with a judge, "
 		   "single-answer grading 1-10 (words, rating)",
-	.flags = TASK_TEXT | TASK_OWN_DATA,
+	.flags = TASK_TEXT | TASK_OWN_DATA | TASK_PROSE,
 	.keys = keys,
 	.parse = parse,
 	.release = release,

@@ -168,6 +168,7 @@ static void dialogue_free(struct dialogue *d, size_t max_turns)
 		free((char *)d->rows[i].request);
 		free((char *)d->rows[i].response);
 		free((char *)d->rows[i].read);
+		free((char *)d->rows[i].error);
 	}
 	free(d->sim);
 	free(d->subj);
@@ -182,18 +183,33 @@ static void dialogue_free(struct dialogue *d, size_t max_turns)
 	free(d);
 }
 
-/* One row of the transcript: role, turn, the request as sent, the answer (or NULL), what was read (owned, or NULL). */
-static void add_row(struct dialogue *d, const char *role, const char *request, const char *response, char *read)
+/*
+ * One row of the transcript: role, turn, the request as sent (NULL for
+ * built-in models), how its answer a went (NULL: no request was made),
+ * err when it failed, what was read from it (taken over, or NULL).
+ */
+static void add_row(struct dialogue *d, const char *role, const char *request, const struct llm_answer *a,
+		    int from_cache, const char *err, char *read)
 {
 	struct transcript_row *r;
 
 	ALLOC_GROW(d->rows, d->n_rows + 1, d->alloc_rows);
 	r = &d->rows[d->n_rows++];
+	memset(r, 0, sizeof(*r));
 	r->role = role;
 	r->turn = d->turn;
-	r->request = xstrdup(request ? request : "");
-	r->response = response ? xstrdup(response) : NULL;
+	r->request = request ? xstrdup(request) : NULL;
+	r->response = a && a->content ? xstrdup(a->content) : NULL;
 	r->score = NAN;
+	r->latency_ms = NAN;
+	if (a) {
+		r->status = err ? "error" : "ok";
+		r->error = err ? xstrdup(err) : NULL;
+		r->tokens_in = from_cache ? 0 : a->tokens_in;
+		r->tokens_out = from_cache ? 0 : a->tokens_out;
+		r->latency_ms = a->latency_ms;
+		r->cached = from_cache;
+	}
 	r->read = read;
 }
 
@@ -380,7 +396,7 @@ static int step(struct task_ctx *c, struct work *w, const struct llm_answer *a, 
 	}
 	if (d->wait == WAIT_SIMULATOR) {
 		if ((err = answer_error(a, "simulator", &owned))) {
-			add_row(d, "simulator", w->request, NULL, xstrfmt("{\"error\":%s}", "true"));
+			add_row(d, "simulator", w->request, a, from_cache, err, NULL);
 			rc = finish(c, w, "error", err);
 			free(owned);
 			return rc;
@@ -389,7 +405,7 @@ static int step(struct task_ctx *c, struct work *w, const struct llm_answer *a, 
 		if (conv_names_target(r->grounder, ds, a->content, target)) {
 			/* a leak: never shown to the subject; asked again, a bounded number of times */
 			d->leaks++;
-			add_row(d, "simulator", w->request, a->content,
+			add_row(d, "simulator", w->request, a, from_cache, NULL,
 				xstrfmt("{\"leak\":true,\"attempt\":%zu}", d->attempt));
 			if (d->attempt > cs->retries)
 				return finish(c, w, "invalid", "the simulator named the target on every try");
@@ -399,21 +415,22 @@ static int step(struct task_ctx *c, struct work *w, const struct llm_answer *a, 
 			ask_simulator(c, w, d, req);
 			return STEP_SEND;
 		}
-		add_row(d, "simulator", w->request, a->content, xstrfmt("{\"leak\":false,\"attempt\":%zu}", d->attempt));
+		add_row(d, "simulator", w->request, a, from_cache, NULL,
+			xstrfmt("{\"leak\":false,\"attempt\":%zu}", d->attempt));
 		d->sim[d->turn - 1] = xstrdup(a->content);
 		d->wait = WAIT_SUBJECT;
 		ask_subject(c, w, d, req);
 		return STEP_SEND;
 	}
 	if ((err = answer_error(a, "subject", &owned))) {
-		add_row(d, "subject", w->request, NULL, xstrfmt("{\"error\":%s}", "true"));
+		add_row(d, "subject", w->request, a, from_cache, err, NULL);
 		rc = finish(c, w, "error", err);
 		free(owned);
 		return rc;
 	}
 	d->subj[d->turn - 1] = xstrdup(a->content);
 	conv_read_turn(d, r->grounder, ds, a->content, cs->k, target, &read);
-	add_row(d, "subject", w->request, a->content, read);
+	add_row(d, "subject", w->request, a, from_cache, NULL, read);
 	if (d->success || d->turn == cs->max_turns)
 		return finish(c, w, "ok", NULL);
 	d->turn++;
@@ -468,7 +485,7 @@ static int builtin(struct task_ctx *c, struct work *w)
 		strbuf_addstr(&r, "{\"items\":");
 		codec_put_items(&r, ds, list + (from < to ? from : to), from < to ? to - from : 0);
 		strbuf_addf(&r, ",\"success\":%s}", hit ? "true" : "false");
-		add_row(d, "subject", NULL, NULL, strbuf_detach(&r, NULL));
+		add_row(d, "subject", NULL, NULL, 0, NULL, strbuf_detach(&r, NULL));
 		if (hit) {
 			d->success = t;
 			break;

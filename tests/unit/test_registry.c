@@ -62,6 +62,22 @@ static const struct {
 	{ "consistency_rate", METRIC_HIGHER },
 	{ "first_position_rate", METRIC_NEITHER },
 	{ "longer_preferred_rate", METRIC_NEITHER },
+	{ "p", METRIC_NEITHER },
+	{ "samples", METRIC_NEITHER },
+	{ "judged", METRIC_NEITHER },
+	{ "judge_errors", METRIC_LOWER },
+	{ "judge_tokens_in", METRIC_LOWER },
+	{ "judge_tokens_out", METRIC_LOWER },
+	{ "judge_cost_usd", METRIC_LOWER },
+	{ "agreement", METRIC_HIGHER },
+	{ "agreement_no_ties", METRIC_HIGHER },
+	{ "kappa", METRIC_HIGHER },
+	{ "human_longer_preferred_rate", METRIC_NEITHER },
+	{ "human_agreement", METRIC_NEITHER },
+	{ "human_agreement_no_ties", METRIC_NEITHER },
+	{ "human_pairs", METRIC_NEITHER },
+	{ "labels", METRIC_NEITHER },
+	{ "items", METRIC_NEITHER },
 };
 
 TEST(registry_every_metric_has_its_direction)
