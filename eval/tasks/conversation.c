@@ -139,19 +139,31 @@ static void stop(struct task_ctx *c)
 	c->priv = NULL;
 }
 
-static struct dialogue *dialogue_new(size_t max_turns)
+static struct dialogue *dialogue_new(size_t max_turns, size_t retries)
 {
 	struct dialogue *d = xcalloc(1, sizeof(*d));
 
 	d->sim = xcalloc(max_turns + 1, sizeof(*d->sim));
 	d->subj = xcalloc(max_turns + 1, sizeof(*d->subj));
 	d->turn_end = xcalloc(max_turns + 1, sizeof(*d->turn_end));
+	d->leaked = xcalloc(retries + 1, sizeof(*d->leaked));
 	strbuf_init(&d->feedback, 0);
 	strbuf_init(&d->grounding, 0);
 	strbuf_init(&d->sys, 0);
 	d->turn = 1;
 	d->attempt = 1;
 	return d;
+}
+
+/* Forget this turn's leaking answers. */
+static void drop_leaks(struct dialogue *d)
+{
+	size_t i;
+
+	for (i = 0; d->leaked && i + 1 < d->attempt; i++) {
+		free(d->leaked[i]);
+		d->leaked[i] = NULL;
+	}
 }
 
 static void dialogue_free(struct dialogue *d, size_t max_turns)
@@ -173,6 +185,7 @@ static void dialogue_free(struct dialogue *d, size_t max_turns)
 	free(d->sim);
 	free(d->subj);
 	free(d->turn_end);
+	drop_leaks(d);
 	free(d->leaked);
 	free(d->offered);
 	free(d->rows);
@@ -297,8 +310,9 @@ static void ask_simulator(struct task_ctx *c, struct work *w, struct dialogue *d
 		push(d, "assistant", d->sim[t - 1]);
 		push(d, "user", d->feedback.buf + at[t]);
 	}
-	if (d->attempt > 1 && d->leaked) {
-		push(d, "assistant", d->leaked);
+	/* every leak of this turn, each followed by the note, so each try is a new request (never the cache's last leak) */
+	for (t = 0; t + 1 < d->attempt; t++) {
+		push(d, "assistant", d->leaked[t]);
 		push(d, "user", cs->sim_retry);
 	}
 	free(at);
@@ -384,7 +398,7 @@ static int step(struct task_ctx *c, struct work *w, const struct llm_answer *a, 
 		if (!rec_start_sample(c, w, &h, &n_h))
 			return STEP_DONE;
 		dialogue_free(w->state, cs->max_turns);
-		w->state = d = dialogue_new(cs->max_turns);
+		w->state = d = dialogue_new(cs->max_turns, cs->retries);
 		ask_simulator(c, w, d, req);
 		return STEP_SEND;
 	}
@@ -409,8 +423,7 @@ static int step(struct task_ctx *c, struct work *w, const struct llm_answer *a, 
 				xstrfmt("{\"leak\":true,\"attempt\":%zu}", d->attempt));
 			if (d->attempt > cs->retries)
 				return finish(c, w, "invalid", "the simulator named the target on every try");
-			free(d->leaked);
-			d->leaked = xstrdup(a->content);
+			d->leaked[d->attempt - 1] = xstrdup(a->content);
 			d->attempt++;
 			ask_simulator(c, w, d, req);
 			return STEP_SEND;
@@ -434,9 +447,8 @@ static int step(struct task_ctx *c, struct work *w, const struct llm_answer *a, 
 	if (d->success || d->turn == cs->max_turns)
 		return finish(c, w, "ok", NULL);
 	d->turn++;
+	drop_leaks(d);
 	d->attempt = 1;
-	free(d->leaked);
-	d->leaked = NULL;
 	d->wait = WAIT_SIMULATOR;
 	ask_simulator(c, w, d, req);
 	return STEP_SEND;
@@ -464,7 +476,7 @@ static int builtin(struct task_ctx *c, struct work *w)
 		return 0;
 	}
 	target = c->plan->sp->target[w->user];
-	d = dialogue_new(cs->max_turns);
+	d = dialogue_new(cs->max_turns, cs->retries);
 	if (ad->recommend(c->model[ROLE_SUBJECT], w->user, want, list, &n_list) < 0) {
 		rc = conv_store(c, w, d, "error", "the model could not rank the catalogue");
 		dialogue_free(d, cs->max_turns);

@@ -31,7 +31,7 @@ struct dialogue {
 	enum conv_wait wait;
 	size_t attempt;            /* the simulator's tries at this turn, 1-based */
 	char **sim, **subj;        /* [max_turns]: the accepted simulator turns, the subject's answers */
-	char *leaked;              /* the simulator's last leaking answer, shown back to it with the retry note */
+	char **leaked;             /* this turn's leaking answers (attempt - 1 of them), each shown back with the retry note */
 	struct strbuf feedback;    /* scratch: a subject turn as told to the simulator */
 	/* every item the subject offered, turn by turn (turn_end[t] ends turn t + 1's) */
 	uint32_t *offered;
