@@ -49,19 +49,28 @@ static size_t keep_summary(struct metric_row *rows, size_t n)
 	return kept;
 }
 
-/* "ndcg, recall, mrr, acc and coverage": the summary's families, in the registry's order, each once. */
-static void summary_families(struct strbuf *sb)
+/*
+ * "ndcg, recall, mrr and coverage": the families of the summary's rows (the
+ * registry's summary families the runs have), in the registry's order, each once.
+ */
+static void summary_families(struct strbuf *sb, struct metric_row **rows, const size_t *n_rows, size_t n_runs)
 {
 	const char *names[32];
-	size_t n = 0, i, j;
+	size_t n = 0, i, r, k;
 
 	for (i = 0; i < metric_registry_count() && n < ARRAY_SIZE(names); i++) {
 		const struct metric_info *m = metric_registry_at(i);
+		int present = 0;
 		if (!(m->flags & METRIC_SUMMARY))
 			continue;
-		for (j = 0; j < n && strcmp(names[j], m->name); j++)
+		for (r = 0; r < n_runs && !present; r++)
+			for (k = 0; k < n_rows[r] && !present; k++) {
+				struct metric_lookup l;
+				present = metric_lookup(&l, rows[r][k].metric) == 0 && l.info == m;
+			}
+		for (k = 0; k < n && strcmp(names[k], m->name); k++)
 			;
-		if (j == n)
+		if (present && k == n)
 			names[n++] = m->name;
 	}
 	for (i = 0; i < n; i++)
@@ -86,7 +95,7 @@ static int print_results(struct store *store, const int64_t *ids, size_t n)
 	if (!ret) {
 		struct strbuf families = STRBUF_INIT;
 
-		summary_families(&families);
+		summary_families(&families, rows, n_rows, n);
 		table_runs(stdout, runs, rows, n_rows, n);
 		printf("\n%s shown; every metric: receval show RUN_ID%s%s\n", families.buf,
 		       store->path && strcmp(store->path, "receval.db") ? " --db " : "",
