@@ -123,7 +123,8 @@ demo: deps
 	$(Q)if [ -n "$$OPENAI_BASE_URL$$OPENAI_API_KEY" ]; then \
 		./receval run suites/demo-llm.json --model builtin:itemknn \
 			--model "openai:$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}" \
-			--judge "openai:$${RECEVAL_DEMO_JUDGE:-$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}}"; \
+			--judge "openai:$${RECEVAL_DEMO_JUDGE:-$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}}" \
+			--simulator "openai:$${RECEVAL_DEMO_SIMULATOR:-$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}}"; \
 	else \
 		echo; echo "(set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, to ask a language model too: suites/demo-llm.json)"; \
 	fi

@@ -256,3 +256,11 @@ ok_if "--simulator gives the task its simulator, stored with the run" sh -c "
 	[ '$(metric "$T/flag.db" 1 conversation success@1)' = 1.0 ] &&
 	sqlite3 '$T/flag.db' 'SELECT config FROM runs' | grep -q '\"simulator\":\"openai:sim'"
 ok_if "nothing was stored for the bad suites" [ "$(stored_samples "$T/bad.db")" -eq 0 ]
+
+# --- the report shows a few dialogues ---------------------------------------------------------------------------------
+$R report 1 --db "$T/leak.db" -o "$T/leak.html" >/dev/null 2>&1
+$R report 1 2 --db "$T/hal.db" -o "$T/hal.html" >/dev/null 2>&1
+ok_if "the report shows the first dialogues of each run: every turn, the leaks, the items offered, what was made up" sh -c "
+	grep -q 'id=\"dialogues\"' '$T/hal.html' && [ \"\$(grep -c 'task conversation' '$T/hal.html')\" -eq 6 ] &&
+	grep -q 'made up' '$T/hal.html' && grep -q 'offered before' '$T/hal.html' &&
+	grep -q 'named the target: asked again' '$T/leak.html'"
