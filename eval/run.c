@@ -341,15 +341,6 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			warning("%s writes no text: task '%s' skipped", spec->text, plan->suite->tasks[t].name);
 		return EXIT_OK;
 	}
-	for (t = 0; ad->submit && t < plan->suite->n_tasks; t++) {
-		/* a language model converses only with a simulated user: none named is a bad suite */
-		const struct task_spec *task = &plan->suite->tasks[t];
-		if (takes_role(task, ROLE_SIMULATOR) && !role_spec(plan, task, ROLE_SIMULATOR)) {
-			error("%s: task '%s' has no simulator: give it \"simulator\": SPEC, or run --simulator SPEC",
-			      plan->suite->path, task->name);
-			return EXIT_INPUT;
-		}
-	}
 	/* the price parameters are receval's: the backend never sees them */
 	model_spec_without_prices(&backend_spec, spec);
 	rc = ad->open(&model, &backend_spec, &data);
@@ -407,6 +398,12 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			warning("%s %s: task '%s' skipped", spec->text,
 				task->type->flags & TASK_EMBEDDING ? "does not embed texts" : "writes no text",
 				task->name);
+			continue;
+		}
+		if (ad->submit && takes_role(task, ROLE_SIMULATOR) && !role_spec(plan, task, ROLE_SIMULATOR)) {
+			/* a language model converses only with a simulated user */
+			warning("%s: task '%s' skipped: it has no simulator (give the task \"simulator\": SPEC, or run "
+				"--simulator SPEC)", spec->text, task->name);
 			continue;
 		}
 		if (!ad->submit && ((task->type->flags & TASK_CANDIDATES) ? !ad->rank : !ad->recommend)) {
