@@ -419,7 +419,8 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 				const char *rs = role_spec(plan, task, (enum task_role)r);
 				if (rs && ad->submit && open_role(plan, (enum task_role)r, rs, &with_roles.ad[r],
 								  &with_roles.model[r]) < 0)
-					ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
+					/* a bad --judge or --simulator is the command line's; the task's own, the suite's */
+					ret = rs != task->role_spec[r] ? EXIT_USAGE : EXIT_INPUT;
 			}
 			if (ret == EXIT_OK)
 				ret = run_task(plan, store, &with_roles, task, &errors);

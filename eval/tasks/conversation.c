@@ -75,8 +75,16 @@ static int parse(struct task_spec *t, const struct task_parse *tp)
 	    task_get_string(tp, "simulator", 0, &t->role_spec[ROLE_SIMULATOR]) < 0 ||
 	    rec_parse_fuzzy(t, tp) < 0 || rec_parse_knowledge(t, tp) < 0)
 		return -1;
-	if (t->role_spec[ROLE_SIMULATOR] && !*t->role_spec[ROLE_SIMULATOR])
-		return task_error(tp, "simulator", "'simulator' must be a model spec (openai:MODEL, azure:DEP, exec:CMD)");
+	if (t->role_spec[ROLE_SIMULATOR]) {
+		/* checked here, so a bad one stops the run before anything is stored */
+		struct model_spec spec = { 0 };
+		const struct adapter *ad = NULL;
+		int ok = model_spec_parse(&spec, t->role_spec[ROLE_SIMULATOR]) == 0 && (ad = adapter_find(spec.provider));
+		model_spec_release(&spec);
+		if (!ok || !ad->submit)
+			return task_error(tp, "simulator", "'simulator' must be a language model's spec (openai:, azure: or "
+					  "exec:), not '%s'", t->role_spec[ROLE_SIMULATOR]);
+	}
 	/* the subject's {k}: one cutoff, the items a turn offers */
 	t->k = xmalloc(sizeof(*t->k));
 	t->k[0] = cs->k;

@@ -45,8 +45,10 @@ int conv_names_target(const struct grounder *g, const struct dataset *ds, const 
 	char *nt, *nx;
 	int hit = 0, year = 0;
 
-	if (!text || !title)
+	if (!text || target >= ds->n_items)
 		return 0;
+	if (!title)  /* an item without a title is shown by its id: named by it */
+		return has_word(text, ds->items[target].id, strlen(ds->items[target].id));
 	n = answer_read(&found, g, text, strlen(text), NULL, 0, 0);
 	for (i = 0; i < n && !hit; i++)
 		hit = found[i].item != UINT32_MAX && conv_is_target(ds, found[i].item, target);

@@ -250,6 +250,10 @@ expect_exit 0 "a language model and no simulator: the task is skipped" $R run "$
 grep -q "task 'conversation' skipped: it has no simulator" "$T/err" && echo "ok - no simulator: the warning says how to give one" ||
 	echo "not ok - no simulator: the warning says how to give one"
 ok_if "no simulator: nothing stored for the task" [ "$(stored_samples "$T/skip.db")" -eq 0 ]
+suite b6 "{\"type\": \"conversation\", \"simulator\": \"builtin:pop\"}"
+expect_exit 3 "a task whose simulator is a built-in model is bad input" $R run "$T/b6.json" --model "openai:rec?$U" --db "$T/bad.db" -q
+grep -q "b6.json:4: 'simulator' must be a language model" "$T/err" && echo "ok - a built-in simulator: the message names the file and line" ||
+	{ echo "not ok - a built-in simulator: the message names the file and line"; sed 's/^/#   /' "$T/err"; }
 expect_exit 2 "--simulator naming a built-in model is a usage error" \
 	$R run "$T/b5.json" --model "openai:rec?$U" --simulator builtin:pop --db "$T/bad.db" -q
 $R run "$T/b5.json" --model "openai:rec-turn1?$U" --simulator "openai:sim?$U" --db "$T/flag.db" -q >/dev/null 2>&1
