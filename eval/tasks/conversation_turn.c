@@ -186,7 +186,19 @@ int conv_store(struct task_ctx *c, struct work *w, struct dialogue *d, const cha
 		if (d->subj && d->subj[t])
 			last = d->subj[t];
 	codec_put_items(&hist, ds, h, n_h);
-	codec_put_items(&ranking, ds, d->offered, ok ? d->n_offered : 0);
+	{
+		/* the ranking: every item offered, in the order first offered, each once (a repeat is not a new place) */
+		uint32_t *distinct = xmalloc((d->n_offered + 1) * sizeof(*distinct));
+		size_t n_distinct = 0, i, j;
+		for (i = 0; ok && i < d->n_offered; i++) {
+			for (j = 0; j < n_distinct && distinct[j] != d->offered[i]; j++)
+				;
+			if (j == n_distinct)
+				distinct[n_distinct++] = d->offered[i];
+		}
+		codec_put_items(&ranking, ds, distinct, n_distinct);
+		free(distinct);
+	}
 	codec_put_transcript(&tr, d->rows, d->n_rows);
 	strbuf_addch(&gr, '[');
 	strbuf_add(&gr, d->grounding.buf, d->grounding.len);
