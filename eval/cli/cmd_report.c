@@ -83,7 +83,7 @@ int cmd_report(int argc, char **argv)
 	struct report_run *rruns = NULL;
 	struct report_task *tasks = NULL;
 	size_t n_runs = 0, n_tasks = 0, i, skipped = 0;
-	struct strbuf html = STRBUF_INIT, why = STRBUF_INIT, judged = STRBUF_INIT;
+	struct strbuf html = STRBUF_INIT, why = STRBUF_INIT, judged = STRBUF_INIT, dialogues = STRBUF_INIT;
 	struct report report;
 	struct titles titles = TITLES_INIT;
 	struct store store;
@@ -190,12 +190,18 @@ int cmd_report(int argc, char **argv)
 	report.no_plots = no_plots;
 	{
 		int64_t *ids = xcalloc(n_runs, sizeof(*ids));
-		for (i = 0; i < n_runs; i++)
+		const char **labels = xcalloc(n_runs, sizeof(*labels));
+		for (i = 0; i < n_runs; i++) {
 			ids[i] = runs[i].info.id;
-		if (html_judgments(&judged, &store, ids, n_runs) < 0)
+			labels[i] = rruns[i].label ? rruns[i].label : runs[i].info.model;
+		}
+		if (html_judgments(&judged, &store, ids, n_runs) < 0 ||
+		    html_dialogues(&dialogues, &store, ids, labels, n_runs, 3) < 0)
 			ret = EXIT_STORE;
 		free(ids);
+		free(labels);
 		report.judgments = judged.len ? judged.buf : NULL;
+		report.dialogues = dialogues.len ? dialogues.buf : NULL;
 	}
 	html_report(&html, &report, &skipped, &why);
 	if (skipped && !no_plots)
@@ -220,5 +226,6 @@ out:
 	strbuf_release(&html);
 	strbuf_release(&why);
 	strbuf_release(&judged);
+	strbuf_release(&dialogues);
 	return ret;
 }
