@@ -110,11 +110,7 @@ struct loader {
 	const char *path;
 	const char *text;
 	int stored;          /* suite_parse_stored(): read no file, expand no variable */
-	/*
-	 * Where lines and tasks start, found once: a suite of 10,000 tasks
-	 * asks for a line per key of every task, and walking the text from
-	 * its start each time made loading it quadratic.
-	 */
+	/* where lines and tasks start, found once (a walk from the start per key was quadratic in tasks) */
 	const char **task_at;   /* the text of task i (NULL: not indexed) */
 	size_t n_task_at;
 	size_t *nl;             /* offsets of the text's '\n's, ascending */
@@ -305,11 +301,17 @@ static int get_count(const struct loader *ld, const cJSON *v, const char *key, d
  * $NAME, ${NAME} and ${NAME:-default} in a dataset path come from the
  * environment, so one suite can point at data that lives elsewhere on each
  * machine. A variable that is unset and has no default is an error.
+ * *from_env is set when the path starts with a variable the environment
+ * set: such a path was typed where the command runs, so a relative one
+ * is relative to the current folder (a default is written in the suite,
+ * and relative to it, as every other path of the suite).
  */
-static char *expand_env(const struct loader *ld, const char *p, long line)
+static char *expand_env(const struct loader *ld, const char *p, long line, int *from_env)
 {
 	struct strbuf out = STRBUF_INIT;
+	const char *start = p;
 
+	*from_env = 0;
 	while (*p) {
 		const char *name, *end, *def = NULL;
 		size_t len, dlen = 0;
@@ -344,6 +346,8 @@ static char *expand_env(const struct loader *ld, const char *p, long line)
 		val = getenv(var);
 		if (val && *val) {
 			strbuf_addstr(&out, val);
+			if (!out.len || out.len == strlen(val))
+				*from_env = *from_env || (name == start + 1 || name == start + 2);
 		} else if (def) {
 			strbuf_add(&out, def, dlen);
 		} else {
@@ -366,8 +370,9 @@ static int load_dataset(const struct loader *ld, const cJSON *root, struct suite
 	const cJSON *v;
 	int ret = -1;
 
+	/* a suite whose tasks all read their own data has none: checked once the tasks are read */
 	if (!d)
-		return error_at(ld->path, 0, "missing required key 'dataset'");
+		return 0;
 	if (!cJSON_IsObject(d))
 		return error_at(ld->path, LINE(ld, "dataset"), "'dataset' must be an object");
 	if (check_keys(ld, d, keys, ARRAY_SIZE(keys), 1, path, "dataset") < 0)
@@ -401,10 +406,15 @@ static int load_dataset(const struct loader *ld, const cJSON *root, struct suite
 	s->dataset.format = format;
 	format = NULL;
 	{
-		char *expanded = ld->stored ? xstrdup(p) : expand_env(ld, p, LINE(ld, "dataset", "path"));
+		int from_env = 0;
+		char *expanded = ld->stored ? xstrdup(p) : expand_env(ld, p, LINE(ld, "dataset", "path"), &from_env);
+		char cwd[4096];
 		if (!expanded)
 			goto out;
-		s->dataset.path = resolve(ld->path, expanded);
+		if (from_env && expanded[0] != '/' && getcwd(cwd, sizeof(cwd)))
+			s->dataset.path = xstrfmt("%s/%s", cwd, expanded);
+		else
+			s->dataset.path = resolve(ld->path, expanded);
 		free(expanded);
 	}
 	s->dataset.items = items ? resolve(ld->path, items) : NULL;
@@ -508,6 +518,16 @@ int task_error(const struct task_parse *tp, const char *key, const char *fmt, ..
 	error_at(tp->ld->path, task_line(tp, key), "%s", sb.buf);
 	strbuf_release(&sb);
 	return -1;
+}
+
+int task_stored(const struct task_parse *tp)
+{
+	return tp->ld->stored;
+}
+
+char *task_path(const struct task_parse *tp, const char *rel)
+{
+	return resolve(tp->ld->path, rel);
 }
 
 int task_get_count(const struct task_parse *tp, const char *key, double min, double max, size_t *out)
@@ -716,6 +736,14 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 	    load_sample(&ld, root, out) < 0 || load_models(&ld, root, out) < 0 ||
 	    load_tasks(&ld, root, out) < 0)
 		goto out;
+	if (!out->dataset.format) {
+		size_t i;
+		for (i = 0; i < out->n_tasks; i++)
+			if (!(out->tasks[i].type->flags & TASK_OWN_DATA)) {
+				error_at(path, 0, "missing required key 'dataset' (task '%s' needs one)", out->tasks[i].name);
+				goto out;
+			}
+	}
 	out->json = cJSON_PrintUnformatted(root);
 	ret = 0;
 out:

@@ -22,6 +22,7 @@ struct task_ctx;
 struct run_values;
 struct store;
 struct catalogue;
+struct error_watch;
 
 /*
  * The models a task may use, each bound to its own adapter: the model
@@ -49,6 +50,8 @@ struct task_spec {
 	int seq;               /* mc: 1 for "seq" (history in order), 0 for "cf" (history shuffled) */
 	size_t permutations;   /* ranking: also ask with the candidates shuffled this many more times */
 	double fuzzy;          /* least trigram similarity of a fuzzy title match; 0: the default */
+	unsigned knowledge;    /* chat types: KNOWLEDGE_* (eval/data/knowledge.h) the prompt's {knowledge} tells; 0: none */
+	size_t knowledge_k;    /* co-interacted items named per item ("knowledge_k", default 3) */
 	/* set by the run loop for those extra passes: the pass (1..) and the task whose candidates it reorders */
 	size_t perm;
 	const char *cand_task;
@@ -70,6 +73,8 @@ struct task_spec {
 #define TASK_TEXT       (1u << 2)  /* needs a model that writes text: built-in models skip it */
 #define TASK_LETTERED   (1u << 3)  /* candidates shown as A, B, ... and answered with one (multiple choice) */
 #define TASK_RUN_LEVEL  (1u << 4)  /* has run-level figures over its rankings (coverage, gini, entropy) */
+#define TASK_OWN_DATA   (1u << 5)  /* reads its own questions ("data"): needs no dataset; samples are questions, not users */
+#define TASK_PROSE      (1u << 6)  /* answered in free text a judge can compare (receval judge) */
 
 /*
  * The suite loader's view of one task object, for a type's parse(): its
@@ -88,6 +93,10 @@ int task_error(const struct task_parse *tp, const char *key, const char *fmt, ..
 int task_get_count(const struct task_parse *tp, const char *key, double min, double max, size_t *out);
 /* A string under key: *out owned, or left alone when absent and not required. */
 int task_get_string(const struct task_parse *tp, const char *key, int required, char **out);
+/* Whether the suite is a stored one (finishing a run): parse() reads no file then. */
+int task_stored(const struct task_parse *tp);
+/* rel resolved against the suite file's folder (owned by the caller). */
+char *task_path(const struct task_parse *tp, const char *rel);
 /* "k": a cutoff or an array of them, into t->k sorted and distinct (required). */
 int task_get_cutoffs(const struct task_parse *tp, struct task_spec *t);
 /*
@@ -141,6 +150,7 @@ struct task_ctx {
 	size_t n_names;
 	size_t errors;                      /* samples stored as errors */
 	struct progress *prog;
+	struct error_watch *watch;          /* the run's failed requests (eval/run_errors.h), or NULL */
 	void *priv;                         /* the type's state for this run (start() allocates, stop() frees) */
 };
 
@@ -168,6 +178,11 @@ struct task_type {
 	int (*builtin)(struct task_ctx *c, struct work *w);
 	/* Set up c->priv before the first request. Optional. 0, or an exit code. */
 	int (*start)(struct task_ctx *c);
+	/*
+	 * How many samples the run plans for t (TASK_OWN_DATA types: their
+	 * questions after --limit and --shard). NULL: one per sampled user.
+	 */
+	size_t (*samples)(const struct task_spec *t, const struct run_plan *plan);
 	/* How many work items phase (0: preparation, 1: samples) has. */
 	size_t (*work_count)(struct task_ctx *c, unsigned phase);
 	/*

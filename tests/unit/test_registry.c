@@ -47,11 +47,13 @@ static const struct {
 	{ "turns", METRIC_LOWER },
 	{ "repeat_rate", METRIC_LOWER },
 	{ "leak_rate", METRIC_LOWER },
+	{ "invalid_rate", METRIC_LOWER },
 	{ "acc", METRIC_HIGHER },
 	{ "prompt_strict_acc", METRIC_HIGHER },
 	{ "instruction_strict_acc", METRIC_HIGHER },
 	{ "prompt_loose_acc", METRIC_HIGHER },
 	{ "instruction_loose_acc", METRIC_HIGHER },
+	{ "instructions", METRIC_NEITHER },
 	{ "rating", METRIC_HIGHER },
 	{ "win_rate", METRIC_HIGHER },
 	{ "loss_rate", METRIC_LOWER },
@@ -60,6 +62,22 @@ static const struct {
 	{ "consistency_rate", METRIC_HIGHER },
 	{ "first_position_rate", METRIC_NEITHER },
 	{ "longer_preferred_rate", METRIC_NEITHER },
+	{ "p", METRIC_NEITHER },
+	{ "samples", METRIC_NEITHER },
+	{ "judged", METRIC_NEITHER },
+	{ "judge_errors", METRIC_LOWER },
+	{ "judge_tokens_in", METRIC_LOWER },
+	{ "judge_tokens_out", METRIC_LOWER },
+	{ "judge_cost_usd", METRIC_LOWER },
+	{ "agreement", METRIC_HIGHER },
+	{ "agreement_no_ties", METRIC_HIGHER },
+	{ "kappa", METRIC_HIGHER },
+	{ "human_longer_preferred_rate", METRIC_NEITHER },
+	{ "human_agreement", METRIC_NEITHER },
+	{ "human_agreement_no_ties", METRIC_NEITHER },
+	{ "human_pairs", METRIC_NEITHER },
+	{ "labels", METRIC_NEITHER },
+	{ "items", METRIC_NEITHER },
 };
 
 TEST(registry_every_metric_has_its_direction)
@@ -173,6 +191,7 @@ TEST(registry_add_names_a_suite_knows)
 	/* a built-in family cannot be redefined */
 	other.name = "error_rate";
 	other.kind = METRIC_VALIDITY;
+	other.flags = METRIC_PER_SAMPLE | METRIC_SUMMARY;  /* the run summary shows it (issue 15) */
 	CHECK_INT(metric_registry_add(&other), 1);
 	other.direction = METRIC_HIGHER;
 	CHECK_INT(metric_registry_add(&other), -1);
