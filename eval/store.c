@@ -242,7 +242,7 @@ int store_finish_run(struct store *s, int64_t run, const char *status, size_t er
 	(void)errors;
 	if (sqlite3_prepare_v2(s->db, "UPDATE runs SET status = ?1, finished_at = ?2, reason = NULL,"
 			       " samples = (SELECT count(*) FROM samples WHERE run_id = ?3),"
-			       " errors = (SELECT count(*) FROM samples WHERE run_id = ?3 AND status != 'ok')"
+			       " errors = (SELECT count(*) FROM samples WHERE run_id = ?3 AND status = 'error')"
 			       " WHERE id = ?3", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot update the run");
 	bind_text(st, 1, status);
@@ -456,7 +456,7 @@ char *store_col_dup(sqlite3_stmt *st, int i)
 static const char run_columns[] =
 	"SELECT id, suite, model, status, started_at, finished_at, config, version, seed,"
 	" CASE WHEN status = 'running' THEN (SELECT count(*) FROM samples WHERE run_id = runs.id) ELSE samples END,"
-	" CASE WHEN status = 'running' THEN (SELECT count(*) FROM samples WHERE run_id = runs.id AND status != 'ok')"
+	" CASE WHEN status = 'running' THEN (SELECT count(*) FROM samples WHERE run_id = runs.id AND status = 'error')"
 	" ELSE errors END, run_key, reason FROM runs";
 
 static void read_run(sqlite3_stmt *st, struct run_info *r)

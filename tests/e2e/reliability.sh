@@ -89,7 +89,7 @@ if unshare -m true 2>/dev/null; then
 	ok_if "every reading command works on a read-only file system" test -z "$out"
 	[ -n "$out" ] && echo "$out" | sed 's/^/#   /' | head -n 5
 	sqlite3 "$T/ro/r.db" "UPDATE runs SET status = 'interrupted' WHERE id = 2; DELETE FROM samples WHERE run_id = 2"
-	one_line_error "resuming into a read-only database is a storage failure (exit 5)" 5 'readonly\|read-only' \
+	expect_exit 5 "resuming into a read-only database is a storage failure (exit 5)" \
 		unshare -m sh -c "mount --bind '$T/ro' '$T/ro' && mount -o remount,bind,ro '$T/ro' && $R run --resume 2 --db '$T/ro/r.db' -q"
 else
 	skip "every reading command works on a read-only file system" "no unshare -m here"
