@@ -146,11 +146,15 @@ r = json.load(open('$T/show.json'))['run']
 sys.exit(not (r['status'] == 'failed' and r['samples'] == 0 and r['errors'] == 0 and '401' in r['reason']))"
 $R show 1 --db "$T/d7.db" 2>/dev/null | grep -q '^reason: .*401' && echo "ok - show prints the reason" ||
 	echo "not ok - show prints the reason"
+# defect 9: a run without samples is reported without qsort(NULL, 0) (the sanitizer build of this script catches it)
+expect_exit 0 "a run without samples is reported, shown and exported" sh -c \
+	"$R report 1 --db '$T/d7.db' -o '$T/empty.html' && $R show 1 --db '$T/d7.db' --samples && $R export 1 --db '$T/d7.db' -o '$T/empty.jsonl'"
 ok_if "the reason is in the runs row" test -n "$(sqlite3 -readonly "$T/d7.db" "SELECT reason FROM runs WHERE id = 1 AND reason LIKE '%401%'" 2>/dev/null)"
 kill "$FAKE_PID" 2>/dev/null
 
 # Ctrl-C while every request waits to be retried: nothing is in flight, so it stops at once
 printf '1-1000 429 60\n' >"$T/slow.faults"
+: >"$T/slow.log"
 fake_start slow --faults "$T/slow.faults" --log "$T/slow.log"
 OPENAI_API_KEY=k OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" \
 	$R run "$T/llm.json" --db "$T/d7i.db" >/dev/null 2>"$T/int.err" &
