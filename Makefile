@@ -167,6 +167,7 @@ FUZZ_FLAGS   := -O1 -g -Wno-missing-field-initializers -fsanitize=address,undefi
 FUZZ_NAMES   := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 
 fuzz-build:
+	$(Q)command -v $(FUZZ_CC) >/dev/null || { echo "receval: make fuzz needs $(FUZZ_CC) (make deps installs it)" >&2; exit 1; }
 	$(Q)$(MAKE) --no-print-directory OBJDIR=build-fuzz CC=$(FUZZ_CC) \
 		CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build-fuzz/libreceval.a
 	$(Q)for h in $(FUZZ_NAMES); do \
