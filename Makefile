@@ -138,3 +138,14 @@ $(OBJDIR)/bench_grounding: $(OBJDIR)/bench/grounding.o $(OBJDIR)/libreceval.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 -include $(OBJDIR)/bench/grounding.d
+
+# The MovieLens-20M-sized generator (bench/gen_big.c) and the benchmark at that scale (bench/big.sh).
+$(OBJDIR)/gen_big: $(OBJDIR)/bench/gen_big.o $(OBJDIR)/libreceval.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bench-big: all $(OBJDIR)/gen_big
+	$(Q)sh bench/big.sh $(OBJDIR)
+
+.PHONY: bench-big
+-include $(OBJDIR)/bench/gen_big.d

@@ -10,6 +10,7 @@
 #include "adapters/prices.h"
 #include "eval/codec.h"
 #include "lib/sha256.h"
+#include "lib/phase.h"
 
 volatile int run_interrupted;
 
@@ -270,6 +271,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
 	if (!plan->quiet)
 		fprintf(stderr, "%s: trained in %.2fs\n", spec->text, (now_ms() - t0) / 1000);
+	phase_end("train");
 
 	if (plan->resume_run) {
 		*run_id = plan->resume_run;
@@ -338,6 +340,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	free(bc.tail);
 	free(bc.cat_off);
 	free(bc.cats);
+	phase_end("evaluate");
 
 	/* an interrupted or failed run keeps figures for what it has; --resume recomputes them */
 	if (ret == EXIT_OK || ret == 130 || ret == EXIT_MODEL) {
@@ -347,6 +350,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	} else if (store_finish_run(store, *run_id, "failed", errors) < 0 && ret == EXIT_OK) {
 		ret = EXIT_STORE;
 	}
+	phase_end("aggregate");
 	if (ret == EXIT_OK && errors)
 		ret = EXIT_MODEL;
 	return ret;

@@ -2,6 +2,7 @@
 #include <signal.h>
 #include "eval/cli/cmd.h"
 #include "lib/opt.h"
+#include "lib/phase.h"
 #include "eval/run.h"
 #include "lib/strbuf.h"
 #include "metrics/registry.h"
@@ -296,10 +297,12 @@ int cmd_run(int argc, char **argv)
 	}
 
 	memset(&ds, 0, sizeof(ds));
+	phase_begin();
 	if (dataset_load(&ds, &suite.dataset) < 0) {
 		ret = EXIT_INPUT;
 		goto out_specs;
 	}
+	phase_end("load");
 	for (i = 0; i < suite.n_tasks; i++)
 		if (suite.tasks[i].negatives == NEG_DATASET && (suite.tasks[i].type->flags & TASK_CANDIDATES) &&
 		    !ds.negatives) {
@@ -345,6 +348,7 @@ int cmd_run(int argc, char **argv)
 	}
 	plan.users = users;
 	plan.n_users = n_users;
+	phase_end("split");
 	if (!n_users) {
 		error("no user to evaluate (shard %ld/%ld of %zu)", shard_i, shard_n, plan.sampled);
 		ret = EXIT_USAGE;
