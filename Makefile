@@ -10,7 +10,7 @@
 #   V=1             show the commands
 
 CC      ?= cc
-PKGS    := libcjson sqlite3 libcurl libpcre2-8
+PKGS    := libcjson sqlite3 libcurl libpcre2-8 lapacke openblas
 WARN    := -Wall -Wextra -Wstrict-prototypes -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. \

@@ -3,7 +3,10 @@
 # Runs apt-get directly as root, through sudo otherwise. Used by `make deps`.
 set -e
 
-PKGS="gcc make pkg-config time libcurl4-openssl-dev libcjson-dev libsqlite3-dev libpcre2-dev gnuplot-nox libxml2-utils"
+# liblapacke-dev and libopenblas-dev: builtin:ease's Cholesky factorisation and inverse (potrf, potri),
+# multithreaded, for catalogues of 20,000 items and more (issue 17)
+PKGS="gcc make pkg-config time libcurl4-openssl-dev libcjson-dev libsqlite3-dev libpcre2-dev gnuplot-nox libxml2-utils
+liblapacke-dev libopenblas-dev"
 
 missing=""
 for p in $PKGS; do
