@@ -173,6 +173,8 @@ static int run_builtin(struct task_ctx *c)
 	struct work w;
 	int ret = EXIT_OK;
 
+	if (c->plan->threads > 1 && c->ad[ROLE_SUBJECT]->clone && n > 1)
+		return run_builtin_threads(c);
 	memset(&w, 0, sizeof(w));
 	w.cand = xmalloc(cap * sizeof(*w.cand));
 	w.phase = 1;
@@ -200,9 +202,13 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	c.prog = &prog;
 	c.priv = NULL;
 	progress_start(&prog, c.spec->text, t->name, plan->n_users, plan->quiet);
-	(void)store;
+	c.store = store;
 
+	/* a transaction per few thousand samples, or per second: a kill loses at most one */
+	store_batch(c.store, 4096, 1000);
 	ret = c.ad[ROLE_SUBJECT]->submit ? drive_task(&c) : run_builtin(&c);
+	if (store_flush(c.store) < 0 && (ret == EXIT_OK || ret == 130))
+		ret = EXIT_STORE;
 	if (run_interrupted && ret == EXIT_OK)
 		ret = 130;
 	*errors += c.errors;

@@ -27,6 +27,7 @@ struct run_plan {
 	const char *model_text;   /* the spec being run, for messages */
 	int64_t resume_run;       /* --resume: the run to finish (0: a new run) */
 	const struct strmap *done;/* --resume: "task\nsample_id" of samples not to ask again */
+	unsigned threads;         /* --threads: built-in models evaluate samples on this many threads */
 };
 
 /* Set by the SIGINT handler: stop between samples, mark the run interrupted. */

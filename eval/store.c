@@ -7,9 +7,8 @@
 #include "metrics/stats.h"
 #include "lib/rng.h"
 
-#define BOOTSTRAP_RESAMPLES 1000
-
 #define fail store_sql_fail
+#define exec store_exec
 #define col_text store_col_dup
 
 static const char schema[] =
@@ -74,7 +73,7 @@ int store_sql_fail(struct store *s, const char *what)
 	return error("%s: %s: %s", s->path, what, s->db ? sqlite3_errmsg(s->db) : "out of memory");
 }
 
-static int exec(struct store *s, const char *sql)
+int store_exec(struct store *s, const char *sql)
 {
 	char *msg = NULL;
 
@@ -198,6 +197,8 @@ int store_finish_run(struct store *s, int64_t run, const char *status, size_t er
 	char now[32];
 	int ret = 0;
 
+	if (store_flush(s) < 0)
+		return -1;
 	iso_time(now, sizeof(now));
 	if (sqlite3_prepare_v2(s->db, "UPDATE runs SET status = ?, finished_at = ?, errors = ? WHERE id = ?",
 			       -1, &st, NULL) != SQLITE_OK)
@@ -212,14 +213,38 @@ int store_finish_run(struct store *s, int64_t run, const char *status, size_t er
 	return ret;
 }
 
+void store_batch(struct store *s, unsigned max_samples, double max_ms)
+{
+	s->batch_max = max_samples ? max_samples : 1;
+	s->batch_ms = max_ms;
+	s->batch_n = 0;
+}
+
+int store_flush(struct store *s)
+{
+	int ret = 0;
+
+	if (!sqlite3_get_autocommit(s->db) && exec(s, "COMMIT") < 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		ret = -1;
+	}
+	s->batch_max = 0;
+	s->batch_n = 0;
+	return ret;
+}
+
 int store_put_sample(struct store *s, int64_t run, const struct sample_record *r)
 {
 	char now[32];
 	size_t i;
 
 	iso_time(now, sizeof(now));
-	if (exec(s, "BEGIN") < 0)
-		return -1;
+	if (sqlite3_get_autocommit(s->db)) {
+		if (exec(s, "BEGIN") < 0)
+			return -1;
+		s->batch_n = 0;
+		s->batch_t0 = now_ms();
+	}
 	if (prepare(s, &s->put_sample,
 		    "INSERT OR REPLACE INTO samples (run_id, task, sample_id, user, target, candidates,"
 		    " history, request, response, ranking, grounding, status, error, latency_ms,"
@@ -263,16 +288,21 @@ int store_put_sample(struct store *s, int64_t run, const struct sample_record *r
 			goto fail;
 		}
 	}
-	if (exec(s, "COMMIT") < 0)
-		goto fail;
+	/* alone, or the batch is full or old enough: commit */
+	if (++s->batch_n >= s->batch_max || now_ms() - s->batch_t0 >= s->batch_ms) {
+		if (exec(s, "COMMIT") < 0)
+			goto fail;
+		s->batch_n = 0;
+	}
 	return 0;
 fail:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->batch_n = 0;
 	return -1;
 }
 
 /* One run_metrics row; NAN is stored as NULL. */
-static int put_run_row(struct store *s, int64_t run, const char *task, const char *metric,
+int store_put_run_row(struct store *s, int64_t run, const char *task, const char *metric,
 		       double value, double lo, double hi, size_t n)
 {
 	const double v[3] = { value, lo, hi };
@@ -297,83 +327,10 @@ static int put_run_row(struct store *s, int64_t run, const char *task, const cha
 	return 0;
 }
 
-/* The mean of v[0..n) with its bootstrap interval, seeded from the run seed, the task and the metric. */
-static int put_run_metric(struct store *s, int64_t run, const char *task, const char *metric,
-			  const double *v, size_t n, uint64_t seed)
-{
-	double lo, hi;
-	uint64_t h = rng_mix(str_hash(task, strlen(task)), str_hash(metric, strlen(metric)));
-
-	stats_bootstrap_ci(&lo, &hi, v, n, BOOTSTRAP_RESAMPLES, 0.95, rng_mix(seed, h));
-	return put_run_row(s, run, task, metric, stats_mean(v, n), lo, hi, n);
-}
-
 int store_put_run_value(struct store *s, int64_t run, const char *task, const char *metric,
 			double value, size_t n)
 {
-	return put_run_row(s, run, task, metric, value, NAN, NAN, n);
-}
-
-int store_aggregate(struct store *s, int64_t run, uint64_t seed)
-{
-	sqlite3_stmt *st = NULL;
-	char *task = NULL, *metric = NULL;
-	double *v = NULL;
-	size_t n = 0, alloc = 0;
-	int rc, ret = -1;
-
-	/* sample_id order makes the bootstrap see the same sequence on every run */
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT task, metric, value FROM sample_metrics WHERE run_id = ?"
-			       " ORDER BY task, metric, sample_id", -1, &st, NULL) != SQLITE_OK)
-		return fail(s, "cannot read the run's metrics");
-	sqlite3_bind_int64(st, 1, run);
-	if (exec(s, "BEGIN") < 0)
-		goto out;
-	{
-		/* re-aggregating (after a resume) replaces the old figures */
-		char *del = xstrfmt("DELETE FROM run_metrics WHERE run_id = %lld", (long long)run);
-		rc = exec(s, del);
-		free(del);
-		if (rc < 0)
-			goto rollback;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		const char *m = (const char *)sqlite3_column_text(st, 1);
-
-		if (task && (strcmp(task, t) || strcmp(metric, m))) {
-			if (put_run_metric(s, run, task, metric, v, n, seed) < 0)
-				goto rollback;
-			n = 0;
-		}
-		if (!task || strcmp(task, t) || strcmp(metric, m)) {
-			free(task);
-			free(metric);
-			task = xstrdup(t);
-			metric = xstrdup(m);
-		}
-		ALLOC_GROW(v, n + 1, alloc);
-		v[n++] = sqlite3_column_double(st, 2);
-	}
-	if (rc != SQLITE_DONE) {
-		fail(s, "cannot read the run's metrics");
-		goto rollback;
-	}
-	if (task && put_run_metric(s, run, task, metric, v, n, seed) < 0)
-		goto rollback;
-	if (exec(s, "COMMIT") < 0)
-		goto rollback;
-	ret = 0;
-	goto out;
-rollback:
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-out:
-	sqlite3_finalize(st);
-	free(task);
-	free(metric);
-	free(v);
-	return ret;
+	return store_put_run_row(s, run, task, metric, value, NAN, NAN, n);
 }
 
 int64_t store_latest_run(struct store *s)

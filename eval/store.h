@@ -11,6 +11,9 @@ struct store {
 	struct sqlite3 *db;
 	char *path;
 	struct sqlite3_stmt *put_sample, *put_metric, *put_run_metric;
+	/* batching (store_batch()): samples per transaction, and how long one may stay open */
+	unsigned batch_max, batch_n;
+	double batch_ms, batch_t0;
 };
 
 /*
@@ -49,7 +52,19 @@ struct sample_record {
 	size_t n_metrics;
 };
 
+/*
+ * Store one sample with its metrics. Alone, each sample is its own
+ * transaction; between store_batch() and store_flush(), samples join one
+ * transaction that commits after max_samples of them or max_ms
+ * milliseconds, whichever comes first, so a killed process loses at most
+ * the samples of the batch it had not committed. On failure the open
+ * batch is rolled back (its samples are lost and -1 returned).
+ */
 int store_put_sample(struct store *s, int64_t run, const struct sample_record *r);
+/* Batch samples from now on: max_samples per transaction, committed at the latest after max_ms. */
+void store_batch(struct store *s, unsigned max_samples, double max_ms);
+/* Commit the open batch, if any, and stop batching. 0, or -1 after a message. */
+int store_flush(struct store *s);
 
 /*
  * Aggregate the run's per-sample metrics into run_metrics: per task and

@@ -10,4 +10,10 @@ int store_sql_fail(struct store *s, const char *what);
 /* A copy of column i's text (caller frees), or NULL for SQL NULL. */
 char *store_col_dup(sqlite3_stmt *st, int i);
 
+/* Run sql (no results); -1 after a message naming the database. */
+int store_exec(struct store *s, const char *sql);
+/* One run_metrics row; NAN is stored as NULL. */
+int store_put_run_row(struct store *s, int64_t run, const char *task, const char *metric,
+		      double value, double lo, double hi, size_t n);
+
 #endif

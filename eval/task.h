@@ -142,6 +142,8 @@ struct task_ctx {
 	size_t errors;                      /* samples stored as errors */
 	struct progress *prog;
 	void *priv;                         /* the type's state for this run (start() allocates, stop() frees) */
+	/* evaluating on threads (run_par.c): where this thread's samples go, for task_put_sample(); NULL: the store */
+	struct par_chunk *sink;
 };
 
 struct task_type {

@@ -11,7 +11,7 @@
 
 static const char usage_run[] =
 	"receval run SUITE.json [--model SPEC]... [--db FILE] [--limit N] [--seed N] [--shard I/N]\n"
-	"                   [--concurrency N] [--rpm N] [--tpm N] [--timeout S] [--no-cache] [--quiet]\n"
+	"                   [--concurrency N] [--rpm N] [--tpm N] [--timeout S] [--threads N] [--no-cache] [--quiet]\n"
 	"   or: receval run --resume RUN_ID [--db FILE] [--retry-errors]";
 
 static void on_sigint(int sig)
@@ -174,7 +174,7 @@ int cmd_run(int argc, char **argv)
 	const char *db = NULL, *shard = NULL;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
-	long concurrency = 8, resume = 0;
+	long concurrency = 8, resume = 0, threads = 0;
 	double rpm = 0, tpm = 0, timeout = 60;
 	int no_cache = 0, retry_errors = 0, store_ready = 0;
 	struct strmap done = STRMAP_INIT;
@@ -190,6 +190,7 @@ int cmd_run(int argc, char **argv)
 		{ OPT_DOUBLE, 0, "rpm", &rpm, "N", "at most N requests per minute" },
 		{ OPT_DOUBLE, 0, "tpm", &tpm, "N", "at most N tokens per minute" },
 		{ OPT_DOUBLE, 0, "timeout", &timeout, "S", "seconds one request attempt may take (default 60)" },
+		{ OPT_LONG, 0, "threads", &threads, "N", "threads evaluating built-in models (default: one per core)" },
 		{ OPT_BOOL, 0, "no-cache", &no_cache, NULL, "ask the model even what the cache holds" },
 		{ OPT_LONG, 0, "resume", &resume, "RUN_ID", "finish a run: its suite, model and options come from the database" },
 		{ OPT_BOOL, 0, "retry-errors", &retry_errors, NULL, "with --resume: ask the samples that failed again" },
@@ -238,6 +239,15 @@ int cmd_run(int argc, char **argv)
 		error("--concurrency must be 1..4096, --timeout above 0, --rpm and --tpm >= 0");
 		free(models.v);
 		return EXIT_USAGE;
+	}
+	if (threads < 0 || threads > 1024) {
+		error("--threads must be 1..1024, not %ld", threads);
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (!threads) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cores < 1 ? 1 : cores > 64 ? 64 : cores;
 	}
 	if (limit != -1 && limit < 1) {
 		error("--limit must be a positive whole number, not %ld", limit);
@@ -334,6 +344,7 @@ int cmd_run(int argc, char **argv)
 	plan.limits.attempts = 6;
 	plan.limits.body_cap = (size_t)8 << 20;
 	plan.resume_run = resume;
+	plan.threads = (unsigned)threads;
 	plan.done = resume ? &done : NULL;
 	split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);
 	plan.sampled = n_users;
