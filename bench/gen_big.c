@@ -9,7 +9,9 @@
 /*
  * The shape of MovieLens 20M's ratings.csv ("userId,movieId,rating,timestamp",
  * one user's rows together, oldest first), at any size:
- *   - item popularity is Zipf: item of rank r is drawn with weight 1 / r^s;
+ *   - item popularity is Zipf (Zipf–Mandelbrot): item of rank r is drawn
+ *     with weight 1 / (r + q)^s; the offset q flattens the head as in
+ *     MovieLens, whose most rated film has ratings from half the users;
  *   - user activity is lognormal, at least --min-per-user (ML-20M: 20), with
  *     its median chosen so that the total comes near --interactions;
  *   - tastes are clustered: each user belongs to one of --clusters groups,
@@ -25,7 +27,7 @@ struct zipf {
 	size_t n;
 };
 
-static void zipf_init(struct zipf *z, size_t n, double s)
+static void zipf_init(struct zipf *z, size_t n, double s, double q)
 {
 	size_t i;
 	double sum = 0;
@@ -33,7 +35,7 @@ static void zipf_init(struct zipf *z, size_t n, double s)
 	z->n = n;
 	z->cdf = xmalloc(n * sizeof(*z->cdf));
 	for (i = 0; i < n; i++) {
-		sum += 1.0 / pow((double)(i + 1), s);
+		sum += 1.0 / pow((double)(i + 1) + q, s);
 		z->cdf[i] = sum;
 	}
 	for (i = 0; i < n; i++)
@@ -67,7 +69,7 @@ static double normal(struct rng *r)
 static void usage(void)
 {
 	fprintf(stderr, "usage: gen_big [--users N] [--items N] [--interactions N] [--clusters N]\n"
-			"               [--min-per-user N] [--zipf S] [--sigma S] [--seed N] OUT.csv\n"
+			"               [--min-per-user N] [--zipf S] [--zipf-offset Q] [--sigma S] [--seed N] OUT.csv\n"
 			"defaults: MovieLens 20M's size: 138493 users, 26744 items, 20000263 interactions\n");
 	exit(2);
 }
@@ -90,7 +92,7 @@ static unsigned long arg_num(const char *flag, const char *v)
 int main(int argc, char **argv)
 {
 	size_t users = 138493, items = 26744, total = 20000263, clusters = 40, min_per = 20;
-	double s = 1.0, sigma = 1.0, median, mean_factor;
+	double s = 1.3, q = 60, sigma = 1.0, median, mean_factor;
 	unsigned long seed = 20;
 	const char *out_path = NULL;
 	struct zipf global, local;
@@ -117,6 +119,8 @@ int main(int argc, char **argv)
 			seed = arg_num(argv[a], argv[a + 1]), a++;
 		else if (!strcmp(argv[a], "--zipf") && a + 1 < argc)
 			s = strtod(argv[++a], NULL);
+		else if (!strcmp(argv[a], "--zipf-offset") && a + 1 < argc)
+			q = strtod(argv[++a], NULL);
 		else if (!strcmp(argv[a], "--sigma") && a + 1 < argc)
 			sigma = strtod(argv[++a], NULL);
 		else if (argv[a][0] == '-' || out_path)
@@ -142,8 +146,8 @@ int main(int argc, char **argv)
 			perm[c][i] = (uint32_t)i;
 		rng_shuffle_u32(&r, perm[c], items);
 	}
-	zipf_init(&global, items, s);
-	zipf_init(&local, items, s * 1.2);
+	zipf_init(&global, items, s, q);
+	zipf_init(&local, items, s, q / 4);
 	/* lognormal activity: E[min_per + exp(N(mu, sigma))] = total / users */
 	mean_factor = exp(sigma * sigma / 2);
 	median = ((double)total / (double)users - (double)min_per) / mean_factor;
