@@ -326,6 +326,9 @@ int cmd_run(int argc, char **argv)
 		ret = EXIT_INPUT;
 		goto out_ds;
 	}
+	/* from here on the split holds all a run needs of the interactions (n_inter stays for the record) */
+	free(ds.inter);
+	ds.inter = NULL;
 
 	memset(&plan, 0, sizeof(plan));
 	plan.suite = &suite;

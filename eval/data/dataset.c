@@ -206,7 +206,8 @@ static void drop_repeats(struct dataset *ds, unsigned char *keep)
 	size_t cap = 16, mask, i;
 	uint32_t *slot;
 
-	while (cap < ds->n_inter * 2)
+	/* at most two thirds full: a short probe, in 4 bytes a slot */
+	while (cap < ds->n_inter + ds->n_inter / 2)
 		cap <<= 1;
 	mask = cap - 1;
 	slot = xcalloc(cap, sizeof(*slot));
