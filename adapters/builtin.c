@@ -247,7 +247,7 @@ static int builtin_open(struct model **out, const struct model_spec *spec, const
 	static const char *const random_keys[] = { "seed", NULL };
 	static const char *const no_keys[] = { NULL };
 	static const char *const knn_keys[] = { "neighbors", NULL };
-	static const char *const ease_keys[] = { "l2", "precision", NULL };
+	static const char *const ease_keys[] = { "l2", "precision", "memory_mb", NULL };
 	struct model *m = xcalloc(1, sizeof(*m));
 	size_t n = data->ds->n_items;
 
@@ -276,6 +276,7 @@ static int builtin_open(struct model **out, const struct model_spec *spec, const
 		builtin_train_itemknn(m, (size_t)k, builtin_threads());
 	} else if (!strcmp(spec->name, "ease")) {
 		double l2 = EASE_DEFAULT_L2;
+		long mb = 0;
 		const char *v = model_spec_get(spec, "l2");
 		m->algo = ALGO_EASE;
 		if (model_spec_check_keys(spec, ease_keys) < 0)
@@ -289,7 +290,8 @@ static int builtin_open(struct model **out, const struct model_spec *spec, const
 			error("model '%s': 'precision' must be double or single, not '%s'", spec->text, v);
 			goto fail;
 		}
-		if (builtin_train_ease(m, l2, v ? !strcmp(v, "single") : -1) < 0)
+		if (param_long(spec, "memory_mb", 1, 1L << 30, &mb) < 0 ||
+		    builtin_train_ease(m, l2, v ? !strcmp(v, "single") : -1, (size_t)mb << 20) < 0)
 			goto fail;
 	} else {
 		error("unknown built-in model '%s' (random, pop, itemknn, ease)", spec->name);

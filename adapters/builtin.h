@@ -48,10 +48,13 @@ static inline const uint32_t *builtin_history(const struct model *m, uint32_t us
 void builtin_train_itemknn(struct model *m, size_t k, unsigned threads);
 
 /*
- * ease: the weights B in m->B (or m->Bf with single precision). 0, or -1
- * after a message (too little memory, not positive definite).
+ * ease: the weights B in m->B (or m->Bf in single precision: single 1;
+ * 0 double; -1 double when it fits in memory, else single). max_bytes:
+ * the most the matrix may take (0: 90% of the memory available). 0, or
+ * -1 after a message (too little memory, saying how many bytes it would
+ * need; not positive definite).
  */
-int builtin_train_ease(struct model *m, double l2, int single);
+int builtin_train_ease(struct model *m, double l2, int single, size_t max_bytes);
 
 /* How many threads training may use: the online cores. */
 unsigned builtin_threads(void);

@@ -220,25 +220,33 @@ static size_t mem_available(void)
 	free(inv);                                                                     \
 } while (0)
 
-int builtin_train_ease(struct model *m, double l2, int single)
+int builtin_train_ease(struct model *m, double l2, int single, size_t max_bytes)
 {
 	const struct split *sp = m->data->sp;
-	size_t n = m->n_items, u, x, y, i, j;
-	size_t need_d = n * n * sizeof(double), need_f = n * n * sizeof(float), avail = mem_available();
+	size_t n = m->n_items, u, x, y, i, j, need, avail = max_bytes ? max_bytes : mem_available() / 10 * 9;
+	size_t need_d = n * n * sizeof(double), need_f = n * n * sizeof(float);
 	lapack_int rc;
+	int asked = single >= 0;
 
-	if (n && (n > SIZE_MAX / n / sizeof(double) || n > (size_t)INT32_MAX))
+	if (n && (n > SIZE_MAX / n / sizeof(double) / 2 || n > (size_t)INT32_MAX))
 		return error("builtin:ease: a catalogue of %zu items is too large", n);
 	if (single <= 0 && n <= EASE_SMALL)
-		return ease_small(m, l2);
+		need_d *= 2;  /* ease_small() keeps the factor beside the inverse */
 	if (single < 0)
-		single = avail && need_d > avail / 10 * 9 && need_f <= avail / 10 * 9;
-	if (avail && (single ? need_f : need_d) > avail / 10 * 9)
+		single = avail && need_d > avail && need_f <= avail;
+	need = single ? need_f : need_d;
+	if (avail && need > avail) {
+		/* the least it could do with: single precision, unless double was asked for */
+		if (!asked)
+			need = need_f;
 		return error("builtin:ease needs %zu bytes (%.1f GiB) for a catalogue of %zu items "
-			     "(one items x items matrix%s), but %zu bytes (%.1f GiB) are available; "
-			     "use builtin:itemknn", single ? need_f : need_d,
-			     (double)(single ? need_f : need_d) / (1 << 30), n,
-			     single ? " in single precision" : "", avail, (double)avail / (1 << 30));
+			     "(one items x items matrix%s), but %zu bytes (%.1f GiB) may be used (%s); "
+			     "use builtin:itemknn", need, (double)need / (1 << 30), n,
+			     need == need_f ? " in single precision" : "", avail, (double)avail / (1 << 30),
+			     max_bytes ? "memory_mb" : "90% of the memory available");
+	}
+	if (!single && n <= EASE_SMALL)
+		return ease_small(m, l2);
 	if (single) {
 		float *a = xcalloc(n ? n * n : 1, sizeof(*a));
 		BUILD_GRAM(float, a);

@@ -204,8 +204,11 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	progress_start(&prog, c.spec->text, t->name, plan->n_users, plan->quiet);
 	c.store = store;
 
-	/* a transaction per few thousand samples, or per second: a kill loses at most one */
-	store_batch(c.store, 4096, 1000);
+	/*
+	 * A transaction per few thousand samples, or per second (language
+	 * models: a tenth of a second): a kill loses at most one batch.
+	 */
+	store_batch(c.store, 4096, c.ad[ROLE_SUBJECT]->submit ? 100 : 1000);
 	ret = c.ad[ROLE_SUBJECT]->submit ? drive_task(&c) : run_builtin(&c);
 	if (store_flush(c.store) < 0 && (ret == EXIT_OK || ret == 130))
 		ret = EXIT_STORE;

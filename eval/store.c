@@ -239,18 +239,25 @@ int store_flush(struct store *s)
 	return ret;
 }
 
+int store_batch_join(struct store *s, int always)
+{
+	if ((!always && !s->batch_max) || !sqlite3_get_autocommit(s->db))
+		return 0;
+	if (exec(s, "BEGIN") < 0)
+		return -1;
+	s->batch_n = 0;
+	s->batch_t0 = now_ms();
+	return 0;
+}
+
 int store_put_sample(struct store *s, int64_t run, const struct sample_record *r)
 {
 	char now[32];
 	size_t i;
 
 	iso_time(now, sizeof(now));
-	if (sqlite3_get_autocommit(s->db)) {
-		if (exec(s, "BEGIN") < 0)
-			return -1;
-		s->batch_n = 0;
-		s->batch_t0 = now_ms();
-	}
+	if (store_batch_join(s, 1) < 0)
+		return -1;
 	if (prepare(s, &s->put_sample,
 		    "INSERT OR REPLACE INTO samples (run_id, task, sample_id, user, target, candidates,"
 		    " history, request, response, ranking, grounding, status, error, latency_ms,"
