@@ -15,7 +15,10 @@ WARN    := -Wall -Wextra -Wstrict-prototypes -Wshadow -Wformat=2 -Wno-format-non
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. \
 	     $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
-LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcld2 -lstdc++ -lm -lpthread
+# C++ only for the CLD2 shim (eval/ifeval/cld2.cc): CLD2 is a C++ library.
+CXX     ?= g++
+ALL_CXXFLAGS = -std=c++11 -Wall -Wextra $(CFLAGS) -I. -MMD -MP
 
 ifdef WERROR
 ALL_CFLAGS += -Werror
@@ -24,6 +27,7 @@ endif
 ifdef SANITIZE
 OBJDIR  := build-san
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+ALL_CXXFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZE)
 else
 OBJDIR  := build
@@ -36,7 +40,8 @@ Q := @
 endif
 
 LIB_SRC  := $(filter-out eval/cli/main.c,$(wildcard lib/*.c metrics/*.c eval/*.c eval/*/*.c adapters/*.c reports/*.c))
-LIB_OBJ  := $(LIB_SRC:%.c=$(OBJDIR)/%.o) $(OBJDIR)/gen/templates.o
+LIB_CXX  := $(wildcard eval/*/*.cc)
+LIB_OBJ  := $(LIB_SRC:%.c=$(OBJDIR)/%.o) $(LIB_CXX:%.cc=$(OBJDIR)/%.o) $(OBJDIR)/gen/templates.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(OBJDIR)/%.o)
 AUX_SRC  := tests/fake_server.c suites/gen_demo.c
@@ -62,6 +67,11 @@ $(OBJDIR)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(OBJDIR)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	@echo "  CXX     $<"
+	$(Q)$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
 
 # The default prompt templates, compiled in from suites/templates/*.txt.
 $(OBJDIR)/gen/templates.c: $(wildcard suites/templates/*.txt) scripts/embed.sh
@@ -92,7 +102,7 @@ $(OBJDIR)/gen_demo: $(OBJDIR)/suites/gen_demo.o $(OBJDIR)/libreceval.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The fake OpenAI/Azure server the tests and benchmarks talk to (tests/fake_server.c).
-$(OBJDIR)/fake_server: $(OBJDIR)/tests/fake_server.o $(OBJDIR)/libreceval.a
+$(OBJDIR)/fake_server: $(OBJDIR)/tests/fake_server.o $(OBJDIR)/tests/fake_general.o $(OBJDIR)/tests/fake_judge.o $(OBJDIR)/libreceval.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -112,7 +122,8 @@ demo: deps
 	./receval run suites/demo.json
 	$(Q)if [ -n "$$OPENAI_BASE_URL$$OPENAI_API_KEY" ]; then \
 		./receval run suites/demo-llm.json --model builtin:itemknn \
-			--model "openai:$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}"; \
+			--model "openai:$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}" \
+			--judge "openai:$${RECEVAL_DEMO_JUDGE:-$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}}"; \
 	else \
 		echo; echo "(set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, to ask a language model too: suites/demo-llm.json)"; \
 	fi
@@ -130,7 +141,7 @@ clean:
 .PHONY: all unit deps demo test bench clean demo-data FORCE
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/eval/cli/main.d $(OBJDIR)/suites/gen_demo.d \
-	$(OBJDIR)/tests/fake_server.d
+	$(OBJDIR)/tests/fake_server.d $(OBJDIR)/tests/fake_general.d
 
 # The grounding benchmark (bench/grounding.c), run by bench/grounding.sh.
 $(OBJDIR)/bench_grounding: $(OBJDIR)/bench/grounding.o $(OBJDIR)/libreceval.a
@@ -138,6 +149,13 @@ $(OBJDIR)/bench_grounding: $(OBJDIR)/bench/grounding.o $(OBJDIR)/libreceval.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 -include $(OBJDIR)/bench/grounding.d
+
+# The IFEval checking benchmark (bench/ifeval.c), run by bench/ifeval.sh.
+$(OBJDIR)/bench_ifeval: $(OBJDIR)/bench/ifeval.o $(OBJDIR)/libreceval.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+-include $(OBJDIR)/bench/ifeval.d
 
 # The MovieLens-20M-sized generator (bench/gen_big.c) and the benchmark at that scale (bench/big.sh).
 $(OBJDIR)/gen_big: $(OBJDIR)/bench/gen_big.o $(OBJDIR)/libreceval.a

@@ -103,6 +103,14 @@ const char *llm_status_name(enum llm_status s);
 
 struct model;  /* a backend's own state */
 
+/* One replica of a model that several serve (base_url=URL1|URL2|...): its URL and what it was asked. */
+struct replica_stat {
+	const char *url;          /* never holds a secret */
+	unsigned long requests;   /* attempts sent to it */
+	unsigned long failures;   /* of them: refused or broken connections, timeouts and 5xx answers */
+	unsigned long rests;      /* times it was rested after failing */
+};
+
 /*
  * A backend. Members a backend cannot serve are NULL; the run loop checks
  * before calling. All calls on one struct model come from one thread
@@ -159,6 +167,20 @@ struct adapter {
 	 * secret. NULL for adapters whose answers are not cached. Caller frees.
 	 */
 	char *(*identity)(struct model *m);
+
+	/*
+	 * Requests the model can have in flight at once: for a pool of
+	 * replicas, each one's concurrency times their number. NULL: the run's
+	 * --concurrency.
+	 */
+	size_t (*capacity)(struct model *m);
+
+	/*
+	 * The replicas serving the model, with their counts so far: *out
+	 * points into the model (valid until the next call or free()); returns
+	 * how many. NULL for backends without replicas.
+	 */
+	size_t (*replicas)(struct model *m, const struct replica_stat **out);
 
 	/* Free the model and everything it owns (cancelling what is in flight). */
 	void (*free)(struct model *m);

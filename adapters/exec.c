@@ -7,8 +7,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <cJSON.h>
-#include "adapters/adapter.h"
-#include "lib/strbuf.h"
+#include "adapters/exec_internal.h"
 
 extern char **environ;
 
@@ -20,263 +19,22 @@ extern char **environ;
  * the next request needs it.
  */
 
-/* Children dying before any has answered anything, this many: the command cannot work. */
-#define EARLY_DEATHS_FATAL 3
-/* How long free() lets children exit on their own once their stdin is closed. */
-#define EXIT_GRACE_MS 2000.0
-/* How long a child whose stdout closed may take to become reapable before it is killed. */
-#define REAP_GRACE_MS 200.0
-/* Longest piece of a bad answer quoted in an error. */
-#define SNIPPET_MAX 60
-
-struct job {
-	struct job *next;
-	uint64_t id;            /* the caller's */
-	uint64_t wire_id;       /* the "id" the child sees: unique in this model, exact as a double */
-	enum llm_kind kind;
-	size_t n_input;         /* LLM_EMBED: how many vectors the answer must hold */
-	char *line;             /* the request: one JSON line, '\n' included */
-	size_t len;
-	unsigned attempts;      /* times handed to a child */
-	double submitted_ms;
-};
-
-struct child {
-	pid_t pid;              /* 0: no process in this slot; also its process group */
-	int in_fd, out_fd;      /* our ends of its stdin (write) and stdout (read); -1 when none */
-	struct job *job;        /* the request it is answering, or NULL when idle */
-	size_t written;         /* bytes of job->line written so far */
-	double deadline_ms;     /* when job times out */
-	int answered;           /* it has answered a request (any answer in step) */
-	struct strbuf rbuf;     /* what it wrote that is not consumed yet */
-};
-
-struct done {
-	struct done *next;
-	struct llm_answer a;
-};
-
-struct model {
-	char *command;
-	char *params;           /* the "params" object sent with every request, JSON */
-	struct adapter_limits limits;
-	struct child *children; /* [limits.concurrency] slots */
-	struct pollfd *fds;     /* [2 * limits.concurrency] scratch for poll() */
-	struct child **fd_child;
-	struct job *queue, *queue_tail;   /* waiting for a child */
-	struct done *done, *done_tail;    /* answers not yet returned */
-	size_t n_pending;       /* submitted, not yet returned by poll() */
-	uint64_t next_wire_id;
-	int ever_answered;      /* some child of this model has answered */
-	unsigned early_deaths;  /* children that died before answering, while none ever has */
-	char *fatal;            /* once set, every request fails with LLM_FATAL and this reason */
-};
-
-/* --- answers -------------------------------------------------------------- */
-
-static void push_done(struct model *m, struct done *d)
+/* m's clock, in milliseconds. */
+double exec_clock_ms(const struct model *m)
 {
-	if (m->done_tail)
-		m->done_tail->next = d;
-	else
-		m->done = d;
-	m->done_tail = d;
+	return m->now(m->now_arg);
 }
 
-/* Hand a's contents over as j's answer (stamped with id, attempts, latency) and free j. */
-static void deliver(struct model *m, struct job *j, struct llm_answer *a)
+static double real_clock(void *unused)
 {
-	struct done *d = xcalloc(1, sizeof(*d));
-
-	d->a = *a;
-	d->a.id = j->id;
-	d->a.attempts = j->attempts;
-	d->a.latency_ms = now_ms() - j->submitted_ms;
-	push_done(m, d);
-	free(j->line);
-	free(j);
+	(void)unused;
+	return now_ms();
 }
 
-__attribute__((format(printf, 4, 5)))
-static void fail(struct model *m, struct job *j, enum llm_status status, const char *fmt, ...)
+void exec_set_clock(struct model *m, double (*now)(void *arg), void *arg)
 {
-	struct llm_answer a = { 0 };
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	a.status = status;
-	a.error = strbuf_detach(&sb, NULL);
-	deliver(m, j, &a);
-}
-
-/* s cut to SNIPPET_MAX bytes with control characters as '?', for quoting in an error. */
-static char *snippet(const char *s)
-{
-	size_t i, n = strlen(s);
-	char *out;
-
-	if (n > SNIPPET_MAX)
-		n = SNIPPET_MAX;
-	out = xstrndup(s, n);
-	for (i = 0; i < n; i++)
-		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
-			out[i] = '?';
-	if (strlen(s) > SNIPPET_MAX) {
-		char *longer = xstrfmt("%s...", out);
-		free(out);
-		out = longer;
-	}
-	return out;
-}
-
-/* A one-line copy of the model's own error text (objects and numbers as JSON). */
-static char *error_text(const cJSON *e)
-{
-	char *s, *p;
-
-	if (cJSON_IsString(e)) {
-		s = xstrdup(e->valuestring);
-	} else {
-		const cJSON *msg = cJSON_GetObjectItemCaseSensitive(e, "message");
-		if (cJSON_IsObject(e) && cJSON_IsString(msg)) {
-			s = xstrdup(msg->valuestring);
-		} else {
-			char *printed = cJSON_PrintUnformatted(e);
-			s = xstrdup(printed ? printed : "error");
-			cJSON_free(printed);
-		}
-	}
-	for (p = s; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
-	if (!*s) {
-		free(s);
-		s = xstrdup("the model answered with an empty error");
-	}
-	return s;
-}
-
-/* "embedding": one array of numbers per input, all of one length. Returns NULL or what is wrong. */
-static const char *parse_embeddings(struct llm_answer *a, const cJSON *emb, size_t n_input)
-{
-	const cJSON *row, *x;
-	size_t i = 0, k;
-
-	if (!cJSON_IsArray(emb))
-		return "\"embedding\" is not an array of vectors";
-	if ((size_t)cJSON_GetArraySize(emb) != n_input)
-		return "\"embedding\" does not hold one vector per input";
-	cJSON_ArrayForEach(row, emb) {
-		if (!cJSON_IsArray(row))
-			return "\"embedding\" is not an array of vectors (arrays of numbers)";
-		if (i == 0) {
-			a->dim = (size_t)cJSON_GetArraySize(row);
-			if (!a->dim)
-				return "an embedding vector is empty";
-			a->embeddings = xcalloc(n_input * a->dim, sizeof(double));
-		} else if ((size_t)cJSON_GetArraySize(row) != a->dim) {
-			return "embedding vectors differ in length";
-		}
-		k = 0;
-		cJSON_ArrayForEach(x, row) {
-			if (!cJSON_IsNumber(x))
-				return "an embedding vector holds something other than numbers";
-			a->embeddings[i * a->dim + k++] = x->valuedouble;
-		}
-		i++;
-	}
-	a->n_embeddings = n_input;
-	return NULL;
-}
-
-/*
- * The answer line of c's request. Returns 0 when the line answers it (the
- * answer is delivered, whatever it says), or -1 when the line is not an
- * answer to it: the request has failed and the stream is out of step.
- */
-static int take_answer(struct model *m, struct child *c, const char *line)
-{
-	struct job *j = c->job;
-	struct llm_answer a = { 0 };
-	const cJSON *id, *err, *content, *emb, *usage, *fin, *v;
-	const char *why = NULL;
-	cJSON *root = cJSON_ParseWithOpts(line, NULL, 1);
-	char *s;
-
-	if (!root || !cJSON_IsObject(root)) {
-		s = snippet(line);
-		c->job = NULL;
-		fail(m, j, LLM_ERROR, "exec: answer is not a JSON object: '%s'", s);
-		free(s);
-		cJSON_Delete(root);
-		return -1;
-	}
-	id = cJSON_GetObjectItemCaseSensitive(root, "id");
-	if (!cJSON_IsNumber(id) || id->valuedouble != (double)j->wire_id) {
-		c->job = NULL;
-		if (!id) {
-			fail(m, j, LLM_ERROR, "exec: answer has no \"id\"");
-		} else {
-			char *printed = cJSON_PrintUnformatted(id);
-			s = snippet(printed ? printed : "?");
-			fail(m, j, LLM_ERROR, "exec: answer has id %s, but the request sent had id %" PRIu64,
-			     s, j->wire_id);
-			free(s);
-			cJSON_free(printed);
-		}
-		cJSON_Delete(root);
-		return -1;
-	}
-
-	/* in step: whatever else the answer says, this child works */
-	c->job = NULL;
-	c->answered = 1;
-	m->ever_answered = 1;
-
-	usage = cJSON_GetObjectItemCaseSensitive(root, "usage");
-	if ((v = cJSON_GetObjectItemCaseSensitive(usage, "prompt_tokens")) && cJSON_IsNumber(v))
-		a.tokens_in = (long)v->valuedouble;
-	if ((v = cJSON_GetObjectItemCaseSensitive(usage, "completion_tokens")) && cJSON_IsNumber(v))
-		a.tokens_out = (long)v->valuedouble;
-	fin = cJSON_GetObjectItemCaseSensitive(root, "finish_reason");
-	if (cJSON_IsString(fin))
-		a.finish_reason = xstrdup(fin->valuestring);
-
-	err = cJSON_GetObjectItemCaseSensitive(root, "error");
-	content = cJSON_GetObjectItemCaseSensitive(root, "content");
-	emb = cJSON_GetObjectItemCaseSensitive(root, "embedding");
-	if (err && !cJSON_IsNull(err)) {
-		a.status = LLM_ERROR;
-		a.error = error_text(err);
-	} else if (j->kind == LLM_CHAT && cJSON_IsString(content)) {
-		a.content = xstrdup(content->valuestring);
-		a.status = LLM_OK;
-		if (a.finish_reason && !strcmp(a.finish_reason, "content_filter")) {
-			a.status = LLM_REFUSED;
-			a.error = xstrdup("exec: refused (finish_reason content_filter)");
-		}
-	} else if (j->kind == LLM_EMBED && emb) {
-		why = parse_embeddings(&a, emb, j->n_input);
-	} else if (!content && !emb) {
-		why = "answer has neither \"content\", \"embedding\" nor \"error\"";
-	} else if (j->kind == LLM_CHAT) {
-		why = content ? "\"content\" is not a string" : "a chat request was answered with \"embedding\"";
-	} else {
-		why = "an embed request was answered with \"content\"";
-	}
-	if (why) {
-		free(a.embeddings);
-		a.embeddings = NULL;
-		a.n_embeddings = a.dim = 0;
-		a.status = LLM_ERROR;
-		a.error = xstrfmt("exec: %s", why);
-	}
-	cJSON_Delete(root);
-	deliver(m, j, &a);
-	return 0;
+	m->now = now ? now : real_clock;
+	m->now_arg = now ? arg : NULL;
 }
 
 /* --- children -------------------------------------------------------------- */
@@ -421,7 +179,7 @@ static void kill_child(struct child *c)
 static void retry(struct model *m, struct job *j, const char *why)
 {
 	if (j->attempts >= m->limits.attempts) {
-		fail(m, j, LLM_ERROR, "exec: %s (%u attempt%s)", why, j->attempts,
+		exec_fail(m, j, LLM_ERROR, "exec: %s (%u attempt%s)", why, j->attempts,
 		     j->attempts == 1 ? "" : "s");
 		return;
 	}
@@ -443,11 +201,11 @@ static void go_fatal(struct model *m, char *why)
 		j = c->job;
 		kill_child(c);
 		if (j)
-			fail(m, j, LLM_FATAL, "%s", m->fatal);
+			exec_fail(m, j, LLM_FATAL, "%s", m->fatal);
 	}
 	while ((j = m->queue)) {
 		m->queue = j->next;
-		fail(m, j, LLM_FATAL, "%s", m->fatal);
+		exec_fail(m, j, LLM_FATAL, "%s", m->fatal);
 	}
 	m->queue_tail = NULL;
 }
@@ -460,7 +218,7 @@ static void child_died(struct model *m, struct child *c)
 {
 	struct job *j = c->job;
 	int early = !c->answered, status = 0, reaped = 0, killed = 0;
-	double end = now_ms() + REAP_GRACE_MS;
+	double end = exec_clock_ms(m) + REAP_GRACE_MS;
 	char how[80], *why;
 	pid_t r;
 
@@ -473,7 +231,7 @@ static void child_died(struct model *m, struct child *c)
 		}
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0 || now_ms() >= end)
+		if (r < 0 || exec_clock_ms(m) >= end)
 			break;
 		sleep_ms(1);
 	}
@@ -500,7 +258,7 @@ static void child_died(struct model *m, struct child *c)
 	 */
 	if (early && !m->ever_answered && ++m->early_deaths >= EARLY_DEATHS_FATAL) {
 		/* the job first, so it is answered in order with the rest */
-		fail(m, j, LLM_FATAL, "exec: '%s' %s before answering", m->command, how);
+		exec_fail(m, j, LLM_FATAL, "exec: '%s' %s before answering", m->command, how);
 		go_fatal(m, xstrfmt("exec: '%s' %s before answering", m->command, how));
 		return;
 	}
@@ -535,7 +293,7 @@ static void too_long(struct model *m, struct child *c)
 
 	kill_child(c);
 	if (j)
-		fail(m, j, LLM_ERROR, "exec: answer longer than %zu bytes", m->limits.body_cap);
+		exec_fail(m, j, LLM_ERROR, "exec: answer longer than %zu bytes", m->limits.body_cap);
 }
 
 /* Consume the complete lines c wrote. Returns 0, or -1 when c was killed. */
@@ -565,14 +323,14 @@ static int take_lines(struct model *m, struct child *c)
 			line++;
 		if (*line) {
 			if (!c->job) {
-				char *s = snippet(line);
+				char *s = exec_snippet(line);
 				warning("exec: '%s' wrote a line nobody asked for: '%s'; restarting it",
 					m->command, s);
 				free(s);
 				kill_child(c);
 				return -1;
 			}
-			if (take_answer(m, c, line) < 0) {
+			if (exec_take_answer(m, c, line) < 0) {
 				kill_child(c);   /* out of step: what it writes next answers nothing */
 				return -1;
 			}
@@ -660,14 +418,14 @@ static void dispatch(struct model *m)
 				m->queue_tail = NULL;
 			j->next = NULL;
 			if (!c->pid && (err = spawn(m, c))) {
-				fail(m, j, LLM_ERROR, "exec: cannot start '/bin/sh -c %s': %s", m->command,
+				exec_fail(m, j, LLM_ERROR, "exec: cannot start '/bin/sh -c %s': %s", m->command,
 				     strerror(err));
 				continue;
 			}
 			j->attempts++;
 			c->job = j;
 			c->written = 0;
-			c->deadline_ms = m->limits.timeout_s > 0 ? now_ms() + m->limits.timeout_s * 1e3
+			c->deadline_ms = m->limits.timeout_s > 0 ? exec_clock_ms(m) + m->limits.timeout_s * 1e3
 								 : INFINITY;
 			write_request(m, c);
 		}
@@ -677,7 +435,7 @@ static void dispatch(struct model *m)
 /* Kill the children whose request took too long, and send the requests to another try. */
 static void check_timeouts(struct model *m)
 {
-	double now = now_ms();
+	double now = exec_clock_ms(m);
 	size_t i;
 
 	for (i = 0; i < m->limits.concurrency; i++) {
@@ -690,7 +448,7 @@ static void check_timeouts(struct model *m)
 		kill_child(c);
 		why = xstrfmt("timed out after %g s", m->limits.timeout_s);
 		if (j->attempts >= m->limits.attempts) {
-			fail(m, j, LLM_ERROR, "exec: timed out after %u attempt%s of %g s each",
+			exec_fail(m, j, LLM_ERROR, "exec: timed out after %u attempt%s of %g s each",
 			     j->attempts, j->attempts == 1 ? "" : "s", m->limits.timeout_s);
 		} else {
 			retry(m, j, why);
@@ -817,6 +575,7 @@ static int exec_open(struct model **out, const struct model_spec *spec, const st
 	m->fds = xcalloc(2 * (size_t)m->limits.concurrency, sizeof(*m->fds));
 	m->fd_child = xcalloc(2 * (size_t)m->limits.concurrency, sizeof(*m->fd_child));
 	m->next_wire_id = 1;
+	exec_set_clock(m, NULL, NULL);
 	/* a child gone while we write to it is an EPIPE to handle, not a signal that kills receval */
 	signal(SIGPIPE, SIG_IGN);
 	*out = m;
@@ -832,7 +591,7 @@ static int exec_submit(struct model *m, const struct llm_request *req)
 	j->id = req->id;
 	j->kind = req->kind;
 	j->wire_id = m->next_wire_id++;
-	j->submitted_ms = now_ms();
+	j->submitted_ms = exec_clock_ms(m);
 	strbuf_addf(&sb, "{\"id\": %" PRIu64 ", \"type\": \"%s\", ", j->wire_id,
 		    req->kind == LLM_EMBED ? "embed" : "chat");
 	if (req->kind == LLM_EMBED) {
@@ -856,7 +615,7 @@ static int exec_submit(struct model *m, const struct llm_request *req)
 	j->line = strbuf_detach(&sb, &j->len);
 	m->n_pending++;
 	if (m->fatal) {
-		fail(m, j, LLM_FATAL, "%s", m->fatal);
+		exec_fail(m, j, LLM_FATAL, "%s", m->fatal);
 		return 0;
 	}
 	if (m->queue_tail)
@@ -870,7 +629,7 @@ static int exec_submit(struct model *m, const struct llm_request *req)
 
 static int exec_poll(struct model *m, struct llm_answer *out, int timeout_ms)
 {
-	double end = timeout_ms < 0 ? INFINITY : now_ms() + timeout_ms;
+	double end = timeout_ms < 0 ? INFINITY : exec_clock_ms(m) + timeout_ms;
 
 	for (;;) {
 		double now, wake;
@@ -883,7 +642,7 @@ static int exec_poll(struct model *m, struct llm_answer *out, int timeout_ms)
 			return 1;
 		if (!busy(m))
 			return 0;   /* nothing will come */
-		now = now_ms();
+		now = exec_clock_ms(m);
 		wake = end;
 		for (i = 0; i < m->limits.concurrency; i++)
 			if (m->children[i].job && m->children[i].deadline_ms < wake)
@@ -898,7 +657,7 @@ static int exec_poll(struct model *m, struct llm_answer *out, int timeout_ms)
 			return take_done(m, out);   /* a signal: let the caller look at its flags */
 		if (take_done(m, out))
 			return 1;
-		if (now_ms() >= end) {
+		if (exec_clock_ms(m) >= end) {
 			check_timeouts(m);
 			return take_done(m, out);
 		}
@@ -917,13 +676,14 @@ static char *exec_identity(struct model *m)
 
 static void exec_free(struct model *m)
 {
-	double end = now_ms() + EXIT_GRACE_MS;
 	struct llm_answer a;
 	struct job *j;
 	size_t i, left;
+	double end;
 
 	if (!m)
 		return;
+	end = exec_clock_ms(m) + EXEC_EXIT_GRACE_MS;
 	/* closing stdin asks a child to finish; closing stdout lets one stuck writing see EPIPE */
 	for (i = 0; i < m->limits.concurrency; i++) {
 		close_fd(&m->children[i].in_fd);
@@ -945,7 +705,7 @@ static void exec_free(struct model *m)
 			else
 				c->pid = 0;   /* reaped, or not ours to reap */
 		}
-		if (!left || now_ms() >= end)
+		if (!left || exec_clock_ms(m) >= end)
 			break;
 		sleep_ms(5);
 	}

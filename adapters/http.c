@@ -4,113 +4,6 @@
 #include "adapters/http.h"
 #include "lib/strbuf.h"
 
-/* --- pure pieces --------------------------------------------------------- */
-
-double http_backoff_ms(struct rng *r, unsigned retry)
-{
-	double ceiling = HTTP_BACKOFF_CAP_MS;
-
-	/* base * 2^retry, without overflow for large retry counts */
-	if (retry < 30)
-		ceiling = fmin(ceiling, HTTP_BACKOFF_BASE_MS * (double)(1u << retry));
-	return rng_double(r) * ceiling;
-}
-
-/* A non-negative decimal number filling all of s (spaces around allowed). */
-static int parse_nonneg(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (errno || *end || !isfinite(v) || v < 0)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int http_parse_retry_after(double *out, const char *value, time_t now)
-{
-	double secs;
-	time_t when;
-
-	if (!parse_nonneg(value, &secs)) {
-		*out = secs * 1000;
-		return 0;
-	}
-	/* curl_getdate() reads the three HTTP date forms (IMF-fixdate, RFC 850, asctime) */
-	when = curl_getdate(value, NULL);
-	if (when == (time_t)-1)
-		return -1;
-	*out = when > now ? difftime(when, now) * 1000 : 0;
-	return 0;
-}
-
-int http_parse_retry_after_ms(double *out, const char *value)
-{
-	return parse_nonneg(value, out);
-}
-
-double http_estimate_tokens(const char *const *texts, size_t n, size_t framing_per_text, long completion)
-{
-	double tokens = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		tokens += ceil((double)(texts[i] ? strlen(texts[i]) : 0) / 4) + (double)framing_per_text;
-	return tokens + (completion > 0 ? (double)completion : 0);
-}
-
-void http_bucket_init(struct http_bucket *b, double per_minute, double now)
-{
-	b->capacity = per_minute > 0 ? per_minute : 0;
-	b->level = b->capacity;
-	b->per_ms = b->capacity / 60000.0;
-	b->last_ms = now;
-}
-
-static void bucket_refill(struct http_bucket *b, double now)
-{
-	if (now > b->last_ms) {
-		b->level = fmin(b->capacity, b->level + (now - b->last_ms) * b->per_ms);
-		b->last_ms = now;
-	}
-}
-
-double http_bucket_wait(struct http_bucket *b, double n, double now)
-{
-	double need;
-
-	if (b->capacity <= 0)
-		return 0;
-	bucket_refill(b, now);
-	need = fmin(n, b->capacity);  /* more than a minute's worth waits for a full bucket */
-	if (b->level >= need)
-		return 0;
-	return (need - b->level) / b->per_ms;
-}
-
-void http_bucket_take(struct http_bucket *b, double n, double now)
-{
-	if (b->capacity <= 0)
-		return;
-	bucket_refill(b, now);
-	b->level -= n;
-}
-
-void http_bucket_adjust(struct http_bucket *b, double n)
-{
-	if (b->capacity > 0)
-		b->level = fmin(b->capacity, b->level + n);
-}
-
 /* --- the engine ---------------------------------------------------------- */
 
 /* One request, across its attempts. */
@@ -122,6 +15,8 @@ struct call {
 	size_t len;
 	double est_tokens;
 	unsigned attempts;
+	unsigned failovers;          /* attempts moved to another replica, not counted in attempts */
+	size_t replica, avoid;       /* the attempt's replica; the one that just failed it (SIZE_MAX: none) */
 	double submitted_ms, not_before_ms;
 	/* the attempt in flight */
 	CURL *easy;
@@ -132,8 +27,21 @@ struct call {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+/* A server of the model; the engine's only one ("" + url) unless http_engine_set_replicas() named several. */
+struct replica {
+	char *base;
+	unsigned cap, running;
+	unsigned in_row;             /* failures in a row */
+	unsigned rest_level;         /* rests since it last answered */
+	double rested_until;
+	int probing;                 /* back from a rest: one request at a time until one succeeds */
+};
+
 struct http_engine {
 	CURLM *multi;
+	struct replica *rep;
+	struct replica_stat *stat;   /* rep[i]'s counts */
+	size_t n_rep;
 	struct curl_slist *headers;
 	struct adapter_limits lim;
 	struct rng rng;
@@ -229,6 +137,12 @@ struct http_engine *http_engine_new(const struct adapter_limits *limits, uint64_
 	if (!e->lim.body_cap)
 		e->lim.body_cap = defaults.body_cap;
 	rng_seed(&e->rng, rng_mix(seed, 0x68747470 /* "http" */));
+	e->n_rep = 1;
+	e->rep = xcalloc(1, sizeof(*e->rep));
+	e->stat = xcalloc(1, sizeof(*e->stat));
+	e->rep[0].base = xstrdup("");
+	e->rep[0].cap = e->lim.concurrency;
+	e->stat[0].url = e->rep[0].base;
 	e->final = final;
 	http_bucket_init(&e->rpm, e->lim.rpm, now_ms());
 	http_bucket_init(&e->tpm, e->lim.tpm, now_ms());
@@ -280,6 +194,7 @@ static void finish(struct http_engine *e, struct call *c, enum http_outcome outc
 	r->attempts = c->attempts;
 	r->latency_ms = now_ms() - c->submitted_ms;
 	r->est_tokens = c->est_tokens;
+	r->replica = c->replica < e->n_rep ? c->replica : 0;
 	if (outcome != HTTP_CANCELLED && c->easy == NULL) {
 		r->body_len = c->resp.len;
 		r->body = c->resp.len ? strbuf_detach(&c->resp, NULL) : NULL;
@@ -299,6 +214,7 @@ void http_engine_submit(struct http_engine *e, uint64_t id, void *priv, const ch
 	c->body = body;
 	c->len = len;
 	c->est_tokens = est_tokens;
+	c->replica = c->avoid = SIZE_MAX;
 	c->submitted_ms = now_ms();
 	strbuf_init(&c->resp, 0);
 	if (e->aborted) {
@@ -318,18 +234,24 @@ static void running_remove(struct http_engine *e, struct call *c)
 {
 	struct call *last = e->running[--e->n_running];
 
+	if (c->replica < e->n_rep && e->rep[c->replica].running)
+		e->rep[c->replica].running--;
 	e->running[c->slot] = last;
 	last->slot = c->slot;
 }
 
-/* Start one attempt of c. */
-static void start_attempt(struct http_engine *e, struct call *c)
+/* Start one attempt of c on replica r. */
+static void start_attempt(struct http_engine *e, struct call *c, size_t r)
 {
 	CURL *h = curl_easy_init();
 	long timeout_ms = (long)(e->lim.timeout_s * 1000);
+	char *url = xstrfmt("%s%s", e->rep[r].base, c->url);
 
 	c->attempts++;
+	c->replica = r;
+	e->stat[r].requests++;
 	if (!h) {
+		free(url);
 		finish(e, c, HTTP_FAILED, xstrdup("cannot create a transfer (libcurl)"), 0);
 		return;
 	}
@@ -337,7 +259,7 @@ static void start_attempt(struct http_engine *e, struct call *c)
 	c->over_cap = 0;
 	c->retry_after = c->retry_after_ms = -1;
 	c->errbuf[0] = '\0';
-	curl_easy_setopt(h, CURLOPT_URL, c->url);
+	curl_easy_setopt(h, CURLOPT_URL, url);  /* libcurl keeps a copy */
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
@@ -359,8 +281,9 @@ static void start_attempt(struct http_engine *e, struct call *c)
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms < 10000 ? timeout_ms : 10000L);
 	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
 	/* HTTP/2 servers: wait for the connection being set up and multiplex on it */
-	if (!strncasecmp(c->url, "https:", 6))
+	if (!strncasecmp(url, "https:", 6))
 		curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+	free(url);
 	/* TLS peer and host verification stay at libcurl's default: on */
 	if (curl_multi_add_handle(e->multi, h) != CURLM_OK) {
 		curl_easy_cleanup(h);
@@ -368,15 +291,47 @@ static void start_attempt(struct http_engine *e, struct call *c)
 		return;
 	}
 	c->easy = h;
+	e->rep[r].running++;
 	ALLOC_GROW(e->running, e->n_running + 1, e->alloc_running);
 	c->slot = e->n_running;
 	e->running[e->n_running++] = c;
 }
 
+/* Whether replica r may take another request now. */
+static int replica_free(const struct http_engine *e, size_t r, double now)
+{
+	const struct replica *p = &e->rep[r];
+
+	return p->rested_until <= now && p->running < (p->probing ? 1 : p->cap);
+}
+
+/*
+ * The replica for a request: the one with the fewest in flight among those
+ * not rested and not full, fewest requests so far breaking ties, avoid
+ * (the replica that just failed the request) only when no other will do.
+ * SIZE_MAX when none can take it now.
+ */
+static size_t pick_replica(const struct http_engine *e, size_t avoid, double now)
+{
+	size_t i, best = SIZE_MAX;
+
+	for (i = 0; i < e->n_rep; i++) {
+		if (i == avoid || !replica_free(e, i, now))
+			continue;
+		if (best == SIZE_MAX || e->rep[i].running < e->rep[best].running ||
+		    (e->rep[i].running == e->rep[best].running && e->stat[i].requests < e->stat[best].requests))
+			best = i;
+	}
+	if (best == SIZE_MAX && avoid < e->n_rep && replica_free(e, avoid, now))
+		best = avoid;
+	return best;
+}
+
 /*
  * Start what may start: retries that are due first (they are older), then
- * fresh requests, while slots are free and both buckets allow. Returns
- * when (ms, absolute) something not yet startable could start, or INFINITY.
+ * fresh requests, while a replica has a free slot and both buckets allow.
+ * Returns when (ms, absolute) something not yet startable could start, or
+ * INFINITY.
  */
 static double start_ready(struct http_engine *e, double now)
 {
@@ -385,9 +340,9 @@ static double start_ready(struct http_engine *e, double now)
 
 	if (e->aborted)
 		return wake;
-	while (e->n_running < e->lim.concurrency) {
+	for (;;) {
 		struct call *c = NULL;
-		size_t ri = SIZE_MAX;
+		size_t ri = SIZE_MAX, r;
 		double w;
 
 		for (i = 0; i < e->n_retry; i++)
@@ -400,6 +355,9 @@ static double start_ready(struct http_engine *e, double now)
 			c = e->fresh[e->fresh_head];
 		if (!c)
 			break;
+		r = pick_replica(e, c->avoid, now);
+		if (r == SIZE_MAX)
+			break;
 		w = fmax(http_bucket_wait(&e->rpm, 1, now), http_bucket_wait(&e->tpm, c->est_tokens, now));
 		if (w > 0) {
 			wake = now + w;
@@ -411,12 +369,15 @@ static double start_ready(struct http_engine *e, double now)
 			e->fresh_head++;
 		http_bucket_take(&e->rpm, 1, now);
 		http_bucket_take(&e->tpm, c->est_tokens, now);
-		start_attempt(e, c);
+		start_attempt(e, c, r);
 	}
-	if (e->n_running < e->lim.concurrency)
-		for (i = 0; i < e->n_retry; i++)
-			if (e->retry[i]->not_before_ms > now)
-				wake = fmin(wake, e->retry[i]->not_before_ms);
+	for (i = 0; i < e->n_retry; i++)
+		if (e->retry[i]->not_before_ms > now)
+			wake = fmin(wake, e->retry[i]->not_before_ms);
+	/* a rested replica coming back may take what waits */
+	for (i = 0; i < e->n_rep; i++)
+		if (e->rep[i].rested_until > now)
+			wake = fmin(wake, e->rep[i].rested_until);
 	return wake;
 }
 
@@ -498,11 +459,77 @@ static void schedule_retry(struct http_engine *e, struct call *c)
 	e->retry[e->n_retry++] = c;
 }
 
+/* Whether another replica than r can serve requests (now or once its slots free up). */
+static int other_replica(const struct http_engine *e, size_t r, double now)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_rep; i++)
+		if (i != r && e->rep[i].rested_until <= now)
+			return 1;
+	return 0;
+}
+
+/*
+ * The replica of c's attempt failed it (a refused, broken or timed-out
+ * connection, or 5xx): count it, rest the replica when it keeps failing,
+ * and, when another replica can serve, queue c again at once without
+ * counting the attempt. Returns 1 when c was queued again.
+ */
+static int replica_failed(struct http_engine *e, struct call *c, CURLcode rc)
+{
+	struct replica *p;
+	double now = now_ms();
+
+	if (c->replica >= e->n_rep || e->n_rep < 2)
+		return 0;
+	p = &e->rep[c->replica];
+	e->stat[c->replica].failures++;
+	p->in_row++;
+	if (p->rested_until <= now &&
+	    (p->probing || p->in_row >= HTTP_REPLICA_FAILURES || rc == CURLE_COULDNT_CONNECT)) {
+		p->rested_until = now + http_rest_ms(p->rest_level);
+		p->rest_level++;
+		p->in_row = 0;
+		p->probing = 1;
+		e->stat[c->replica].rests++;
+	}
+	if (e->aborted || !other_replica(e, c->replica, now) || c->failovers >= e->lim.attempts * e->n_rep)
+		return 0;
+	c->failovers++;
+	c->attempts--;
+	c->avoid = c->replica;
+	c->not_before_ms = now;
+	ALLOC_GROW(e->retry, e->n_retry + 1, e->alloc_retry);
+	e->retry[e->n_retry++] = c;
+	return 1;
+}
+
+/* The replica of c's attempt answered: it is healthy again. */
+static void replica_answered(struct http_engine *e, const struct call *c)
+{
+	struct replica *p;
+
+	if (c->replica >= e->n_rep)
+		return;
+	p = &e->rep[c->replica];
+	p->in_row = 0;
+	p->rest_level = 0;
+	p->probing = 0;
+}
+
 /* An attempt of c ended with rc and status: retry it, or finish it. */
 static void attempt_done(struct http_engine *e, struct call *c, CURLcode rc, long status)
 {
 	int more = c->attempts < e->lim.attempts && !e->aborted;
 	char *cap;
+
+	if (rc == CURLE_OK ? status >= 500 && status <= 504 && status != 501 : retryable_curl(rc)) {
+		if (replica_failed(e, c, rc))
+			return;
+	} else if (rc == CURLE_OK) {
+		replica_answered(e, c);
+	}
 
 	if (rc == CURLE_OK) {
 		if (retryable_status(status) && !(e->final && e->final(status, c->resp.buf, c->resp.len))) {
@@ -655,7 +682,54 @@ void http_engine_free(struct http_engine *e)
 	curl_multi_cleanup(e->multi);
 	curl_slist_free_all(e->headers);
 	free(e->user_agent);
+	for (i = 0; i < e->n_rep; i++)
+		free(e->rep[i].base);
+	free(e->rep);
+	free(e->stat);
 	free(e);
 	if (!--curl_users)
 		curl_global_cleanup();
+}
+
+void http_engine_set_replicas(struct http_engine *e, const char *const *bases, size_t n, unsigned per_replica)
+{
+	size_t i, total = 0;
+
+	if (!n)
+		return;
+	for (i = 0; i < e->n_rep; i++)
+		free(e->rep[i].base);
+	free(e->rep);
+	free(e->stat);
+	e->n_rep = n;
+	e->rep = xcalloc(n, sizeof(*e->rep));
+	e->stat = xcalloc(n, sizeof(*e->stat));
+	for (i = 0; i < n; i++) {
+		e->rep[i].base = xstrdup(bases[i]);
+		e->rep[i].cap = per_replica ? per_replica : e->lim.concurrency;
+		e->stat[i].url = e->rep[i].base;
+		total += e->rep[i].cap;
+	}
+	/* idle connections kept for reuse: one per transfer slot */
+	curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)total + 4);
+}
+
+size_t http_engine_capacity(const struct http_engine *e)
+{
+	size_t i, total = 0;
+
+	for (i = 0; i < e->n_rep; i++)
+		total += e->rep[i].cap;
+	return total;
+}
+
+const char *http_engine_replica_url(const struct http_engine *e, size_t i)
+{
+	return i < e->n_rep ? e->rep[i].base : "";
+}
+
+size_t http_engine_replicas(const struct http_engine *e, const struct replica_stat **out)
+{
+	*out = e->stat;
+	return e->n_rep;
 }

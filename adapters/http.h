@@ -18,7 +18,20 @@
 /* Completion tokens assumed for a chat request without max_tokens, before usage corrects it. */
 #define HTTP_DEFAULT_COMPLETION_TOKENS 256
 
+/*
+ * Replica pools: a replica that refuses connections, breaks them, times out
+ * or answers 5xx HTTP_REPLICA_FAILURES times in a row is rested for
+ * min(cap, base * 2^r) ms, r counting its rests since it last answered;
+ * back from a rest it gets one request at a time until one succeeds.
+ */
+#define HTTP_REPLICA_FAILURES 3
+#define HTTP_REST_BASE_MS 1000.0
+#define HTTP_REST_CAP_MS 30000.0
+
 /* --- pure pieces (no I/O; unit-tested) ---------------------------------- */
+
+/* How long a replica is rested the (rests + 1)-th time in a row: min(cap, base * 2^rests) ms. */
+double http_rest_ms(unsigned rests);
 
 /* The delay before retry r (0-based): uniform in [0, min(cap, base * 2^r)] ms, drawn from r. */
 double http_backoff_ms(struct rng *r, unsigned retry);
@@ -80,9 +93,10 @@ struct http_result {
 	size_t body_len;
 	char *error;              /* HTTP_FAILED: one line, e.g. "HTTP 503 after 6 attempts" */
 	int fatal;                /* HTTP_FAILED that no retry can fix (TLS verification, a malformed URL) */
-	unsigned attempts;
+	unsigned attempts;        /* counted attempts (a failover to another replica is not one) */
 	double latency_ms;        /* submit to finish, waits included */
 	double est_tokens;        /* as submitted */
+	size_t replica;           /* the replica of the last attempt (http_engine_replica_url()) */
 };
 
 void http_result_release(struct http_result *r);
@@ -109,8 +123,26 @@ struct http_engine *http_engine_new(const struct adapter_limits *limits, uint64_
 void http_engine_free(struct http_engine *e);
 
 /*
- * Queue a POST of body (JSON; ownership passes to the engine) to url (copied).
- * est_tokens is charged to the tpm bucket at each attempt.
+ * Serve requests from a pool of replicas: each request goes to the healthy
+ * replica with the fewest in flight, at most per_replica at once on each
+ * (0: the limits' concurrency); a failing replica is rested (see
+ * HTTP_REPLICA_FAILURES) and its request tried at once on another without
+ * counting as an attempt. From then on http_engine_submit()'s url is a
+ * path appended to the replica's URL. bases are copied. Call before the
+ * first submit. Without it the engine has one replica whose URL is "",
+ * so a submitted url is used as it is.
+ */
+void http_engine_set_replicas(struct http_engine *e, const char *const *bases, size_t n, unsigned per_replica);
+/* Requests the engine can have in flight: the sum of its replicas' concurrency. */
+size_t http_engine_capacity(const struct http_engine *e);
+/* Replica i's URL, for messages. */
+const char *http_engine_replica_url(const struct http_engine *e, size_t i);
+/* The replicas and their counts so far: *out points into the engine; returns how many. */
+size_t http_engine_replicas(const struct http_engine *e, const struct replica_stat **out);
+
+/*
+ * Queue a POST of body (JSON; ownership passes to the engine) to url (copied;
+ * a path, with replicas). est_tokens is charged to the tpm bucket at each attempt.
  */
 void http_engine_submit(struct http_engine *e, uint64_t id, void *priv, const char *url,
 			char *body, size_t len, double est_tokens);

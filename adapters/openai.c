@@ -3,6 +3,7 @@
 #include <cJSON.h>
 #include "adapters/adapter.h"
 #include "adapters/http.h"
+#include "adapters/pool.h"
 #include "lib/strbuf.h"
 
 #define OPENAI_DEFAULT_BASE_URL "https://api.openai.com/v1"
@@ -16,7 +17,9 @@ enum flavour { FLAVOUR_OPENAI, FLAVOUR_AZURE };
 struct model {
 	enum flavour flavour;
 	char *name;              /* the model (openai) or the deployment (azure) */
-	char *base;              /* base_url (openai) or endpoint (azure), without a final '/' */
+	char *base;              /* base_url (openai) or endpoint (azure): its replicas sorted, '|'-joined (pool.identity) */
+	struct pool pool;        /* the replicas: one URL, or several (URL1|URL2|...) */
+	long replica_cc;         /* replica_concurrency: requests in flight on each replica (0: --concurrency) */
 	char *api_version;       /* azure */
 	int v1;                  /* azure with api_version=v1: /openai/v1/..., "model" in the body */
 	char *embedding_model;   /* NULL: name */
@@ -26,7 +29,7 @@ struct model {
 	long seed;
 	int has_seed;
 	const char *key_var;     /* the variable whose secret is sent, or NULL */
-	char *chat_url, *embed_url;
+	char *chat_url, *embed_url;  /* paths after a replica's URL */
 	char *secrets[2];        /* the values to scrub from any text we hand out */
 	char *fatal;             /* why the engine was stopped (an earlier fatal answer) */
 	struct http_engine *engine;
@@ -197,27 +200,6 @@ static int bad_param(const struct model_spec *spec, const char *key, const char 
 	return error("model '%s': %s '%s' is not %s", spec->text, key, value, want);
 }
 
-/* A base URL or endpoint: http(s), no credentials in it, no final '/'. */
-static int check_url(const struct model_spec *spec, const char *what, const char *url, char **out)
-{
-	const char *auth, *end;
-	size_t len = strlen(url);
-
-	if (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8))
-		return error("model '%s': %s '%s' is not an http:// or https:// URL", spec->text, what, url);
-	auth = strstr(url, "://") + 3;
-	end = auth + strcspn(auth, "/?#");
-	if (memchr(auth, '@', (size_t)(end - auth)))
-		return error("model '%s': the %s holds credentials; put the key in the environment instead",
-			     spec->text, what);
-	if (end == auth)
-		return error("model '%s': %s '%s' has no host", spec->text, what, url);
-	while (len && url[len - 1] == '/')
-		len--;
-	*out = xstrndup(url, len);
-	return 0;
-}
-
 static int parse_params(struct model *m, const struct model_spec *spec)
 {
 	const char *v;
@@ -239,6 +221,9 @@ static int parse_params(struct model *m, const struct model_spec *spec)
 	if (v && parse_long(v, &m->seed))
 		return bad_param(spec, "seed", v, "an integer");
 	m->has_seed = v != NULL;
+	v = model_spec_get(spec, "replica_concurrency");
+	if (v && (parse_long(v, &m->replica_cc) || m->replica_cc < 1 || m->replica_cc > 4096))
+		return bad_param(spec, "replica_concurrency", v, "a whole number from 1 to 4096");
 	v = model_spec_get(spec, "embedding_model");
 	if (v && !*v)
 		return bad_param(spec, "embedding_model", v, "a model name");
@@ -257,7 +242,7 @@ static const char *env(const char *name)
 static int open_openai(struct model *m, const struct model_spec *spec, struct strbuf *auth)
 {
 	static const char *const keys[] = {
-		"base_url", "temperature", "max_tokens", "seed", "top_p", "embedding_model", NULL
+		"base_url", "temperature", "max_tokens", "seed", "top_p", "embedding_model", "replica_concurrency", NULL
 	};
 	const char *base = model_spec_get(spec, "base_url"), *key = env("OPENAI_API_KEY");
 
@@ -265,25 +250,27 @@ static int open_openai(struct model *m, const struct model_spec *spec, struct st
 		return -1;
 	if (!base)
 		base = env("OPENAI_BASE_URL");
-	if (check_url(spec, "base_url", base ? base : OPENAI_DEFAULT_BASE_URL, &m->base) < 0)
+	if (pool_parse(&m->pool, spec, "base_url", base ? base : OPENAI_DEFAULT_BASE_URL) < 0)
 		return -1;
+	m->base = xstrdup(m->pool.identity);
 	if (key) {
 		strbuf_addf(auth, "Authorization: Bearer %s", key);
 		m->secrets[0] = xstrdup(key);
 		m->key_var = "OPENAI_API_KEY";
-	} else if (!strncasecmp(m->base, "https://api.openai.com", 22)) {
+	} else if (strcasestr(m->base, "https://api.openai.com")) {
 		/* a local server needs no key; OpenAI's own always does */
 		return error("model '%s': OPENAI_API_KEY is not set (base_url %s needs it)", spec->text, m->base);
 	}
-	m->chat_url = xstrfmt("%s/chat/completions", m->base);
-	m->embed_url = xstrfmt("%s/embeddings", m->base);
+	m->chat_url = xstrdup("/chat/completions");
+	m->embed_url = xstrdup("/embeddings");
 	return 0;
 }
 
 static int open_azure(struct model *m, const struct model_spec *spec, struct strbuf *auth)
 {
 	static const char *const keys[] = {
-		"endpoint", "api_version", "temperature", "max_tokens", "seed", "top_p", "embedding_model", NULL
+		"endpoint", "api_version", "temperature", "max_tokens", "seed", "top_p", "embedding_model",
+		"replica_concurrency", NULL
 	};
 	const char *endpoint = model_spec_get(spec, "endpoint"), *ver = model_spec_get(spec, "api_version");
 	const char *key = env("AZURE_OPENAI_API_KEY"), *token = env("AZURE_OPENAI_AD_TOKEN");
@@ -296,8 +283,9 @@ static int open_azure(struct model *m, const struct model_spec *spec, struct str
 	if (!endpoint)
 		return error("model '%s' has no endpoint: add ?endpoint=https://NAME.openai.azure.com "
 			     "or set AZURE_OPENAI_ENDPOINT", spec->text);
-	if (check_url(spec, "endpoint", endpoint, &m->base) < 0)
+	if (pool_parse(&m->pool, spec, "endpoint", endpoint) < 0)
 		return -1;
+	m->base = xstrdup(m->pool.identity);
 	if (!ver)
 		ver = env("AZURE_OPENAI_API_VERSION");
 	if (ver && !*ver)
@@ -317,16 +305,16 @@ static int open_azure(struct model *m, const struct model_spec *spec, struct str
 	m->secrets[0] = key ? xstrdup(key) : NULL;
 	m->secrets[1] = token ? xstrdup(token) : NULL;
 	if (m->v1) {
-		m->chat_url = xstrfmt("%s/openai/v1/chat/completions", m->base);
-		m->embed_url = xstrfmt("%s/openai/v1/embeddings", m->base);
+		m->chat_url = xstrdup("/openai/v1/chat/completions");
+		m->embed_url = xstrdup("/openai/v1/embeddings");
 		return 0;
 	}
-	strbuf_addf(&url, "%s/openai/deployments/", m->base);
+	strbuf_addstr(&url, "/openai/deployments/");
 	add_escaped(&url, m->name);
 	strbuf_addstr(&url, "/chat/completions?api-version=");
 	add_escaped(&url, m->api_version);
 	m->chat_url = strbuf_detach(&url, NULL);
-	strbuf_addf(&url, "%s/openai/deployments/", m->base);
+	strbuf_addstr(&url, "/openai/deployments/");
 	add_escaped(&url, m->embedding_model ? m->embedding_model : m->name);
 	strbuf_addstr(&url, "/embeddings?api-version=");
 	add_escaped(&url, m->api_version);
@@ -352,6 +340,7 @@ static void model_free(struct model *m)
 	}
 	free(m->name);
 	free(m->base);
+	pool_release(&m->pool);
 	free(m->api_version);
 	free(m->embedding_model);
 	free(m->temperature);
@@ -388,6 +377,7 @@ static int open_common(struct model **out, const struct model_spec *spec, const 
 		headers[n++] = auth.buf;
 	headers[n] = NULL;
 	m->engine = http_engine_new(&data->limits, data->seed, headers, final_status);
+	http_engine_set_replicas(m->engine, (const char *const *)m->pool.urls, m->pool.n, (unsigned)m->replica_cc);
 	strbuf_release(&auth);
 	*out = m;
 	return 0;
@@ -633,13 +623,13 @@ static void read_error(struct model *m, struct llm_answer *a, const struct http_
 	case 403:
 		/* the server's words are left out: OpenAI's message quotes part of the key */
 		a->error = xstrfmt("HTTP %ld %s from %s: check %s%s", r->status,
-				   r->status == 401 ? "Unauthorized" : "Forbidden", m->base, key_var,
+				   r->status == 401 ? "Unauthorized" : "Forbidden", http_engine_replica_url(m->engine, r->replica), key_var,
 				   m->key_var ? "" : " (it is not set)");
 		go_fatal(m, a);
 		break;
 	case 404:
 		a->error = xstrfmt("HTTP 404 Not Found from %s: check the model or deployment name ('%s'), "
-				   "the endpoint and api_version%s%s", m->base, name,
+				   "the endpoint and api_version%s%s", http_engine_replica_url(m->engine, r->replica), name,
 				   msg ? "; the server says: " : "", msg ? msg : "");
 		go_fatal(m, a);
 		break;
@@ -745,6 +735,17 @@ static char *openai_identity(struct model *m)
 	return strbuf_detach(&sb, NULL);
 }
 
+static size_t openai_capacity(struct model *m)
+{
+	return http_engine_capacity(m->engine);
+}
+
+/* A pool's replicas and their counts; a model on one server has none to report. */
+static size_t openai_replicas(struct model *m, const struct replica_stat **out)
+{
+	return m->pool.n > 1 ? http_engine_replicas(m->engine, out) : 0;
+}
+
 static void openai_free(struct model *m)
 {
 	model_free(m);
@@ -758,6 +759,8 @@ const struct adapter openai_adapter = {
 	.poll = openai_poll,
 	.pending = openai_pending,
 	.identity = openai_identity,
+	.capacity = openai_capacity,
+	.replicas = openai_replicas,
 	.free = openai_free,
 };
 
@@ -769,5 +772,7 @@ const struct adapter azure_adapter = {
 	.poll = openai_poll,
 	.pending = openai_pending,
 	.identity = openai_identity,
+	.capacity = openai_capacity,
+	.replicas = openai_replicas,
 	.free = openai_free,
 };

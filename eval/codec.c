@@ -158,3 +158,128 @@ void codec_groundings_free(struct grounding_row *rows, size_t n)
 	}
 	free(rows);
 }
+
+/* A JSON text embedded as it is when it parses, else as a string, so the array always reads back. */
+static void add_embedded(struct strbuf *out, const char *json)
+{
+	cJSON *v;
+
+	if (!json || !*json) {
+		strbuf_addstr(out, "null");
+		return;
+	}
+	v = cJSON_Parse(json);
+	if (v)
+		strbuf_addstr(out, json);
+	else
+		strbuf_add_json(out, json);
+	cJSON_Delete(v);
+}
+
+static void add_string_or_null(struct strbuf *out, const char *s)
+{
+	if (s)
+		strbuf_add_json(out, s);
+	else
+		strbuf_addstr(out, "null");
+}
+
+void codec_put_transcript(struct strbuf *out, const struct transcript_row *rows, size_t n)
+{
+	size_t i;
+
+	strbuf_addch(out, '[');
+	for (i = 0; i < n; i++) {
+		const struct transcript_row *r = &rows[i];
+		strbuf_addstr(out, i ? ",{\"role\":" : "{\"role\":");
+		add_string_or_null(out, r->role);
+		strbuf_addf(out, ",\"turn\":%zu,\"request\":", r->turn);
+		add_embedded(out, r->request);
+		strbuf_addstr(out, ",\"response\":");
+		add_string_or_null(out, r->response);
+		if (!isnan(r->score))
+			strbuf_addf(out, ",\"score\":%.17g", r->score);
+		if (r->status) {
+			strbuf_addstr(out, ",\"status\":");
+			strbuf_add_json(out, r->status);
+			strbuf_addstr(out, ",\"error\":");
+			add_string_or_null(out, r->error);
+			strbuf_addstr(out, ",\"verdict\":");
+			add_embedded(out, r->verdict);
+			strbuf_addf(out, ",\"tokens_in\":%ld,\"tokens_out\":%ld,\"latency_ms\":%.1f,\"cached\":%s",
+				    r->tokens_in, r->tokens_out, isnan(r->latency_ms) ? 0 : r->latency_ms,
+				    r->cached ? "true" : "false");
+		}
+		strbuf_addch(out, '}');
+	}
+	strbuf_addch(out, ']');
+}
+
+static char *json_or_null(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	char *p, *ret;
+
+	if (!v || cJSON_IsNull(v))
+		return NULL;
+	p = cJSON_PrintUnformatted(v);
+	ret = xstrdup(p ? p : "null");
+	cJSON_free(p);
+	return ret;
+}
+
+static long long_or_zero(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+}
+
+int codec_get_transcript(struct transcript_row **out, size_t *n, const char *json)
+{
+	cJSON *a = json ? cJSON_Parse(json) : NULL, *e;
+	size_t i = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!cJSON_IsArray(a)) {
+		cJSON_Delete(a);
+		return -1;
+	}
+	*out = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(**out));
+	cJSON_ArrayForEach(e, a) {
+		const cJSON *v;
+		struct transcript_row *t = &(*out)[i++];
+		t->role = dup_or_null(e, "role");
+		t->turn = (size_t)long_or_zero(e, "turn");
+		t->request = json_or_null(e, "request");
+		t->response = dup_or_null(e, "response");
+		v = cJSON_GetObjectItemCaseSensitive(e, "score");
+		t->score = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+		t->status = dup_or_null(e, "status");
+		t->error = dup_or_null(e, "error");
+		t->verdict = json_or_null(e, "verdict");
+		t->tokens_in = long_or_zero(e, "tokens_in");
+		t->tokens_out = long_or_zero(e, "tokens_out");
+		v = cJSON_GetObjectItemCaseSensitive(e, "latency_ms");
+		t->latency_ms = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+		t->cached = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "cached"));
+	}
+	*n = i;
+	cJSON_Delete(a);
+	return 0;
+}
+
+void codec_transcript_free(struct transcript_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free((char *)rows[i].role);
+		free((char *)rows[i].request);
+		free((char *)rows[i].response);
+		free((char *)rows[i].status);
+		free((char *)rows[i].error);
+		free((char *)rows[i].verdict);
+	}
+	free(rows);
+}

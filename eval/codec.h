@@ -1,4 +1,4 @@
-/* codec.h: the one encoding of stored sample payloads: id lists (rankings, candidates, histories) and groundings. */
+/* codec.h: the one encoding of stored sample payloads: id lists (rankings, candidates, histories), groundings, transcripts. */
 #ifndef CODEC_H
 #define CODEC_H
 
@@ -55,5 +55,45 @@ void codec_put_groundings(struct strbuf *out, const struct grounding_row *rows, 
  */
 int codec_get_groundings(struct grounding_row **out, size_t *n, const char *json);
 void codec_groundings_free(struct grounding_row *rows, size_t n);
+
+/*
+ * A sample of several requests (a dialogue, a judged answer): one row per
+ * request, in the order they were made, stored in the samples table's
+ * transcript column as a JSON array of
+ *   {"role" ("subject", "judge", "simulator"), "turn" (1-based), "request"
+ *    (the request as sent, a JSON object), "response" (the text, or null),
+ *    "score" (a number read from a judge's verdict; absent when none)}
+ * and, for rows that record how the request went (status set), also
+ *   "status" ("ok": answered; "error": not), "error" (why, or null),
+ *   "verdict" (what was read from a judge's answer, as JSON: {"aspect": 3,
+ *   ...}, {"verdict": "A"}, or {"failure": "why"} when it could not be read),
+ *   "tokens_in", "tokens_out" (0 when from the cache), "latency_ms", "cached".
+ */
+struct transcript_row {
+	const char *role;
+	size_t turn;
+	const char *request;  /* JSON text of the request (written as it is) */
+	const char *response; /* or NULL */
+	double score;         /* NAN: none */
+	/* how the request went: written when status is not NULL (rows must be zeroed first) */
+	const char *status;
+	const char *error;
+	const char *verdict;  /* JSON text, or NULL */
+	long tokens_in, tokens_out;
+	double latency_ms;
+	int cached;
+};
+
+void codec_put_transcript(struct strbuf *out, const struct transcript_row *rows, size_t n);
+
+/*
+ * Read a stored transcript into *out (n rows, every field filled: score NAN
+ * and status NULL where absent); strings point into storage owned by *out
+ * (request and verdict as compact JSON text). Free with
+ * codec_transcript_free. Returns 0, or -1 when json is not such an array
+ * (nothing allocated).
+ */
+int codec_get_transcript(struct transcript_row **out, size_t *n, const char *json);
+void codec_transcript_free(struct transcript_row *rows, size_t n);
 
 #endif

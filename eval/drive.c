@@ -165,7 +165,16 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 {
 	struct task_ctx *c = d->c;
 	const struct run_plan *plan = c->plan;
-	size_t n_slots = plan->limits.concurrency ? plan->limits.concurrency * 2 : 2, i, next = 0, active = 0;
+	/* the subject's, or, when a command drives another role alone (receval judge), that role's */
+	int lead = ROLE_SUBJECT;
+	size_t cap;
+
+	while (!c->ad[lead] && lead + 1 < ROLE__COUNT)
+		lead++;
+	cap = c->ad[lead]->capacity ? c->ad[lead]->capacity(c->model[lead]) : plan->limits.concurrency;
+	/* twice what the subject can have in flight (a pool of replicas: all of them) */
+	size_t n_slots = cap > plan->limits.concurrency ? cap * 2 : plan->limits.concurrency ? plan->limits.concurrency * 2 : 2;
+	size_t i, next = 0, active = 0;
 	struct work *slots = xcalloc(n_slots, sizeof(*slots));
 	uint64_t next_id = 1;
 	double drain_until = 0;
@@ -210,8 +219,14 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 				ret = EXIT_MODEL;
 				break;
 			}
-			if (!rc)
+			if (!rc) {
+				/* no answer for a while: what is stored is committed, not kept waiting in a batch */
+				if (store_tick(c->store) < 0) {
+					ret = EXIT_STORE;
+					break;
+				}
 				continue;
+			}
 			for (i = 0; i < n_slots && !w; i++)
 				if (slots[i].id && slots[i].id == a.id && slots[i].role == role)
 					w = &slots[i];

@@ -6,6 +6,7 @@
 #include "eval/codec.h"
 #include "metrics/registry.h"
 #include "adapters/prices.h"
+#include "eval/roles.h"
 
 /*
  * Position bias: for a ranking task with "permutations": N, the mean and the
@@ -124,6 +125,10 @@ static int read_config(struct stored_config *out, struct store *s, const struct 
 		goto out;
 	}
 	cJSON_free(text);
+	/* --judge, as the run was made with it */
+	v = cJSON_GetObjectItemCaseSensitive(c, "judge");
+	if (cJSON_IsString(v))
+		suite_set_role(&out->suite, ROLE_JUDGE, v->valuestring);
 	v = cJSON_GetObjectItemCaseSensitive(c, "model");
 	if (!cJSON_IsString(v) || model_spec_parse(&out->spec, v->valuestring) < 0) {
 		error("run %lld: its stored configuration has no model spec", (long long)ri->id);

@@ -1,5 +1,28 @@
 /* gate_session.c: a gate against two stored runs: rules parsed, figures loaded, samples compared, checks decided. */
 #include "eval/gate_session.h"
+#include "eval/store_judge.h"
+
+/*
+ * The figures of the latest judgment of the candidate against the
+ * baseline (receval judge BASE CAND) join the candidate's metrics, so
+ * rules such as 'explanation.win_rate_adjusted>=0.45' check them. 0, or -1.
+ */
+static int add_judgment_rows(struct store *s, int64_t base, int64_t cand, struct metric_row **rows, size_t *n)
+{
+	struct metric_row *jr = NULL;
+	size_t nj = 0;
+	int64_t id = store_latest_judgment(s, base, cand);
+
+	if (id <= 0)
+		return (int)id;
+	if (store_judgment_metrics(s, id, &jr, &nj) < 0)
+		return -1;
+	*rows = xrealloc(*rows, (*n + nj + 1) * sizeof(**rows));
+	memcpy(*rows + *n, jr, nj * sizeof(*jr));
+	*n += nj;
+	free(jr);
+	return 0;
+}
 
 int gate_session_parse_rules(struct gate_session *s, const char *const *texts, size_t n)
 {
@@ -46,7 +69,8 @@ int gate_session_check(struct gate_session *s, struct store *store, const struct
 	size_t i;
 
 	if (store_get_run_metrics(store, cand_id, &s->cand_rows, &s->n_cand) < 0 ||
-	    store_get_run_metrics(store, base_id, &s->base_rows, &s->n_base) < 0)
+	    store_get_run_metrics(store, base_id, &s->base_rows, &s->n_base) < 0 ||
+	    add_judgment_rows(store, base_id, cand_id, &s->cand_rows, &s->n_cand) < 0)
 		return -1;
 	if (s->n_selects) {
 		opts.select = s->selects;

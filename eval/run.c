@@ -8,8 +8,11 @@
 #include "lib/strbuf.h"
 #include "metrics/beyond.h"
 #include "adapters/prices.h"
+#include "eval/roles.h"
 #include "eval/codec.h"
 #include "lib/sha256.h"
+#include "eval/shard.h"
+#include "eval/store_scale.h"
 #include "lib/phase.h"
 
 volatile int run_interrupted;
@@ -67,6 +70,12 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	} else {
 		cJSON_AddNullToObject(c, "shard");
 	}
+	if (!ds) {
+		/* the tasks read their own questions */
+		cJSON_AddNullToObject(c, "dataset");
+		cJSON_AddStringToObject(c, "version", receval_version);
+		goto done;
+	}
 	cJSON_AddNumberToObject(c, "users_eligible", (double)plan->sp->n_eligible);
 	cJSON_AddNumberToObject(c, "users_skipped", (double)plan->sp->skipped);
 	cJSON_AddNumberToObject(c, "users_sampled", (double)plan->sampled);
@@ -80,7 +89,10 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	cJSON_AddNumberToObject(d, "duplicates_dropped", (double)ds->duplicates);
 	cJSON_AddNumberToObject(d, "filtered", (double)ds->filtered);
 	cJSON_AddStringToObject(d, "catalogue", catalogue);
+	if (plan->judge)
+		cJSON_AddStringToObject(c, "judge", plan->judge);
 	cJSON_AddStringToObject(c, "version", receval_version);
+done:
 	out = cJSON_PrintUnformatted(c);
 	cJSON_Delete(c);
 	ret = xstrdup(out);
@@ -201,7 +213,8 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	c.errors = 0;
 	c.prog = &prog;
 	c.priv = NULL;
-	progress_start(&prog, c.spec->text, t->name, plan->n_users, plan->quiet);
+	progress_start(&prog, c.spec->text, t->name, t->type->samples ? t->type->samples(t, plan) : plan->n_users,
+		       plan->quiet);
 	c.store = store;
 
 	/*
@@ -238,14 +251,52 @@ static int put_catalogue(struct store *store, const struct dataset *ds, char key
 	return ret;
 }
 
-/* How many times the samples are evaluated: once per task, and once more per permutation pass. */
-static size_t passes(const struct suite *suite)
+/* The request counts of the replicas that served the model (a pool: base_url=URL1|URL2), into the store. */
+static int put_replicas(struct store *store, int64_t run, long shard, const struct adapter *ad, struct model *m)
+{
+	const struct replica_stat *st;
+	struct replica_count *c;
+	size_t n = ad->replicas ? ad->replicas(m, &st) : 0, i;
+	int ret;
+
+	if (!n)
+		return 0;
+	c = xcalloc(n, sizeof(*c));
+	for (i = 0; i < n; i++) {
+		c[i].replica = st[i].url;
+		c[i].requests = (int64_t)st[i].requests;
+		c[i].failures = (int64_t)st[i].failures;
+		c[i].rests = (int64_t)st[i].rests;
+	}
+	ret = store_add_replicas(store, run, shard, task_role_name(ROLE_SUBJECT), c, n);
+	free(c);
+	return ret;
+}
+
+/* The samples a run plans: per task, its questions or the sampled users, once more per permutation pass. */
+static size_t planned(const struct run_plan *plan)
 {
 	size_t t, n = 0;
 
-	for (t = 0; t < suite->n_tasks; t++)
-		n += 1 + suite->tasks[t].permutations;
+	for (t = 0; t < plan->suite->n_tasks; t++) {
+		const struct task_spec *task = &plan->suite->tasks[t];
+		n += task->type->samples ? task->type->samples(task, plan) :
+		     plan->n_users * (1 + task->permutations);
+	}
 	return n;
+}
+
+/*
+ * The model of a role other than the subject (a judge): spec_text as
+ * written, at temperature 0 unless it says otherwise. Returns 0 with the
+ * adapter and model set, or -1 after a message (it must write text).
+ */
+static int open_role(const struct run_plan *plan, const char *spec_text, const struct adapter **ad,
+		     struct model **out)
+{
+	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
+
+	return role_open(ad, out, ROLE_JUDGE, spec_text, &data);
 }
 
 int run_model(const struct run_plan *plan, struct store *store, const struct model_spec *spec,
@@ -260,7 +311,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	struct beyond_ctx bc;
 	uint64_t *order;
 	size_t t, p, errors = 0;
-	char *config, key[65];
+	char *config, key[65] = "";
 	double t0 = now_ms();
 	int ret = EXIT_OK, rc;
 
@@ -272,6 +323,12 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	}
 	if (price_for(&price, spec) < 0)
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
+	if (!plan->ds && !ad->submit) {
+		/* a suite of questions only, and a model that writes no text: nothing to run */
+		for (t = 0; t < plan->suite->n_tasks; t++)
+			warning("%s writes no text: task '%s' skipped", spec->text, plan->suite->tasks[t].name);
+		return EXIT_OK;
+	}
 	/* the price parameters are receval's: the backend never sees them */
 	model_spec_without_prices(&backend_spec, spec);
 	rc = ad->open(&model, &backend_spec, &data);
@@ -288,13 +345,16 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			ad->free(model);
 			return EXIT_STORE;
 		}
-	} else if (put_catalogue(store, plan->ds, key) < 0) {
+	} else if (plan->ds && put_catalogue(store, plan->ds, key) < 0) {
 		ad->free(model);
 		return EXIT_STORE;
 	} else {
+		char run_key[37];
 		config = run_config(plan, spec, key);
+		shard_run_key(run_key, plan->run_group, plan->suite->json, plan->seed, plan->limit, plan->shard_n,
+			      spec->text);
 		if (store_create_run(store, run_id, plan->suite->name, spec->text, config, plan->seed,
-				     plan->n_users * passes(plan->suite)) < 0) {
+				     planned(plan), run_key) < 0) {
 			free(config);
 			ad->free(model);
 			return EXIT_STORE;
@@ -303,11 +363,13 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	}
 
 	memset(&bc, 0, sizeof(bc));
-	order = xmalloc((plan->ds->n_items ? plan->ds->n_items : 1) * sizeof(*order));
-	bc.tail = xmalloc(plan->ds->n_items ? plan->ds->n_items : 1);
-	beyond_long_tail(bc.tail, order, plan->sp->item_count, plan->ds->n_items, 0.2);
-	free(order);
-	dataset_category_index(plan->ds, &bc.cat_off, &bc.cats, &bc.n_categories);
+	if (plan->ds) {
+		order = xmalloc((plan->ds->n_items ? plan->ds->n_items : 1) * sizeof(*order));
+		bc.tail = xmalloc(plan->ds->n_items ? plan->ds->n_items : 1);
+		beyond_long_tail(bc.tail, order, plan->sp->item_count, plan->ds->n_items, 0.2);
+		free(order);
+		dataset_category_index(plan->ds, &bc.cat_off, &bc.cats, &bc.n_categories);
+	}
 
 	memset(&proto, 0, sizeof(proto));
 	proto.plan = plan;
@@ -332,7 +394,22 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
 			break;
 		}
-		ret = run_task(plan, store, &proto, task, &errors);
+		{
+			/* the task's judge (--judge wins), opened for this task alone */
+			const char *judge = task->role_spec[ROLE_JUDGE];
+			struct task_ctx with_judge = proto;
+			size_t k;
+			for (k = 0; plan->judge && task->type->keys && task->type->keys[k]; k++)
+				if (!strcmp(task->type->keys[k], "judge"))
+					judge = plan->judge;
+			if (judge && open_role(plan, judge, &with_judge.ad[ROLE_JUDGE], &with_judge.model[ROLE_JUDGE]) < 0) {
+				ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
+				break;
+			}
+			ret = run_task(plan, store, &with_judge, task, &errors);
+			if (with_judge.model[ROLE_JUDGE])
+				with_judge.ad[ROLE_JUDGE]->free(with_judge.model[ROLE_JUDGE]);
+		}
 		for (p = 1; p <= task->permutations && ret == EXIT_OK; p++) {
 			/* the same samples and candidates, shown in another order, as a task of its own */
 			struct task_spec pass = *task;
@@ -345,6 +422,8 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			free(name);
 		}
 	}
+	if (put_replicas(store, *run_id, plan->shard_i, ad, model) < 0 && ret == EXIT_OK)
+		ret = EXIT_STORE;
 	ad->free(model);
 	free(bc.tail);
 	free(bc.cat_off);

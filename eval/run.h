@@ -20,6 +20,7 @@ struct run_plan {
 	uint64_t seed;
 	long limit;               /* --limit, or -1 */
 	long shard_i, shard_n;    /* --shard I/N, or 0/1 */
+	const char *run_group;    /* names the sharded run all shards belong to (--run-key, the scheduler's job), or NULL */
 	size_t sampled;           /* users sampled before --limit and --shard */
 	int quiet;
 	int no_cache;             /* --no-cache: ask even what the cache holds */
@@ -27,6 +28,7 @@ struct run_plan {
 	const char *model_text;   /* the spec being run, for messages */
 	int64_t resume_run;       /* --resume: the run to finish (0: a new run) */
 	const struct strmap *done;/* --resume: "task\nsample_id" of samples not to ask again */
+	const char *judge;        /* --judge: the judge model of every task that takes one (wins over the suite's; stored with the run), or NULL */
 	unsigned threads;         /* --threads: built-in models evaluate samples on this many threads */
 };
 

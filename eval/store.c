@@ -6,6 +6,7 @@
 #include "metrics/registry.h"
 #include "metrics/stats.h"
 #include "lib/rng.h"
+#include "eval/store_scale.h"
 
 #define fail store_sql_fail
 #define exec store_exec
@@ -23,7 +24,8 @@ static const char schema[] =
 	" version TEXT NOT NULL,"
 	" seed INTEGER,"
 	" samples INTEGER NOT NULL DEFAULT 0,"
-	" errors INTEGER NOT NULL DEFAULT 0);"
+	" errors INTEGER NOT NULL DEFAULT 0,"
+	" run_key TEXT);"
 	"CREATE TABLE IF NOT EXISTS samples ("
 	" run_id INTEGER NOT NULL REFERENCES runs(id),"
 	" task TEXT NOT NULL,"
@@ -116,7 +118,7 @@ static int open_db(struct store *s, const char *path, int flags)
 	 */
 	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
 		    " PRAGMA cache_size=-65536;") < 0 ||
-	    exec(s, schema) < 0 || add_columns(s) < 0) {
+	    store_check_version(s) < 0 || exec(s, schema) < 0 || add_columns(s) < 0 || store_upgrade(s) < 0) {
 		store_close(s);
 		return -1;
 	}
@@ -168,7 +170,7 @@ static void bind_text(struct sqlite3_stmt *st, int i, const char *v)
 }
 
 int store_create_run(struct store *s, int64_t *out, const char *suite, const char *model,
-		     const char *config_json, uint64_t seed, size_t samples)
+		     const char *config_json, uint64_t seed, size_t samples, const char *run_key)
 {
 	sqlite3_stmt *st = NULL;
 	char now[32];
@@ -176,8 +178,8 @@ int store_create_run(struct store *s, int64_t *out, const char *suite, const cha
 
 	iso_time(now, sizeof(now));
 	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO runs (suite, model, status, started_at, config, version, seed, samples)"
-			       " VALUES (?, ?, 'running', ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+			       "INSERT INTO runs (suite, model, status, started_at, config, version, seed, samples, run_key)"
+			       " VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot record the run");
 	bind_text(st, 1, suite);
 	bind_text(st, 2, model);
@@ -186,6 +188,7 @@ int store_create_run(struct store *s, int64_t *out, const char *suite, const cha
 	bind_text(st, 5, receval_version);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)seed);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)samples);
+	bind_text(st, 8, run_key);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		fail(s, "cannot record the run");
 		goto out;
@@ -226,28 +229,46 @@ void store_batch(struct store *s, unsigned max_samples, double max_ms)
 	s->batch_n = 0;
 }
 
-int store_flush(struct store *s)
+
+int store_batch_join(struct store *s)
+{
+	if (!s->batch_max || s->batch_open || !sqlite3_get_autocommit(s->db))
+		return 0;
+	if (exec(s, "BEGIN") < 0)
+		return -1;
+	s->batch_open = 1;
+	s->batch_n = 0;
+	s->batch_t0 = now_ms();
+	return 0;
+}
+
+/* Commit the open batch (batching goes on). 0, or -1 after a message, the batch rolled back. */
+static int store_flush_batch(struct store *s)
 {
 	int ret = 0;
 
-	if (!sqlite3_get_autocommit(s->db) && exec(s, "COMMIT") < 0) {
+	if (s->batch_open && exec(s, "COMMIT") < 0) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		ret = -1;
 	}
-	s->batch_max = 0;
+	s->batch_open = 0;
 	s->batch_n = 0;
 	return ret;
 }
 
-int store_batch_join(struct store *s, int always)
+int store_tick(struct store *s)
 {
-	if ((!always && !s->batch_max) || !sqlite3_get_autocommit(s->db))
-		return 0;
-	if (exec(s, "BEGIN") < 0)
-		return -1;
-	s->batch_n = 0;
-	s->batch_t0 = now_ms();
+	if (s->batch_open && now_ms() - s->batch_t0 >= s->batch_ms)
+		return store_flush_batch(s);
 	return 0;
+}
+
+int store_flush(struct store *s)
+{
+	int ret = store_flush_batch(s);
+
+	s->batch_max = 0;
+	return ret;
 }
 
 int store_put_sample(struct store *s, int64_t run, const struct sample_record *r)
@@ -256,7 +277,8 @@ int store_put_sample(struct store *s, int64_t run, const struct sample_record *r
 	size_t i;
 
 	iso_time(now, sizeof(now));
-	if (store_batch_join(s, 1) < 0)
+	/* a savepoint: its own transaction, or part of the open batch or of a caller's (a merge) */
+	if (store_batch_join(s) < 0 || exec(s, "SAVEPOINT put_sample") < 0)
 		return -1;
 	if (prepare(s, &s->put_sample,
 		    "INSERT OR REPLACE INTO samples (run_id, task, sample_id, user, target, candidates,"
@@ -301,16 +323,14 @@ int store_put_sample(struct store *s, int64_t run, const struct sample_record *r
 			goto fail;
 		}
 	}
-	/* alone, or the batch is full or old enough: commit */
-	if (++s->batch_n >= s->batch_max || now_ms() - s->batch_t0 >= s->batch_ms) {
-		if (exec(s, "COMMIT") < 0)
-			goto fail;
-		s->batch_n = 0;
-	}
+	if (exec(s, "RELEASE put_sample") < 0)
+		goto fail;
+	/* the batch is full or old enough: commit it */
+	if (s->batch_open && (++s->batch_n >= s->batch_max || now_ms() - s->batch_t0 >= s->batch_ms))
+		return store_flush_batch(s);
 	return 0;
 fail:
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	s->batch_n = 0;
+	sqlite3_exec(s->db, "ROLLBACK TO put_sample; RELEASE put_sample", NULL, NULL, NULL);
 	return -1;
 }
 
@@ -374,7 +394,7 @@ char *store_col_dup(sqlite3_stmt *st, int i)
 
 static const char run_columns[] =
 	"SELECT id, suite, model, status, started_at, finished_at, config, version, seed,"
-	" samples, errors FROM runs";
+	" samples, errors, run_key FROM runs";
 
 static void read_run(sqlite3_stmt *st, struct run_info *r)
 {
@@ -389,6 +409,7 @@ static void read_run(sqlite3_stmt *st, struct run_info *r)
 	r->seed = sqlite3_column_int64(st, 8);
 	r->samples = sqlite3_column_int64(st, 9);
 	r->errors = sqlite3_column_int64(st, 10);
+	r->run_key = col_text(st, 11);
 }
 
 int store_get_run(struct store *s, int64_t id, struct run_info *out)
@@ -425,6 +446,7 @@ void run_info_release(struct run_info *r)
 	free(r->finished_at);
 	free(r->config);
 	free(r->version);
+	free(r->run_key);
 	memset(r, 0, sizeof(*r));
 }
 

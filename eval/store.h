@@ -13,6 +13,7 @@ struct store {
 	struct sqlite3_stmt *put_sample, *put_metric, *put_run_metric;
 	/* batching (store_batch()): samples per transaction, and how long one may stay open */
 	unsigned batch_max, batch_n;
+	int batch_open;            /* the batch's transaction is open */
 	double batch_ms, batch_t0;
 };
 
@@ -25,9 +26,9 @@ int store_open(struct store *s, const char *path);
 int store_open_existing(struct store *s, const char *path);
 void store_close(struct store *s);
 
-/* A new run with status "running"; *out gets its id. */
+/* A new run with status "running" and its run_key (a UUID; NULL: none); *out gets its id. */
 int store_create_run(struct store *s, int64_t *out, const char *suite, const char *model,
-		     const char *config_json, uint64_t seed, size_t samples);
+		     const char *config_json, uint64_t seed, size_t samples, const char *run_key);
 /* Set a run's status ("done", "interrupted", "failed"), finished_at and error count. */
 int store_finish_run(struct store *s, int64_t run, const char *status, size_t errors);
 
@@ -57,12 +58,14 @@ struct sample_record {
  * transaction; between store_batch() and store_flush(), samples join one
  * transaction that commits after max_samples of them or max_ms
  * milliseconds, whichever comes first, so a killed process loses at most
- * the samples of the batch it had not committed. On failure the open
- * batch is rolled back (its samples are lost and -1 returned).
+ * the samples of the batch it had not committed. A sample that cannot be
+ * stored is rolled back alone (-1).
  */
 int store_put_sample(struct store *s, int64_t run, const struct sample_record *r);
 /* Batch samples from now on: max_samples per transaction, committed at the latest after max_ms. */
 void store_batch(struct store *s, unsigned max_samples, double max_ms);
+/* Commit the open batch when it is older than its max_ms (a caller waiting calls it). 0, or -1 after a message. */
+int store_tick(struct store *s);
 /* Commit the open batch, if any, and stop batching. 0, or -1 after a message. */
 int store_flush(struct store *s);
 
@@ -125,6 +128,7 @@ int64_t store_latest_run(struct store *s);
 struct run_info {
 	int64_t id;
 	char *suite, *model, *status, *started_at, *finished_at, *config, *version;
+	char *run_key;  /* the UUID the run keeps through merges (shards of one run share it) */
 	int64_t seed, samples, errors;
 };
 
@@ -198,6 +202,7 @@ struct sample_view {
 	const char *user, *target;         /* NULL where the store holds NULL */
 	const char *candidates, *history;  /* stored JSON arrays of item ids, or NULL */
 	const char *ranking, *grounding;   /* stored JSON arrays, or NULL */
+	const char *transcript;            /* a sample of several requests (codec.h), or NULL */
 	const char *response, *status, *error;
 	double latency_ms;
 	const char *const *metric_names;   /* the sample's metrics, in display order (metric_cmp) */

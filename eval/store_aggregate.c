@@ -118,7 +118,8 @@ int store_aggregate(struct store *s, int64_t run, uint64_t seed)
 	}
 	compute(g, n, seed);
 	qsort(g, n, sizeof(*g), cmp_group);
-	if (store_exec(s, "BEGIN") < 0)
+	/* a savepoint: its own transaction, or part of a caller's (a merge) */
+	if (store_exec(s, "SAVEPOINT aggregate") < 0)
 		goto out;
 	{
 		/* re-aggregating (after a resume) replaces the old figures */
@@ -131,12 +132,12 @@ int store_aggregate(struct store *s, int64_t run, uint64_t seed)
 	for (i = 0; i < n; i++)
 		if (store_put_run_row(s, run, g[i]->task, g[i]->metric, g[i]->mean, g[i]->lo, g[i]->hi, g[i]->n) < 0)
 			goto rollback;
-	if (store_exec(s, "COMMIT") < 0)
+	if (store_exec(s, "RELEASE aggregate") < 0)
 		goto rollback;
 	ret = 0;
 	goto out;
 rollback:
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(s->db, "ROLLBACK TO aggregate; RELEASE aggregate", NULL, NULL, NULL);
 out:
 	for (i = 0; i < n; i++) {
 		free(g[i]->task);

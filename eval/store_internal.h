@@ -13,11 +13,11 @@ char *store_col_dup(sqlite3_stmt *st, int i);
 /* Run sql (no results); -1 after a message naming the database. */
 int store_exec(struct store *s, const char *sql);
 /*
- * Open a transaction for what is written next when none is open: while
- * batching (store_batch()), or always. So a cached answer commits with
- * the samples around it, never before them. 0, or -1 after a message.
+ * While batching (store_batch()), open the batch's transaction for what
+ * is written next when none is open, so a cached answer commits with the
+ * samples around it, never before them. 0, or -1 after a message.
  */
-int store_batch_join(struct store *s, int always);
+int store_batch_join(struct store *s);
 /* One run_metrics row; NAN is stored as NULL. */
 int store_put_run_row(struct store *s, int64_t run, const char *task, const char *metric,
 		      double value, double lo, double hi, size_t n);

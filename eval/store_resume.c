@@ -33,7 +33,7 @@ int store_cache_put(struct store *s, const char *key, const char *response)
 	int ret = 0;
 
 	iso_time(now, sizeof(now));
-	if (store_batch_join(s, 0) < 0)
+	if (store_batch_join(s) < 0)
 		return -1;
 	if (sqlite3_prepare_v2(store_db(s), "INSERT OR REPLACE INTO cache (key, response, created_at) VALUES (?, ?, ?)",
 			       -1, &st, NULL) != SQLITE_OK)

@@ -33,7 +33,7 @@ int store_for_each_sample(struct store *s, int64_t run,
 
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT task, sample_id, user, target, candidates, ranking, response, status,"
-			       " error, grounding, history, latency_ms FROM samples WHERE run_id = ? ORDER BY rowid",
+			       " error, grounding, history, latency_ms, transcript FROM samples WHERE run_id = ? ORDER BY rowid",
 			       -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db,
 			       "SELECT metric, value FROM sample_metrics WHERE run_id = ? AND task = ? AND sample_id = ?",
@@ -92,6 +92,7 @@ int store_for_each_sample(struct store *s, int64_t run,
 		v.grounding = col_str(st, 9);
 		v.history = col_str(st, 10);
 		v.latency_ms = sqlite3_column_double(st, 11);
+		v.transcript = col_str(st, 12);
 		v.metric_names = names;
 		v.metric_values = values;
 		v.n_metrics = n_mv;

@@ -298,8 +298,9 @@ static int load_dataset(const struct loader *ld, const cJSON *root, struct suite
 	const cJSON *v;
 	int ret = -1;
 
+	/* a suite whose tasks all read their own data has none: checked once the tasks are read */
 	if (!d)
-		return error_at(ld->path, 0, "missing required key 'dataset'");
+		return 0;
 	if (!cJSON_IsObject(d))
 		return error_at(ld->path, LINE(ld, "dataset"), "'dataset' must be an object");
 	if (check_keys(ld, d, keys, ARRAY_SIZE(keys), 1, path, "dataset") < 0)
@@ -440,6 +441,16 @@ int task_error(const struct task_parse *tp, const char *key, const char *fmt, ..
 	error_at(tp->ld->path, task_line(tp, key), "%s", sb.buf);
 	strbuf_release(&sb);
 	return -1;
+}
+
+int task_stored(const struct task_parse *tp)
+{
+	return tp->ld->stored;
+}
+
+char *task_path(const struct task_parse *tp, const char *rel)
+{
+	return resolve(tp->ld->path, rel);
 }
 
 int task_get_count(const struct task_parse *tp, const char *key, double min, double max, size_t *out)
@@ -647,6 +658,14 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 	    load_sample(&ld, root, out) < 0 || load_models(&ld, root, out) < 0 ||
 	    load_tasks(&ld, root, out) < 0)
 		goto out;
+	if (!out->dataset.format) {
+		size_t i;
+		for (i = 0; i < out->n_tasks; i++)
+			if (!(out->tasks[i].type->flags & TASK_OWN_DATA)) {
+				error_at(path, 0, "missing required key 'dataset' (task '%s' needs one)", out->tasks[i].name);
+				goto out;
+			}
+	}
 	out->json = cJSON_PrintUnformatted(root);
 	ret = 0;
 out:

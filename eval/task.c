@@ -2,7 +2,8 @@
 #include "eval/task.h"
 
 extern const struct task_type task_retrieval, task_ranking, task_mc, task_embedding_retrieval,
-	task_embedding_ranking;
+	task_embedding_ranking, task_explanation;
+extern const struct task_type task_general_mc, task_instruction_following, task_chatbot;
 
 const struct task_type *const task_types[] = {
 	&task_retrieval,
@@ -10,6 +11,10 @@ const struct task_type *const task_types[] = {
 	&task_mc,
 	&task_embedding_retrieval,
 	&task_embedding_ranking,
+	&task_explanation,
+	&task_general_mc,
+	&task_instruction_following,
+	&task_chatbot,
 	NULL,
 };
 

@@ -70,6 +70,8 @@ struct task_spec {
 #define TASK_TEXT       (1u << 2)  /* needs a model that writes text: built-in models skip it */
 #define TASK_LETTERED   (1u << 3)  /* candidates shown as A, B, ... and answered with one (multiple choice) */
 #define TASK_RUN_LEVEL  (1u << 4)  /* has run-level figures over its rankings (coverage, gini, entropy) */
+#define TASK_OWN_DATA   (1u << 5)  /* reads its own questions ("data"): needs no dataset; samples are questions, not users */
+#define TASK_PROSE      (1u << 6)  /* answered in free text a judge can compare (receval judge) */
 
 /*
  * The suite loader's view of one task object, for a type's parse(): its
@@ -88,6 +90,10 @@ int task_error(const struct task_parse *tp, const char *key, const char *fmt, ..
 int task_get_count(const struct task_parse *tp, const char *key, double min, double max, size_t *out);
 /* A string under key: *out owned, or left alone when absent and not required. */
 int task_get_string(const struct task_parse *tp, const char *key, int required, char **out);
+/* Whether the suite is a stored one (finishing a run): parse() reads no file then. */
+int task_stored(const struct task_parse *tp);
+/* rel resolved against the suite file's folder (owned by the caller). */
+char *task_path(const struct task_parse *tp, const char *rel);
 /* "k": a cutoff or an array of them, into t->k sorted and distinct (required). */
 int task_get_cutoffs(const struct task_parse *tp, struct task_spec *t);
 /*
@@ -163,13 +169,21 @@ struct task_type {
 	 */
 	char **(*metric_names)(const struct task_spec *t, int with_categories, size_t *n);
 	/*
-	 * Built-in models (no text): evaluate work item w, storing its sample.
-	 * NULL for types only a language model can answer. 0, or -1 on a
-	 * storage failure.
+	 * Built-in models (no text): evaluate work item w, storing its sample
+	 * through task_put_sample() (run_internal.h), never the store itself:
+	 * work items run on several threads at once (run_par.c), each with its
+	 * own struct work and c (c->model[ROLE_SUBJECT] a clone). NULL for
+	 * types only a language model can answer. 0, or -1 on a storage
+	 * failure.
 	 */
 	int (*builtin)(struct task_ctx *c, struct work *w);
 	/* Set up c->priv before the first request. Optional. 0, or an exit code. */
 	int (*start)(struct task_ctx *c);
+	/*
+	 * How many samples the run plans for t (TASK_OWN_DATA types: their
+	 * questions after --limit and --shard). NULL: one per sampled user.
+	 */
+	size_t (*samples)(const struct task_spec *t, const struct run_plan *plan);
 	/* How many work items phase (0: preparation, 1: samples) has. */
 	size_t (*work_count)(struct task_ctx *c, unsigned phase);
 	/*

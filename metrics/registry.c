@@ -70,13 +70,13 @@ static const struct metric_info builtin[] = {
 	/* explanation */
 	{ "words", NONE, B, S, 0, "words in the explanation" },
 	{ "over_length_rate", DOWN, V, S, 0, "share of explanations longer than max_words" },
-	{ "target_named_rate", UP, Q, S, 0, "share of explanations that name the item they explain" },
+	{ "target_named_rate", UP, Q, S | METRIC_SUMMARY, 0, "share of explanations that name the item they explain" },
 	{ "history_cited", UP, Q, S, 0, "items of the user's history the explanation names" },
-	{ "hallucinated_titles", DOWN, V, S, 0, "quoted or title-like spans that ground to no catalogue item" },
-	{ "informativeness", UP, Q, S, 0, "judge's rubric score: how much the explanation tells" },
-	{ "persuasiveness", UP, Q, S, 0, "judge's rubric score: how convincing the explanation is" },
-	{ "helpfulness", UP, Q, S, 0, "judge's rubric score: how much the explanation helps the user decide" },
-	{ "judge_failure_rate", DOWN, V, S, 0, "share of judge verdicts that could not be read" },
+	{ "hallucinated_titles", DOWN, V, S | METRIC_SUMMARY, 0, "quoted or title-like spans that ground to no catalogue item" },
+	{ "informativeness", UP, Q, S | METRIC_SUMMARY, 0, "judge's rubric score: how much the explanation tells" },
+	{ "persuasiveness", UP, Q, S | METRIC_SUMMARY, 0, "judge's rubric score: how convincing the explanation is" },
+	{ "helpfulness", UP, Q, S | METRIC_SUMMARY, 0, "judge's rubric score: how much the explanation helps the user decide" },
+	{ "judge_failure_rate", DOWN, V, S | METRIC_SUMMARY, 0, "share of judge verdicts that could not be read" },
 
 	/* conversation */
 	{ "success", UP, Q, K | S, 0, "1 when the target was among the subject's items by turn t" },
@@ -86,11 +86,12 @@ static const struct metric_info builtin[] = {
 
 	/* general_mc, instruction_following, chatbot */
 	{ "acc", UP, Q, S | METRIC_SUMMARY, 0, "multiple-choice questions: 1 when the answer is the key" },
-	{ "prompt_strict_acc", UP, Q, S, 0, "IFEval: share of prompts whose every instruction is followed (strict)" },
+	{ "prompt_strict_acc", UP, Q, S | METRIC_SUMMARY, 0, "IFEval: share of prompts whose every instruction is followed (strict)" },
 	{ "instruction_strict_acc", UP, Q, S, 0, "IFEval: share of instructions followed (strict)" },
-	{ "prompt_loose_acc", UP, Q, S, 0, "IFEval: share of prompts whose every instruction is followed (loose)" },
+	{ "prompt_loose_acc", UP, Q, S | METRIC_SUMMARY, 0, "IFEval: share of prompts whose every instruction is followed (loose)" },
 	{ "instruction_loose_acc", UP, Q, S, 0, "IFEval: share of instructions followed (loose)" },
-	{ "rating", UP, Q, S, 0, "judge's single-answer rating, 1 to 10 (MT-Bench)" },
+	{ "instructions", NONE, B, S, 0, "IFEval: the verifiable instructions a prompt has" },
+	{ "rating", UP, Q, S | METRIC_SUMMARY, 0, "judge's single-answer rating, 1 to 10 (MT-Bench)" },
 
 	/* pairwise judge (receval judge A B): B against A */
 	{ "win_rate", UP, Q, S, 0, "share of samples the judge gave to B in both orders" },
@@ -102,6 +103,25 @@ static const struct metric_info builtin[] = {
 	  "share of verdicts that chose whichever answer was shown first (0.5 unbiased)" },
 	{ "longer_preferred_rate", NONE, METRIC_POSITION_BIAS, 0, 0,
 	  "share of decisive verdicts that chose the longer answer" },
+	{ "p", NONE, Q, 0, 0, "two-sided sign test of B's wins against its losses" },
+	{ "samples", NONE, Q, 0, 0, "samples both runs answered, judged in both orders" },
+	{ "judged", NONE, Q, 0, 0, "samples whose two verdicts could both be read" },
+	{ "judge_errors", DOWN, V, 0, 0, "samples the judge could not answer after its retries" },
+	{ "judge_tokens_in", DOWN, C, 0, 0, "the judge's prompt tokens, over the task (apart from the subject's)" },
+	{ "judge_tokens_out", DOWN, C, 0, 0, "the judge's completion tokens, over the task" },
+	{ "judge_cost_usd", DOWN, C, 0, 0, "the judge's tokens times its price, in US dollars, over the task" },
+
+	/* a judge against human labels (receval judge --calibrate) */
+	{ "agreement", UP, Q, 0, 0, "share of human labels the judge's verdict (both orders) matches, ties included" },
+	{ "agreement_no_ties", UP, Q, 0, 0, "the same over labels where neither judge nor human called a tie" },
+	{ "kappa", UP, Q, 0, 0, "Cohen's kappa of judge and humans over a, b and tie" },
+	{ "human_longer_preferred_rate", NONE, METRIC_POSITION_BIAS, 0, 0,
+	  "share of decisive human labels that chose the longer answer" },
+	{ "human_agreement", NONE, Q, 0, 0, "share of pairs of human labels of one question that agree" },
+	{ "human_agreement_no_ties", NONE, Q, 0, 0, "the same over pairs where neither label is a tie" },
+	{ "human_pairs", NONE, Q, 0, 0, "pairs of human labels of one question (and its two answers)" },
+	{ "labels", NONE, Q, 0, 0, "human labels read" },
+	{ "items", NONE, Q, 0, 0, "distinct pairs of answers the judge was asked about" },
 };
 
 /* Families a suite added (custom rubric aspects): owned here. */
@@ -159,6 +179,12 @@ int metric_lookup(struct metric_lookup *out, const char *name)
 	} else if (ends_with(name, len, "_perm_sd")) {
 		out->derived = METRIC_PERM_SD;
 		len -= strlen("_perm_sd");
+	}
+	/* FAMILY/QUALIFIER: the family's figure on part of the samples (acc/<subject>, instruction_strict_acc/<id>) */
+	{
+		const char *slash = memchr(name, '/', len);
+		if (slash)
+			len = (size_t)(slash - name);
 	}
 	at = memchr(name, '@', len);
 	flen = at ? (size_t)(at - name) : len;

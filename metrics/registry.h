@@ -12,7 +12,9 @@
  *
  * Names: FAMILY, FAMILY@K (K a positive integer: "ndcg@10", "success@3"),
  * and the position-bias figures derived from either, NAME_perm_mean and
- * NAME_perm_sd ("ndcg@10_perm_sd"). A family is registered either with a
+ * NAME_perm_sd ("ndcg@10_perm_sd"). NAME/QUALIFIER is the figure of NAME
+ * on part of the samples, and reads as NAME: "acc/abstract_algebra" (a
+ * subject), "instruction_strict_acc/keywords:existence" (an instruction id). A family is registered either with a
  * cutoff or without one; "acc@1" (multiple choice over candidates) and
  * "acc" (general multiple-choice questions) are two entries.
  */

@@ -521,6 +521,8 @@ int html_report(struct strbuf *out, const struct report *r, size_t *skipped, str
 	html_validity(&rd);
 	html_usage(&rd);
 	html_drilldown(&rd);
+	if (r->judgments)
+		strbuf_addstr(&body, r->judgments);
 	add_notes(&rd);
 
 	strbuf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"

@@ -55,6 +55,7 @@ struct report {
 	const char *generated;            /* when the report was made, as shown */
 	const char *db_path;
 	int no_plots;                     /* skip gnuplot altogether (--no-plots) */
+	const char *judgments;            /* html_judgments()'s section, or NULL */
 };
 
 /*
@@ -76,6 +77,15 @@ void report_tasks_free(struct report_task *tasks, size_t n, size_t n_runs);
  * why (when not NULL) the first reason. Returns 0.
  */
 int html_report(struct strbuf *out, const struct report *r, size_t *skipped, struct strbuf *why);
+
+/*
+ * The section on pairwise judgments (receval judge) between the report's
+ * runs: the latest finished one of each ordered pair, its figures per
+ * task and up to 10 samples per task where the two orders disagree, both
+ * answers side by side. Appends nothing when there is none. 0, or -1 on
+ * a store error (printed).
+ */
+int html_judgments(struct strbuf *out, struct store *s, const int64_t *runs, size_t n_runs);
 
 /* --- shared with `receval plot` ------------------------------------------ */
 

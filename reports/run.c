@@ -2,13 +2,14 @@
 #include <cJSON.h>
 #include "reports/run.h"
 #include "reports/csv.h"
+#include "reports/scale.h"
 
 static cJSON *number_or_null(double v)
 {
 	return isnan(v) || isinf(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);
 }
 
-void run_write_json(FILE *f, const struct run_info *run, const struct metric_row *rows, size_t n)
+int run_write_json(FILE *f, struct store *s, const struct run_info *run, const struct metric_row *rows, size_t n)
 {
 	cJSON *root = cJSON_CreateObject(), *r = cJSON_AddObjectToObject(root, "run");
 	cJSON *metrics = cJSON_AddObjectToObject(root, "metrics"), *config;
@@ -30,6 +31,10 @@ void run_write_json(FILE *f, const struct run_info *run, const struct metric_row
 	cJSON_AddStringToObject(r, "version", run->version);
 	config = run->config ? cJSON_Parse(run->config) : NULL;
 	cJSON_AddItemToObject(r, "config", config ? config : cJSON_CreateNull());
+	if (s && scale_add_json(r, s, run) < 0) {
+		cJSON_Delete(root);
+		return -1;
+	}
 
 	for (i = 0; i < n; i++) {
 		cJSON *task = cJSON_GetObjectItemCaseSensitive(metrics, rows[i].task), *m;
@@ -46,6 +51,7 @@ void run_write_json(FILE *f, const struct run_info *run, const struct metric_row
 	fputc('\n', f);
 	cJSON_free(out);
 	cJSON_Delete(root);
+	return 0;
 }
 
 void run_write_csv(FILE *f, const struct run_info *run, const struct metric_row *rows, size_t n)

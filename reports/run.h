@@ -10,9 +10,10 @@
  * newline: {"run": {"id", "suite", "model", "status", "started_at",
  * "finished_at", "samples", "errors", "seed", "version", "config"},
  * "metrics": {TASK: {METRIC: {"value", "ci_low", "ci_high", "n"}}}};
- * NaN and infinite values as null.
+ * NaN and infinite values as null. With s, the run's part of the whole
+ * too (reports/scale.h). 0, or -1 after printing a store error.
  */
-void run_write_json(FILE *f, const struct run_info *run, const struct metric_row *rows, size_t n);
+int run_write_json(FILE *f, struct store *s, const struct run_info *run, const struct metric_row *rows, size_t n);
 
 /* A header, then one CSV line per row: run_id,model,task,metric,value,ci_low,ci_high,n. */
 void run_write_csv(FILE *f, const struct run_info *run, const struct metric_row *rows, size_t n);

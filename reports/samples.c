@@ -67,6 +67,16 @@ void samples_add_jsonl(struct strbuf *sb, const struct sample_view *v)
 	strbuf_addstr(sb, ",\"grounding\":");
 	add_groundings(sb, v->grounding);
 	strbuf_addf(sb, ",\"latency_ms\":%.3f", v->latency_ms);
+	if (v->transcript) {
+		/* every request of the sample (an explanation, then its judge), re-encoded by the codec */
+		struct transcript_row *e = NULL;
+		size_t n_e = 0;
+		if (codec_get_transcript(&e, &n_e, v->transcript) == 0) {
+			strbuf_addstr(sb, ",\"transcript\":");
+			codec_put_transcript(sb, e, n_e);
+			codec_transcript_free(e, n_e);
+		}
+	}
 	strbuf_addstr(sb, ",\"metrics\":{");
 	for (i = 0; i < v->n_metrics; i++) {
 		if (i)

@@ -106,20 +106,23 @@ void table_runs(FILE *f, const struct run_info *runs, struct metric_row *const *
 	free(keys);
 }
 
-void table_list(FILE *f, const struct run_info *runs, size_t n)
+void table_list(FILE *f, const struct run_info *runs, const struct run_scale *scale, size_t n)
 {
-	size_t i, ws = 5, wm = 5;
+	size_t i, ws = 5, wm = 5, wh = 5;
 
 	for (i = 0; i < n; i++) {
 		if (strlen(runs[i].suite) > ws)
 			ws = strlen(runs[i].suite);
 		if (strlen(runs[i].model) > wm)
 			wm = strlen(runs[i].model);
+		if (strlen(scale[i].shard) > wh)
+			wh = strlen(scale[i].shard);
 	}
-	fprintf(f, "%5s  %-11s  %-*s  %-*s  %7s  %6s  %s\n", "id", "status", (int)ws, "suite",
-		(int)wm, "model", "samples", "errors", "started");
+	fprintf(f, "%5s  %-11s  %-*s  %-*s  %-*s  %6s  %6s  %7s  %6s  %-20s  %s\n", "id", "status", (int)ws, "suite",
+		(int)wm, "model", (int)wh, "shard", "limit", "seed", "samples", "errors", "started", "key");
 	for (i = 0; i < n; i++)
-		fprintf(f, "%5lld  %-11s  %-*s  %-*s  %7lld  %6lld  %s\n", (long long)runs[i].id,
-			runs[i].status, (int)ws, runs[i].suite, (int)wm, runs[i].model,
-			(long long)runs[i].samples, (long long)runs[i].errors, runs[i].started_at);
+		fprintf(f, "%5lld  %-11s  %-*s  %-*s  %-*s  %6s  %6lld  %7lld  %6lld  %-20s  %s\n", (long long)runs[i].id,
+			runs[i].status, (int)ws, runs[i].suite, (int)wm, runs[i].model, (int)wh, scale[i].shard,
+			scale[i].limit, (long long)runs[i].seed, (long long)runs[i].samples,
+			(long long)runs[i].errors, runs[i].started_at, scale[i].key);
 }

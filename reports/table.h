@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include "eval/store.h"
+#include "eval/shard.h"
 
 /* One run: a header line, then task, metric, value, 95% interval and n per row. */
 void table_run(FILE *f, const struct run_info *run, const struct metric_row *rows, size_t n);
@@ -16,6 +17,6 @@ void table_runs(FILE *f, const struct run_info *runs, struct metric_row *const *
 		const size_t *n_rows, size_t n_runs);
 
 /* Runs as a list: id, status, suite, model, samples, errors, start. */
-void table_list(FILE *f, const struct run_info *runs, size_t n);
+void table_list(FILE *f, const struct run_info *runs, const struct run_scale *scale, size_t n);
 
 #endif

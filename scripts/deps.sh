@@ -3,10 +3,15 @@
 # Runs apt-get directly as root, through sudo otherwise. Used by `make deps`.
 set -e
 
+# g++ and libcld2-dev: IFEval's language:response_language identifies languages with Google's CLD2, a C++ library
+# sqlite3: the shell the end-to-end tests read a store with while a run writes it (tests/e2e/lib.sh)
+PKGS="gcc g++ make pkg-config time libcurl4-openssl-dev libcjson-dev libsqlite3-dev libpcre2-dev libcld2-dev gnuplot-nox libxml2-utils sqlite3"
+# scale-out tests: a one-node Slurm cluster runs the job-array recipe (tests/e2e/slurm.sh); the Kubernetes
+# manifests are read with PyYAML (tests/e2e/manifests.sh)
+PKGS="$PKGS slurm-wlm munge python3-yaml"
 # liblapacke-dev and libopenblas-dev: builtin:ease's Cholesky factorisation and inverse (potrf, potri),
-# multithreaded, for catalogues of 20,000 items and more (issue 17)
-PKGS="gcc make pkg-config time libcurl4-openssl-dev libcjson-dev libsqlite3-dev libpcre2-dev gnuplot-nox libxml2-utils
-liblapacke-dev libopenblas-dev"
+# multithreaded, for catalogues above 5,000 items (issue 17)
+PKGS="$PKGS liblapacke-dev libopenblas-dev"
 
 missing=""
 for p in $PKGS; do

@@ -7,6 +7,7 @@
 #   metrics        pure computation: lib only
 #   eval/data      datasets and splits
 #   eval/answer    reading answers: extraction, grounding, choice
+#   eval/ifeval    IFEval's instruction checks: text in, verdict out
 #   adapters       model backends
 #   eval/trec      the trec_eval engine
 #   eval           the evaluation core: suites, tasks' interface, run loop, store
@@ -15,7 +16,7 @@
 #   eval/cli       the command line: main and one cmd_<name>.c per command
 # tests/, bench/ and suites/*.c may include anything.
 
-LAYERS="lib metrics eval/data eval/answer adapters eval/trec eval eval/tasks reports eval/cli"
+LAYERS="lib metrics eval/data eval/answer eval/ifeval adapters eval/trec eval eval/tasks reports eval/cli"
 
 rank() {
 	i=0

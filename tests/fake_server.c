@@ -2,6 +2,7 @@
 #include "lib/util.h"
 #include "lib/strbuf.h"
 #include "lib/opt.h"
+#include "tests/fake_judge.h"
 
 #include <cJSON.h>
 #include <arpa/inet.h>
@@ -27,7 +28,9 @@ static const char *answer_arg = "echo";
 static long latency_ms, dim = 8, idle_exit_s = 60;
 static double fail_rate;
 
-enum answer_policy { ANSWER_ECHO, ANSWER_FIXED, ANSWER_RANK, ANSWER_FORMATS, ANSWER_HOSTILE };
+enum answer_policy { ANSWER_ECHO, ANSWER_FIXED, ANSWER_RANK, ANSWER_FORMATS, ANSWER_HOSTILE, ANSWER_GENERAL, ANSWER_JUDGE };
+/* tests/fake_general.c */
+char *fake_general_answer(const char *user, const char **format);
 static enum answer_policy answer_policy = ANSWER_ECHO;
 static const char *answer_fixed;
 
@@ -39,7 +42,7 @@ static const struct option options[] = {
 	{ OPT_LONG, 0, "latency", &latency_ms, "MS", "delay every response by MS milliseconds (default 0)" },
 	{ OPT_STRING, 0, "faults", &faults_path, "FILE", "fault script: lines 'N FAULT [ARG]' (see tests/FAKE_SERVER.md)" },
 	{ OPT_DOUBLE, 0, "fail-rate", &fail_rate, "P", "fail about P of distinct bodies once (429 or 503), 0..1" },
-	{ OPT_STRING, 0, "answer", &answer_arg, "POLICY", "echo (default), fixed:TEXT, rank, formats or hostile" },
+	{ OPT_STRING, 0, "answer", &answer_arg, "POLICY", "echo (default), fixed:TEXT, rank, formats, hostile, general or judge" },
 	{ OPT_LONG, 0, "dim", &dim, "N", "embedding dimensions (default 8)" },
 	{ OPT_LONG, 0, "idle-exit", &idle_exit_s, "S", "exit after S seconds without a request (default 60; 0: never)" },
 	{ OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -882,6 +885,8 @@ static char *answer_text(const char *user, const char **format)
 		return answer_formats(user, format);
 	case ANSWER_HOSTILE:
 		return answer_hostile(user, format);
+	case ANSWER_GENERAL:
+		return fake_general_answer(user, format);
 	default:
 		*format = "echo";
 		return xstrfmt("echo: %s", user);
@@ -977,7 +982,10 @@ static void answer_chat(struct response *res, cJSON *body, const char *model,
 	    check_number(res, body, "seed", -9.3e18, 9.3e18, 1))
 		return;
 
-	text = answer_text(user, &format);
+	/* judge: explanations and verdicts by the model's name (tests/fake_judge.c), other prompts as formats */
+	text = answer_policy == ANSWER_JUDGE ? fake_judge_answer(model, user, &format) : NULL;
+	if (!text)
+		text = answer_policy == ANSWER_JUDGE ? answer_formats(user, &format) : answer_text(user, &format);
 	out = cJSON_CreateObject();
 	snprintf(idbuf, sizeof(idbuf), "chatcmpl-%016llx", (unsigned long long)id);
 	cJSON_AddStringToObject(out, "id", idbuf);
@@ -1951,11 +1959,15 @@ int main(int argc, char **argv)
 		answer_policy = ANSWER_FORMATS;
 	else if (!strcmp(answer_arg, "hostile"))
 		answer_policy = ANSWER_HOSTILE;
+	else if (!strcmp(answer_arg, "general"))
+		answer_policy = ANSWER_GENERAL;
+	else if (!strcmp(answer_arg, "judge"))
+		answer_policy = ANSWER_JUDGE;
 	else if (!strncmp(answer_arg, "fixed:", 6)) {
 		answer_policy = ANSWER_FIXED;
 		answer_fixed = answer_arg + 6;
 	} else
-		die_usage("--answer must be echo, fixed:TEXT, rank, formats or hostile, not '%s'", answer_arg);
+		die_usage("--answer must be echo, fixed:TEXT, rank, formats, hostile, general or judge, not '%s'", answer_arg);
 	if (faults_path)
 		load_faults(faults_path);
 	if (log_path && !(log_file = fopen(log_path, "a")))

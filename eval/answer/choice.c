@@ -163,3 +163,77 @@ int answer_choice(const struct grounder *g, const char *answer, size_t len, cons
 		return -1;
 	return choice_read(answer, len, n_cand, g, cand);
 }
+
+/* Lower-case ASCII, white space runs as one space, without the quotes, stars and final period around it. */
+static char *option_norm(const char *s, size_t n)
+{
+	char *out = xmalloc(n + 1);
+	size_t i, o = 0;
+	int space = 0;
+
+	while (n && (isspace((unsigned char)*s) || strchr("\"'*_`", *s)))
+		s++, n--;
+	while (n && (isspace((unsigned char)s[n - 1]) || strchr("\"'*_`.", s[n - 1])))
+		n--;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (isspace(c)) {
+			space = o > 0;
+			continue;
+		}
+		if (space)
+			out[o++] = ' ';
+		space = 0;
+		out[o++] = (char)tolower(c);
+	}
+	out[o] = 0;
+	return out;
+}
+
+/* Whether needle occurs in hay with no letter or digit on either side. */
+static int contains_word(const char *hay, const char *needle)
+{
+	size_t k = strlen(needle);
+	const char *p = hay;
+
+	while (k && (p = strstr(p, needle))) {
+		int before = p > hay && isalnum((unsigned char)p[-1]);
+		int after = isalnum((unsigned char)p[k]);
+		if (!before && !after)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+int choice_read_options(const char *answer, size_t len, const char *const *options, size_t n_options)
+{
+	char *a, **norm;
+	size_t i;
+	int choice = choice_read(answer, len, n_options, NULL, NULL), found = -1, hits = 0;
+
+	if (choice >= 0 || !answer || !options)
+		return choice;
+	a = option_norm(answer, len);
+	norm = xcalloc(n_options + 1, sizeof(*norm));
+	for (i = 0; i < n_options; i++)
+		norm[i] = option_norm(options[i], strlen(options[i]));
+	/* the text of one option, alone */
+	for (i = 0; i < n_options; i++)
+		if (*norm[i] && !strcmp(a, norm[i])) {
+			found = found < 0 ? (int)i : -2;
+			hits++;
+		}
+	/* else one option's text, and no other's, inside the answer ("The answer is Canberra.") */
+	if (!hits)
+		for (i = 0; i < n_options; i++)
+			if (strlen(norm[i]) >= 3 && contains_word(a, norm[i])) {
+				found = found < 0 ? (int)i : -2;
+				hits++;
+			}
+	for (i = 0; i < n_options; i++)
+		free(norm[i]);
+	free(norm);
+	free(a);
+	return hits == 1 ? found : -1;
+}

@@ -25,6 +25,15 @@ struct grounder;
  */
 int choice_read(const char *answer, size_t len, size_t n_options, const struct grounder *g, const uint32_t *cand);
 
+/*
+ * Multiple choice over options written out (general knowledge): the
+ * letter or number choice_read() finds; else the text of one option,
+ * alone (case, white space, quotes and a final period aside); else the
+ * one option whose text (3 characters or more) stands as whole words in
+ * the answer, when no other option's does. -1 when none or ambiguous.
+ */
+int choice_read_options(const char *answer, size_t len, const char *const *options, size_t n_options);
+
 /* choice_read() for a task with candidates: -1 when cand is NULL. */
 int answer_choice(const struct grounder *g, const char *answer, size_t len, const uint32_t *cand,
 		  size_t n_cand);

@@ -16,6 +16,8 @@ int cmd_gate(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_judge(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* --- the shared preamble (common.c) ------------------------------------ */
 

@@ -82,7 +82,7 @@ int cmd_report(int argc, char **argv)
 	struct report_run *rruns = NULL;
 	struct report_task *tasks = NULL;
 	size_t n_runs = 0, n_tasks = 0, i, skipped = 0;
-	struct strbuf html = STRBUF_INIT, why = STRBUF_INIT;
+	struct strbuf html = STRBUF_INIT, why = STRBUF_INIT, judged = STRBUF_INIT;
 	struct report report;
 	struct store store;
 	int store_open = 0;
@@ -180,6 +180,15 @@ int cmd_report(int argc, char **argv)
 	report.generated = date;
 	report.db_path = store.path;
 	report.no_plots = no_plots;
+	{
+		int64_t *ids = xcalloc(n_runs, sizeof(*ids));
+		for (i = 0; i < n_runs; i++)
+			ids[i] = runs[i].info.id;
+		if (html_judgments(&judged, &store, ids, n_runs) < 0)
+			ret = EXIT_STORE;
+		free(ids);
+		report.judgments = judged.len ? judged.buf : NULL;
+	}
 	html_report(&html, &report, &skipped, &why);
 	if (skipped && !no_plots)
 		warning("%zu plot%s skipped: %s", skipped, skipped == 1 ? "" : "s", why.buf);
@@ -201,5 +210,6 @@ out:
 		store_close(&store);
 	strbuf_release(&html);
 	strbuf_release(&why);
+	strbuf_release(&judged);
 	return ret;
 }

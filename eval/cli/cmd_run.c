@@ -4,35 +4,23 @@
 #include "lib/opt.h"
 #include "lib/phase.h"
 #include "eval/run.h"
+#include "eval/shard.h"
 #include "lib/strbuf.h"
 #include "metrics/registry.h"
 #include "reports/table.h"
+#include "eval/roles.h"
 #include <cJSON.h>
 
 static const char usage_run[] =
-	"receval run SUITE.json [--model SPEC]... [--db FILE] [--limit N] [--seed N] [--shard I/N]\n"
-	"                   [--concurrency N] [--rpm N] [--tpm N] [--timeout S] [--threads N] [--no-cache] [--quiet]\n"
+	"receval run SUITE.json [--model SPEC]... [--judge SPEC] [--db FILE] [--limit N] [--seed N]\n"
+	"                   [--shard I/N | --shard auto [--shards N]] [--run-key TEXT] [--concurrency N] [--rpm N] [--tpm N] [--timeout S]\n"
+	"                   [--threads N] [--no-cache] [--quiet]\n"
 	"   or: receval run --resume RUN_ID [--db FILE] [--retry-errors]";
 
 static void on_sigint(int sig)
 {
 	(void)sig;
 	run_interrupted = 1;
-}
-
-/* "I/N" with 0 <= I < N. */
-static int parse_shard(const char *s, long *i, long *n)
-{
-	const char *slash = s ? strchr(s, '/') : NULL;
-	char *left;
-	int ok;
-
-	if (!slash)
-		return -1;
-	left = xstrndup(s, (size_t)(slash - s));
-	ok = !parse_long(left, i) && !parse_long(slash + 1, n) && *n >= 1 && *i >= 0 && *i < *n;
-	free(left);
-	return ok ? 0 : -1;
 }
 
 /* Whether the registry puts metric's family in the run summary (METRIC_SUMMARY), with its position-bias figures. */
@@ -63,19 +51,28 @@ static size_t keep_summary(struct metric_row *rows, size_t n)
 	return kept;
 }
 
-/* "ndcg, recall, mrr, acc and coverage": the summary's families, in the registry's order, each once. */
-static void summary_families(struct strbuf *sb)
+/*
+ * "ndcg, recall, mrr and coverage": the families of the summary's rows (the
+ * registry's summary families the runs have), in the registry's order, each once.
+ */
+static void summary_families(struct strbuf *sb, struct metric_row **rows, const size_t *n_rows, size_t n_runs)
 {
 	const char *names[32];
-	size_t n = 0, i, j;
+	size_t n = 0, i, r, k;
 
 	for (i = 0; i < metric_registry_count() && n < ARRAY_SIZE(names); i++) {
 		const struct metric_info *m = metric_registry_at(i);
+		int present = 0;
 		if (!(m->flags & METRIC_SUMMARY))
 			continue;
-		for (j = 0; j < n && strcmp(names[j], m->name); j++)
+		for (r = 0; r < n_runs && !present; r++)
+			for (k = 0; k < n_rows[r] && !present; k++) {
+				struct metric_lookup l;
+				present = metric_lookup(&l, rows[r][k].metric) == 0 && l.info == m;
+			}
+		for (k = 0; k < n && strcmp(names[k], m->name); k++)
 			;
-		if (j == n)
+		if (present && k == n)
 			names[n++] = m->name;
 	}
 	for (i = 0; i < n; i++)
@@ -100,7 +97,7 @@ static int print_results(struct store *store, const int64_t *ids, size_t n)
 	if (!ret) {
 		struct strbuf families = STRBUF_INIT;
 
-		summary_families(&families);
+		summary_families(&families, rows, n_rows, n);
 		table_runs(stdout, runs, rows, n_rows, n);
 		printf("\n%s shown; every metric: receval show RUN_ID%s%s\n", families.buf,
 		       store->path && strcmp(store->path, "receval.db") ? " --db " : "",
@@ -123,7 +120,7 @@ static int print_results(struct store *store, const int64_t *ids, size_t n)
  * exit code; on success suite is loaded and *model allocated.
  */
 static int load_resume(struct store *store, long id, struct suite *suite, char **model, long *seed,
-		       long *limit, long *shard_i, long *shard_n)
+		       long *limit, long *shard_i, long *shard_n, char **judge)
 {
 	struct run_info run;
 	cJSON *c = NULL, *v;
@@ -147,12 +144,17 @@ static int load_resume(struct store *store, long id, struct suite *suite, char *
 			strlen(suite_json)) < 0)
 		goto out;
 	*model = xstrdup(cJSON_GetObjectItemCaseSensitive(c, "model")->valuestring);
+	v = cJSON_GetObjectItemCaseSensitive(c, "judge");
+	if (cJSON_IsString(v)) {
+		*judge = xstrdup(v->valuestring);
+		suite_set_role(suite, ROLE_JUDGE, *judge);
+	}
 	v = cJSON_GetObjectItemCaseSensitive(c, "seed");
 	*seed = cJSON_IsNumber(v) ? (long)v->valuedouble : (long)suite->seed;
 	v = cJSON_GetObjectItemCaseSensitive(c, "limit");
 	*limit = cJSON_IsNumber(v) ? (long)v->valuedouble : -1;
 	v = cJSON_GetObjectItemCaseSensitive(c, "shard");
-	if (cJSON_IsString(v) && parse_shard(v->valuestring, shard_i, shard_n) < 0) {
+	if (cJSON_IsString(v) && shard_parse(v->valuestring, shard_i, shard_n) < 0) {
 		error("%s: run %ld has a bad shard '%s'", store->path, id, v->valuestring);
 		suite_release(suite);
 		free(*model);
@@ -168,24 +170,50 @@ out:
 	return ret;
 }
 
+/* --judge: a language model's spec, given to every task that takes a judge. */
+static int check_judge(struct suite *suite, const char *judge)
+{
+	struct model_spec spec = { 0 };
+	const struct adapter *ad;
+	int ok = model_spec_parse(&spec, judge) == 0;
+
+	ad = ok ? adapter_find(spec.provider) : NULL;
+	if (ok && !ad)
+		error("--judge: unknown model provider '%s' in '%s' (known: %s)", spec.provider, judge,
+		      adapter_providers());
+	else if (ok && !ad->submit)
+		error("--judge: '%s' must be a language model (openai:, azure: or exec:), not a built-in one", judge);
+	model_spec_release(&spec);
+	if (!ok || !ad || !ad->submit)
+		return -1;
+	if (!suite_set_role(suite, ROLE_JUDGE, judge))
+		warning("--judge: no task of %s takes a judge (explanation does)", suite->path);
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct opt_list models = { 0 };
-	const char *db = NULL, *shard = NULL;
+	const char *db = NULL, *shard = NULL, *run_key = NULL, *scheduler = NULL, *judge = NULL;
+	char *group = NULL, *resume_judge = NULL;
+	long shards = 0;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
 	long concurrency = 8, resume = 0, threads = 0;
 	double rpm = 0, tpm = 0, timeout = 60;
-	int no_cache = 0, retry_errors = 0, store_ready = 0;
+	int no_cache = 0, retry_errors = 0, store_ready = 0, has_ds = 1;
 	struct strmap done = STRMAP_INIT;
 	char **done_keys = NULL, *resume_model = NULL;
 	size_t n_done_keys = 0;
 	struct option opts[] = {
 		{ OPT_LIST, 'm', "model", &models, "SPEC", "model to evaluate (repeatable); default: the suite's models" },
+		{ OPT_STRING, 0, "judge", &judge, "SPEC", "the judge of every task that takes one (explanation, chatbot), instead of the suite's" },
 		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
-		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users" },
+		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users (questions: N per subject)" },
 		{ OPT_LONG, 0, "seed", &seed, "N", "override the suite's sampling seed" },
-		{ OPT_STRING, 0, "shard", &shard, "I/N", "evaluate shard I (0-based) of N of the sampled users" },
+		{ OPT_STRING, 0, "shard", &shard, "I/N", "evaluate shard I (0-based) of N of the sampled users; auto: from Kubernetes or Slurm" },
+		{ OPT_LONG, 0, "shards", &shards, "N", "with --shard auto on Kubernetes: the count (default $RECEVAL_SHARDS)" },
+		{ OPT_STRING, 0, "run-key", &run_key, "TEXT", "name the sharded run all shards belong to (default $RECEVAL_RUN_KEY)" },
 		{ OPT_LONG, 0, "concurrency", &concurrency, "N", "language-model requests in flight (default 8)" },
 		{ OPT_DOUBLE, 0, "rpm", &rpm, "N", "at most N requests per minute" },
 		{ OPT_DOUBLE, 0, "tpm", &tpm, "N", "at most N tokens per minute" },
@@ -206,7 +234,7 @@ int cmd_run(int argc, char **argv)
 	const char *const *spec_text;
 	uint32_t *users = NULL;
 	int64_t *ids = NULL;
-	size_t n_specs, n_users, i, n_ids = 0;
+	size_t n_specs, n_users = 0, i, n_ids = 0;
 	long shard_i = 0, shard_n = 1;
 
 	switch (parse_options(argc, argv, opts, usage_run, &npos)) {
@@ -227,11 +255,11 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if (resume < 0 || (resume && (models.n || shard || limit != -1 || seed != LONG_MIN)) ||
+	if (resume < 0 || (resume && (models.n || shard || limit != -1 || seed != LONG_MIN || judge)) ||
 	    (retry_errors && !resume)) {
 		error(resume < 0 ? "--resume needs a run id" : retry_errors && !resume ?
 		      "--retry-errors goes with --resume" :
-		      "--resume takes the model, seed, limit and shard from the run: give none of them");
+		      "--resume takes the model, judge, seed, limit and shard from the run: give none of them");
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -259,8 +287,27 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if (shard && parse_shard(shard, &shard_i, &shard_n) < 0) {
-		error("--shard must be I/N with 0 <= I < N, not '%s'", shard);
+	if ((shards && (!shard || strcmp(shard, "auto"))) || shards < 0 || (resume && run_key)) {
+		error(shards < 0 ? "--shards must be a positive whole number" : resume ?
+		      "--resume keeps the run's key: give no --run-key" : "--shards goes with --shard auto");
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (shard && !strcmp(shard, "auto")) {
+		if (shard_auto(&shard_i, &shard_n, &scheduler, &group, shards) < 0) {
+			free(models.v);
+			return EXIT_USAGE;
+		}
+	} else if (shard && shard_parse(shard, &shard_i, &shard_n) < 0) {
+		error("--shard must be I/N with 0 <= I < N, or auto, not '%s'", shard);
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (!run_key && !resume && getenv("RECEVAL_RUN_KEY") && *getenv("RECEVAL_RUN_KEY"))
+		run_key = getenv("RECEVAL_RUN_KEY");
+	if (run_key && !*run_key) {
+		error("--run-key must not be empty");
+		free(group);
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -271,7 +318,8 @@ int cmd_run(int argc, char **argv)
 			return EXIT_STORE;
 		}
 		store_ready = 1;
-		ret = load_resume(&store, resume, &suite, &resume_model, &seed, &limit, &shard_i, &shard_n);
+		ret = load_resume(&store, resume, &suite, &resume_model, &seed, &limit, &shard_i, &shard_n,
+				  &resume_judge);
 		if (ret != EXIT_OK) {
 			store_close(&store);
 			free(models.v);
@@ -284,8 +332,12 @@ int cmd_run(int argc, char **argv)
 			goto out_suite;
 		}
 	} else if (suite_load(&suite, argv[0]) < 0) {
+		free(group);
 		free(models.v);
 		return EXIT_INPUT;
+	} else if (judge && check_judge(&suite, judge) < 0) {
+		ret = EXIT_USAGE;
+		goto out_suite;
 	}
 	from_flag = models.n > 0;
 	n_specs = from_flag ? models.n : suite.n_models;
@@ -307,7 +359,13 @@ int cmd_run(int argc, char **argv)
 	}
 
 	memset(&ds, 0, sizeof(ds));
+	memset(&sp, 0, sizeof(sp));
 	phase_begin();
+	if (!suite.dataset.format) {
+		/* every task reads its own questions: no dataset, split or users */
+		has_ds = 0;
+		goto plan;
+	}
 	if (dataset_load(&ds, &suite.dataset) < 0) {
 		ret = EXIT_INPUT;
 		goto out_specs;
@@ -330,14 +388,16 @@ int cmd_run(int argc, char **argv)
 	free(ds.inter);
 	ds.inter = NULL;
 
+plan:
 	memset(&plan, 0, sizeof(plan));
 	plan.suite = &suite;
-	plan.ds = &ds;
-	plan.sp = &sp;
+	plan.ds = has_ds ? &ds : NULL;
+	plan.sp = has_ds ? &sp : NULL;
 	plan.seed = seed != LONG_MIN ? (uint64_t)seed : suite.seed;
 	plan.limit = limit;
 	plan.shard_i = shard_i;
 	plan.shard_n = shard_n;
+	plan.run_group = run_key ? run_key : group;
 	plan.quiet = quiet;
 	plan.no_cache = no_cache;
 	plan.limits.concurrency = (unsigned)concurrency;
@@ -349,7 +409,9 @@ int cmd_run(int argc, char **argv)
 	plan.resume_run = resume;
 	plan.threads = (unsigned)threads;
 	plan.done = resume ? &done : NULL;
-	split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);
+	plan.judge = resume ? resume_judge : judge;
+	if (has_ds)
+		split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);
 	plan.sampled = n_users;
 	if (limit > 0 && (size_t)limit < n_users)
 		n_users = (size_t)limit;
@@ -363,12 +425,16 @@ int cmd_run(int argc, char **argv)
 	plan.users = users;
 	plan.n_users = n_users;
 	phase_end("split");
-	if (!n_users) {
+	if (has_ds && !n_users) {
 		error("no user to evaluate (shard %ld/%ld of %zu)", shard_i, shard_n, plan.sampled);
 		ret = EXIT_USAGE;
 		goto out_split;
 	}
-	if (!quiet)
+	if (!quiet && scheduler)
+		fprintf(stderr, "%s: shard %ld/%ld from %s\n", suite.name, shard_i, shard_n, scheduler);
+	if (!quiet && !has_ds)
+		fprintf(stderr, "%s: %zu task(s) reading their own questions\n", suite.name, suite.n_tasks);
+	else if (!quiet)
 		fprintf(stderr, "%s: %zu users, %zu items, %zu interactions; %zu users evaluated "
 			"(%zu skipped with too few interactions)\n", suite.name, ds.n_users, ds.n_items,
 			ds.n_inter, n_users, sp.skipped);
@@ -410,9 +476,11 @@ int cmd_run(int argc, char **argv)
 out_split:
 	free(users);
 	free(ids);
-	split_release(&sp);
+	if (has_ds)
+		split_release(&sp);
 out_ds:
-	dataset_release(&ds);
+	if (has_ds)
+		dataset_release(&ds);
 out_specs:
 	for (i = 0; i < n_specs; i++)
 		model_spec_release(&specs[i]);
@@ -426,6 +494,8 @@ out_suite:
 		free(done_keys[i]);
 	free(done_keys);
 	free(resume_model);
+	free(resume_judge);
+	free(group);
 	free(models.v);
 	return ret;
 }

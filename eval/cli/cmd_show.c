@@ -4,6 +4,7 @@
 #include "reports/table.h"
 #include "reports/run.h"
 #include "reports/samples.h"
+#include "reports/scale.h"
 
 static const char usage_show[] =
 	"receval show RUN_ID [--db FILE] [--format table|json|csv] [--samples [--format jsonl|table]]";
@@ -47,11 +48,14 @@ int cmd_show(int argc, char **argv)
 	} else if (store_get_run_metrics(&store, id, &rows, &n) < 0) {
 		ret = EXIT_STORE;
 	} else if (!strcmp(format, "json")) {
-		run_write_json(stdout, &run, rows, n);
+		if (run_write_json(stdout, &store, &run, rows, n) < 0)
+			ret = EXIT_STORE;
 	} else if (!strcmp(format, "csv")) {
 		run_write_csv(stdout, &run, rows, n);
 	} else {
 		table_run(stdout, &run, rows, n);
+		if (scale_write_table(stdout, &store, &run) < 0)
+			ret = EXIT_STORE;
 	}
 	metric_rows_free(rows, n);
 	run_info_release(&run);

@@ -19,6 +19,8 @@ static const struct command commands[] = {
 	{ "export", cmd_export, "write a run's samples as JSON lines, or as a TREC run file and qrels" },
 	{ "report", cmd_report, "write a self-contained HTML report comparing runs, with plots" },
 	{ "plot", cmd_plot, "draw one chart of a metric (PNG or SVG) with gnuplot" },
+	{ "merge", cmd_merge, "copy runs of several databases into one, joining the shards of each run" },
+	{ "judge", cmd_judge, "judge two runs' answers pairwise in both orders, or a judge against human labels" },
 };
 
 static void usage(FILE *f)

@@ -30,10 +30,5 @@ const struct task_type task_mc = {
 	.flags = TASK_CANDIDATES | TASK_LETTERED,
 	.keys = keys,
 	.parse = parse,
-	.metric_names = rec_metric_names,
-	.builtin = rec_builtin,
-	.start = rec_chat_start,
-	.work_count = rec_work_count,
-	.step = rec_chat_step,
-	.stop = rec_chat_stop,
+	REC_CHAT_MEMBERS,
 };

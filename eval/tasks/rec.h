@@ -64,6 +64,12 @@ int rec_chat_step(struct task_ctx *c, struct work *w, const struct llm_answer *a
 		  struct llm_request *req);
 void rec_chat_stop(struct task_ctx *c);
 
+/* The members of a chat recommendation type that run it (retrieval, ranking, mc differ in keys and flags only). */
+#define REC_CHAT_MEMBERS                                                      \
+	.metric_names = rec_metric_names, .builtin = rec_builtin,             \
+	.start = rec_chat_start, .work_count = rec_work_count,                \
+	.step = rec_chat_step, .stop = rec_chat_stop
+
 /* coverage, gini and entropy at each cutoff over the task's stored rankings. */
 int rec_distribution(struct store *s, int64_t run, const struct task_spec *t, const struct catalogue *cat,
 		     struct run_values *rv);

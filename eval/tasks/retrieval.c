@@ -15,11 +15,6 @@ const struct task_type task_retrieval = {
 	.summary = "the top k items of the whole catalogue for a user's history (ndcg, recall, ... at each k)",
 	.keys = keys,
 	.parse = parse,
-	.metric_names = rec_metric_names,
-	.builtin = rec_builtin,
-	.start = rec_chat_start,
-	.work_count = rec_work_count,
-	.step = rec_chat_step,
-	.stop = rec_chat_stop,
+	REC_CHAT_MEMBERS,
 	.finish = rec_distribution,
 };

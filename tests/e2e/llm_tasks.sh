@@ -5,19 +5,17 @@
 R=$RECEVAL
 T=$TMPDIR
 FS=$BUILD/fake_server
-if [ ! -x "$FS" ] || ! command -v python3 >/dev/null 2>&1; then
-	skip "language-model tasks through the fake server" "needs $FS and python3"
+if [ ! -x "$FS" ]; then
+	echo "not ok - language-model tasks through the fake server: $FS is not built (make $FS)"
 	exit 0
 fi
-start() { # start NAME POLICY
-	"$FS" --port-file "$T/$1.port" --log "$T/$1.log" --answer "$2" --idle-exit 60 2>/dev/null &
-	eval "PID_$1=\$!"
-	i=0
-	while [ ! -s "$T/$1.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-}
-start fmt formats
-start hostile hostile
-trap 'kill $PID_fmt $PID_hostile 2>/dev/null' EXIT
+if ! command -v python3 >/dev/null 2>&1; then
+	skip "language-model tasks through the fake server" "python3 is not installed"
+	exit 0
+fi
+trap 'fake_stop_all' EXIT
+fake_start fmt --log "$T/fmt.log" --answer formats --idle-exit 60
+fake_start hostile --log "$T/hostile.log" --answer hostile --idle-exit 60
 FMT="openai:fake?base_url=http://127.0.0.1:$(cat "$T/fmt.port")/v1"
 HOSTILE="openai:fake?base_url=http://127.0.0.1:$(cat "$T/hostile.port")/v1"
 
@@ -102,4 +100,4 @@ rc=$?
 n=$($R show 1 --db "$T/h.db" --samples | grep -c '"parse_failure_rate":1')
 [ "$n" -gt 0 ] && echo "ok - hostile answers are recorded as parse failures ($n)" || echo "not ok - hostile answers are recorded as parse failures"
 $R report 1 --db "$T/h.db" -o "$T/h.html" --no-plots >/dev/null 2>&1
-! grep -q '<script>alert' "$T/h.html" && echo "ok - a hostile answer shows as text in the report" || echo "not ok - a hostile answer shows as text in the report"
+[ -s "$T/h.html" ] && ! grep -q '<script>alert' "$T/h.html" && echo "ok - a hostile answer shows as text in the report" || echo "not ok - a hostile answer shows as text in the report"

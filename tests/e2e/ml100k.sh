@@ -2,10 +2,7 @@
 # ml100k.sh: on MovieLens 100K (leave-last-out, every user), itemknn and ease beat pop on ndcg@10 and recall@10.
 . tests/e2e/lib.sh
 R=$RECEVAL
-if [ -z "$SHARED" ] || [ ! -f "$SHARED/data/ml-100k/u.data" ]; then
-	skip "ml-100k: itemknn and ease beat pop" "../shared/data/ml-100k is absent"
-	exit 0
-fi
+shared_has "ml-100k: itemknn and ease beat pop" data/ml-100k/u.data || exit 0
 cat >"$TMPDIR/ml.json" <<JSON
 {"name": "ml100k-e2e", "dataset": {"format": "movielens", "path": "$SHARED/data/ml-100k"},
  "split": {"strategy": "leave-last-out", "max_history": 50},

@@ -9,7 +9,7 @@ H=$TMPDIR/report.html
 # has FILE PATTERN: the file contains the fixed string
 has() { grep -qF -- "$2" "$1"; }
 # lacks FILE PATTERN: the file does not contain the string, in any case
-lacks() { ! grep -qiF -- "$2" "$1"; }
+lacks() { [ -s "$1" ] && ! grep -qiF -- "$2" "$1"; }
 
 # html_ok FILE: xmllint's HTML parser reports nothing but HTML5 and SVG tags it does not know,
 # and the page is well-formed XML as well (so no tag is left open and no entity is unknown)
@@ -151,7 +151,7 @@ if [ -n "$hids" ]; then
 		sh -c "grep -qF '&lt;script&gt;alert(2)' '$HH' && grep -qF '&lt;b&gt;ret&lt;/b&gt;&amp;amp' '$HH'"
 	ok_if "report: quotes and ampersands in ids escaped" has "$HH" 'a&quot;b&amp;c&#39;d'
 	ok_if "report: hostile: never a raw <script, <b> or <img" \
-		sh -c "! grep -qi '<script' '$HH' && ! grep -qF '<b>ret' '$HH' && ! grep -qi '<img' '$HH'"
+		sh -c "[ -s '$HH' ] && ! grep -qi '<script' '$HH' && ! grep -qF '<b>ret' '$HH' && ! grep -qi '<img' '$HH'"
 	ok_if "report: hostile: self-contained" self_contained "$HH"
 	ok_if "report: hostile: valid HTML" html_ok "$HH"
 else

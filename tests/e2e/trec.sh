@@ -37,12 +37,14 @@ run_cases() {
 	done
 }
 
-if [ -n "$SHARED" ] && [ -d "$SHARED/golden/trec" ]; then
+if [ -z "$SHARED" ]; then
+	ok "golden trec cases # skip ../shared is absent"
+elif [ -d "$SHARED/golden/trec" ]; then
 	for d in "$SHARED"/golden/trec/*/; do
 		run_cases "golden $(basename "$d")" "${d%/}"
 	done
 else
-	ok "golden trec cases # skip ../shared/golden/trec is absent"
+	not_ok "golden trec cases: $SHARED/golden/trec is missing"
 fi
 
 run_cases fixture "$FIX"

@@ -1,9 +1,11 @@
 /* test_exec.c: the exec provider through its adapter struct, against the fixture programs in tests/fixtures/exec/. */
 #include <dirent.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "tests/unit/test.h"
 #include "adapters/adapter.h"
+#include "adapters/exec.h"
 
 #define PY "exec:python3 fixtures/exec/model.py"
 #define SH "exec:sh fixtures/exec/echo.sh"
@@ -32,6 +34,57 @@ static int count_fds(void)
 		n += e->d_name[0] != '.';
 	closedir(d);
 	return n - 1;   /* the directory itself */
+}
+
+/*
+ * The clock a test gives a model (exec_set_clock()): real time plus what
+ * the test has skipped, plus step ms more at every reading. Timeouts and
+ * grace periods then happen when the test moves the clock on, not when a
+ * loaded machine happens to be quick enough.
+ */
+struct test_clock {
+	double skipped, step;
+};
+
+static double test_clock_now(void *arg)
+{
+	struct test_clock *c = arg;
+
+	c->skipped += c->step;
+	return now_ms() + c->skipped;
+}
+
+/* Wait (at most max_ms) until path exists: 1, or 0 when it never came. */
+static int wait_for_file(const char *path, double max_ms)
+{
+	double end = now_ms() + max_ms;
+
+	while (access(path, F_OK)) {
+		if (now_ms() >= end)
+			return 0;
+		usleep(5000);
+	}
+	return 1;
+}
+
+/* Wait (at most max_ms) until the file at path holds a number: it, or 0 when none came. */
+static long wait_for_number(const char *path, double max_ms)
+{
+	double end = now_ms() + max_ms;
+	long n = 0;
+
+	for (;;) {
+		FILE *f = fopen(path, "r");
+
+		if (f) {
+			if (fscanf(f, "%ld", &n) != 1)
+				n = 0;
+			fclose(f);
+		}
+		if (n > 0 || now_ms() >= end)
+			return n;
+		usleep(5000);
+	}
 }
 
 /* No child is left, reaped or not (the unit-test binary has no others). */
@@ -98,6 +151,18 @@ static size_t collect(struct model *m, struct llm_answer *a, size_t n, double ma
 	return got;
 }
 
+/* The next answer into *out, waiting at most max_ms: 1, or 0 when none came. */
+static int next_answer(struct model *m, struct llm_answer *out, double max_ms)
+{
+	double end = now_ms() + max_ms;
+
+	memset(out, 0, sizeof(*out));
+	while (now_ms() < end)
+		if (exec_adapter.poll(m, out, 100) == 1)
+			return 1;
+	return 0;
+}
+
 /* The pid in an answer of echo.sh ("pid PID id ID"), or -1. */
 static long answer_pid(const struct llm_answer *a)
 {
@@ -121,8 +186,34 @@ static int ask(struct model *m, const char *text, struct llm_answer *a)
 	return collect(m, a, 1, 10000, NULL) == 1 ? 0 : -1;
 }
 
+/* The process pid is gone (or a zombie waiting for init). */
+static int process_gone(long pid)
+{
+	char path[64], buf[256];
+	double end = now_ms() + 2000;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	while (now_ms() < end) {
+		FILE *f;
+		char *rp;
+
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			return 1;
+		f = fopen(path, "r");
+		if (!f)
+			return 1;
+		rp = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+		fclose(f);
+		if (rp && rp[1] == ' ' && rp[2] == 'Z')
+			return 1;
+		usleep(20000);
+	}
+	return 0;
+}
+
 TEST(exec_chat_answer_and_identity)
 {
+	struct test_clock clk = { 0, 0 };
 	struct llm_answer a;
 	struct model *m;
 	char *id;
@@ -134,7 +225,9 @@ TEST(exec_chat_answer_and_identity)
 	CHECK(m != NULL);
 	if (!m)
 		return;
+	exec_set_clock(m, test_clock_now, &clk);
 	chat(m, 1, "echo:hello there");
+	clk.skipped += 1000;   /* the latency is read from the model's clock */
 	CHECK_INT(exec_adapter.pending(m), 1);
 	CHECK_INT(collect(m, &a, 1, 10000, NULL), 1);
 	CHECK_INT(exec_adapter.pending(m), 0);
@@ -145,7 +238,7 @@ TEST(exec_chat_answer_and_identity)
 	CHECK_INT(a.tokens_out, 1);
 	CHECK_INT(a.attempts, 1);
 	CHECK_INT(a.http_status, 0);
-	CHECK(a.latency_ms > 0);
+	CHECK(a.latency_ms >= 1000);
 	llm_answer_release(&a);
 
 	/* the spec's parameters, as strings, keys sorted, the last value winning */
@@ -176,53 +269,72 @@ TEST(exec_chat_answer_and_identity)
 
 TEST(exec_answers_matched_by_id_out_of_order)
 {
-	static const char *const texts[] = {
-		"sleep:0.6:one", "sleep:0.4:two", "sleep:0.3:three", "sleep:0.2:four", "sleep:0.1:five", "sleep:0:six",
-	};
-	struct llm_answer a[ARRAY_SIZE(texts)];
-	uint64_t order[ARRAY_SIZE(texts)];
+	char dir[] = "/tmp/receval-exec-XXXXXX";
+	struct llm_answer a;
 	struct model *m;
+	char *path;
 	size_t i;
 
 	if (!have_python())
 		return;
-	m = open_exec(PY, 6, 10, 1);
-	/* six children started first, so that their start-up times do not decide the order */
-	for (i = 0; i < ARRAY_SIZE(texts); i++)
-		chat(m, i + 1, "sleep:0.2:warm");
-	CHECK_INT(collect(m, a, ARRAY_SIZE(texts), 10000, NULL), ARRAY_SIZE(texts));
-	release_all(a, ARRAY_SIZE(texts));
-	for (i = 0; i < ARRAY_SIZE(texts); i++)
-		chat(m, i + 1, texts[i]);
-	CHECK_INT(collect(m, a, ARRAY_SIZE(texts), 10000, order), ARRAY_SIZE(texts));
-	for (i = 0; i < ARRAY_SIZE(texts); i++) {
-		CHECK_INT(a[i].status, LLM_OK);
-		CHECK_STR(a[i].content, strrchr(texts[i], ':') + 1);
+	CHECK(mkdtemp(dir) != NULL);
+	m = open_exec(PY, 6, 60, 1);
+	/* six children, each holding its answer until its gate (a file) opens */
+	for (i = 1; i <= 6; i++) {
+		char *text = xstrfmt("wait:%s/%zu:answer %zu", dir, i, i);
+		chat(m, i, text);
+		free(text);
 	}
-	/* the slowest was asked first, the quickest last */
-	CHECK(order[0] != 1);
-	CHECK(order[ARRAY_SIZE(texts) - 1] == 1);
-	release_all(a, ARRAY_SIZE(texts));
+	/* the gates opened last to first: the answers come in that order, each matched to its request */
+	for (i = 6; i >= 1; i--) {
+		FILE *f;
+
+		path = xstrfmt("%s/%zu", dir, i);
+		f = fopen(path, "w");
+		CHECK(f != NULL);
+		if (f)
+			fclose(f);
+		CHECK_INT(next_answer(m, &a, 10000), 1);
+		CHECK_INT(a.id, i);
+		CHECK_INT(a.status, LLM_OK);
+		{
+			char *want = xstrfmt("answer %zu", i);
+			CHECK_STR(a.content, want);
+			free(want);
+		}
+		llm_answer_release(&a);
+		unlink(path);
+		free(path);
+	}
+	CHECK_INT(exec_adapter.pending(m), 0);
 	exec_adapter.free(m);
 	CHECK(no_children());
+	rmdir(dir);
 }
 
 TEST(exec_children_run_in_parallel)
 {
+	char dir[] = "/tmp/receval-exec-XXXXXX";
 	struct llm_answer a[8];
-	struct model *m = open_exec(SH " 0.3", 8, 10, 1);
-	double t0 = now_ms(), took;
+	struct model *m;
+	char *text;
 	size_t i, j, distinct = 0;
 	long pids[8];
 
+	if (!have_python())
+		return;
+	CHECK(mkdtemp(dir) != NULL);
+	m = open_exec(PY, 8, 60, 1);
+	/* no child answers before all eight hold a request: one after another would never finish */
+	text = xstrfmt("barrier:%s:8", dir);
 	for (i = 0; i < 8; i++)
-		chat(m, i + 1, "x");
-	CHECK_INT(collect(m, a, 8, 10000, NULL), 8);
-	took = now_ms() - t0;
-	/* one after another would take 2.4 s */
-	CHECK(took < 1200);
+		chat(m, i + 1, text);
+	free(text);
+	CHECK_INT(collect(m, a, 8, 40000, NULL), 8);
 	for (i = 0; i < 8; i++) {
 		CHECK_INT(a[i].status, LLM_OK);
+		if (a[i].status != LLM_OK)
+			printf("#   %s\n", a[i].error ? a[i].error : "(no error)");
 		pids[i] = answer_pid(&a[i]);
 		CHECK(pids[i] > 0);
 		for (j = 0; j < i && pids[j] != pids[i]; j++)
@@ -233,6 +345,20 @@ TEST(exec_children_run_in_parallel)
 	release_all(a, 8);
 	exec_adapter.free(m);
 	CHECK(no_children());
+	{
+		DIR *d = opendir(dir);
+		struct dirent *e;
+
+		while (d && (e = readdir(d)))
+			if (e->d_name[0] != '.') {
+				char *p = xstrfmt("%s/%s", dir, e->d_name);
+				unlink(p);
+				free(p);
+			}
+		if (d)
+			closedir(d);
+		rmdir(dir);
+	}
 }
 
 TEST(exec_children_started_lazily_and_reused)
@@ -255,16 +381,23 @@ TEST(exec_children_started_lazily_and_reused)
 
 	/*
 	 * a program that exits after each answer is noticed gone before the
-	 * next request and started again for it (a request written in the
-	 * instant between an answer and the exit would cost an attempt: hence
-	 * the pause)
+	 * next request and started again for it. A request written in the
+	 * instant between an answer and the exit would cost an attempt, so
+	 * the next is asked once the last child has exited ("exec" makes the
+	 * shell that answered the process receval started, whose exit closes
+	 * the pipe).
 	 */
-	m = open_exec(SH " 0 once", 2, 10, 3);
+	m = open_exec("exec:exec sh fixtures/exec/echo.sh 0 once", 2, 10, 3);
 	for (i = 0; i < 3; i++) {
-		usleep(i ? 100000 : 0);
+		long pid;
+
 		CHECK_INT(ask(m, "x", &a[0]), 0);
 		CHECK_INT(a[0].status, LLM_OK);
 		CHECK_INT(a[0].attempts, 1);
+		pid = answer_pid(&a[0]);
+		CHECK(pid > 0);
+		if (pid > 0)
+			CHECK(process_gone(pid));
 		llm_answer_release(&a[0]);
 	}
 	exec_adapter.free(m);
@@ -316,67 +449,51 @@ TEST(exec_dead_child_restarted_and_retried)
 	CHECK(no_children());
 }
 
-/* The process pid is gone (or a zombie waiting for init). */
-static int process_gone(long pid)
-{
-	char path[64], buf[256];
-	double end = now_ms() + 2000;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	while (now_ms() < end) {
-		FILE *f;
-		char *rp;
-
-		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
-			return 1;
-		f = fopen(path, "r");
-		if (!f)
-			return 1;
-		rp = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
-		fclose(f);
-		if (rp && rp[1] == ' ' && rp[2] == 'Z')
-			return 1;
-		usleep(20000);
-	}
-	return 0;
-}
-
 TEST(exec_timeout_kills_and_retries)
 {
 	char marker[] = "/tmp/receval-exec-XXXXXX";
+	struct test_clock clk = { 0, 0 };
 	struct llm_answer a;
 	struct model *m;
-	double t0;
 	char *text;
 	int fd;
-	long pid = 0;
+	long pid;
 
 	if (!have_python())
 		return;
 	fd = mkstemp(marker);
 	close(fd);
 	unlink(marker);
-	/* 1.5 s: room for python to start on a loaded machine */
-	m = open_exec(PY, 2, 1.5, 4);
+	/* a 60 s timeout, reached by moving the model's clock on once the child hangs */
+	m = open_exec(PY, 2, 60, 4);
+	exec_set_clock(m, test_clock_now, &clk);
 	text = xstrfmt("hang-once:%s", marker);
-	t0 = now_ms();
-	CHECK_INT(ask(m, text, &a), 0);
+	chat(m, 1, text);
 	free(text);
-	CHECK(now_ms() - t0 < 7000);
+	CHECK(wait_for_file(marker, 10000));   /* the first child has the request, and hangs */
+	CHECK_INT(exec_adapter.poll(m, &a, 0), 0);   /* not timed out before its time */
+	clk.skipped += 60000;
+	CHECK_INT(collect(m, &a, 1, 10000, NULL), 1);
 	CHECK_INT(a.status, LLM_OK);
 	CHECK_STR(a.content, "survived");
-	CHECK(a.attempts >= 2);   /* 2, unless python took 1.5 s to start on a loaded machine */
+	CHECK_INT(a.attempts, 2);
+	CHECK(a.latency_ms >= 60000);
 	llm_answer_release(&a);
 	unlink(marker);
 	exec_adapter.free(m);
 
 	/* hanging every time: "timed out after 2 attempts" */
-	m = open_exec(PY, 1, 0.3, 2);
-	t0 = now_ms();
-	CHECK_INT(ask(m, "hang", &a), 0);
-	CHECK(now_ms() - t0 < 3000);
+	m = open_exec(PY, 1, 60, 2);
+	exec_set_clock(m, test_clock_now, &clk);
+	chat(m, 1, "hang");
+	clk.skipped += 60000;
+	CHECK_INT(exec_adapter.poll(m, &a, 0), 0);   /* the first attempt timed out: a second one started */
+	CHECK_INT(exec_adapter.pending(m), 1);
+	clk.skipped += 60000;
+	CHECK_INT(collect(m, &a, 1, 10000, NULL), 1);
 	CHECK_INT(a.status, LLM_ERROR);
-	CHECK(a.error && strstr(a.error, "timed out after 2 attempts"));
+	CHECK_STR(a.error, "exec: timed out after 2 attempts of 60 s each");
+	CHECK_INT(a.attempts, 2);
 	llm_answer_release(&a);
 	exec_adapter.free(m);
 	CHECK(no_children());
@@ -387,21 +504,18 @@ TEST(exec_timeout_kills_and_retries)
 	 */
 	fd = mkstemp(marker);
 	close(fd);
-	m = open_exec(PY "; :", 1, 1.5, 1);
+	m = open_exec(PY "; :", 1, 60, 1);
+	exec_set_clock(m, test_clock_now, &clk);
 	text = xstrfmt("pid:%s", marker);
-	CHECK_INT(ask(m, text, &a), 0);
+	chat(m, 1, text);
 	free(text);
-	CHECK_INT(a.status, LLM_ERROR);
-	llm_answer_release(&a);
-	{
-		FILE *f = fopen(marker, "r");
-		if (f) {
-			if (fscanf(f, "%ld", &pid) != 1)
-				pid = 0;
-			fclose(f);
-		}
-	}
+	pid = wait_for_number(marker, 10000);   /* python has written its pid, and hangs */
 	CHECK(pid > 0);
+	clk.skipped += 60000;
+	CHECK_INT(collect(m, &a, 1, 10000, NULL), 1);
+	CHECK_INT(a.status, LLM_ERROR);
+	CHECK_STR(a.error, "exec: timed out after 1 attempt of 60 s each");
+	llm_answer_release(&a);
 	if (pid > 0)
 		CHECK(process_gone(pid));
 	unlink(marker);
@@ -573,6 +687,7 @@ TEST(exec_embeddings)
 
 TEST(exec_free_reaps_everything)
 {
+	struct test_clock clk = { 0, 0 };
 	struct model *m;
 	double t0;
 	int fds = count_fds();
@@ -591,11 +706,16 @@ TEST(exec_free_reaps_everything)
 	}
 	t0 = now_ms();
 	exec_adapter.free(m);
-	CHECK(now_ms() - t0 < 1000);
+	CHECK(now_ms() - t0 < EXEC_EXIT_GRACE_MS);   /* they exited: free() did not wait out the grace */
 	CHECK(no_children());
 
-	/* busy ones that never finish: killed after the grace period, requests and answers dropped */
+	/*
+	 * busy ones that never finish: killed after the grace period, requests
+	 * and answers dropped (the grace passes on the model's clock, moved on
+	 * 100 ms at every reading)
+	 */
 	m = open_exec(PY, 3, 60, 1);
+	exec_set_clock(m, test_clock_now, &clk);
 	for (i = 0; i < 5; i++)
 		chat(m, i + 1, i == 4 ? "echo:done" : "hang");
 	CHECK_INT(exec_adapter.pending(m), 5);
@@ -604,9 +724,10 @@ TEST(exec_free_reaps_everything)
 		(void)exec_adapter.poll(m, &a, 300);   /* whatever came, free() must cope */
 		llm_answer_release(&a);
 	}
-	t0 = now_ms();
+	clk.step = 100;
+	t0 = test_clock_now(&clk);
 	exec_adapter.free(m);
-	CHECK(now_ms() - t0 < 3000);
+	CHECK(test_clock_now(&clk) - t0 >= EXEC_EXIT_GRACE_MS);   /* they had their grace */
 	CHECK(no_children());
 	if (fds >= 0)
 		CHECK_INT(count_fds(), fds);
