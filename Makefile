@@ -7,6 +7,7 @@
 #   make bench      benchmarks (needs ../shared/data/ml-100k)
 #   make deps       install missing Debian packages with apt-get
 #   SANITIZE=address,undefined   build with sanitizers (objects in build-san/)
+#   make test-threads   the unit tests and the built-in models' end-to-end tests under ThreadSanitizer
 #   V=1             show the commands
 
 CC      ?= cc
@@ -25,7 +26,8 @@ ALL_CFLAGS += -Werror
 endif
 
 ifdef SANITIZE
-OBJDIR  := build-san
+# ThreadSanitizer cannot share objects with the others: its own folder
+OBJDIR  := build-san$(if $(findstring thread,$(SANITIZE)),-thread)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 ALL_CXXFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZE)
@@ -132,13 +134,20 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all $(OBJDIR)/unit-tests $(OBJDIR)/gen_demo $(if $(wildcard tests/fake_server.c),$(OBJDIR)/fake_server)
 	$(Q)sh tests/run.sh $(OBJDIR)
 
+# What runs on threads (built-in models, itemknn's training, intervals) under ThreadSanitizer (build-san-thread/).
+TSAN_E2E := threads ml100k resume formats
+test-threads: deps
+	$(Q)$(MAKE) --no-print-directory SANITIZE=thread WERROR=1 all build-san-thread/unit-tests
+	$(Q)RECEVAL_TEST_ONLY="unit $(TSAN_E2E)" TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+		sh tests/run.sh build-san-thread
+
 bench: all $(if $(wildcard tests/fake_server.c),$(OBJDIR)/fake_server)
 	$(Q)sh bench/run.sh
 
 clean:
-	rm -rf build build-san receval
+	rm -rf build build-san build-san-thread receval
 
-.PHONY: all unit deps demo test bench clean demo-data FORCE
+.PHONY: all unit deps demo test test-threads bench clean demo-data FORCE
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/eval/cli/main.d $(OBJDIR)/suites/gen_demo.d \
 	$(OBJDIR)/tests/fake_server.d $(OBJDIR)/tests/fake_general.d

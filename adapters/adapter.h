@@ -48,6 +48,7 @@ struct train_data {
 	const struct split *sp;       /* likewise */
 	uint64_t seed;                /* the run's seed */
 	struct adapter_limits limits;
+	unsigned threads;             /* threads training may use (--threads); 0: one per core */
 };
 
 /* --- language-model requests and answers -------------------------------- */

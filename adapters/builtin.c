@@ -273,7 +273,7 @@ static int builtin_open(struct model **out, const struct model_spec *spec, const
 		if (model_spec_check_keys(spec, knn_keys) < 0 ||
 		    param_long(spec, "neighbors", 1, 1000000, &k) < 0)
 			goto fail;
-		builtin_train_itemknn(m, (size_t)k, builtin_threads());
+		builtin_train_itemknn(m, (size_t)k, data->threads ? data->threads : builtin_threads());
 	} else if (!strcmp(spec->name, "ease")) {
 		double l2 = EASE_DEFAULT_L2;
 		long mb = 0;

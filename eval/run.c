@@ -294,7 +294,7 @@ static size_t planned(const struct run_plan *plan)
 static int open_role(const struct run_plan *plan, const char *spec_text, const struct adapter **ad,
 		     struct model **out)
 {
-	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
+	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits, plan->threads };
 
 	return role_open(ad, out, ROLE_JUDGE, spec_text, &data);
 }
@@ -303,7 +303,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	      int from_flag, int64_t *run_id)
 {
 	const struct adapter *ad = adapter_find(spec->provider);
-	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
+	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits, plan->threads };
 	struct model *model = NULL;
 	struct model_spec backend_spec;
 	struct price price;
