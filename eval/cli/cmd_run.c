@@ -19,8 +19,12 @@ static const char usage_run[] =
 
 static void on_sigint(int sig)
 {
+	int saved = errno;
+
 	(void)sig;
-	run_interrupted = 1;
+	/* an atomic store: threads evaluating built-in models read it too (run_par.c) */
+	__atomic_store_n(&run_interrupted, 1, __ATOMIC_RELAXED);
+	errno = saved;
 }
 
 /* Whether the registry puts metric's family in the run summary (METRIC_SUMMARY), with its position-bias figures. */
