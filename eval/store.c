@@ -143,6 +143,8 @@ void store_close(struct store *s)
 	sqlite3_finalize(s->put_sample);
 	sqlite3_finalize(s->put_metric);
 	sqlite3_finalize(s->put_run_metric);
+	sqlite3_finalize(s->cache_get);
+	sqlite3_finalize(s->cache_put);
 	if (s->db)
 		sqlite3_close(s->db);
 	free(s->path);

@@ -10,7 +10,7 @@ struct sqlite3_stmt;
 struct store {
 	struct sqlite3 *db;
 	char *path;
-	struct sqlite3_stmt *put_sample, *put_metric, *put_run_metric;
+	struct sqlite3_stmt *put_sample, *put_metric, *put_run_metric, *cache_get, *cache_put;
 	/* batching (store_batch()): samples per transaction, and how long one may stay open */
 	unsigned batch_max, batch_n;
 	int batch_open;            /* the batch's transaction is open */

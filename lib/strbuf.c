@@ -113,7 +113,15 @@ static void add_json(struct strbuf *sb, const char *s, int ascii)
 	while (*p) {
 		uint32_t c;
 		size_t n;
+		const unsigned char *run = p;
 
+		/* a run of bytes written as they are, copied at once */
+		while (*p >= 0x20 && *p != '"' && *p != '\\' && (!ascii || *p < 0x7f))
+			p++;
+		if (p > run) {
+			strbuf_add(sb, run, (size_t)(p - run));
+			continue;
+		}
 		if (*p < 0x80 || !ascii) {
 			switch (*p) {
 			case '"': strbuf_addstr(sb, "\\\""); break;
