@@ -223,8 +223,11 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	 */
 	store_batch(c.store, 4096, c.ad[ROLE_SUBJECT]->submit ? 100 : 1000);
 	ret = c.ad[ROLE_SUBJECT]->submit ? drive_task(&c) : run_builtin(&c);
+	/* "evaluate" ends with the last sample computed (run_par.c marks it), "store" with it committed */
+	phase_end("evaluate");
 	if (store_flush(c.store) < 0 && (ret == EXIT_OK || ret == 130))
 		ret = EXIT_STORE;
+	phase_end("store");
 	if (run_interrupted && ret == EXIT_OK)
 		ret = 130;
 	*errors += c.errors;
@@ -428,7 +431,6 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	free(bc.tail);
 	free(bc.cat_off);
 	free(bc.cats);
-	phase_end("evaluate");
 
 	/* an interrupted or failed run keeps figures for what it has; --resume recomputes them */
 	if (ret == EXIT_OK || ret == 130 || ret == EXIT_MODEL) {

@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include "eval/run_internal.h"
 #include "eval/store.h"
+#include "lib/phase.h"
 
 /*
  * Work items are dealt in chunks of PAR_CHUNK; a thread takes the next
@@ -234,7 +235,7 @@ int run_builtin_threads(struct task_ctx *c)
 	struct par par;
 	struct worker *wk;
 	unsigned n_threads = c->plan->threads ? c->plan->threads : 1, t, started = 0;
-	int ret = EXIT_OK;
+	int ret = EXIT_OK, evaluated = 0;
 	size_t i;
 
 	memset(&par, 0, sizeof(par));
@@ -272,6 +273,11 @@ int run_builtin_threads(struct task_ctx *c)
 
 		while (!par.ready[par.next] && par.alive)
 			pthread_cond_wait(&par.ready_cond, &par.lock);
+		if (!par.alive && !evaluated) {
+			/* every sample is computed: what is left is storing them */
+			phase_end("evaluate");
+			evaluated = 1;
+		}
 		if (!par.ready[par.next])
 			break;  /* every worker is gone and this chunk was never taken */
 		ch = par.ready[par.next];

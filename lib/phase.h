@@ -8,7 +8,8 @@
  * RECEVAL_PHASES names a file, appends one line to it:
  *   NAME WALL_S USER_CPU_S PEAK_RSS_MIB
  * (peak RSS is the process's high-water mark so far). Without the
- * variable nothing is measured or written. Call from one thread.
+ * variable nothing is measured or written. Call from one thread. A
+ * phase may end several times (once per task): readers add them up.
  */
 void phase_begin(void);
 void phase_end(const char *name);
