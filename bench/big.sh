@@ -53,7 +53,7 @@ one_run() {
 			"$TMP/phases"
 	fi
 	printf '  %-22s %-10s %9.2f %9.2f %9.0f\n' "$label" "whole run" "$wall" "$user" "$(echo "$kb" | awk '{print $1 / 1024}')"
-	echo "$label $wall $user $kb" >>"$TMP/totals"
+	echo "$label|$wall|$user|$kb" >>"$TMP/totals"
 }
 
 printf '  %-22s %-10s %9s %9s %9s\n' run phase "wall (s)" "user (s)" "peak MiB"
@@ -73,8 +73,9 @@ if [ -n "$BASELINE" ]; then
 		one_run "base builtin:$m" "$BASELINE" --model "builtin:$m"
 	done
 	echo
-	awk '{ w[$1 " " $2] = $3 } END {
-		for (k in w) if (k !~ /^base /) { b = "base " k; if (b in w) printf "  %-22s baseline / receval wall: %.1fx\n", k, w[b] / w[k] } }' \
+	awk -F'|' '{ w[$1] = $2; u[$1] = $3; m[$1] = $4 } END {
+		for (k in w) if (k !~ /^base /) { b = "base " k; if (b in w)
+			printf "  %-22s baseline / receval: wall %.1fx, user CPU %.1fx, peak memory %.1fx\n", k, w[b] / w[k], u[b] / u[k], m[b] / m[k] } }' \
 		"$TMP/totals" | sort
 fi
 echo

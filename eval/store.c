@@ -144,6 +144,8 @@ void store_close(struct store *s)
 	sqlite3_finalize(s->put_metric);
 	sqlite3_finalize(s->put_run_metric);
 	sqlite3_finalize(s->cache_get);
+	sqlite3_finalize(s->savepoint);
+	sqlite3_finalize(s->release);
 	sqlite3_finalize(s->cache_put);
 	if (s->db)
 		sqlite3_close(s->db);
@@ -169,6 +171,29 @@ static void bind_text(struct sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, i);
+}
+
+/* The same, for strings that outlive the statement's step (store_put_sample()'s): no copy. */
+static void bind_static(struct sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Run sql through a statement kept with the store (a savepoint's): prepared once. 0, or -1 after a message. */
+static int step_kept(struct store *s, struct sqlite3_stmt **st, const char *sql)
+{
+	int rc;
+
+	if (prepare(s, st, sql) < 0)
+		return -1;
+	rc = sqlite3_step(*st);
+	sqlite3_reset(*st);
+	if (rc != SQLITE_DONE)
+		return fail(s, sql);
+	return 0;
 }
 
 int store_create_run(struct store *s, int64_t *out, const char *suite, const char *model,
@@ -280,7 +305,7 @@ int store_put_sample(struct store *s, int64_t run, const struct sample_record *r
 
 	iso_time(now, sizeof(now));
 	/* a savepoint: its own transaction, or part of the open batch or of a caller's (a merge) */
-	if (store_batch_join(s) < 0 || exec(s, "SAVEPOINT put_sample") < 0)
+	if (store_batch_join(s) < 0 || step_kept(s, &s->savepoint, "SAVEPOINT put_sample") < 0)
 		return -1;
 	if (prepare(s, &s->put_sample,
 		    "INSERT OR REPLACE INTO samples (run_id, task, sample_id, user, target, candidates,"
@@ -289,23 +314,23 @@ int store_put_sample(struct store *s, int64_t run, const struct sample_record *r
 		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") < 0)
 		goto fail;
 	sqlite3_bind_int64(s->put_sample, 1, run);
-	bind_text(s->put_sample, 2, r->task);
-	bind_text(s->put_sample, 3, r->sample_id);
-	bind_text(s->put_sample, 4, r->user);
-	bind_text(s->put_sample, 5, r->target);
-	bind_text(s->put_sample, 6, r->candidates);
-	bind_text(s->put_sample, 7, r->history);
-	bind_text(s->put_sample, 8, r->request);
-	bind_text(s->put_sample, 9, r->response);
-	bind_text(s->put_sample, 10, r->ranking);
-	bind_text(s->put_sample, 11, r->grounding);
-	bind_text(s->put_sample, 12, r->status);
-	bind_text(s->put_sample, 13, r->error);
+	bind_static(s->put_sample, 2, r->task);
+	bind_static(s->put_sample, 3, r->sample_id);
+	bind_static(s->put_sample, 4, r->user);
+	bind_static(s->put_sample, 5, r->target);
+	bind_static(s->put_sample, 6, r->candidates);
+	bind_static(s->put_sample, 7, r->history);
+	bind_static(s->put_sample, 8, r->request);
+	bind_static(s->put_sample, 9, r->response);
+	bind_static(s->put_sample, 10, r->ranking);
+	bind_static(s->put_sample, 11, r->grounding);
+	bind_static(s->put_sample, 12, r->status);
+	bind_static(s->put_sample, 13, r->error);
 	sqlite3_bind_double(s->put_sample, 14, r->latency_ms);
 	sqlite3_bind_int64(s->put_sample, 15, r->tokens_in);
 	sqlite3_bind_int64(s->put_sample, 16, r->tokens_out);
-	bind_text(s->put_sample, 17, now);
-	bind_text(s->put_sample, 18, r->transcript);
+	bind_static(s->put_sample, 17, now);
+	bind_static(s->put_sample, 18, r->transcript);
 	if (sqlite3_step(s->put_sample) != SQLITE_DONE) {
 		fail(s, "cannot store a sample");
 		goto fail;
@@ -316,16 +341,16 @@ int store_put_sample(struct store *s, int64_t run, const struct sample_record *r
 			    " VALUES (?, ?, ?, ?, ?)") < 0)
 			goto fail;
 		sqlite3_bind_int64(s->put_metric, 1, run);
-		bind_text(s->put_metric, 2, r->task);
-		bind_text(s->put_metric, 3, r->sample_id);
-		bind_text(s->put_metric, 4, r->metric_names[i]);
+		bind_static(s->put_metric, 2, r->task);
+		bind_static(s->put_metric, 3, r->sample_id);
+		bind_static(s->put_metric, 4, r->metric_names[i]);
 		sqlite3_bind_double(s->put_metric, 5, r->metric_values[i]);
 		if (sqlite3_step(s->put_metric) != SQLITE_DONE) {
 			fail(s, "cannot store a metric");
 			goto fail;
 		}
 	}
-	if (exec(s, "RELEASE put_sample") < 0)
+	if (step_kept(s, &s->release, "RELEASE put_sample") < 0)
 		goto fail;
 	/* the batch is full or old enough: commit it */
 	if (s->batch_open && (++s->batch_n >= s->batch_max || now_ms() - s->batch_t0 >= s->batch_ms))

@@ -11,6 +11,7 @@ struct store {
 	struct sqlite3 *db;
 	char *path;
 	struct sqlite3_stmt *put_sample, *put_metric, *put_run_metric, *cache_get, *cache_put;
+	struct sqlite3_stmt *savepoint, *release;  /* store_put_sample()'s, prepared once */
 	/* batching (store_batch()): samples per transaction, and how long one may stay open */
 	unsigned batch_max, batch_n;
 	int batch_open;            /* the batch's transaction is open */
