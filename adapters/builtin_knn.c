@@ -12,13 +12,12 @@
  * RecBole's ItemKNN). Scoring walks the history, so the lists are stored
  * transposed: nb[i] holds every (j, sim) with i in N_k(j).
  *
- * The co-occurrence counts |U_i ∩ U_j| come from walking the histories of
- * i's users (about 10^10 increments at MovieLens-20M's size, halved by
- * counting each pair once); rows are dealt to threads in blocks, each
- * thread with its own counters and a heap of k entries per item instead of
- * sorting every touched item; the threads' heaps are merged at the end.
- * Heaps keep the best k by a total order (similarity, then item index), so
- * the result does not depend on the number of threads.
+ * The co-occurrence counts |U_i ∩ U_j| of one item i come from walking
+ * the histories of i's users (about 10^10 increments at MovieLens-20M's
+ * size); items are dealt to threads in blocks, each thread with its own
+ * counters, and a row keeps its best k in a heap of k entries instead of
+ * sorting every touched item. Every row is computed alone, so the result
+ * does not depend on the number of threads.
  */
 
 #define KNN_BLOCK 32
@@ -72,43 +71,18 @@ static void heap_up(struct neighbor *h, size_t i)
 	}
 }
 
-/* Offer e to the bounded heap h (nh of at most k entries): kept when among the best k. */
-static void heap_offer(struct neighbor *h, uint32_t *nh, size_t k, struct neighbor e)
-{
-	if (*nh < k) {
-		h[*nh] = e;
-		heap_up(h, (*nh)++);
-	} else if (k && worse(&h[0], &e)) {
-		h[0] = e;
-		heap_down(h, *nh, 0);
-	}
-}
-
 struct knn_job {
 	const struct split *sp;
-	const uint32_t *item_off, *item_users;  /* each item's users */
-	const uint32_t *sorted;                 /* each user's training items, ascending (offsets: sp->train_off) */
+	const uint32_t *item_off, *item_users;
 	size_t n, k;
-	size_t next;                 /* the next block of rows to take (atomic) */
+	size_t next;                 /* the next block of items to take (atomic) */
+	struct neighbor *rows;       /* [n * k]: item j's neighbours at rows + j * k, best first */
+	uint32_t *kept;              /* [n] */
 };
 
-/* One thread's view: the best k of the pairs it has seen, for every item. */
-struct knn_part {
-	struct knn_job *job;
-	struct neighbor *heap;       /* [n * k]: item x's candidates at heap + x * k */
-	uint32_t *nh;                /* [n] */
-	pthread_t th;
-};
-
-/*
- * Row i counts co(i, j) for the items j > i only (each pair once, half the
- * increments of counting both ways), walking each of i's users' items
- * after i; the pair's similarity is offered to both i's heap and j's.
- */
 static void *knn_worker(void *arg)
 {
-	struct knn_part *part = arg;
-	struct knn_job *job = part->job;
+	struct knn_job *job = arg;
 	const struct split *sp = job->sp;
 	size_t n = job->n, k = job->k;
 	uint32_t *co = xcalloc(n ? n : 1, sizeof(*co));
@@ -119,40 +93,39 @@ static void *knn_worker(void *arg)
 		size_t i, end = i0 + KNN_BLOCK < n ? i0 + KNN_BLOCK : n;
 
 		for (i = i0; i < end; i++) {
-			size_t a, t, n_touched = 0;
+			struct neighbor *h = job->rows + i * k;
+			size_t a, t, n_touched = 0, nh = 0;
 			double ni = (double)sp->item_count[i];
 
 			for (a = job->item_off[i]; a < job->item_off[i + 1]; a++) {
 				uint32_t usr = job->item_users[a];
-				const uint32_t *it = job->sorted + sp->train_off[usr];
-				size_t lo = 0, hi = sp->train_off[usr + 1] - sp->train_off[usr], len = hi;
-
-				/* i's place in the user's sorted items: what follows it is j > i */
-				while (lo < hi) {
-					size_t mid = lo + (hi - lo) / 2;
-					if (it[mid] <= i)
-						lo = mid + 1;
-					else
-						hi = mid;
-				}
-				for (t = lo; t < len; t++) {
+				const uint32_t *it = sp->train_items + sp->train_off[usr];
+				size_t len = sp->train_off[usr + 1] - sp->train_off[usr];
+				for (t = 0; t < len; t++) {
 					uint32_t j = it[t];
 					if (!co[j]++)
 						touched[n_touched++] = j;
 				}
 			}
+			co[i] = 0;
 			for (t = 0; t < n_touched; t++) {
 				uint32_t j = touched[t];
 				struct neighbor e;
-				float sim = (float)(co[j] / sqrt(ni * (double)sp->item_count[j]));
-
-				co[j] = 0;
+				if (!co[j])
+					continue;  /* i itself */
 				e.item = j;
-				e.sim = sim;
-				heap_offer(part->heap + i * k, &part->nh[i], k, e);
-				e.item = (uint32_t)i;
-				heap_offer(part->heap + (size_t)j * k, &part->nh[j], k, e);
+				e.sim = (float)(co[j] / sqrt(ni * (double)sp->item_count[j]));
+				co[j] = 0;
+				if (nh < k) {
+					h[nh] = e;
+					heap_up(h, nh++);
+				} else if (worse(&h[0], &e)) {
+					h[0] = e;
+					heap_down(h, nh, 0);
+				}
 			}
+			qsort(h, nh, sizeof(*h), cmp_neighbor);
+			job->kept[i] = (uint32_t)nh;
 		}
 	}
 	free(co);
@@ -166,15 +139,11 @@ void builtin_train_itemknn(struct model *m, size_t k, unsigned threads)
 	size_t n = m->n_items, u, i, j, q, total = 0;
 	uint32_t *item_off = xcalloc(n + 1, sizeof(*item_off));
 	uint32_t *item_users = xmalloc((sp->n_train ? sp->n_train : 1) * sizeof(*item_users));
-	uint32_t *sorted = xmalloc((sp->n_train ? sp->n_train : 1) * sizeof(*sorted));
-	uint32_t *fill = xcalloc(n > sp->n_users ? n + 1 : sp->n_users + 1, sizeof(*fill)), *off, *kept;
-	struct neighbor *rows;
-	struct knn_part *parts;
+	uint32_t *fill = xcalloc(n ? n : 1, sizeof(*fill)), *off;
+	pthread_t *th = xmalloc((threads ? threads : 1) * sizeof(*th));
 	struct knn_job job;
-	unsigned t, started = 1;
+	unsigned t, started = 0;
 
-	if (!threads)
-		threads = 1;
 	/* transpose the user rows into item columns */
 	for (i = 0; i < sp->n_train; i++)
 		item_off[sp->train_items[i] + 1]++;
@@ -185,13 +154,6 @@ void builtin_train_itemknn(struct model *m, size_t k, unsigned threads)
 			uint32_t it = sp->train_items[i];
 			item_users[item_off[it] + fill[it]++] = (uint32_t)u;
 		}
-	/* and back, items in ascending order: each user's items sorted */
-	memset(fill, 0, (n > sp->n_users ? n + 1 : sp->n_users + 1) * sizeof(*fill));
-	for (i = 0; i < n; i++)
-		for (q = item_off[i]; q < item_off[i + 1]; q++) {
-			uint32_t usr = item_users[q];
-			sorted[sp->train_off[usr] + fill[usr]++] = (uint32_t)i;
-		}
 
 	if (k > (n ? n - 1 : 0))
 		k = n ? n - 1 : 0;
@@ -199,63 +161,40 @@ void builtin_train_itemknn(struct model *m, size_t k, unsigned threads)
 	job.sp = sp;
 	job.item_off = item_off;
 	job.item_users = item_users;
-	job.sorted = sorted;
 	job.n = n;
 	job.k = k;
-	parts = xcalloc(threads, sizeof(*parts));
-	for (t = 0; t < threads; t++) {
-		parts[t].job = &job;
-		parts[t].heap = xmalloc((n && k ? n * k : 1) * sizeof(*parts[t].heap));
-		parts[t].nh = xcalloc(n ? n : 1, sizeof(*parts[t].nh));
-	}
+	job.rows = xmalloc((n && k ? n * k : 1) * sizeof(*job.rows));
+	job.kept = xcalloc(n ? n : 1, sizeof(*job.kept));
 	for (t = 1; t < threads; t++)
-		if (!pthread_create(&parts[t].th, NULL, knn_worker, &parts[t]))
-			started = t + 1;
-		else
-			break;
-	knn_worker(&parts[0]);
-	for (t = 1; t < started; t++)
-		pthread_join(parts[t].th, NULL);
+		if (!pthread_create(&th[started], NULL, knn_worker, &job))
+			started++;
+	knn_worker(&job);
+	for (t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	free(th);
 	free(item_off);
 	free(item_users);
-	free(sorted);
-
-	/* each item's best k: the best k of the threads' best k, sorted; into parts[0]'s rows */
-	rows = parts[0].heap;
-	kept = parts[0].nh;
-	for (j = 0; j < n; j++) {
-		struct neighbor *h = rows + j * k;
-		for (t = 1; t < threads; t++)
-			for (q = 0; q < parts[t].nh[j]; q++)
-				heap_offer(h, &kept[j], k, parts[t].heap[j * k + q]);
-		qsort(h, kept[j], sizeof(*h), cmp_neighbor);
-	}
-	for (t = 1; t < threads; t++) {
-		free(parts[t].heap);
-		free(parts[t].nh);
-	}
 
 	/* "j: its neighbours i" into "i: the items j it is a neighbour of", each row in order of j */
 	off = xcalloc(n + 1, sizeof(*off));
 	for (j = 0; j < n; j++) {
-		for (q = 0; q < kept[j]; q++)
-			off[rows[j * k + q].item + 1]++;
-		total += kept[j];
+		for (q = 0; q < job.kept[j]; q++)
+			off[job.rows[j * k + q].item + 1]++;
+		total += job.kept[j];
 	}
 	for (i = 0; i < n; i++)
 		off[i + 1] += off[i];
 	m->nb = xmalloc((total ? total : 1) * sizeof(*m->nb));
 	memset(fill, 0, (n ? n : 1) * sizeof(*fill));
 	for (j = 0; j < n; j++)
-		for (q = 0; q < kept[j]; q++) {
-			const struct neighbor *e = &rows[j * k + q];
+		for (q = 0; q < job.kept[j]; q++) {
+			const struct neighbor *e = &job.rows[j * k + q];
 			struct neighbor *d = &m->nb[off[e->item] + fill[e->item]++];
 			d->item = (uint32_t)j;
 			d->sim = e->sim;
 		}
 	m->nb_off = off;
 	free(fill);
-	free(rows);
-	free(kept);
-	free(parts);
+	free(job.rows);
+	free(job.kept);
 }
