@@ -3,6 +3,7 @@
 #include "eval/run_internal.h"
 #include "eval/drive.h"
 #include "eval/store.h"
+#include "eval/run_errors.h"
 #include "lib/sha256.h"
 
 /*
@@ -84,7 +85,10 @@ struct driver {
 	unsigned phase;
 	char *identity[ROLE__COUNT];
 	size_t active[ROLE__COUNT];     /* requests in flight per role */
+	int next_role;                  /* the role poll_any() asks first */
 	int stop;
+	int early;                      /* stopped by the error watch: nothing to drain */
+	int budget;                     /* stopped by --max-cost: the answers in flight are awaited and stored */
 };
 
 /*
@@ -141,22 +145,53 @@ static int advance(struct driver *d, struct work *w, const struct llm_answer *fi
 	}
 }
 
-/* Which role's model answered: the one with requests in flight whose poll gave an answer. */
+/* Requests of every role whose transfer is under way (not queued, not waiting to retry). */
+static size_t in_flight(const struct driver *d)
+{
+	const struct task_ctx *c = d->c;
+	size_t n = 0;
+	int r;
+
+	for (r = 0; r < ROLE__COUNT; r++)
+		if (c->ad[r] && d->active[r])
+			n += c->ad[r]->in_flight ? c->ad[r]->in_flight(c->model[r]) : c->ad[r]->pending(c->model[r]);
+	return n;
+}
+
+/*
+ * Which role's model answered: the one with requests in flight whose poll
+ * gave an answer. Every busy role is asked first without waiting (one
+ * role's answers must never wait out another's timeout: a dialogue
+ * alternates between them), starting from the role after the last one
+ * that answered; only when none has an answer does it wait, on one role,
+ * briefly when several are busy.
+ */
 static int poll_any(struct driver *d, struct llm_answer *a, enum task_role *role)
 {
 	struct task_ctx *c = d->c;
-	int n_busy = 0, r, rc;
+	int n_busy = 0, i, r, rc;
 
 	for (r = 0; r < ROLE__COUNT; r++)
 		n_busy += d->active[r] > 0;
-	for (r = 0; r < ROLE__COUNT; r++) {
+	for (i = 0; i < ROLE__COUNT; i++) {
+		r = (d->next_role + i) % ROLE__COUNT;
+		if (!d->active[r] || !(rc = c->ad[r]->poll(c->model[r], a, n_busy > 1 ? 0 : 200)))
+			continue;
+		*role = (enum task_role)r;
+		d->next_role = (r + 1) % ROLE__COUNT;
+		return rc;
+	}
+	if (n_busy < 2)
+		return 0;
+	/* nothing yet: wait a little on the next busy role (its transfers and timers go on meanwhile) */
+	for (i = 0; i < ROLE__COUNT; i++) {
+		r = (d->next_role + i) % ROLE__COUNT;
 		if (!d->active[r])
 			continue;
-		rc = c->ad[r]->poll(c->model[r], a, n_busy > 1 ? 50 : 200);
-		if (rc) {
+		d->next_role = (r + 1) % ROLE__COUNT;
+		if ((rc = c->ad[r]->poll(c->model[r], a, 2)))
 			*role = (enum task_role)r;
-			return rc;
-		}
+		return rc;
 	}
 	return 0;
 }
@@ -187,6 +222,12 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 			struct work *w = NULL;
 			int rc;
 
+			/* --max-cost: nothing more is sent once the next request could pass it */
+			if (c->watch && errwatch_over_budget(c->watch, d->active[ROLE_SUBJECT])) {
+				d->stop = d->budget = 1;
+				break;
+			}
+
 			for (i = 0; i < n_slots && !w; i++)
 				if (!slots[i].id)
 					w = &slots[i];
@@ -199,13 +240,15 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 				active++;
 		}
 		if (run_interrupted && !d->stop) {
+			size_t busy = in_flight(d);
 			d->stop = 1;
 			drain_until = now_ms() + 10000;
-			if (!plan->quiet && active)
+			/* only transfers under way are waited for: a request waiting to retry is asked again by --resume */
+			if (!plan->quiet && busy)
 				fprintf(stderr, "\nreceval: interrupted: waiting up to 10 s for %zu answer(s) in flight\n",
-					active);
+					busy);
 		}
-		if (d->stop && drain_until && now_ms() > drain_until)
+		if (d->stop && drain_until && (now_ms() > drain_until || !in_flight(d)))
 			break;
 		if (!active || ret != EXIT_OK)
 			continue;
@@ -237,11 +280,26 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 			}
 			d->active[role]--;
 			w->id = 0;
+			/* what poll() hands over was sent (cached answers never reach it): it cost money */
+			if (c->watch && role == ROLE_SUBJECT)
+				errwatch_charge(c->watch, &a);
+			if (c->watch && errwatch_answer(c->watch, &a)) {
+				/* the server cannot be reached: stored as nothing, so --resume asks again */
+				d->stop = d->early = 1;
+				ret = EXIT_MODEL;
+				active--;
+				llm_answer_release(&a);
+				continue;
+			}
 			if (a.status == LLM_FATAL) {
 				/* stored as nothing: once the cause is fixed, --resume asks again */
-				if (!d->stop)
+				if (!d->stop) {
+					progress_break();
 					error("%s: %s", role == ROLE_SUBJECT ? plan->model_text : task_role_name(role),
 					      a.error ? a.error : "the model refuses every request");
+					if (c->watch)
+						errwatch_stop(c->watch, a.error ? a.error : "the model refuses every request");
+				}
 				d->stop = 1;
 				ret = EXIT_MODEL;
 				active--;
@@ -264,7 +322,10 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 				active--;
 		}
 	}
-	if (ret == EXIT_MODEL) {
+	/* a run stopped by its budget is not whole: like an early stop, --resume (with more budget) goes on */
+	if (ret == EXIT_OK && d->budget)
+		ret = EXIT_MODEL;
+	if (ret == EXIT_MODEL && !d->early && !d->budget) {
 		/* every queued request fails fast after a fatal answer: drain them */
 		struct llm_answer a;
 		double until = now_ms() + 5000;

@@ -4,6 +4,8 @@
 #include "eval/run_internal.h"
 #include "eval/drive.h"
 #include "eval/finish.h"
+#include "eval/run_errors.h"
+#include "eval/dry.h"
 #include "lib/rng.h"
 #include "lib/strbuf.h"
 #include "metrics/beyond.h"
@@ -17,39 +19,9 @@
 
 volatile int run_interrupted;
 
-static void progress_start(struct progress *p, const char *model, const char *task, size_t total, int quiet)
-{
-	p->quiet = quiet;
-	p->tty = isatty(2);
-	p->model = model;
-	p->task = task;
-	p->total = total;
-	p->done = 0;
-	p->next_line = total / 4 ? total / 4 : 1;
-	p->started = now_ms();
-}
-
-void progress_step(struct progress *p)
-{
-	p->done++;
-	if (p->quiet)
-		return;
-	if (p->tty) {
-		int width = 30, fill = p->total ? (int)(width * p->done / p->total) : width;
-		if (p->done != p->total && p->done % 16)
-			return;
-		fprintf(stderr, "\r%-22.22s %-12.12s [%.*s%*s] %zu/%zu", p->model, p->task,
-			fill, "##############################", width - fill, "", p->done, p->total);
-		if (p->done == p->total)
-			fprintf(stderr, " %.1fs\n", (now_ms() - p->started) / 1000);
-	} else if (p->done >= p->next_line || p->done == p->total) {
-		fprintf(stderr, "%s %s: %zu/%zu samples\n", p->model, p->task, p->done, p->total);
-		p->next_line = p->done + (p->total / 4 ? p->total / 4 : 1);
-	}
-}
-
 /* The run record's configuration: everything needed to reproduce or resume it. */
-static char *run_config(const struct run_plan *plan, const struct model_spec *spec, const char *catalogue)
+static char *run_config(const struct run_plan *plan, const struct model_spec *spec, const char *catalogue,
+			const char *endpoint)
 {
 	const struct dataset *ds = plan->ds;
 	cJSON *c = cJSON_CreateObject(), *d, *suite = cJSON_Parse(plan->suite->json);
@@ -58,6 +30,11 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	cJSON_AddStringToObject(c, "suite_path", plan->suite->path);
 	cJSON_AddItemToObject(c, "suite", suite ? suite : cJSON_CreateNull());
 	cJSON_AddStringToObject(c, "model", spec->text);
+	/* where the requests went: a spec without base_url may have been pointed anywhere by OPENAI_BASE_URL */
+	if (endpoint)
+		cJSON_AddStringToObject(c, "endpoint", endpoint);
+	else
+		cJSON_AddNullToObject(c, "endpoint");
 	cJSON_AddNumberToObject(c, "seed", (double)plan->seed);
 	if (plan->limit >= 0)
 		cJSON_AddNumberToObject(c, "limit", (double)plan->limit);
@@ -91,6 +68,8 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	cJSON_AddStringToObject(d, "catalogue", catalogue);
 	if (plan->judge)
 		cJSON_AddStringToObject(c, "judge", plan->judge);
+	if (plan->simulator)
+		cJSON_AddStringToObject(c, "simulator", plan->simulator);
 	cJSON_AddStringToObject(c, "version", receval_version);
 done:
 	out = cJSON_PrintUnformatted(c);
@@ -201,7 +180,7 @@ static int run_builtin(struct task_ctx *c)
 }
 
 static int run_task(const struct run_plan *plan, struct store *store, struct task_ctx *proto,
-		    const struct task_spec *t, size_t *errors)
+		    const struct task_spec *t, size_t *errors, size_t task_i, size_t n_tasks)
 {
 	struct task_ctx c = *proto;
 	struct progress prog;
@@ -213,8 +192,9 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	c.errors = 0;
 	c.prog = &prog;
 	c.priv = NULL;
-	progress_start(&prog, c.spec->text, t->name, t->type->samples ? t->type->samples(t, plan) : plan->n_users,
-		       plan->quiet);
+	progress_start(&prog, c.spec->text, t->name, task_i, n_tasks,
+		       t->type->samples ? t->type->samples(t, plan) : plan->n_users, plan->quiet);
+	prog.errors = &c.errors;
 	c.store = store;
 
 	/*
@@ -228,6 +208,7 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	if (store_flush(c.store) < 0 && (ret == EXIT_OK || ret == 130))
 		ret = EXIT_STORE;
 	phase_end("store");
+	progress_end(&prog);
 	if (run_interrupted && ret == EXIT_OK)
 		ret = 130;
 	*errors += c.errors;
@@ -276,6 +257,16 @@ static int put_replicas(struct store *store, int64_t run, long shard, const stru
 	return ret;
 }
 
+/* How many times the tasks are evaluated: once each, and once more per permutation pass ("task 2/3"). */
+static size_t passes(const struct suite *suite)
+{
+	size_t t, n = 0;
+
+	for (t = 0; t < suite->n_tasks; t++)
+		n += 1 + suite->tasks[t].permutations;
+	return n;
+}
+
 /* The samples a run plans: per task, its questions or the sampled users, once more per permutation pass. */
 static size_t planned(const struct run_plan *plan)
 {
@@ -289,17 +280,61 @@ static size_t planned(const struct run_plan *plan)
 	return n;
 }
 
+/* The URL a remote model sends its requests to, read from its identity (base_url= or endpoint=), or NULL. */
+static char *model_endpoint(const struct adapter *ad, struct model *model)
+{
+	char *id = ad->submit && ad->identity ? ad->identity(model) : NULL, *line, *out = NULL;
+
+	for (line = id; line && *line && !out; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		size_t len = strcspn(line, "\n");
+		if (!strncmp(line, "base_url=", 9))
+			out = xstrndup(line + 9, len - 9);
+		else if (!strncmp(line, "endpoint=", 9))
+			out = xstrndup(line + 9, len - 9);
+	}
+	free(id);
+	return out;
+}
+
+/* Whether the run has samples and every one of them failed. */
+static int all_failed(struct store *store, int64_t run)
+{
+	struct run_usage u;
+
+	return !store_get_usage(store, run, &u) && u.samples > 0 && u.ok == 0 && u.invalid == 0;
+}
+
 /*
- * The model of a role other than the subject (a judge): spec_text as
- * written, at temperature 0 unless it says otherwise. Returns 0 with the
- * adapter and model set, or -1 after a message (it must write text).
+ * The model of a role other than the subject (a judge, a simulator):
+ * spec_text as written (a judge at temperature 0 unless it says
+ * otherwise). Returns 0 with the adapter and model set, or -1 after a
+ * message (it must write text).
  */
-static int open_role(const struct run_plan *plan, const char *spec_text, const struct adapter **ad,
-		     struct model **out)
+static int open_role(const struct run_plan *plan, enum task_role role, const char *spec_text,
+		     const struct adapter **ad, struct model **out)
 {
 	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits, plan->threads };
 
-	return role_open(ad, out, ROLE_JUDGE, spec_text, &data);
+	return role_open(ad, out, role, spec_text, &data);
+}
+
+/* Whether a task's type takes the role's key ("judge", "simulator"). */
+static int takes_role(const struct task_spec *task, enum task_role role)
+{
+	const char *const *k;
+
+	for (k = task->type->keys; k && *k; k++)
+		if (!strcmp(*k, task_role_name(role)))
+			return 1;
+	return 0;
+}
+
+/* The spec of a task's role: the command line's (--judge, --simulator) when the type takes the role, else the task's own. */
+static const char *role_spec(const struct run_plan *plan, const struct task_spec *task, enum task_role role)
+{
+	const char *flag = role == ROLE_JUDGE ? plan->judge : role == ROLE_SIMULATOR ? plan->simulator : NULL;
+
+	return flag && takes_role(task, role) ? flag : task->role_spec[role];
 }
 
 int run_model(const struct run_plan *plan, struct store *store, const struct model_spec *spec,
@@ -312,19 +347,21 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	struct price price;
 	struct task_ctx proto;
 	struct beyond_ctx bc;
+	struct error_watch watch;
 	uint64_t *order;
-	size_t t, p, errors = 0;
-	char *config, key[65] = "";
+	size_t t, p, errors = 0, pass_i = 0, n_passes = passes(plan->suite);
+	char *config, key[65] = "", *why;
 	double t0 = now_ms();
 	int ret = EXIT_OK, rc;
 
 	*run_id = 0;
+	error_last_reset();
 	if (!ad) {
 		error("unknown model provider '%s' in '%s' (known: %s)", spec->provider, spec->text,
 		      adapter_providers());
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
 	}
-	if (price_for(&price, spec) < 0)
+	if (price_for(&price, spec, NULL) < 0)
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
 	if (!plan->ds && !ad->submit) {
 		/* a suite of questions only, and a model that writes no text: nothing to run */
@@ -338,9 +375,38 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	model_spec_release(&backend_spec);
 	if (rc < 0)
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
-	if (!plan->quiet)
+	/* a remote model trains nothing */
+	if (!plan->quiet && !ad->submit)
 		fprintf(stderr, "%s: trained in %.2fs\n", spec->text, (now_ms() - t0) / 1000);
 	phase_end("train");
+
+	if (plan->max_cost > 0 && ad->submit) {
+		/* the price at the endpoint the requests go to: list prices only at the vendor's own */
+		char *endpoint = model_endpoint(ad, model);
+		int prc = price_for(&price, spec, endpoint);
+		free(endpoint);
+		if (prc < 0 || isnan(price.in) || isnan(price.out)) {
+			error("--max-cost: the price of '%s' is not known here (give ?price_in=USD&price_out=USD per"
+			      " million tokens)", spec->text);
+			ad->free(model);
+			return from_flag ? EXIT_USAGE : EXIT_INPUT;
+		}
+	}
+
+	if (plan->dry && ad->submit) {
+		/* --dry-run: the model was opened to check its spec and key; a stand-in counts what it would be sent */
+		char *endpoint = model_endpoint(ad, model);
+		const char *mt = model_spec_get(spec, "max_tokens");
+		long max_tokens = 0;
+		if (price_for(&price, spec, endpoint) < 0)
+			price.in = price.out = NAN;
+		free(endpoint);
+		if (mt && parse_long(mt, &max_tokens) < 0)
+			max_tokens = 0;
+		ad->free(model);
+		model = dry_model_new(spec->text, max_tokens);
+		ad = &dry_adapter;
+	}
 
 	if (plan->resume_run) {
 		*run_id = plan->resume_run;
@@ -353,7 +419,9 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 		return EXIT_STORE;
 	} else {
 		char run_key[37];
-		config = run_config(plan, spec, key);
+		char *endpoint = model_endpoint(ad, model);
+		config = run_config(plan, spec, key, endpoint);
+		free(endpoint);
 		shard_run_key(run_key, plan->run_group, plan->suite->json, plan->seed, plan->limit, plan->shard_n,
 			      spec->text);
 		if (store_create_run(store, run_id, plan->suite->name, spec->text, config, plan->seed,
@@ -382,6 +450,13 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	proto.ad[ROLE_SUBJECT] = ad;
 	proto.model[ROLE_SUBJECT] = model;
 	proto.bc = &bc;
+	errwatch_init(&watch, spec->text, plan->quiet);
+	proto.watch = &watch;
+	if (plan->max_cost > 0 && ad->submit) {
+		watch.max_cost = plan->max_cost;
+		watch.price_in = price.in;
+		watch.price_out = price.out;
+	}
 
 	for (t = 0; t < plan->suite->n_tasks && ret == EXIT_OK; t++) {
 		const struct task_spec *task = &plan->suite->tasks[t];
@@ -390,6 +465,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			warning("%s %s: task '%s' skipped", spec->text,
 				task->type->flags & TASK_EMBEDDING ? "does not embed texts" : "writes no text",
 				task->name);
+			pass_i += 1 + task->permutations;
 			continue;
 		}
 		if (!ad->submit && ((task->type->flags & TASK_CANDIDATES) ? !ad->rank : !ad->recommend)) {
@@ -397,21 +473,45 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
 			break;
 		}
+		if (ad->submit && takes_role(task, ROLE_SIMULATOR) && !role_spec(plan, task, ROLE_SIMULATOR)) {
+			/* a language model converses only with a simulated user */
+			warning("%s: task '%s' skipped: it has no simulator (give the task \"simulator\": SPEC, or run "
+				"--simulator SPEC)", spec->text, task->name);
+			pass_i += 1 + task->permutations;
+			continue;
+		}
 		{
-			/* the task's judge (--judge wins), opened for this task alone */
-			const char *judge = task->role_spec[ROLE_JUDGE];
-			struct task_ctx with_judge = proto;
-			size_t k;
-			for (k = 0; plan->judge && task->type->keys && task->type->keys[k]; k++)
-				if (!strcmp(task->type->keys[k], "judge"))
-					judge = plan->judge;
-			if (judge && open_role(plan, judge, &with_judge.ad[ROLE_JUDGE], &with_judge.model[ROLE_JUDGE]) < 0) {
-				ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
-				break;
+			/* the task's judge and simulator (--judge, --simulator win), opened for this task alone */
+			struct task_ctx with_roles = proto;
+			int r;
+			for (r = ROLE_SUBJECT + 1; r < ROLE__COUNT && ret == EXIT_OK; r++) {
+				const char *rs = role_spec(plan, task, (enum task_role)r);
+				if (!rs || !ad->submit)
+					continue;
+				if (open_role(plan, (enum task_role)r, rs, &with_roles.ad[r], &with_roles.model[r]) < 0) {
+					/* a bad --judge or --simulator is the command line's; the task's own, the suite's */
+					ret = rs != task->role_spec[r] ? EXIT_USAGE : EXIT_INPUT;
+				} else if (plan->dry) {
+					/* a dry run counts what each role would be sent, and sends nothing */
+					with_roles.ad[r]->free(with_roles.model[r]);
+					with_roles.ad[r] = &dry_adapter;
+					with_roles.model[r] = dry_model_new(rs, 0);
+					dry_set_task(with_roles.model[r], task->name);
+				}
 			}
-			ret = run_task(plan, store, &with_judge, task, &errors);
-			if (with_judge.model[ROLE_JUDGE])
-				with_judge.ad[ROLE_JUDGE]->free(with_judge.model[ROLE_JUDGE]);
+			if (ad == &dry_adapter)
+				dry_set_task(model, task->name);
+			if (ret == EXIT_OK)
+				ret = run_task(plan, store, &with_roles, task, &errors, ++pass_i, n_passes);
+			for (r = ROLE_SUBJECT + 1; r < ROLE__COUNT; r++) {
+				if (!with_roles.model[r])
+					continue;
+				if (plan->dry)
+					dry_report(stdout, with_roles.model[r], NAN, NAN);
+				with_roles.ad[r]->free(with_roles.model[r]);
+			}
+			if (ret != EXIT_OK)
+				break;
 		}
 		for (p = 1; p <= task->permutations && ret == EXIT_OK; p++) {
 			/* the same samples and candidates, shown in another order, as a task of its own */
@@ -421,27 +521,55 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			pass.permutations = 0;
 			pass.perm = p;
 			pass.cand_task = task->name;
-			ret = run_task(plan, store, &proto, &pass, &errors);
+			if (ad == &dry_adapter)
+				dry_set_task(model, name);
+			ret = run_task(plan, store, &proto, &pass, &errors, ++pass_i, n_passes);
 			free(name);
 		}
 	}
 	if (put_replicas(store, *run_id, plan->shard_i, ad, model) < 0 && ret == EXIT_OK)
 		ret = EXIT_STORE;
+	if (ad == &dry_adapter)
+		dry_report(stdout, model, price.in, price.out);
+	else if (plan->dry)
+		printf("%s: a built-in model, trained in-process: nothing to send\n", spec->text);
 	ad->free(model);
 	free(bc.tail);
 	free(bc.cat_off);
 	free(bc.cats);
 
+	/* why it stopped, as printed (a fatal answer, a full disk), before finishing prints more */
+	why = ret == 130 ? xstrfmt("interrupted: 'receval run --resume %lld' finishes it", (long long)*run_id)
+	    : ret != EXIT_OK ? xstrdup(error_last() ? error_last() : "failed") : NULL;
 	/* an interrupted or failed run keeps figures for what it has; --resume recomputes them */
 	if (ret == EXIT_OK || ret == 130 || ret == EXIT_MODEL) {
+		long failed;
 		if (run_finish(store, *run_id, ret == EXIT_OK ? "done" : ret == 130 ? "interrupted" : "failed",
 			       &errors) < 0 && ret == EXIT_OK)
 			ret = EXIT_STORE;
+		failed = errors ? run_errors_summary(stderr, store, *run_id) : 0;
+		/* a run whose every sample failed measured nothing: it is not done */
+		if (ret == EXIT_OK && failed > 0 && all_failed(store, *run_id)) {
+			if (store_finish_run(store, *run_id, "failed", errors) < 0)
+				ret = EXIT_STORE;
+		}
 	} else if (store_finish_run(store, *run_id, "failed", errors) < 0 && ret == EXIT_OK) {
 		ret = EXIT_STORE;
 	}
 	phase_end("aggregate");
+	if (why || ret != EXIT_OK) {
+		/* a failure finishing the run is the reason when nothing failed before */
+		if (!why)
+			why = xstrdup(error_last() ? error_last() : "failed");
+		store_set_run_reason(store, *run_id, why);
+		free(why);
+	}
 	if (ret == EXIT_OK && errors)
 		ret = EXIT_MODEL;
+	if (plan->why && watch.stop) {
+		free(*plan->why);
+		*plan->why = xstrdup(watch.stop);
+	}
+	errwatch_release(&watch);
 	return ret;
 }

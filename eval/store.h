@@ -30,8 +30,14 @@ void store_close(struct store *s);
 /* A new run with status "running" and its run_key (a UUID; NULL: none); *out gets its id. */
 int store_create_run(struct store *s, int64_t *out, const char *suite, const char *model,
 		     const char *config_json, uint64_t seed, size_t samples, const char *run_key);
-/* Set a run's status ("done", "interrupted", "failed"), finished_at and error count. */
+/*
+ * Set a run's status ("done", "interrupted", "failed"), finished_at, and
+ * its samples and errors counted from what is stored (errors is ignored);
+ * clears its reason.
+ */
 int store_finish_run(struct store *s, int64_t run, const char *status, size_t errors);
+/* Store why a run failed or stopped (one line; NULL clears it) (store_record.c). */
+int store_set_run_reason(struct store *s, int64_t run, const char *reason);
 
 /* One sample with its metrics, committed together in one transaction. */
 struct sample_record {
@@ -48,7 +54,7 @@ struct sample_record {
 	const char *status;       /* "ok", "error", "invalid" */
 	const char *error;        /* NULL unless status is "error" */
 	double latency_ms;
-	long tokens_in, tokens_out;
+	long tokens_in, tokens_out;   /* -1: the model did not report them (stored as NULL, unknown) */
 	const char *const *metric_names;
 	const double *metric_values;
 	size_t n_metrics;
@@ -95,10 +101,15 @@ int store_cache_get(struct store *s, const char *key, char **response);
 int store_cache_put(struct store *s, const char *key, const char *response);
 /* The ranking JSON of a task's successful samples, by sample_id; *out and its strings are the caller's. */
 int store_get_rankings(struct store *s, int64_t run, const char *task, char ***out, size_t *n);
-/* Tokens a task's samples used (cached answers count 0), and how many samples it has. */
+/*
+ * Tokens a task's samples used (cached answers count 0; answers that
+ * reported none are left out of the sums), and how many samples it has.
+ */
 int store_sum_tokens(struct store *s, int64_t run, const char *task, long long *in, long long *out,
 		     size_t *n);
-/* How many of the run's samples are not "ok"; -1 on error. */
+/* How many of a task's answered samples have no reported token count (NULL): usage unknown; -1 on error. */
+long store_count_unknown_tokens(struct store *s, int64_t run, const char *task);
+/* How many of the run's samples are errors (status "error"; "invalid" ones are not); -1 on error. */
 long store_count_errors(struct store *s, int64_t run);
 /*
  * Put "task\nsample_id" of the run's stored samples into done (all of them,
@@ -118,6 +129,13 @@ int store_put_catalogue(struct store *s, const char *key, const char *items, con
 /* 1 with *items (and *titles unless NULL; caller frees both), 0 when key is unknown, -1 on error. */
 int store_get_catalogue(struct store *s, const char *key, char **items, char **titles);
 
+/*
+ * Delete run: its row in runs and every row of every table with a run_id
+ * naming it, in one transaction (store_delete.c). Catalogues and cached
+ * answers stay: other runs share them. 0, or -1 after printing why.
+ */
+int store_delete_run(struct store *s, int64_t run);
+
 /* The latest run id, or 0 when there is none; -1 on error. */
 int64_t store_latest_run(struct store *s);
 
@@ -130,7 +148,9 @@ struct run_info {
 	int64_t id;
 	char *suite, *model, *status, *started_at, *finished_at, *config, *version;
 	char *run_key;  /* the UUID the run keeps through merges (shards of one run share it) */
-	int64_t seed, samples, errors;
+	char *reason;   /* why it failed or stopped (one line), or NULL */
+	int64_t seed;
+	int64_t samples, errors;  /* stored (so far, while it runs) */
 };
 
 /* Fill out with run id: 1 when found, 0 when there is no such run, -1 on error. */

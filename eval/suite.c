@@ -110,7 +110,62 @@ struct loader {
 	const char *path;
 	const char *text;
 	int stored;          /* suite_parse_stored(): read no file, expand no variable */
+	/* where lines and tasks start, found once (a walk from the start per key was quadratic in tasks) */
+	const char **task_at;   /* the text of task i (NULL: not indexed) */
+	size_t n_task_at;
+	size_t *nl;             /* offsets of the text's '\n's, ascending */
+	size_t n_nl;
 };
+
+/* The line of pos in ld's text: 1 + the newlines before it (binary search). */
+static long loader_line(const struct loader *ld, const char *pos)
+{
+	size_t off, lo = 0, hi = ld->n_nl;
+
+	if (!pos)
+		return 0;
+	if (!ld->nl)
+		return line_at(ld->text, pos);
+	off = (size_t)(pos - ld->text);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ld->nl[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (long)lo + 1;
+}
+
+static void loader_index(struct loader *ld)
+{
+	const char *p, *tasks;
+	size_t alloc = 0, alloc_t = 0;
+
+	for (p = ld->text; *p; p++)
+		if (*p == '\n') {
+			ALLOC_GROW(ld->nl, ld->n_nl + 1, alloc);
+			ld->nl[ld->n_nl++] = (size_t)(p - ld->text);
+		}
+	tasks = member_value(skip_ws(ld->text), "tasks");
+	if (!tasks || *tasks != '[')
+		return;
+	p = skip_ws(tasks + 1);
+	while (*p && *p != ']') {
+		ALLOC_GROW(ld->task_at, ld->n_task_at + 1, alloc_t);
+		ld->task_at[ld->n_task_at++] = p;
+		p = skip_ws(skip_value(p));
+		if (*p != ',')
+			break;
+		p = skip_ws(p + 1);
+	}
+}
+
+static void loader_release(struct loader *ld)
+{
+	free(ld->nl);
+	free(ld->task_at);
+}
 
 /* The line of a member: path is a list of keys, where "#N" means array index N. */
 static long line_of(const struct loader *ld, int n, const char **path)
@@ -119,7 +174,16 @@ static long line_of(const struct loader *ld, int n, const char **path)
 	int i;
 
 	p = skip_ws(p);
-	for (i = 0; i < n && p; i++) {
+	i = 0;
+	/* a task's members: from where the task starts */
+	if (n >= 2 && !strcmp(path[0], "tasks") && path[1][0] == '#' && ld->task_at) {
+		long idx;
+		if (parse_long(path[1] + 1, &idx) < 0 || idx < 0 || (size_t)idx >= ld->n_task_at)
+			return 0;
+		p = found = ld->task_at[idx];
+		i = 2;
+	}
+	for (; i < n && p; i++) {
 		if (path[i][0] == '#') {
 			long idx;
 			if (parse_long(path[i] + 1, &idx) < 0)
@@ -131,7 +195,7 @@ static long line_of(const struct loader *ld, int n, const char **path)
 			p = member_value(p, path[i]);
 		}
 	}
-	return line_at(ld->text, found ? found : NULL);
+	return loader_line(ld, found);
 }
 
 #define LINE(ld, ...) line_of((ld), (int)ARRAY_SIZE(((const char *[]){ __VA_ARGS__ })), \
@@ -237,11 +301,17 @@ static int get_count(const struct loader *ld, const cJSON *v, const char *key, d
  * $NAME, ${NAME} and ${NAME:-default} in a dataset path come from the
  * environment, so one suite can point at data that lives elsewhere on each
  * machine. A variable that is unset and has no default is an error.
+ * *from_env is set when the path starts with a variable the environment
+ * set: such a path was typed where the command runs, so a relative one
+ * is relative to the current folder (a default is written in the suite,
+ * and relative to it, as every other path of the suite).
  */
-static char *expand_env(const struct loader *ld, const char *p, long line)
+static char *expand_env(const struct loader *ld, const char *p, long line, int *from_env)
 {
 	struct strbuf out = STRBUF_INIT;
+	const char *start = p;
 
+	*from_env = 0;
 	while (*p) {
 		const char *name, *end, *def = NULL;
 		size_t len, dlen = 0;
@@ -276,6 +346,8 @@ static char *expand_env(const struct loader *ld, const char *p, long line)
 		val = getenv(var);
 		if (val && *val) {
 			strbuf_addstr(&out, val);
+			if (!out.len || out.len == strlen(val))
+				*from_env = *from_env || (name == start + 1 || name == start + 2);
 		} else if (def) {
 			strbuf_add(&out, def, dlen);
 		} else {
@@ -334,10 +406,15 @@ static int load_dataset(const struct loader *ld, const cJSON *root, struct suite
 	s->dataset.format = format;
 	format = NULL;
 	{
-		char *expanded = ld->stored ? xstrdup(p) : expand_env(ld, p, LINE(ld, "dataset", "path"));
+		int from_env = 0;
+		char *expanded = ld->stored ? xstrdup(p) : expand_env(ld, p, LINE(ld, "dataset", "path"), &from_env);
+		char cwd[4096];
 		if (!expanded)
 			goto out;
-		s->dataset.path = resolve(ld->path, expanded);
+		if (from_env && expanded[0] != '/' && getcwd(cwd, sizeof(cwd)))
+			s->dataset.path = xstrfmt("%s/%s", cwd, expanded);
+		else
+			s->dataset.path = resolve(ld->path, expanded);
 		free(expanded);
 	}
 	s->dataset.items = items ? resolve(ld->path, items) : NULL;
@@ -631,7 +708,7 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 		"name", "description", "dataset", "split", "sample", "models", "tasks",
 	};
 	struct strbuf sb = STRBUF_INIT;
-	struct loader ld = { path, NULL, stored };
+	struct loader ld = { path, NULL, stored, NULL, 0, NULL, 0 };
 	cJSON *root = NULL;
 	int ret = -1;
 
@@ -650,6 +727,7 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 		error_at(path, 1, "a suite must be a JSON object");
 		goto out;
 	}
+	loader_index(&ld);
 	if (check_keys(&ld, root, keys, ARRAY_SIZE(keys), 0, NULL, NULL) < 0)
 		goto out;
 	if (get_string(&ld, root, "name", &out->name, 1, 1) < 0 ||
@@ -670,6 +748,7 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 	ret = 0;
 out:
 	cJSON_Delete(root);
+	loader_release(&ld);
 	strbuf_release(&sb);
 	if (ret < 0)
 		suite_release(out);

@@ -22,6 +22,7 @@ struct task_ctx;
 struct run_values;
 struct store;
 struct catalogue;
+struct error_watch;
 
 /*
  * The models a task may use, each bound to its own adapter: the model
@@ -49,6 +50,8 @@ struct task_spec {
 	int seq;               /* mc: 1 for "seq" (history in order), 0 for "cf" (history shuffled) */
 	size_t permutations;   /* ranking: also ask with the candidates shuffled this many more times */
 	double fuzzy;          /* least trigram similarity of a fuzzy title match; 0: the default */
+	unsigned knowledge;    /* chat types: KNOWLEDGE_* (eval/data/knowledge.h) the prompt's {knowledge} tells; 0: none */
+	size_t knowledge_k;    /* co-interacted items named per item ("knowledge_k", default 3) */
 	/* set by the run loop for those extra passes: the pass (1..) and the task whose candidates it reorders */
 	size_t perm;
 	const char *cand_task;
@@ -147,6 +150,7 @@ struct task_ctx {
 	size_t n_names;
 	size_t errors;                      /* samples stored as errors */
 	struct progress *prog;
+	struct error_watch *watch;          /* the run's failed requests (eval/run_errors.h), or NULL */
 	void *priv;                         /* the type's state for this run (start() allocates, stop() frees) */
 	/* evaluating on threads (run_par.c): where this thread's samples go, for task_put_sample(); NULL: the store */
 	struct par_chunk *sink;

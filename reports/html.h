@@ -17,6 +17,8 @@
 void html_escape(struct strbuf *sb, const char *s);
 
 /* One run in the report. Everything is borrowed. */
+struct titles;
+
 struct report_run {
 	const struct run_info *info;
 	const char *label;                /* runarg_label_runs() */
@@ -55,7 +57,9 @@ struct report {
 	const char *generated;            /* when the report was made, as shown */
 	const char *db_path;
 	int no_plots;                     /* skip gnuplot altogether (--no-plots) */
+	const struct titles *titles;      /* item titles of the runs' catalogues, for the drill-down; or NULL */
 	const char *judgments;            /* html_judgments()'s section, or NULL */
+	const char *dialogues;            /* html_dialogues()'s section, or NULL */
 };
 
 /*
@@ -86,6 +90,15 @@ int html_report(struct strbuf *out, const struct report *r, size_t *skipped, str
  * a store error (printed).
  */
 int html_judgments(struct strbuf *out, struct store *s, const int64_t *runs, size_t n_runs);
+
+/*
+ * The section on dialogues (the conversation task): for each run (labels[i]
+ * names runs[i]), the first per_task dialogues of each task, every turn of
+ * both roles with what was read from it. Appends nothing when no run has
+ * one. 0, or -1 on a store error (printed).
+ */
+int html_dialogues(struct strbuf *out, struct store *s, const int64_t *runs, const char *const *labels,
+		   size_t n_runs, size_t per_task);
 
 /* --- shared with `receval plot` ------------------------------------------ */
 

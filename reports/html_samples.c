@@ -1,5 +1,7 @@
 /* html_samples.c: the report's drill-down: which samples the runs disagree on most, and each run's answer to them. */
 #include "reports/html_internal.h"
+#include "lib/strmap.h"
+#include "eval/titles.h"
 #include "eval/codec.h"
 
 /* --- picking: the samples the runs disagree on most ------------------------- */
@@ -35,8 +37,19 @@ static const struct sample_metric *slice(const struct run_sample_metrics *m, con
 		;
 	if (t == m->n_tasks || k == m->n_metrics)
 		return NULL;
-	for (i = 0; i < m->n && (m->rows[i].task != t || m->rows[i].metric != k); i++)
-		;
+	/* rows are sorted by (task, metric): the first of (t, k) by bisection, not a scan per task */
+	{
+		size_t lo = 0, hi = m->n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const struct sample_metric *r = &m->rows[mid];
+			if (r->task < t || (r->task == t && r->metric < k))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		i = lo;
+	}
 	start = i;
 	while (i < m->n && m->rows[i].task == t && m->rows[i].metric == k)
 		i++;
@@ -164,18 +177,19 @@ static void release_picks(const struct report_task *t, size_t n_runs)
 static const char **collect_tasks(const struct report_run *runs, size_t n_runs, size_t *n)
 {
 	const char **tasks = NULL;
-	size_t alloc = 0, i, j, k;
+	struct strmap seen = STRMAP_INIT;
+	size_t alloc = 0, i, j;
 
 	*n = 0;
 	for (i = 0; i < n_runs; i++)
 		for (j = 0; j < runs[i].n_rows; j++) {
-			for (k = 0; k < *n && strcmp(tasks[k], runs[i].rows[j].task); k++)
-				;
-			if (k == *n) {
+			const char *task = runs[i].rows[j].task;
+			if (strmap_put(&seen, task, strlen(task), (uint32_t)*n, NULL)) {
 				ALLOC_GROW(tasks, *n + 1, alloc);
-				tasks[(*n)++] = runs[i].rows[j].task;
+				tasks[(*n)++] = task;
 			}
 		}
+	strmap_release(&seen);
 	return tasks;
 }
 
@@ -212,15 +226,26 @@ void report_tasks_free(struct report_task *tasks, size_t n, size_t n_runs)
 #define TOP_ITEMS 10
 #define MAX_HISTORY 50
 
-static void item(struct strbuf *sb, const char *id, int target)
+/* An item as a chip: "Title (id)", or the id alone when the catalogue has no title for it. */
+static void item(struct strbuf *sb, const struct titles *t, const char *id, int target)
 {
+	const char *title = titles_get(t, id);
+
 	strbuf_addstr(sb, target ? "<span class=\"item target\">" : "<span class=\"item\">");
-	html_escape(sb, id);
+	if (title) {
+		html_escape(sb, title);
+		strbuf_addstr(sb, " <span class=\"runid\">(");
+		html_escape(sb, id);
+		strbuf_addstr(sb, ")</span>");
+	} else {
+		html_escape(sb, id);
+	}
 	strbuf_addstr(sb, "</span>");
 }
 
 /* The ids of a stored id list as chips: the last max of them (0: the first max), target highlighted. */
-static void items(struct strbuf *sb, const char *json, const char *target, int last, size_t max)
+static void items(struct strbuf *sb, const struct titles *t, const char *json, const char *target, int last,
+		  size_t max)
 {
 	struct id_list l;
 	size_t i, from;
@@ -237,7 +262,7 @@ static void items(struct strbuf *sb, const char *json, const char *target, int l
 			strbuf_addf(sb, " <span class=\"runid\">+%zu more</span>", l.n - max);
 			break;
 		}
-		item(sb, l.ids[i], target && !strcmp(l.ids[i], target));
+		item(sb, t, l.ids[i], target && !strcmp(l.ids[i], target));
 	}
 	if (!l.n)
 		strbuf_addstr(sb, "<span class=\"runid\">empty</span>");
@@ -256,7 +281,7 @@ static void target_rank(struct strbuf *sb, const char *ranking, const char *targ
 }
 
 /* A stored grounding array: how each mention in the answer was matched to a catalogue item. */
-static void grounding(struct strbuf *sb, const char *json)
+static void grounding(struct strbuf *sb, const struct titles *t, const char *json)
 {
 	struct grounding_row *g;
 	size_t n, i;
@@ -273,7 +298,7 @@ static void grounding(struct strbuf *sb, const char *json)
 		html_escape(sb, g[i].text ? g[i].text : "");
 		strbuf_addstr(sb, "\xe2\x80\x9d \xe2\x86\x92 ");
 		if (g[i].item)
-			item(sb, g[i].item, 0);
+			item(sb, t, g[i].item, 0);
 		else
 			strbuf_addstr(sb, "<span class=\"status\">no item</span>");
 		if (g[i].how || isfinite(g[i].score)) {
@@ -312,9 +337,9 @@ static void add_pick(struct strbuf *sb, const struct report *r, const struct rep
 	strbuf_addstr(sb, "</span></h4>\n");
 	if (first) {
 		strbuf_addstr(sb, "<p><span class=\"label\">Target:</span> ");
-		item(sb, first->target ? first->target : "?", 1);
+		item(sb, r->titles, first->target ? first->target : "?", 1);
 		strbuf_addstr(sb, "</p>\n<p><span class=\"label\">History, oldest first:</span> ");
-		items(sb, first->history, first->target, 1, MAX_HISTORY);
+		items(sb, r->titles, first->history, first->target, 1, MAX_HISTORY);
 		strbuf_addstr(sb, "</p>\n");
 	}
 	strbuf_addstr(sb, "<table>\n<thead><tr><th>model</th><th class=\"num\">");
@@ -345,7 +370,7 @@ static void add_pick(struct strbuf *sb, const struct report *r, const struct rep
 				}
 				strbuf_addstr(sb, "</span><br/>");
 			}
-			items(sb, s->ranking, s->target, 0, TOP_ITEMS);
+			items(sb, r->titles, s->ranking, s->target, 0, TOP_ITEMS);
 		}
 		strbuf_addstr(sb, "</td></tr>\n");
 		if (s->sample_id && (s->response || s->grounding)) {
@@ -357,7 +382,7 @@ static void add_pick(struct strbuf *sb, const struct report *r, const struct rep
 			}
 			if (s->grounding) {
 				strbuf_addstr(sb, "<span class=\"label\">Grounding:</span>\n");
-				grounding(sb, s->grounding);
+				grounding(sb, r->titles, s->grounding);
 			}
 			strbuf_addstr(sb, "</td></tr>\n");
 		}
@@ -379,8 +404,8 @@ void html_drilldown(struct render *rd)
 	}
 	strbuf_addstr(sb, "<p class=\"legend\">Per task, the samples whose headline metric differs most across the runs"
 			  " (the spread: highest minus lowest value), among the samples that every run evaluating the task"
-			  " scored. Item titles are"
-			  " not stored: items are shown by id; the held-out target is <span class=\"item target\">highlighted</span>.</p>\n");
+			  " scored. Items are shown by title and catalogue id (the id alone where the catalogue has no"
+			  " title); the held-out target is <span class=\"item target\">highlighted</span>.</p>\n");
 	for (t = 0; t < r->n_tasks; t++) {
 		const struct report_task *task = &r->tasks[t];
 

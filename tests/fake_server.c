@@ -28,9 +28,12 @@ static const char *answer_arg = "echo";
 static long latency_ms, dim = 8, idle_exit_s = 60;
 static double fail_rate;
 
-enum answer_policy { ANSWER_ECHO, ANSWER_FIXED, ANSWER_RANK, ANSWER_FORMATS, ANSWER_HOSTILE, ANSWER_GENERAL, ANSWER_JUDGE };
+enum answer_policy { ANSWER_ECHO, ANSWER_FIXED, ANSWER_RAW, ANSWER_RANK, ANSWER_FORMATS, ANSWER_HOSTILE, ANSWER_GENERAL,
+		     ANSWER_JUDGE, ANSWER_CONVERSATION };
 /* tests/fake_general.c */
 char *fake_general_answer(const char *user, const char **format);
+/* tests/fake_conversation.c */
+char *fake_conversation_answer(const char *model, const cJSON *messages, const char **format);
 static enum answer_policy answer_policy = ANSWER_ECHO;
 static const char *answer_fixed;
 
@@ -42,7 +45,8 @@ static const struct option options[] = {
 	{ OPT_LONG, 0, "latency", &latency_ms, "MS", "delay every response by MS milliseconds (default 0)" },
 	{ OPT_STRING, 0, "faults", &faults_path, "FILE", "fault script: lines 'N FAULT [ARG]' (see tests/FAKE_SERVER.md)" },
 	{ OPT_DOUBLE, 0, "fail-rate", &fail_rate, "P", "fail about P of distinct bodies once (429 or 503), 0..1" },
-	{ OPT_STRING, 0, "answer", &answer_arg, "POLICY", "echo (default), fixed:TEXT, rank, formats, hostile, general or judge" },
+	{ OPT_STRING, 0, "answer", &answer_arg, "POLICY",
+	  "echo (default), fixed:TEXT, raw:JSON-TEXT, rank, formats, hostile, general, judge or conversation" },
 	{ OPT_LONG, 0, "dim", &dim, "N", "embedding dimensions (default 8)" },
 	{ OPT_LONG, 0, "idle-exit", &idle_exit_s, "S", "exit after S seconds without a request (default 60; 0: never)" },
 	{ OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -125,7 +129,7 @@ static int seen_add(uint64_t h)
 enum fault_type {
 	F_NONE, F_429, F_429MS, F_429DATE, F_500, F_502, F_503, F_504, F_DELAY,
 	F_DROP, F_TRUNCATE, F_BADJSON, F_OVERSIZE, F_FILTER, F_FILTER200,
-	F_401, F_403, F_404,
+	F_401, F_403, F_404, F_500PLAIN,
 };
 
 enum fault_arg { ARG_NONE, ARG_OPTIONAL, ARG_REQUIRED };
@@ -140,6 +144,7 @@ static const struct fault_kind {
 	{ "429ms", F_429MS, ARG_REQUIRED, 0 },
 	{ "429date", F_429DATE, ARG_NONE, 0 },
 	{ "500", F_500, ARG_NONE, 0 },
+	{ "500plain", F_500PLAIN, ARG_NONE, 0 },
 	{ "502", F_502, ARG_NONE, 0 },
 	{ "503", F_503, ARG_NONE, 0 },
 	{ "504", F_504, ARG_NONE, 0 },
@@ -878,10 +883,14 @@ static char *answer_text(const char *user, const char **format)
 	case ANSWER_FIXED:
 		*format = "fixed";
 		return xstrdup(answer_fixed);
+	case ANSWER_RAW:
+		*format = "raw";
+		return xstrdup(answer_fixed);
 	case ANSWER_RANK:
 		*format = "rank";
 		return answer_rank(user);
 	case ANSWER_FORMATS:
+	case ANSWER_CONVERSATION:
 		return answer_formats(user, format);
 	case ANSWER_HOSTILE:
 		return answer_hostile(user, format);
@@ -984,6 +993,9 @@ static void answer_chat(struct response *res, cJSON *body, const char *model,
 
 	/* judge: explanations and verdicts by the model's name (tests/fake_judge.c), other prompts as formats */
 	text = answer_policy == ANSWER_JUDGE ? fake_judge_answer(model, user, &format) : NULL;
+	/* conversation: the simulated user and the recommender by model name (tests/fake_conversation.c), other prompts as formats */
+	if (answer_policy == ANSWER_CONVERSATION)
+		text = fake_conversation_answer(model, messages, &format);
 	if (!text)
 		text = answer_policy == ANSWER_JUDGE ? answer_formats(user, &format) : answer_text(user, &format);
 	out = cJSON_CreateObject();
@@ -1000,6 +1012,12 @@ static void answer_chat(struct response *res, cJSON *body, const char *model,
 	cJSON_AddStringToObject(msg, "role", "assistant");
 	if (filter200) {
 		cJSON_AddNullToObject(msg, "content");
+	} else if (answer_policy == ANSWER_RAW) {
+		/* TEXT is the JSON string's inside, verbatim: escapes such as \u0000 and raw bytes as written */
+		char *lit = xstrfmt("\"%s\"", text);
+		cJSON_AddRawToObject(msg, "content", lit);
+		free(lit);
+		res->answer_format = format;
 	} else if (answer_policy == ANSWER_HOSTILE) {
 		/* control bytes as \u00XX, other bytes (invalid UTF-8 included) raw */
 		struct strbuf raw = STRBUF_INIT;
@@ -1428,6 +1446,13 @@ static void handle(struct response *res, const struct request *req)
 				  "The server had an error while processing your request (fake server fault at request %ld)", n);
 			break;
 		}
+		case F_500PLAIN:
+			/* the error shape of Fastify and Express servers: "error" is only the status text */
+			res->status = 500;
+			strbuf_reset(&res->body);
+			strbuf_addf(&res->body, "{\"statusCode\":500,\"error\":\"Internal Server Error\","
+				    "\"message\":\"database is down (fake server fault at request %ld)\"}", n);
+			break;
 		case F_401:
 			set_error(res, 401, "invalid_request_error", "invalid_api_key",
 				  "Incorrect API key provided (fake server fault at request %ld)", n);
@@ -1961,13 +1986,19 @@ int main(int argc, char **argv)
 		answer_policy = ANSWER_HOSTILE;
 	else if (!strcmp(answer_arg, "general"))
 		answer_policy = ANSWER_GENERAL;
+	else if (!strcmp(answer_arg, "conversation"))
+		answer_policy = ANSWER_CONVERSATION;
 	else if (!strcmp(answer_arg, "judge"))
 		answer_policy = ANSWER_JUDGE;
 	else if (!strncmp(answer_arg, "fixed:", 6)) {
 		answer_policy = ANSWER_FIXED;
 		answer_fixed = answer_arg + 6;
+	} else if (!strncmp(answer_arg, "raw:", 4)) {
+		answer_policy = ANSWER_RAW;
+		answer_fixed = answer_arg + 4;
 	} else
-		die_usage("--answer must be echo, fixed:TEXT, rank, formats, hostile, general or judge, not '%s'", answer_arg);
+		die_usage("--answer must be echo, fixed:TEXT, rank, formats, hostile, general, judge or conversation, not '%s'",
+			  answer_arg);
 	if (faults_path)
 		load_faults(faults_path);
 	if (log_path && !(log_file = fopen(log_path, "a")))

@@ -16,6 +16,10 @@ int cmd_gate(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
+int cmd_suites(int argc, char **argv);
+int cmd_tasks(int argc, char **argv);
+int cmd_models(int argc, char **argv);
 int cmd_judge(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 

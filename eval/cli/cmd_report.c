@@ -1,5 +1,6 @@
 /* cmd_report.c: `receval report RUN_ID... -o FILE.html`: one self-contained HTML page comparing runs, with gnuplot plots. */
 #include "eval/cli/cmd.h"
+#include "eval/titles.h"
 #include "lib/opt.h"
 #include "eval/store.h"
 #include "eval/runarg.h"
@@ -82,8 +83,9 @@ int cmd_report(int argc, char **argv)
 	struct report_run *rruns = NULL;
 	struct report_task *tasks = NULL;
 	size_t n_runs = 0, n_tasks = 0, i, skipped = 0;
-	struct strbuf html = STRBUF_INIT, why = STRBUF_INIT, judged = STRBUF_INIT;
+	struct strbuf html = STRBUF_INIT, why = STRBUF_INIT, judged = STRBUF_INIT, dialogues = STRBUF_INIT;
 	struct report report;
+	struct titles titles = TITLES_INIT;
 	struct store store;
 	int store_open = 0;
 	char date[64];
@@ -128,11 +130,16 @@ int cmd_report(int argc, char **argv)
 	}
 	store_open = 1;
 	for (i = 0; i < n_runs; i++) {
-		int64_t id = runs[i].info.id;
+		int64_t id;
 
 		rc = runarg_load_run(&runs[i], &store);
 		if (rc <= 0) {
 			ret = rc ? EXIT_STORE : EXIT_INPUT;
+			goto out;
+		}
+		id = runs[i].info.id;  /* latest and latest~N resolved */
+		if (titles_add_run(&titles, &store, &runs[i].info) < 0) {
+			ret = EXIT_STORE;
 			goto out;
 		}
 		if (store_get_sample_metrics(&store, id, &extra[i].sm) < 0 ||
@@ -173,6 +180,7 @@ int cmd_report(int argc, char **argv)
 	memset(&report, 0, sizeof(report));
 	report.runs = rruns;
 	report.n_runs = n_runs;
+	report.titles = &titles;
 	report.tasks = tasks;
 	report.n_tasks = n_tasks;
 	report.alpha = alpha;
@@ -182,12 +190,18 @@ int cmd_report(int argc, char **argv)
 	report.no_plots = no_plots;
 	{
 		int64_t *ids = xcalloc(n_runs, sizeof(*ids));
-		for (i = 0; i < n_runs; i++)
+		const char **labels = xcalloc(n_runs, sizeof(*labels));
+		for (i = 0; i < n_runs; i++) {
 			ids[i] = runs[i].info.id;
-		if (html_judgments(&judged, &store, ids, n_runs) < 0)
+			labels[i] = rruns[i].label ? rruns[i].label : runs[i].info.model;
+		}
+		if (html_judgments(&judged, &store, ids, n_runs) < 0 ||
+		    html_dialogues(&dialogues, &store, ids, labels, n_runs, 3) < 0)
 			ret = EXIT_STORE;
 		free(ids);
+		free(labels);
 		report.judgments = judged.len ? judged.buf : NULL;
+		report.dialogues = dialogues.len ? dialogues.buf : NULL;
 	}
 	html_report(&html, &report, &skipped, &why);
 	if (skipped && !no_plots)
@@ -196,6 +210,7 @@ int cmd_report(int argc, char **argv)
 		ret = EXIT_OUTPUT;
 
 out:
+	titles_release(&titles);
 	report_tasks_free(tasks, n_tasks, n_runs);
 	free(rruns);
 	for (i = 0; extra && i < n_runs; i++) {
@@ -211,5 +226,6 @@ out:
 	strbuf_release(&html);
 	strbuf_release(&why);
 	strbuf_release(&judged);
+	strbuf_release(&dialogues);
 	return ret;
 }

@@ -47,6 +47,7 @@ static const struct {
 	{ "turns", METRIC_LOWER },
 	{ "repeat_rate", METRIC_LOWER },
 	{ "leak_rate", METRIC_LOWER },
+	{ "invalid_rate", METRIC_LOWER },
 	{ "acc", METRIC_HIGHER },
 	{ "prompt_strict_acc", METRIC_HIGHER },
 	{ "instruction_strict_acc", METRIC_HIGHER },
@@ -190,6 +191,7 @@ TEST(registry_add_names_a_suite_knows)
 	/* a built-in family cannot be redefined */
 	other.name = "error_rate";
 	other.kind = METRIC_VALIDITY;
+	other.flags = METRIC_PER_SAMPLE | METRIC_SUMMARY;  /* the run summary shows it (issue 15) */
 	CHECK_INT(metric_registry_add(&other), 1);
 	other.direction = METRIC_HIGHER;
 	CHECK_INT(metric_registry_add(&other), -1);
