@@ -247,7 +247,7 @@ int builtin_check_spec(const struct model_spec *spec)
 	static const char *const random_keys[] = { "seed", NULL };
 	static const char *const no_keys[] = { NULL };
 	static const char *const knn_keys[] = { "neighbors", NULL };
-	static const char *const ease_keys[] = { "l2", NULL };
+	static const char *const ease_keys[] = { "l2", "precision", "memory_mb", NULL };
 	static const struct {
 		const char *name;
 		const char *const *keys;

@@ -31,7 +31,7 @@ struct par_chunk {
 	struct strbuf arena;
 	struct par_rec *rec;
 	size_t n, alloc;
-	const char **names;   /* metric names: the task's own (c->names) or literals, which outlive the task */
+	par_str *names;       /* metric names, copied: a type may build them for the sample alone */
 	double *values;
 	size_t n_values, alloc_values;
 	size_t skipped;       /* samples a resumed run already holds */
@@ -89,7 +89,7 @@ int task_put_sample(struct task_ctx *c, const struct sample_record *r)
 	p->metrics = ch->n_values;
 	p->n_metrics = r->n_metrics;
 	for (i = 0; i < r->n_metrics; i++) {
-		ch->names[ch->n_values] = r->metric_names[i];
+		ch->names[ch->n_values] = put_str(ch, r->metric_names[i]);
 		ch->values[ch->n_values++] = r->metric_values[i];
 	}
 	return 0;
@@ -117,7 +117,12 @@ static void chunk_free(struct par_chunk *ch)
 /* Store a chunk's samples in order. 0, or -1 when the store fails. */
 static int chunk_store(struct task_ctx *c, const struct par_chunk *ch)
 {
+	const char **names = xmalloc((ch->n_values + 1) * sizeof(*names));
 	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < ch->n_values; i++)
+		names[i] = get_str(ch, ch->names[i]);
 
 	for (i = 0; i < ch->skipped; i++)
 		progress_step(c->prog);
@@ -142,14 +147,17 @@ static int chunk_store(struct task_ctx *c, const struct par_chunk *ch)
 		r.latency_ms = p->latency_ms;
 		r.tokens_in = p->tokens_in;
 		r.tokens_out = p->tokens_out;
-		r.metric_names = ch->names + p->metrics;
+		r.metric_names = names + p->metrics;
 		r.metric_values = ch->values + p->metrics;
 		r.n_metrics = p->n_metrics;
-		if (store_put_sample(c->store, c->run_id, &r) < 0)
-			return -1;
+		if (store_put_sample(c->store, c->run_id, &r) < 0) {
+			ret = -1;
+			break;
+		}
 		progress_step(c->prog);
 	}
-	return 0;
+	free(names);
+	return ret;
 }
 
 struct par {

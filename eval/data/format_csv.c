@@ -35,6 +35,9 @@ struct csv {
 /* Read more of the file after buf[0..len): 0, or -1 after a message. */
 static int csv_read(struct csv *c)
 {
+	size_t from = c->len;
+	const char *nul;
+
 	while (!c->eof && c->len < c->cap) {
 		ssize_t got = read(c->fd, c->buf + c->len, c->cap - c->len);
 		if (got < 0 && errno == EINTR)
@@ -46,6 +49,15 @@ static int csv_read(struct csv *c)
 		c->len += (size_t)got;
 	}
 	c->buf[c->len] = '\0';
+	/* a NUL would cut an id where it is stored and merge two users into one (data_read_file() says why) */
+	nul = memchr(c->buf + from, '\0', c->len - from);
+	if (nul) {
+		long line = c->line;
+		const char *p;
+		for (p = c->buf + c->pos; p < nul; p++)
+			line += *p == '\n';
+		return error_at(c->file, line, "NUL byte in a text file (is it binary or UTF-16?)");
+	}
 	return 0;
 }
 
