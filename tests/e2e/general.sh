@@ -81,6 +81,17 @@ $R run suites/general.json --model "$FAKE" --limit 2 --db "$T/l.db" -q >/dev/nul
 ok_if "--limit 2: two questions per subject, two prompts, two chats" \
 	[ "$(sqlite3 "$T/l.db" "select count(*) from samples")" = 10 ]
 
+# --judge is stored with a run that has no dataset, so --resume judges the chats it finishes
+# (bug: the config of a dataset-less run left out "judge"; a killed run resumed without ratings)
+$R run suites/general.json --model "$FAKE" --judge "$FAKE" --db "$T/rj.db" -q >/dev/null 2>&1
+ok_if "a dataset-less run stores its --judge" \
+	[ "$(sqlite3 "$T/rj.db" "select json_extract(config, '\$.judge') from runs where id = 1")" = "$FAKE" ]
+sqlite3 "$T/rj.db" "delete from sample_metrics where run_id = 1 and task = 'chat';
+	delete from samples where run_id = 1 and task = 'chat'; update runs set status = 'interrupted' where id = 1"
+$R run --resume 1 --db "$T/rj.db" -q >/dev/null 2>"$T/rj.err"
+ok_if "--resume of a dataset-less run judges the chats it finishes (rating over 10 samples)" \
+	[ "$(sqlite3 "$T/rj.db" "select n from run_metrics where run_id = 1 and task = 'chat' and metric = 'rating'")" = 10 ]
+
 # built-in models write no text
 $R run suites/general.json --model builtin:pop --db "$T/b.db" >"$T/b.out" 2>"$T/b.err"
 ok_if "a built-in model skips every task with a warning and exits 0" \
