@@ -114,7 +114,7 @@ static void add_json(struct strbuf *sb, const char *s, int ascii)
 		uint32_t c;
 		size_t n;
 
-		if (*p < 0x80 || !ascii) {
+		if (*p < 0x80) {
 			switch (*p) {
 			case '"': strbuf_addstr(sb, "\\\""); break;
 			case '\\': strbuf_addstr(sb, "\\\\"); break;
@@ -138,6 +138,15 @@ static void add_json(struct strbuf *sb, const char *s, int ascii)
 		if (!n) {
 			n = 1;
 			c = 0xfffd;
+		}
+		if (!ascii) {
+			/* JSON text is UTF-8 (RFC 8259): a model's broken bytes must not make it unreadable */
+			if (c == 0xfffd && n == 1)
+				strbuf_addstr(sb, UTF8_REPLACEMENT);
+			else
+				strbuf_add(sb, p, n);
+			p += n;
+			continue;
 		}
 		p += n;
 		if (c >= 0x10000) {

@@ -30,7 +30,9 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /*
  * Append s as a JSON string literal, quotes included (NULL as ""): '"',
- * '\\' and control characters escaped, every other byte as it is.
+ * '\\' and control characters escaped, valid UTF-8 as it is, and a byte
+ * that is not UTF-8 as U+FFFD, so that the JSON is valid whatever the
+ * model wrote.
  */
 void strbuf_add_json(struct strbuf *sb, const char *s);
 /*
