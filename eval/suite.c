@@ -645,6 +645,7 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 	};
 	struct strbuf sb = STRBUF_INIT;
 	struct loader ld = { path, NULL, stored };
+	const char *end = NULL;
 	cJSON *root = NULL;
 	int ret = -1;
 
@@ -652,11 +653,18 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 	out->path = xstrdup(path);
 	strbuf_add(&sb, text, len);
 	ld.text = sb.buf;
-	root = cJSON_ParseWithLength(sb.buf, sb.len);
+	root = cJSON_ParseWithLengthOpts(sb.buf, sb.len, &end, 0);
 	if (!root) {
 		const char *at = cJSON_GetErrorPtr();
 		error_at(path, at && at >= sb.buf && at <= sb.buf + sb.len ? line_at(sb.buf, at) : 0,
 			 "not valid JSON");
+		goto out;
+	}
+	/* cJSON stops after the first value: text after it (a second object, a merge's leftovers) is no suite */
+	while (end < sb.buf + sb.len && isspace((unsigned char)*end))
+		end++;
+	if (end < sb.buf + sb.len) {
+		error_at(path, line_at(sb.buf, end), "unexpected text after the suite's JSON object");
 		goto out;
 	}
 	if (!cJSON_IsObject(root)) {

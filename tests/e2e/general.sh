@@ -108,3 +108,13 @@ for c in "general_mc x_test.csv x_test.csv:2" "chatbot chat.jsonl chat.jsonl:2" 
 	ok_if "its message names $3" grep -q "$3" "$T/err"
 done
 ok_if "nothing was stored for them" sh -c "[ ! -e '$T/bad.db' ] || [ \"\$(sqlite3 '$T/bad.db' 'select count(*) from runs')\" = 0 ]"
+# bug: a question line with text after its object (two questions run together) kept the first and dropped the rest
+printf '{"prompt": "hi"} {"prompt": "lost"}\n' >"$T/two.jsonl"
+echo '{"name": "two", "tasks": [{"type": "chatbot", "data": "two.jsonl"}]}' >"$T/two.json"
+expect_exit 3 "a question line with text after its object exits 3" $R run "$T/two.json" --model "$FAKE" --db "$T/two.db"
+ok_if "its message names the file and line" grep -q "two.jsonl:1: not a JSON object" "$T/err"
+# bug: cJSON stopped after the suite's object, so text after it (a second object) was ignored
+cp suites/general/chat.jsonl "$T/good.jsonl"
+echo '{"name": "two", "tasks": [{"type": "chatbot", "data": "good.jsonl"}]} {"tasks": []}' >"$T/trail.json"
+expect_exit 3 "a suite with text after its object exits 3" $R run "$T/trail.json" --model "$FAKE" --db "$T/trail.db"
+ok_if "its message names the suite and says why" grep -q "trail.json:1: unexpected text after" "$T/err"
