@@ -118,3 +118,9 @@ cp suites/general/chat.jsonl "$T/good.jsonl"
 echo '{"name": "two", "tasks": [{"type": "chatbot", "data": "good.jsonl"}]} {"tasks": []}' >"$T/trail.json"
 expect_exit 3 "a suite with text after its object exits 3" $R run "$T/trail.json" --model "$FAKE" --db "$T/trail.db"
 ok_if "its message names the suite and says why" grep -q "trail.json:1: unexpected text after" "$T/err"
+# bug: a chatbot task's built-in judge was found only once the run was stored (a failed run to resume); explanation's and
+# the simulator's were checked when the suite loads
+echo '{"name": "bj", "tasks": [{"type": "chatbot", "data": "good.jsonl", "judge": "builtin:pop"}]}' >"$T/bj.json"
+expect_exit 3 "a chatbot task whose judge is a built-in model exits 3" $R run "$T/bj.json" --model "$FAKE" --db "$T/bj.db"
+ok_if "its message names the suite and the key" grep -q "bj.json:1: 'judge' must be a language model" "$T/err"
+ok_if "and no run is stored" sh -c "[ ! -e '$T/bj.db' ] || [ \"\$(sqlite3 '$T/bj.db' 'select count(*) from runs')\" = 0 ]"
