@@ -6,6 +6,7 @@
 #   make unit       build and run the unit tests only
 #   make bench      benchmarks (needs ../shared/data/ml-100k)
 #   make deps       install missing Debian packages with apt-get
+#   make fuzz       build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS (default 60)
 #   SANITIZE=address,undefined   build with sanitizers (objects in build-san/)
 #   V=1             show the commands
 
@@ -137,9 +138,9 @@ bench: all $(if $(wildcard tests/fake_server.c),$(OBJDIR)/fake_server)
 	$(Q)sh bench/run.sh
 
 clean:
-	rm -rf build build-san receval
+	rm -rf build build-san build-fuzz receval
 
-.PHONY: all unit deps demo test bench clean demo-data FORCE
+.PHONY: all unit deps demo test bench clean demo-data FORCE fuzz fuzz-build
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/eval/cli/main.d $(OBJDIR)/suites/gen_demo.d \
 	$(OBJDIR)/tests/fake_server.d $(OBJDIR)/tests/fake_general.d $(OBJDIR)/tests/fake_conversation.d
@@ -157,3 +158,23 @@ $(OBJDIR)/bench_ifeval: $(OBJDIR)/bench/ifeval.o $(OBJDIR)/libreceval.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 -include $(OBJDIR)/bench/ifeval.d
+
+# Fuzzing (tests/fuzz/README.md): the library built by clang with libFuzzer's coverage and ASan/UBSan into
+# build-fuzz/, one binary per tests/fuzz/fuzz_*.c, each run FUZZ_SECONDS on its committed seed corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -O1 -g -Wno-missing-field-initializers -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_NAMES   := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+
+fuzz-build:
+	$(Q)command -v $(FUZZ_CC) >/dev/null || { echo "receval: make fuzz needs $(FUZZ_CC) (make deps installs it)" >&2; exit 1; }
+	$(Q)$(MAKE) --no-print-directory OBJDIR=build-fuzz CC=$(FUZZ_CC) \
+		CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build-fuzz/libreceval.a
+	$(Q)for h in $(FUZZ_NAMES); do \
+		echo "  FUZZ    build-fuzz/$$h"; \
+		$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(FUZZ_FLAGS) \
+			-fsanitize=fuzzer -o build-fuzz/$$h tests/fuzz/$$h.c build-fuzz/libreceval.a $(LIBS) || exit 1; \
+	done
+
+fuzz: fuzz-build
+	$(Q)sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)

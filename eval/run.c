@@ -337,11 +337,12 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	struct error_watch watch;
 	uint64_t *order;
 	size_t t, p, errors = 0, pass_i = 0, n_passes = passes(plan->suite);
-	char *config, key[65] = "";
+	char *config, key[65] = "", *why;
 	double t0 = now_ms();
 	int ret = EXIT_OK, rc;
 
 	*run_id = 0;
+	error_last_reset();
 	if (!ad) {
 		error("unknown model provider '%s' in '%s' (known: %s)", spec->provider, spec->text,
 		      adapter_providers());
@@ -523,6 +524,9 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	free(bc.cat_off);
 	free(bc.cats);
 
+	/* why it stopped, as printed (a fatal answer, a full disk), before finishing prints more */
+	why = ret == 130 ? xstrfmt("interrupted: 'receval run --resume %lld' finishes it", (long long)*run_id)
+	    : ret != EXIT_OK ? xstrdup(error_last() ? error_last() : "failed") : NULL;
 	/* an interrupted or failed run keeps figures for what it has; --resume recomputes them */
 	if (ret == EXIT_OK || ret == 130 || ret == EXIT_MODEL) {
 		long failed;
@@ -537,6 +541,13 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 		}
 	} else if (store_finish_run(store, *run_id, "failed", errors) < 0 && ret == EXIT_OK) {
 		ret = EXIT_STORE;
+	}
+	if (why || ret != EXIT_OK) {
+		/* a failure finishing the run is the reason when nothing failed before */
+		if (!why)
+			why = xstrdup(error_last() ? error_last() : "failed");
+		store_set_run_reason(store, *run_id, why);
+		free(why);
 	}
 	if (ret == EXIT_OK && errors)
 		ret = EXIT_MODEL;

@@ -7,6 +7,7 @@
 #include "metrics/stats.h"
 #include "lib/rng.h"
 #include "eval/store_scale.h"
+#include "eval/rowfind.h"
 
 #define BOOTSTRAP_RESAMPLES 1000
 
@@ -88,18 +89,46 @@ static int exec(struct store *s, const char *sql)
 	return 0;
 }
 
-/* Columns added since the first schema, for databases made before them. */
-static int add_columns(struct store *s)
+/* Columns added since the first schema, for databases made before them (store_internal.h). */
+const struct store_column store_added_columns[] = {
+	{ "samples", "transcript", "TEXT" },
+	{ "runs", "reason", "TEXT" },     /* why a run failed or was cut short; NULL when done */
+	{ NULL, NULL, NULL },
+};
+
+int store_has_column(struct store *s, const char *table, const char *column, int *out)
 {
 	sqlite3_stmt *st = NULL;
-	int has = 0;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM pragma_table_info('samples') WHERE name = 'transcript'",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot read the schema");
-	has = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+	*out = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
-	return has ? 0 : exec(s, "ALTER TABLE samples ADD COLUMN transcript TEXT");
+	return 0;
+}
+
+static int add_columns(struct store *s)
+{
+	const struct store_column *c;
+
+	for (c = store_added_columns; c->table; c++) {
+		int has = 0;
+		char *sql;
+		int rc;
+
+		if (store_has_column(s, c->table, c->column, &has) < 0)
+			return -1;
+		if (has)
+			continue;
+		sql = xstrfmt("ALTER TABLE %s ADD COLUMN %s %s", c->table, c->column, c->type);
+		rc = exec(s, sql);
+		free(sql);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int open_db(struct store *s, const char *path, int flags)
@@ -130,6 +159,9 @@ int store_open_existing(struct store *s, const char *path)
 {
 	if (access(path, F_OK))
 		return error("no database '%s' (run 'receval run SUITE' first, or name one with --db)", path);
+	/* a 0444 file or a read-only file system: read it as it is (store_readonly.c) */
+	if (!store_writable(path))
+		return store_open_readonly(s, path);
 	return open_db(s, path, SQLITE_OPEN_READWRITE);
 }
 
@@ -202,13 +234,20 @@ int store_finish_run(struct store *s, int64_t run, const char *status, size_t er
 	int ret = 0;
 
 	iso_time(now, sizeof(now));
-	if (sqlite3_prepare_v2(s->db, "UPDATE runs SET status = ?, finished_at = ?, errors = ? WHERE id = ?",
-			       -1, &st, NULL) != SQLITE_OK)
+	/*
+	 * The counts are what the store holds, whatever the caller counted: a
+	 * run cut short by a fatal answer or a full disk must not claim the
+	 * samples it planned. A new status clears the reason (store_set_run_reason()).
+	 */
+	(void)errors;
+	if (sqlite3_prepare_v2(s->db, "UPDATE runs SET status = ?1, finished_at = ?2, reason = NULL,"
+			       " samples = (SELECT count(*) FROM samples WHERE run_id = ?3),"
+			       " errors = (SELECT count(*) FROM samples WHERE run_id = ?3 AND status = 'error')"
+			       " WHERE id = ?3", -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot update the run");
 	bind_text(st, 1, status);
 	bind_text(st, 2, now);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)errors);
-	sqlite3_bind_int64(st, 4, run);
+	sqlite3_bind_int64(st, 3, run);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		ret = fail(s, "cannot update the run");
 	sqlite3_finalize(st);
@@ -413,9 +452,12 @@ char *store_col_dup(sqlite3_stmt *st, int i)
 	return t ? xstrdup((const char *)t) : NULL;
 }
 
+/* A run still running (or killed) counts what is stored so far; a finished one what was stored at its end. */
 static const char run_columns[] =
 	"SELECT id, suite, model, status, started_at, finished_at, config, version, seed,"
-	" samples, errors, run_key FROM runs";
+	" CASE WHEN status = 'running' THEN (SELECT count(*) FROM samples WHERE run_id = runs.id) ELSE samples END,"
+	" CASE WHEN status = 'running' THEN (SELECT count(*) FROM samples WHERE run_id = runs.id AND status = 'error')"
+	" ELSE errors END, run_key, reason FROM runs";
 
 static void read_run(sqlite3_stmt *st, struct run_info *r)
 {
@@ -431,6 +473,7 @@ static void read_run(sqlite3_stmt *st, struct run_info *r)
 	r->samples = sqlite3_column_int64(st, 9);
 	r->errors = sqlite3_column_int64(st, 10);
 	r->run_key = col_text(st, 11);
+	r->reason = col_text(st, 12);
 }
 
 int store_get_run(struct store *s, int64_t id, struct run_info *out)
@@ -468,6 +511,7 @@ void run_info_release(struct run_info *r)
 	free(r->config);
 	free(r->version);
 	free(r->run_key);
+	free(r->reason);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -580,6 +624,7 @@ void metric_rows_free(struct metric_row *rows, size_t n)
 {
 	size_t i;
 
+	rowfind_forget(rows);
 	for (i = 0; i < n; i++) {
 		free(rows[i].task);
 		free(rows[i].metric);
@@ -682,14 +727,16 @@ int store_get_sample_metrics(struct store *s, int64_t run, struct run_sample_met
 		order[i].name = out->metrics[i];
 		order[i].index = i;
 	}
-	qsort(order, out->n_metrics, sizeof(*order), cmp_named_index);
+	if (out->n_metrics)
+		qsort(order, out->n_metrics, sizeof(*order), cmp_named_index);
 	for (i = 0; i < out->n_metrics; i++) {
 		rank[order[i].index] = i;
 		out->metrics[i] = order[i].name;
 	}
 	for (i = 0; i < out->n; i++)
 		out->rows[i].metric = rank[out->rows[i].metric];
-	qsort(out->rows, out->n, sizeof(*out->rows), cmp_sample_metric);
+	if (out->n)  /* a run without samples has no rows: qsort(NULL, 0) is undefined */
+		qsort(out->rows, out->n, sizeof(*out->rows), cmp_sample_metric);
 	ret = 0;
 out:
 	sqlite3_finalize(st);

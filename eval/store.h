@@ -25,8 +25,14 @@ void store_close(struct store *s);
 /* A new run with status "running" and its run_key (a UUID; NULL: none); *out gets its id. */
 int store_create_run(struct store *s, int64_t *out, const char *suite, const char *model,
 		     const char *config_json, uint64_t seed, size_t samples, const char *run_key);
-/* Set a run's status ("done", "interrupted", "failed"), finished_at and error count. */
+/*
+ * Set a run's status ("done", "interrupted", "failed"), finished_at, and
+ * its samples and errors counted from what is stored (errors is ignored);
+ * clears its reason.
+ */
 int store_finish_run(struct store *s, int64_t run, const char *status, size_t errors);
+/* Store why a run failed or stopped (one line; NULL clears it) (store_record.c). */
+int store_set_run_reason(struct store *s, int64_t run, const char *reason);
 
 /* One sample with its metrics, committed together in one transaction. */
 struct sample_record {
@@ -123,7 +129,9 @@ struct run_info {
 	int64_t id;
 	char *suite, *model, *status, *started_at, *finished_at, *config, *version;
 	char *run_key;  /* the UUID the run keeps through merges (shards of one run share it) */
-	int64_t seed, samples, errors;
+	char *reason;   /* why it failed or stopped (one line), or NULL */
+	int64_t seed;
+	int64_t samples, errors;  /* stored (so far, while it runs) */
 };
 
 /* Fill out with run id: 1 when found, 0 when there is no such run, -1 on error. */

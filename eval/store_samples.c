@@ -68,7 +68,8 @@ int store_for_each_sample(struct store *s, int64_t run,
 			fail(s, "cannot read sample metrics");
 			goto out;
 		}
-		qsort(mv, n_mv, sizeof(*mv), cmp_named_value);
+		if (n_mv)
+			qsort(mv, n_mv, sizeof(*mv), cmp_named_value);
 		if (n_mv > alloc_out) {
 			alloc_out = n_mv;
 			names = xrealloc(names, alloc_out * sizeof(*names));

@@ -133,14 +133,13 @@ static void add_json(struct strbuf *sb, const char *s, int ascii)
 			p++;
 			continue;
 		}
-		/* a byte that starts no valid sequence is one U+FFFD */
+		/* a byte that starts no valid sequence is one U+FFFD: the output is valid UTF-8 whatever came in */
 		n = utf8_decode((const char *)p, (size_t)(end - p), &c);
 		if (!n) {
 			n = 1;
 			c = 0xfffd;
 		}
 		if (!ascii) {
-			/* JSON text is UTF-8 (RFC 8259): a model's broken bytes must not make it unreadable */
 			if (c == 0xfffd && n == 1)
 				strbuf_addstr(sb, UTF8_REPLACEMENT);
 			else
@@ -197,4 +196,19 @@ int strbuf_read_file(struct strbuf *sb, const char *path, size_t cap)
 	}
 	fclose(f);
 	return 0;
+}
+
+void strbuf_add_utf8(struct strbuf *sb, const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t ok = utf8_valid_prefix(s + i, len - i);
+		strbuf_add(sb, s + i, ok);
+		i += ok;
+		if (i < len) {
+			strbuf_addstr(sb, UTF8_REPLACEMENT);
+			i++;
+		}
+	}
 }

@@ -62,30 +62,59 @@ char *xstrfmt(const char *fmt, ...)
 	return p;
 }
 
+/* The last error printed by this thread, without "receval: " (error_last()). */
+static _Thread_local char last_error[512];
+
+const char *error_last(void)
+{
+	return last_error[0] ? last_error : NULL;
+}
+
+void error_last_reset(void)
+{
+	last_error[0] = '\0';
+}
+
+/* Print "receval: " prefix message, and keep a copy (cut at 511 bytes) as the last error. */
+static void report(const char *prefix, const char *fmt, va_list ap)
+{
+	size_t n = strlen(prefix);
+	va_list copy;
+
+	va_copy(copy, ap);
+	fprintf(stderr, "receval: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	if (n >= sizeof(last_error))
+		n = sizeof(last_error) - 1;
+	memcpy(last_error, prefix, n);
+	last_error[n] = '\0';
+	vsnprintf(last_error + n, sizeof(last_error) - n, fmt, copy);
+	va_end(copy);
+}
+
 int error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("receval: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return -1;
 }
 
 int error_at(const char *file, long line, const char *fmt, ...)
 {
+	char prefix[300];
 	va_list ap;
 
 	if (line > 0)
-		fprintf(stderr, "receval: %s:%ld: ", file, line);
+		snprintf(prefix, sizeof(prefix), "%s:%ld: ", file, line);
 	else
-		fprintf(stderr, "receval: %s: ", file);
+		snprintf(prefix, sizeof(prefix), "%s: ", file);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report(prefix, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return -1;
 }
 
@@ -120,11 +149,20 @@ int parse_double(const char *s, double *out)
 	char *end;
 	double v;
 
+	const char *p;
+
 	if (!s || !*s || isspace((unsigned char)*s))
 		return -1;
+	/* decimal only: strtod() would also take "0x10", "inf" and "nan" */
+	for (p = s; *p; p++)
+		if (!isdigit((unsigned char)*p) && !strchr("+-.eE", *p))
+			return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || *end || !isfinite(v))
+	if (*end || !isfinite(v) || end == s)
+		return -1;
+	/* too small to represent is 0 (or a subnormal), not an error; too large is */
+	if (errno == ERANGE && fabs(v) > 1)
 		return -1;
 	*out = v;
 	return 0;

@@ -9,6 +9,8 @@ PKGS="gcc g++ make pkg-config time libcurl4-openssl-dev libcjson-dev libsqlite3-
 # scale-out tests: a one-node Slurm cluster runs the job-array recipe (tests/e2e/slurm.sh); the Kubernetes
 # manifests are read with PyYAML (tests/e2e/manifests.sh)
 PKGS="$PKGS slurm-wlm munge python3-yaml"
+# make fuzz: clang's libFuzzer and its sanitizer runtimes (tests/fuzz/, issue 14); gcc has no libFuzzer
+PKGS="$PKGS clang libclang-rt-dev"
 
 missing=""
 for p in $PKGS; do

@@ -14,7 +14,7 @@
 static const char usage_run[] =
 	"receval run SUITE.json [--model SPEC]... [--judge SPEC] [--simulator SPEC] [--db FILE] [--limit N] [--seed N]\n"
 	"                   [--shard I/N | --shard auto [--shards N]] [--run-key TEXT] [--concurrency N] [--rpm N] [--tpm N]\n"
-	"                   [--timeout S] [--attempts N] [--no-cache] [--quiet]\n"
+	"                   [--timeout S] [--sample-deadline S] [--attempts N] [--no-cache] [--quiet]\n"
 	"   or: receval run --resume RUN_ID [--db FILE] [--retry-errors]";
 
 static void on_sigint(int sig)
@@ -355,7 +355,7 @@ int cmd_run(int argc, char **argv)
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
 	long concurrency = 8, resume = 0, attempts = 6;
-	double rpm = 0, tpm = 0, timeout = 60, max_cost = 0;
+	double rpm = 0, tpm = 0, timeout = 60, deadline = 600, max_cost = 0;
 	int no_cache = 0, retry_errors = 0, store_ready = 0, dry_run = 0, has_ds = 1;
 	struct strmap done = STRMAP_INIT;
 	char **done_keys = NULL, *resume_model = NULL;
@@ -374,6 +374,8 @@ int cmd_run(int argc, char **argv)
 		{ OPT_DOUBLE, 0, "rpm", &rpm, "N", "at most N requests per minute" },
 		{ OPT_DOUBLE, 0, "tpm", &tpm, "N", "at most N tokens per minute" },
 		{ OPT_DOUBLE, 0, "timeout", &timeout, "S", "seconds one request attempt may take (default 60)" },
+		{ OPT_DOUBLE, 0, "sample-deadline", &deadline, "S",
+		  "seconds a request may take in all, retries and waits included; then it is an error (default 600)" },
 		{ OPT_LONG, 0, "attempts", &attempts, "N", "tries per request, the first included (default 6)" },
 		{ OPT_BOOL, 0, "dry-run", &dry_run, NULL,
 		  "send nothing: show each task's first request, count the requests, estimate tokens and cost" },
@@ -436,8 +438,9 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (concurrency < 1 || concurrency > 4096 || attempts < 1 || attempts > 100 || rpm < 0 || tpm < 0 ||
-	    !(timeout > 0)) {
-		error("--concurrency must be 1..4096, --attempts 1..100, --timeout above 0, --rpm and --tpm >= 0");
+	    !(timeout > 0) || !(deadline > 0)) {
+		error("--concurrency must be 1..4096, --attempts 1..100, --timeout and --sample-deadline above 0, "
+		      "--rpm and --tpm >= 0");
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -596,6 +599,7 @@ plan:
 	plan.limits.rpm = rpm;
 	plan.limits.tpm = tpm;
 	plan.limits.timeout_s = timeout;
+	plan.limits.deadline_s = deadline;
 	plan.limits.attempts = (unsigned)attempts;
 	plan.max_cost = max_cost;
 	plan.dry = dry_run;

@@ -37,8 +37,38 @@ const char *data_snip(struct snip *sn, const char *s, size_t len)
 
 int data_read_file(struct strbuf *sb, const char *path)
 {
+	const char *nul;
+
 	if (strbuf_read_file(sb, path, 0) < 0)
 		return error_at(path, 0, "cannot read: %s", strerror(errno));
+	/* a NUL would cut an id where it is stored and merge two users into one: refuse it here, once */
+	nul = memchr(sb->buf, '\0', sb->len);
+	if (nul) {
+		long line = 1;
+		const char *p;
+		for (p = sb->buf; p < nul; p++)
+			line += *p == '\n';
+		return error_at(path, line, "NUL byte in a text file (is it binary or UTF-16?)");
+	}
+	return 0;
+}
+
+int data_check_text(const char *file, long line, const char *what, const char *s, size_t len)
+{
+	/* a title may span lines (a quoted csv field) or hold a tab; an id is one word of text */
+	int title = !strcmp(what, "title");
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (title && (ch == '\t' || ch == '\n' || ch == '\r'))
+			continue;
+		if (ch < 0x20 || ch == 0x7f) {
+			struct snip sn;
+			return error_at(file, line, "control byte 0x%02x in %s '%s'", ch, what,
+					data_snip(&sn, s, len));
+		}
+	}
 	return 0;
 }
 

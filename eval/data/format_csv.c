@@ -191,6 +191,8 @@ static const struct field *get_id(const struct csv *c, int col, const char *what
 		error_at(c->file, f->line, "empty %s id", what);
 		return NULL;
 	}
+	if (data_check_text(c->file, f->line, what[0] == 'u' ? "user id" : "item id", f->s, f->len))
+		return NULL;
 	return f;
 }
 
@@ -233,6 +235,8 @@ static int load_csv_items(struct loader *l, const char *path, char sep)
 				       data_snip(&sn, title->s, title->len));
 			goto out;
 		}
+		if (data_check_text(path, title->line, "title", title->s, title->len))
+			goto out;
 		if (col[COL_CATEGORIES] >= 0 && c.f[col[COL_CATEGORIES]].len)
 			cat = &c.f[col[COL_CATEGORIES]];
 		loader_new_item(l, id->s, id->len,
