@@ -1,5 +1,6 @@
 /* cmd_report.c: `receval report RUN_ID... -o FILE.html`: one self-contained HTML page comparing runs, with gnuplot plots. */
 #include "eval/cli/cmd.h"
+#include "eval/label.h"
 #include "eval/titles.h"
 #include "lib/opt.h"
 #include "eval/store.h"
@@ -161,6 +162,7 @@ int cmd_report(int argc, char **argv)
 		}
 		rruns[i].info = &runs[i].info;
 		rruns[i].label = runs[i].label;
+		rruns[i].name = run_label(&runs[i].info);
 		rruns[i].rows = runs[i].rows;
 		rruns[i].n_rows = runs[i].n_rows;
 		rruns[i].usage = &extra[i].usage;
@@ -212,6 +214,8 @@ int cmd_report(int argc, char **argv)
 out:
 	titles_release(&titles);
 	report_tasks_free(tasks, n_tasks, n_runs);
+	for (i = 0; rruns && i < n_runs; i++)
+		free(rruns[i].name);
 	free(rruns);
 	for (i = 0; extra && i < n_runs; i++) {
 		if (extra[i].compared)
