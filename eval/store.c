@@ -133,6 +133,25 @@ int store_open_existing(struct store *s, const char *path)
 	return open_db(s, path, SQLITE_OPEN_READWRITE);
 }
 
+int store_open_readonly(struct store *s, const char *path)
+{
+	memset(s, 0, sizeof(*s));
+	if (access(path, F_OK))
+		return error("no database '%s' (run 'receval run SUITE' first, or name one with --db)", path);
+	s->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		fail(s, "cannot open database");
+		store_close(s);
+		return -1;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	if (exec(s, "PRAGMA query_only=ON;") < 0) {
+		store_close(s);
+		return -1;
+	}
+	return 0;
+}
+
 void store_close(struct store *s)
 {
 	sqlite3_finalize(s->put_sample);

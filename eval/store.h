@@ -20,6 +20,12 @@ struct store {
 int store_open(struct store *s, const char *path);
 /* Open an existing database without creating it (list, show). */
 int store_open_existing(struct store *s, const char *path);
+/*
+ * Open an existing database read-only: no schema is created or upgraded
+ * and nothing can be written (receval serve's readers; a writer opened it
+ * with store_open() first). 0, or -1 after printing why.
+ */
+int store_open_readonly(struct store *s, const char *path);
 void store_close(struct store *s);
 
 /* A new run with status "running" and its run_key (a UUID; NULL: none); *out gets its id. */

@@ -62,10 +62,45 @@ char *xstrfmt(const char *fmt, ...)
 	return p;
 }
 
+/* error_capture(): where error() and error_at() write on this thread instead of stderr */
+static _Thread_local char *capture_buf;
+static _Thread_local size_t capture_size;
+
+void error_capture(char *buf, size_t size)
+{
+	capture_buf = size ? buf : NULL;
+	capture_size = size;
+	if (capture_buf)
+		capture_buf[0] = '\0';
+}
+
+/* Keep the first message captured: the one nearest the cause. */
+static int captured(const char *file, long line, const char *fmt, va_list ap)
+{
+	int n = 0;
+
+	if (!capture_buf)
+		return 0;
+	if (capture_buf[0])
+		return 1;
+	if (file)
+		n = line > 0 ? snprintf(capture_buf, capture_size, "%s:%ld: ", file, line)
+			     : snprintf(capture_buf, capture_size, "%s: ", file);
+	if (n >= 0 && (size_t)n < capture_size)
+		vsnprintf(capture_buf + n, capture_size - (size_t)n, fmt, ap);
+	return 1;
+}
+
 int error(const char *fmt, ...)
 {
 	va_list ap;
 
+	va_start(ap, fmt);
+	if (captured(NULL, 0, fmt, ap)) {
+		va_end(ap);
+		return -1;
+	}
+	va_end(ap);
 	fputs("receval: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -78,6 +113,12 @@ int error_at(const char *file, long line, const char *fmt, ...)
 {
 	va_list ap;
 
+	va_start(ap, fmt);
+	if (captured(file, line, fmt, ap)) {
+		va_end(ap);
+		return -1;
+	}
+	va_end(ap);
 	if (line > 0)
 		fprintf(stderr, "receval: %s:%ld: ", file, line);
 	else
@@ -93,6 +134,9 @@ void warning(const char *fmt, ...)
 {
 	va_list ap;
 
+	/* a request of `receval serve` answers with its error alone */
+	if (capture_buf)
+		return;
 	fputs("receval: warning: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -56,7 +56,11 @@ struct report {
 	const char *db_path;
 	int no_plots;                     /* skip gnuplot altogether (--no-plots) */
 	const char *judgments;            /* html_judgments()'s section, or NULL */
+	int fragment;                     /* only the sections: no head, summary or footer (receval serve) */
 };
+
+/* The report's stylesheet, for pages that look like it (receval serve). */
+const char *html_css(void);
 
 /*
  * The report's tasks: every task of any run, the baseline's first, each
