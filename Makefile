@@ -10,7 +10,7 @@
 #   V=1             show the commands
 
 CC      ?= cc
-PKGS    := libcjson sqlite3 libcurl libpcre2-8
+PKGS    := libcjson sqlite3 libcurl libpcre2-8 libmicrohttpd
 WARN    := -Wall -Wextra -Wstrict-prototypes -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. \
@@ -39,7 +39,7 @@ else
 Q := @
 endif
 
-LIB_SRC  := $(filter-out eval/cli/main.c,$(wildcard lib/*.c metrics/*.c eval/*.c eval/*/*.c adapters/*.c reports/*.c))
+LIB_SRC  := $(filter-out eval/cli/main.c,$(wildcard lib/*.c metrics/*.c eval/*.c eval/*/*.c adapters/*.c reports/*.c serve/*.c))
 LIB_CXX  := $(wildcard eval/*/*.cc)
 LIB_OBJ  := $(LIB_SRC:%.c=$(OBJDIR)/%.o) $(LIB_CXX:%.cc=$(OBJDIR)/%.o) $(OBJDIR)/gen/templates.o
 UNIT_SRC := $(wildcard tests/unit/*.c)

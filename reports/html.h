@@ -91,6 +91,10 @@ int html_report(struct strbuf *out, const struct report *r, size_t *skipped, str
  */
 int html_judgments(struct strbuf *out, struct store *s, const int64_t *runs, size_t n_runs);
 
+/* One judgment of that section: per task, its figures and its disagreements. 0, or -1 on a store error. */
+struct judgment_info;
+int html_judgment(struct strbuf *out, struct store *s, const struct judgment_info *j);
+
 /* --- shared with `receval plot` ------------------------------------------ */
 
 /*

@@ -18,6 +18,7 @@ int cmd_report(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_judge(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* --- the shared preamble (common.c) ------------------------------------ */
 
