@@ -1,5 +1,6 @@
 /* adapter.c: model spec parsing and the registry of backends. */
 #include "adapters/adapter.h"
+#include "lib/strbuf.h"
 
 static const struct adapter *const adapters[] = {
 	&builtin_adapter,
@@ -93,6 +94,40 @@ const char *model_spec_get(const struct model_spec *s, const char *key)
 	return NULL;
 }
 
+/* Edit distance of a and b (Levenshtein), stopping at 3: a typo is one or two edits away. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, prev[64], cur[64];
+
+	if (la >= 63 || lb >= 63)
+		return 3;
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]), del = prev[j] + 1, ins = cur[j - 1] + 1;
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, (lb + 1) * sizeof(*prev));
+	}
+	return prev[lb];
+}
+
+/* The allowed key nearest to key, when it is one or two edits away ("neighbours" → "neighbors"); else NULL. */
+static const char *closest(const char *key, const char *const *allowed)
+{
+	const char *best = NULL;
+	size_t j, d, best_d = 3;
+
+	for (j = 0; allowed[j]; j++)
+		if ((d = distance(key, allowed[j])) < best_d) {
+			best_d = d;
+			best = allowed[j];
+		}
+	return best;
+}
+
 int model_spec_check_keys(const struct model_spec *s, const char *const *allowed)
 {
 	size_t i, j;
@@ -101,8 +136,22 @@ int model_spec_check_keys(const struct model_spec *s, const char *const *allowed
 		for (j = 0; allowed[j]; j++)
 			if (!strcmp(s->params[i].key, allowed[j]))
 				break;
-		if (!allowed[j])
-			return error("model '%s' has no parameter '%s'", s->text, s->params[i].key);
+		if (!allowed[j]) {
+			const char *near = closest(s->params[i].key, allowed);
+			if (near)
+				return error("model '%s' has no parameter '%s' (did you mean '%s'?)", s->text,
+					     s->params[i].key, near);
+			{
+				struct strbuf keys = STRBUF_INIT;
+				size_t k;
+				for (k = 0; allowed[k]; k++)
+					strbuf_addf(&keys, "%s%s", k ? ", " : "", allowed[k]);
+				error("model '%s' has no parameter '%s' (it takes: %s)", s->text, s->params[i].key,
+				      k ? keys.buf : "none");
+				strbuf_release(&keys);
+				return -1;
+			}
+		}
 	}
 	return 0;
 }

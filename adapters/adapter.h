@@ -182,6 +182,12 @@ extern const struct adapter openai_adapter;
 extern const struct adapter azure_adapter;
 extern const struct adapter exec_adapter;
 
+/*
+ * Check a builtin: spec's name and keys before any data is loaded, so a
+ * typo fails at once. 0, or -1 after printing what is wrong.
+ */
+int builtin_check_spec(const struct model_spec *spec);
+
 /* The backend serving provider, or NULL. */
 const struct adapter *adapter_find(const char *provider);
 /* Names of all providers, for messages: "builtin, openai, ...". */

@@ -431,6 +431,26 @@ static int param_long(const struct model_spec *s, const char *key, long min, lon
 	return 0;
 }
 
+int builtin_check_spec(const struct model_spec *spec)
+{
+	static const char *const random_keys[] = { "seed", NULL };
+	static const char *const no_keys[] = { NULL };
+	static const char *const knn_keys[] = { "neighbors", NULL };
+	static const char *const ease_keys[] = { "l2", NULL };
+	static const struct {
+		const char *name;
+		const char *const *keys;
+	} models[] = {
+		{ "random", random_keys }, { "pop", no_keys }, { "itemknn", knn_keys }, { "ease", ease_keys },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(models); i++)
+		if (!strcmp(spec->name, models[i].name))
+			return model_spec_check_keys(spec, models[i].keys);
+	return error("unknown built-in model '%s' in '%s' (random, pop, itemknn, ease)", spec->name, spec->text);
+}
+
 static int builtin_open(struct model **out, const struct model_spec *spec, const struct train_data *data)
 {
 	static const char *const random_keys[] = { "seed", NULL };

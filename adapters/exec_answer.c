@@ -178,6 +178,11 @@ int exec_take_answer(struct model *m, struct child *c, const char *line)
 
 	err = cJSON_GetObjectItemCaseSensitive(root, "error");
 	content = cJSON_GetObjectItemCaseSensitive(root, "content");
+	/* no usage is unknown usage, not zero tokens (an embedding has no completion tokens) */
+	if (!cJSON_GetObjectItemCaseSensitive(usage, "prompt_tokens"))
+		a.tokens_in = -1;
+	if (!cJSON_GetObjectItemCaseSensitive(usage, "completion_tokens") && cJSON_IsString(content))
+		a.tokens_out = -1;
 	emb = cJSON_GetObjectItemCaseSensitive(root, "embedding");
 	if (err && !cJSON_IsNull(err)) {
 		a.status = LLM_ERROR;

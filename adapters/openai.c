@@ -147,6 +147,15 @@ static char *server_message(const char *body, size_t len, char *code, size_t cod
 		return one_line(body, len, MESSAGE_MAX);
 	err = cJSON_GetObjectItemCaseSensitive(root, "error");
 	if (cJSON_IsString(err)) {
+		/* {"error": "Internal Server Error", "message": "what went wrong"} (Fastify, Express): both say something */
+		const char *more = json_string(root, "message");
+		if (more && *more && strcmp(more, err->valuestring)) {
+			char *both = xstrfmt("%s: %s", err->valuestring, more);
+			out = one_line(both, strlen(both), MESSAGE_MAX);
+			free(both);
+			cJSON_Delete(root);
+			return out;
+		}
 		msg = err->valuestring;
 	} else if (cJSON_IsObject(err)) {
 		const cJSON *inner = cJSON_GetObjectItemCaseSensitive(err, "innererror");
@@ -468,11 +477,12 @@ static int openai_submit(struct model *m, const struct llm_request *req)
 
 /* --- answers ------------------------------------------------------------- */
 
-static long json_long(const cJSON *obj, const char *key)
+/* A token count of an answer's usage: -1 when the server did not say (unknown, not zero). */
+static long usage_count(const cJSON *usage, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(usage, key);
 
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 ? (long)v->valuedouble : 0;
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e15 ? (long)v->valuedouble : -1;
 }
 
 /* Why body is not JSON, with where the parser gave up. */
@@ -496,8 +506,8 @@ static void read_chat(struct llm_answer *a, cJSON *root)
 	const cJSON *usage = cJSON_GetObjectItemCaseSensitive(root, "usage");
 	const char *finish = json_string(first, "finish_reason");
 
-	a->tokens_in = json_long(usage, "prompt_tokens");
-	a->tokens_out = json_long(usage, "completion_tokens");
+	a->tokens_in = usage_count(usage, "prompt_tokens");
+	a->tokens_out = usage_count(usage, "completion_tokens");
 	if (finish)
 		a->finish_reason = xstrdup(finish);
 	if (finish && !strcmp(finish, "content_filter")) {
@@ -529,7 +539,7 @@ static void read_embeddings(struct llm_answer *a, cJSON *root, size_t n_input)
 	size_t pos = 0, dim = 0;
 	char *why = NULL;
 
-	a->tokens_in = json_long(usage, "prompt_tokens");
+	a->tokens_in = usage_count(usage, "prompt_tokens");
 	if (!cJSON_IsArray(data)) {
 		why = xstrdup("malformed response: no data array");
 		goto out;
@@ -627,10 +637,19 @@ static void read_error(struct model *m, struct llm_answer *a, const struct http_
 				   m->key_var ? "" : " (it is not set)");
 		go_fatal(m, a);
 		break;
-	case 404:
-		a->error = xstrfmt("HTTP 404 Not Found from %s: check the model or deployment name ('%s'), "
-				   "the endpoint and api_version%s%s", http_engine_replica_url(m->engine, r->replica), name,
-				   msg ? "; the server says: " : "", msg ? msg : "");
+	case 404: {
+		const char *url = http_engine_replica_url(m->engine, r->replica);
+		if (m->flavour == FLAVOUR_AZURE)
+			a->error = xstrfmt("HTTP 404 Not Found from %s: check the model or deployment name ('%s'), "
+					   "the endpoint and api_version%s%s", url, name,
+					   msg ? "; the server says: " : "", msg ? msg : "");
+		else
+			/* the usual cause with a local server: a base_url without its /v1 */
+			a->error = xstrfmt("HTTP 404 Not Found from %s: check the model name ('%s') and base_url%s%s%s",
+					   url, name, strstr(url, "/v1") ? "" : " (OpenAI-compatible servers usually "
+					   "answer under /v1: base_url=http://HOST:PORT/v1)", msg ? "; the server says: " : "",
+					   msg ? msg : "");
+	}
 		go_fatal(m, a);
 		break;
 	case 429:
@@ -698,7 +717,8 @@ static int openai_poll(struct model *m, struct llm_answer *out, int timeout_ms)
 		else
 			read_embeddings(out, root, p->n_input);
 		cJSON_Delete(root);
-		if (out->tokens_in || out->tokens_out)
+		/* a count the server did not give (-1) leaves the estimate standing */
+		if (out->tokens_in > 0 && out->tokens_out >= 0)
 			http_engine_charge(m->engine, r.est_tokens, (double)(out->tokens_in + out->tokens_out));
 		break;
 	}

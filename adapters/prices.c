@@ -34,13 +34,19 @@ static int price_param(const struct model_spec *spec, const char *key, double *o
 	return 1;
 }
 
-int price_for(struct price *out, const struct model_spec *spec)
+/* Whether the list prices apply: the spec names one of OpenAI's models and the requests went to OpenAI itself. */
+static int vendor_endpoint(const struct model_spec *spec, const char *endpoint)
+{
+	return !strcmp(spec->provider, "openai") && endpoint && !strncmp(endpoint, "https://api.openai.com", 22);
+}
+
+int price_for(struct price *out, const struct model_spec *spec, const char *endpoint)
 {
 	size_t i;
 	int has_in, has_out;
 
 	out->in = out->out = NAN;
-	for (i = 0; i < ARRAY_SIZE(table); i++)
+	for (i = 0; i < ARRAY_SIZE(table) && vendor_endpoint(spec, endpoint); i++)
 		if (!strncmp(spec->name, table[i].prefix, strlen(table[i].prefix))) {
 			out->in = table[i].in;
 			out->out = table[i].out;
@@ -63,10 +69,25 @@ void model_spec_without_prices(struct model_spec *out, const struct model_spec *
 	out->name = xstrdup(spec->name);
 	out->params = xcalloc(spec->n_params ? spec->n_params : 1, sizeof(*out->params));
 	for (i = 0; i < spec->n_params; i++) {
-		if (!strcmp(spec->params[i].key, "price_in") || !strcmp(spec->params[i].key, "price_out"))
+		if (!strcmp(spec->params[i].key, "price_in") || !strcmp(spec->params[i].key, "price_out") ||
+		    !strcmp(spec->params[i].key, "label"))
 			continue;
 		out->params[out->n_params].key = xstrdup(spec->params[i].key);
 		out->params[out->n_params].value = xstrdup(spec->params[i].value);
 		out->n_params++;
 	}
+}
+
+const char *price_endpoint(const struct model_spec *spec)
+{
+	const char *v;
+
+	if (!strcmp(spec->provider, "openai")) {
+		if ((v = model_spec_get(spec, "base_url")) || ((v = getenv("OPENAI_BASE_URL")) && *v))
+			return v;
+		return "https://api.openai.com/v1";
+	}
+	if (!strcmp(spec->provider, "azure"))
+		return (v = model_spec_get(spec, "endpoint")) ? v : getenv("AZURE_OPENAI_ENDPOINT");
+	return NULL;
 }

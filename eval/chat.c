@@ -1,6 +1,7 @@
 /* chat.c: prompts sent to a language model through its adapter, answers matched back by id (`receval chat`). */
 #include "eval/chat.h"
 #include "lib/strbuf.h"
+#include "adapters/prices.h"
 
 int chat_open(struct chat *out, const char *spec_text, const struct adapter_limits *limits)
 {
@@ -17,9 +18,17 @@ int chat_open(struct chat *out, const char *spec_text, const struct adapter_limi
 		return -1;
 	}
 	data.limits = *limits;
-	if (out->ad->open(&out->model, &out->spec, &data) < 0) {
-		model_spec_release(&out->spec);
-		return -1;
+	{
+		/* label, price_in and price_out are receval's: the backend never sees them */
+		struct model_spec backend;
+		int rc;
+		model_spec_without_prices(&backend, &out->spec);
+		rc = out->ad->open(&out->model, &backend, &data);
+		model_spec_release(&backend);
+		if (rc < 0) {
+			model_spec_release(&out->spec);
+			return -1;
+		}
 	}
 	return 0;
 }

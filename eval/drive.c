@@ -3,6 +3,7 @@
 #include "eval/run_internal.h"
 #include "eval/drive.h"
 #include "eval/store.h"
+#include "eval/run_errors.h"
 #include "lib/sha256.h"
 
 /*
@@ -85,6 +86,8 @@ struct driver {
 	char *identity[ROLE__COUNT];
 	size_t active[ROLE__COUNT];     /* requests in flight per role */
 	int stop;
+	int early;                      /* stopped by the error watch: nothing to drain */
+	int budget;                     /* stopped by --max-cost: the answers in flight are awaited and stored */
 };
 
 /*
@@ -187,6 +190,12 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 			struct work *w = NULL;
 			int rc;
 
+			/* --max-cost: nothing more is sent once the next request could pass it */
+			if (c->watch && errwatch_over_budget(c->watch, d->active[ROLE_SUBJECT])) {
+				d->stop = d->budget = 1;
+				break;
+			}
+
 			for (i = 0; i < n_slots && !w; i++)
 				if (!slots[i].id)
 					w = &slots[i];
@@ -231,11 +240,26 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 			}
 			d->active[role]--;
 			w->id = 0;
+			/* what poll() hands over was sent (cached answers never reach it): it cost money */
+			if (c->watch && role == ROLE_SUBJECT)
+				errwatch_charge(c->watch, &a);
+			if (c->watch && errwatch_answer(c->watch, &a)) {
+				/* the server cannot be reached: stored as nothing, so --resume asks again */
+				d->stop = d->early = 1;
+				ret = EXIT_MODEL;
+				active--;
+				llm_answer_release(&a);
+				continue;
+			}
 			if (a.status == LLM_FATAL) {
 				/* stored as nothing: once the cause is fixed, --resume asks again */
-				if (!d->stop)
+				if (!d->stop) {
+					progress_break();
 					error("%s: %s", role == ROLE_SUBJECT ? plan->model_text : task_role_name(role),
 					      a.error ? a.error : "the model refuses every request");
+					if (c->watch)
+						errwatch_stop(c->watch, a.error ? a.error : "the model refuses every request");
+				}
 				d->stop = 1;
 				ret = EXIT_MODEL;
 				active--;
@@ -258,7 +282,10 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 				active--;
 		}
 	}
-	if (ret == EXIT_MODEL) {
+	/* a run stopped by its budget is not whole: like an early stop, --resume (with more budget) goes on */
+	if (ret == EXIT_OK && d->budget)
+		ret = EXIT_MODEL;
+	if (ret == EXIT_MODEL && !d->early && !d->budget) {
 		/* every queued request fails fast after a fatal answer: drain them */
 		struct llm_answer a;
 		double until = now_ms() + 5000;

@@ -75,6 +75,7 @@ struct stored_config {
 	uint64_t seed;
 	struct catalogue cat;
 	struct id_list ids;        /* owns cat.ids' strings */
+	char *endpoint;            /* where the requests went (config "endpoint"), or NULL */
 };
 
 static void release_config(struct stored_config *c)
@@ -83,6 +84,7 @@ static void release_config(struct stored_config *c)
 	model_spec_release(&c->spec);
 	strmap_release(&c->cat.index);
 	id_list_release(&c->ids);
+	free(c->endpoint);
 }
 
 /* The stored catalogue named key into out->cat; a catalogue that is not stored leaves the index empty. */
@@ -136,6 +138,14 @@ static int read_config(struct stored_config *out, struct store *s, const struct 
 	}
 	v = cJSON_GetObjectItemCaseSensitive(c, "seed");
 	out->seed = cJSON_IsNumber(v) ? (uint64_t)v->valuedouble : (uint64_t)ri->seed;
+	v = cJSON_GetObjectItemCaseSensitive(c, "endpoint");
+	if (cJSON_IsString(v))
+		out->endpoint = xstrdup(v->valuestring);
+	else if (!cJSON_HasObjectItem(c, "endpoint") && model_spec_get(&out->spec, "base_url"))
+		out->endpoint = xstrdup(model_spec_get(&out->spec, "base_url"));
+	else if (!cJSON_HasObjectItem(c, "endpoint") && !strcmp(out->spec.provider, "openai"))
+		/* a run stored before endpoints were: priced as it was then */
+		out->endpoint = xstrdup("https://api.openai.com/v1");
 	v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "dataset"), "items");
 	out->cat.n_items = cJSON_IsNumber(v) ? (size_t)v->valuedouble : 0;
 	v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "dataset"), "catalogue");
@@ -159,17 +169,25 @@ static int cost(struct store *s, int64_t run, const struct stored_config *cfg, s
 
 	if (!ad || !ad->submit)
 		return 0;
-	if (price_for(&price, &cfg->spec) < 0)
+	if (price_for(&price, &cfg->spec, cfg->endpoint) < 0)
 		return -1;
 	for (t = 0; t < cfg->suite.n_tasks; t++) {
 		const char *name = cfg->suite.tasks[t].name;
 		long long tin, tout;
 		size_t n;
-		if (store_sum_tokens(s, run, name, &tin, &tout, &n) < 0)
+		long unknown;
+		if (store_sum_tokens(s, run, name, &tin, &tout, &n) < 0 ||
+		    (unknown = store_count_unknown_tokens(s, run, name)) < 0)
 			return -1;
 		run_values_add(rv, name, xstrdup("tokens_in"), (double)tin, n);
 		run_values_add(rv, name, xstrdup("tokens_out"), (double)tout, n);
-		run_values_add(rv, name, xstrdup("cost_usd"), (tin * price.in + tout * price.out) / 1e6, n);
+		/* tokens the model did not report cost something too: the sum would understate the cost */
+		if (unknown)
+			warning("run %lld, task '%s': %ld answer%s reported no token usage: tokens_in and tokens_out"
+				" count the others, cost_usd is unknown", (long long)run, name, unknown,
+				unknown == 1 ? "" : "s");
+		run_values_add(rv, name, xstrdup("cost_usd"),
+			       unknown ? NAN : (tin * price.in + tout * price.out) / 1e6, n);
 	}
 	return 0;
 }

@@ -334,7 +334,9 @@ void gate_format_p(struct strbuf *sb, double p)
 {
 	if (isnan(p))
 		strbuf_addch(sb, '-');
-	else if (p != 0 && p < 1e-4)
+	else if (p < 1e-16)
+		strbuf_addstr(sb, "< 1e-16");  /* below a double's resolution near 1: 0 is no figure to print */
+	else if (p < 1e-4)
 		strbuf_addf(sb, "%.1e", p);
 	else
 		strbuf_addf(sb, "%.4f", p);

@@ -4,6 +4,8 @@
 #include "eval/run_internal.h"
 #include "eval/drive.h"
 #include "eval/finish.h"
+#include "eval/run_errors.h"
+#include "eval/dry.h"
 #include "lib/rng.h"
 #include "lib/strbuf.h"
 #include "metrics/beyond.h"
@@ -16,39 +18,9 @@
 
 volatile int run_interrupted;
 
-static void progress_start(struct progress *p, const char *model, const char *task, size_t total, int quiet)
-{
-	p->quiet = quiet;
-	p->tty = isatty(2);
-	p->model = model;
-	p->task = task;
-	p->total = total;
-	p->done = 0;
-	p->next_line = total / 4 ? total / 4 : 1;
-	p->started = now_ms();
-}
-
-void progress_step(struct progress *p)
-{
-	p->done++;
-	if (p->quiet)
-		return;
-	if (p->tty) {
-		int width = 30, fill = p->total ? (int)(width * p->done / p->total) : width;
-		if (p->done != p->total && p->done % 16)
-			return;
-		fprintf(stderr, "\r%-22.22s %-12.12s [%.*s%*s] %zu/%zu", p->model, p->task,
-			fill, "##############################", width - fill, "", p->done, p->total);
-		if (p->done == p->total)
-			fprintf(stderr, " %.1fs\n", (now_ms() - p->started) / 1000);
-	} else if (p->done >= p->next_line || p->done == p->total) {
-		fprintf(stderr, "%s %s: %zu/%zu samples\n", p->model, p->task, p->done, p->total);
-		p->next_line = p->done + (p->total / 4 ? p->total / 4 : 1);
-	}
-}
-
 /* The run record's configuration: everything needed to reproduce or resume it. */
-static char *run_config(const struct run_plan *plan, const struct model_spec *spec, const char *catalogue)
+static char *run_config(const struct run_plan *plan, const struct model_spec *spec, const char *catalogue,
+			const char *endpoint)
 {
 	const struct dataset *ds = plan->ds;
 	cJSON *c = cJSON_CreateObject(), *d, *suite = cJSON_Parse(plan->suite->json);
@@ -57,6 +29,11 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	cJSON_AddStringToObject(c, "suite_path", plan->suite->path);
 	cJSON_AddItemToObject(c, "suite", suite ? suite : cJSON_CreateNull());
 	cJSON_AddStringToObject(c, "model", spec->text);
+	/* where the requests went: a spec without base_url may have been pointed anywhere by OPENAI_BASE_URL */
+	if (endpoint)
+		cJSON_AddStringToObject(c, "endpoint", endpoint);
+	else
+		cJSON_AddNullToObject(c, "endpoint");
 	cJSON_AddNumberToObject(c, "seed", (double)plan->seed);
 	if (plan->limit >= 0)
 		cJSON_AddNumberToObject(c, "limit", (double)plan->limit);
@@ -198,7 +175,7 @@ static int run_builtin(struct task_ctx *c)
 }
 
 static int run_task(const struct run_plan *plan, struct store *store, struct task_ctx *proto,
-		    const struct task_spec *t, size_t *errors)
+		    const struct task_spec *t, size_t *errors, size_t task_i, size_t n_tasks)
 {
 	struct task_ctx c = *proto;
 	struct progress prog;
@@ -210,11 +187,13 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	c.errors = 0;
 	c.prog = &prog;
 	c.priv = NULL;
-	progress_start(&prog, c.spec->text, t->name, t->type->samples ? t->type->samples(t, plan) : plan->n_users,
-		       plan->quiet);
+	progress_start(&prog, c.spec->text, t->name, task_i, n_tasks,
+		       t->type->samples ? t->type->samples(t, plan) : plan->n_users, plan->quiet);
+	prog.errors = &c.errors;
 	(void)store;
 
 	ret = c.ad[ROLE_SUBJECT]->submit ? drive_task(&c) : run_builtin(&c);
+	progress_end(&prog);
 	if (run_interrupted && ret == EXIT_OK)
 		ret = 130;
 	*errors += c.errors;
@@ -263,6 +242,16 @@ static int put_replicas(struct store *store, int64_t run, long shard, const stru
 	return ret;
 }
 
+/* How many times the tasks are evaluated: once each, and once more per permutation pass ("task 2/3"). */
+static size_t passes(const struct suite *suite)
+{
+	size_t t, n = 0;
+
+	for (t = 0; t < suite->n_tasks; t++)
+		n += 1 + suite->tasks[t].permutations;
+	return n;
+}
+
 /* The samples a run plans: per task, its questions or the sampled users, once more per permutation pass. */
 static size_t planned(const struct run_plan *plan)
 {
@@ -274,6 +263,30 @@ static size_t planned(const struct run_plan *plan)
 		     plan->n_users * (1 + task->permutations);
 	}
 	return n;
+}
+
+/* The URL a remote model sends its requests to, read from its identity (base_url= or endpoint=), or NULL. */
+static char *model_endpoint(const struct adapter *ad, struct model *model)
+{
+	char *id = ad->submit && ad->identity ? ad->identity(model) : NULL, *line, *out = NULL;
+
+	for (line = id; line && *line && !out; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		size_t len = strcspn(line, "\n");
+		if (!strncmp(line, "base_url=", 9))
+			out = xstrndup(line + 9, len - 9);
+		else if (!strncmp(line, "endpoint=", 9))
+			out = xstrndup(line + 9, len - 9);
+	}
+	free(id);
+	return out;
+}
+
+/* Whether the run has samples and every one of them failed. */
+static int all_failed(struct store *store, int64_t run)
+{
+	struct run_usage u;
+
+	return !store_get_usage(store, run, &u) && u.samples > 0 && u.ok == 0 && u.invalid == 0;
 }
 
 /*
@@ -299,8 +312,9 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	struct price price;
 	struct task_ctx proto;
 	struct beyond_ctx bc;
+	struct error_watch watch;
 	uint64_t *order;
-	size_t t, p, errors = 0;
+	size_t t, p, errors = 0, pass_i = 0, n_passes = passes(plan->suite);
 	char *config, key[65] = "";
 	double t0 = now_ms();
 	int ret = EXIT_OK, rc;
@@ -311,7 +325,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 		      adapter_providers());
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
 	}
-	if (price_for(&price, spec) < 0)
+	if (price_for(&price, spec, NULL) < 0)
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
 	if (!plan->ds && !ad->submit) {
 		/* a suite of questions only, and a model that writes no text: nothing to run */
@@ -325,8 +339,37 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	model_spec_release(&backend_spec);
 	if (rc < 0)
 		return from_flag ? EXIT_USAGE : EXIT_INPUT;
-	if (!plan->quiet)
+	/* a remote model trains nothing */
+	if (!plan->quiet && !ad->submit)
 		fprintf(stderr, "%s: trained in %.2fs\n", spec->text, (now_ms() - t0) / 1000);
+
+	if (plan->max_cost > 0 && ad->submit) {
+		/* the price at the endpoint the requests go to: list prices only at the vendor's own */
+		char *endpoint = model_endpoint(ad, model);
+		int prc = price_for(&price, spec, endpoint);
+		free(endpoint);
+		if (prc < 0 || isnan(price.in) || isnan(price.out)) {
+			error("--max-cost: the price of '%s' is not known here (give ?price_in=USD&price_out=USD per"
+			      " million tokens)", spec->text);
+			ad->free(model);
+			return from_flag ? EXIT_USAGE : EXIT_INPUT;
+		}
+	}
+
+	if (plan->dry && ad->submit) {
+		/* --dry-run: the model was opened to check its spec and key; a stand-in counts what it would be sent */
+		char *endpoint = model_endpoint(ad, model);
+		const char *mt = model_spec_get(spec, "max_tokens");
+		long max_tokens = 0;
+		if (price_for(&price, spec, endpoint) < 0)
+			price.in = price.out = NAN;
+		free(endpoint);
+		if (mt && parse_long(mt, &max_tokens) < 0)
+			max_tokens = 0;
+		ad->free(model);
+		model = dry_model_new(spec->text, max_tokens);
+		ad = &dry_adapter;
+	}
 
 	if (plan->resume_run) {
 		*run_id = plan->resume_run;
@@ -339,7 +382,9 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 		return EXIT_STORE;
 	} else {
 		char run_key[37];
-		config = run_config(plan, spec, key);
+		char *endpoint = model_endpoint(ad, model);
+		config = run_config(plan, spec, key, endpoint);
+		free(endpoint);
 		shard_run_key(run_key, plan->run_group, plan->suite->json, plan->seed, plan->limit, plan->shard_n,
 			      spec->text);
 		if (store_create_run(store, run_id, plan->suite->name, spec->text, config, plan->seed,
@@ -368,6 +413,13 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	proto.ad[ROLE_SUBJECT] = ad;
 	proto.model[ROLE_SUBJECT] = model;
 	proto.bc = &bc;
+	errwatch_init(&watch, spec->text, plan->quiet);
+	proto.watch = &watch;
+	if (plan->max_cost > 0 && ad->submit) {
+		watch.max_cost = plan->max_cost;
+		watch.price_in = price.in;
+		watch.price_out = price.out;
+	}
 
 	for (t = 0; t < plan->suite->n_tasks && ret == EXIT_OK; t++) {
 		const struct task_spec *task = &plan->suite->tasks[t];
@@ -376,6 +428,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			warning("%s %s: task '%s' skipped", spec->text,
 				task->type->flags & TASK_EMBEDDING ? "does not embed texts" : "writes no text",
 				task->name);
+			pass_i += 1 + task->permutations;
 			continue;
 		}
 		if (!ad->submit && ((task->type->flags & TASK_CANDIDATES) ? !ad->rank : !ad->recommend)) {
@@ -395,7 +448,17 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 				ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
 				break;
 			}
-			ret = run_task(plan, store, &with_judge, task, &errors);
+			if (judge && plan->dry) {
+				with_judge.ad[ROLE_JUDGE]->free(with_judge.model[ROLE_JUDGE]);
+				with_judge.ad[ROLE_JUDGE] = &dry_adapter;
+				with_judge.model[ROLE_JUDGE] = dry_model_new(judge, 0);
+				dry_set_task(with_judge.model[ROLE_JUDGE], task->name);
+			}
+			if (ad == &dry_adapter)
+				dry_set_task(model, task->name);
+			ret = run_task(plan, store, &with_judge, task, &errors, ++pass_i, n_passes);
+			if (judge && plan->dry)
+				dry_report(stdout, with_judge.model[ROLE_JUDGE], NAN, NAN);
 			if (with_judge.model[ROLE_JUDGE])
 				with_judge.ad[ROLE_JUDGE]->free(with_judge.model[ROLE_JUDGE]);
 		}
@@ -407,12 +470,18 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			pass.permutations = 0;
 			pass.perm = p;
 			pass.cand_task = task->name;
-			ret = run_task(plan, store, &proto, &pass, &errors);
+			if (ad == &dry_adapter)
+				dry_set_task(model, name);
+			ret = run_task(plan, store, &proto, &pass, &errors, ++pass_i, n_passes);
 			free(name);
 		}
 	}
 	if (put_replicas(store, *run_id, plan->shard_i, ad, model) < 0 && ret == EXIT_OK)
 		ret = EXIT_STORE;
+	if (ad == &dry_adapter)
+		dry_report(stdout, model, price.in, price.out);
+	else if (plan->dry)
+		printf("%s: a built-in model, trained in-process: nothing to send\n", spec->text);
 	ad->free(model);
 	free(bc.tail);
 	free(bc.cat_off);
@@ -420,13 +489,25 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 
 	/* an interrupted or failed run keeps figures for what it has; --resume recomputes them */
 	if (ret == EXIT_OK || ret == 130 || ret == EXIT_MODEL) {
+		long failed;
 		if (run_finish(store, *run_id, ret == EXIT_OK ? "done" : ret == 130 ? "interrupted" : "failed",
 			       &errors) < 0 && ret == EXIT_OK)
 			ret = EXIT_STORE;
+		failed = errors ? run_errors_summary(stderr, store, *run_id) : 0;
+		/* a run whose every sample failed measured nothing: it is not done */
+		if (ret == EXIT_OK && failed > 0 && all_failed(store, *run_id)) {
+			if (store_finish_run(store, *run_id, "failed", errors) < 0)
+				ret = EXIT_STORE;
+		}
 	} else if (store_finish_run(store, *run_id, "failed", errors) < 0 && ret == EXIT_OK) {
 		ret = EXIT_STORE;
 	}
 	if (ret == EXIT_OK && errors)
 		ret = EXIT_MODEL;
+	if (plan->why && watch.stop) {
+		free(*plan->why);
+		*plan->why = xstrdup(watch.stop);
+	}
+	errwatch_release(&watch);
 	return ret;
 }

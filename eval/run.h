@@ -28,6 +28,9 @@ struct run_plan {
 	const char *model_text;   /* the spec being run, for messages */
 	int64_t resume_run;       /* --resume: the run to finish (0: a new run) */
 	const struct strmap *done;/* --resume: "task\nsample_id" of samples not to ask again */
+	int dry;                  /* --dry-run: language models replaced by eval/dry.h's stand-in; the store is in memory */
+	double max_cost;          /* --max-cost: USD the subject may spend (0: no limit) */
+	char **why;               /* or NULL: set by run_model() to why the model's run stopped early (caller frees) */
 	const char *judge;        /* --judge: the judge model of every task that takes one (wins over the suite's; stored with the run), or NULL */
 };
 

@@ -7,11 +7,14 @@
 #include "lib/strbuf.h"
 #include "lib/strmap.h"
 
+/* A task's progress on stderr (progress.c). */
 struct progress {
 	int quiet, tty;
 	const char *model, *task;
+	size_t task_i, n_tasks;   /* "task 2/3": this pass among the run's */
 	size_t total, done, next_line;
-	double started;
+	const size_t *errors;     /* the task's samples stored as errors so far, or NULL */
+	double started, drawn;
 };
 
 /*
@@ -24,7 +27,15 @@ struct beyond_ctx {
 	size_t n_categories;
 };
 
+/* Start a task's progress: task_i of n_tasks passes, total samples; the model is named once, above the bars. */
+void progress_start(struct progress *p, const char *model, const char *task, size_t task_i, size_t n_tasks,
+		    size_t total, int quiet);
+/* One more sample done: the bar redrawn (at most ten times a second), or a plain line each quarter. */
 void progress_step(struct progress *p);
+/* The task is over (finished, interrupted or stopped): end the bar's line, so what follows starts a new one. */
+void progress_end(struct progress *p);
+/* Before a message on stderr: clear a bar being drawn (the next step draws it again). */
+void progress_break(void);
 /* The history a sample shows: the most recent max_history training items. */
 const uint32_t *sample_history(const struct run_plan *plan, uint32_t u, size_t *n);
 /* Whether a resumed run already holds this sample (and it need not be asked again). */

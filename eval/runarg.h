@@ -12,9 +12,9 @@
 int runarg_parse_id(int64_t *out, const char *s);
 
 /*
- * A run id as typed, or "latest" (*out = 0, which runarg_get_latest()
- * resolves). 0, or -1 after printing "'S' is not a run id (a whole number,
- * or 'latest')" (a usage error).
+ * A run id as typed, "latest" (*out = 0) or "latest~N", the run N before
+ * the latest by id (*out = -N), which runarg_get_latest() resolves. 0, or
+ * -1 after printing "'S' is not a run id (...)" (a usage error).
  */
 int runarg_parse(int64_t *out, const char *s);
 
@@ -26,8 +26,8 @@ int runarg_parse(int64_t *out, const char *s);
 int runarg_get(struct run_info *out, struct store *store, int64_t id);
 
 /*
- * runarg_get() of *id, where 0 means the latest run: *id is set to it. A
- * store without runs has no latest run: 0, printed.
+ * runarg_get() of *id, where 0 means the latest run and -N the run N
+ * before it: *id is set to it. A store without such a run: 0, printed.
  */
 int runarg_get_latest(struct run_info *out, struct store *store, int64_t *id);
 
@@ -40,8 +40,9 @@ struct runarg_run {
 };
 
 /*
- * Parse argv[0..n) with runarg_parse_id() into runs[i].info.id (runs as
- * zeroed by the caller). 0, or -1 after printing the first that is not a
+ * Parse argv[0..n) with runarg_parse() into runs[i].info.id (runs as
+ * zeroed by the caller; "latest" and "latest~N" are resolved by
+ * runarg_load_run()). 0, or -1 after printing the first that is not a
  * run id.
  */
 int runarg_parse_runs(struct runarg_run *runs, char **argv, size_t n);

@@ -263,8 +263,15 @@ int store_put_sample(struct store *s, int64_t run, const struct sample_record *r
 	bind_text(s->put_sample, 12, r->status);
 	bind_text(s->put_sample, 13, r->error);
 	sqlite3_bind_double(s->put_sample, 14, r->latency_ms);
-	sqlite3_bind_int64(s->put_sample, 15, r->tokens_in);
-	sqlite3_bind_int64(s->put_sample, 16, r->tokens_out);
+	/* a count the model did not report is unknown (NULL), not zero */
+	if (r->tokens_in >= 0)
+		sqlite3_bind_int64(s->put_sample, 15, r->tokens_in);
+	else
+		sqlite3_bind_null(s->put_sample, 15);
+	if (r->tokens_out >= 0)
+		sqlite3_bind_int64(s->put_sample, 16, r->tokens_out);
+	else
+		sqlite3_bind_null(s->put_sample, 16);
 	bind_text(s->put_sample, 17, now);
 	bind_text(s->put_sample, 18, r->transcript);
 	if (sqlite3_step(s->put_sample) != SQLITE_DONE) {

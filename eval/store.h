@@ -49,7 +49,7 @@ struct sample_record {
 	const char *status;       /* "ok", "error", "invalid" */
 	const char *error;        /* NULL unless status is "error" */
 	double latency_ms;
-	long tokens_in, tokens_out;
+	long tokens_in, tokens_out;   /* -1: the model did not report them (stored as NULL, unknown) */
 	const char *const *metric_names;
 	const double *metric_values;
 	size_t n_metrics;
@@ -82,9 +82,14 @@ int store_cache_get(struct store *s, const char *key, char **response);
 int store_cache_put(struct store *s, const char *key, const char *response);
 /* The ranking JSON of a task's successful samples, by sample_id; *out and its strings are the caller's. */
 int store_get_rankings(struct store *s, int64_t run, const char *task, char ***out, size_t *n);
-/* Tokens a task's samples used (cached answers count 0), and how many samples it has. */
+/*
+ * Tokens a task's samples used (cached answers count 0; answers that
+ * reported none are left out of the sums), and how many samples it has.
+ */
 int store_sum_tokens(struct store *s, int64_t run, const char *task, long long *in, long long *out,
 		     size_t *n);
+/* How many of a task's answered samples have no reported token count (NULL): usage unknown; -1 on error. */
+long store_count_unknown_tokens(struct store *s, int64_t run, const char *task);
 /* How many of the run's samples are not "ok"; -1 on error. */
 long store_count_errors(struct store *s, int64_t run);
 /*
@@ -104,6 +109,13 @@ int store_done_samples(struct store *s, int64_t run, int retry_errors, struct st
 int store_put_catalogue(struct store *s, const char *key, const char *items, const char *titles);
 /* 1 with *items (and *titles unless NULL; caller frees both), 0 when key is unknown, -1 on error. */
 int store_get_catalogue(struct store *s, const char *key, char **items, char **titles);
+
+/*
+ * Delete run: its row in runs and every row of every table with a run_id
+ * naming it, in one transaction (store_delete.c). Catalogues and cached
+ * answers stay: other runs share them. 0, or -1 after printing why.
+ */
+int store_delete_run(struct store *s, int64_t run);
 
 /* The latest run id, or 0 when there is none; -1 on error. */
 int64_t store_latest_run(struct store *s);

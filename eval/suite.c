@@ -259,11 +259,17 @@ static int get_count(const struct loader *ld, const cJSON *v, const char *key, d
  * $NAME, ${NAME} and ${NAME:-default} in a dataset path come from the
  * environment, so one suite can point at data that lives elsewhere on each
  * machine. A variable that is unset and has no default is an error.
+ * *from_env is set when the path starts with a variable the environment
+ * set: such a path was typed where the command runs, so a relative one
+ * is relative to the current folder (a default is written in the suite,
+ * and relative to it, as every other path of the suite).
  */
-static char *expand_env(const struct loader *ld, const char *p, long line)
+static char *expand_env(const struct loader *ld, const char *p, long line, int *from_env)
 {
 	struct strbuf out = STRBUF_INIT;
+	const char *start = p;
 
+	*from_env = 0;
 	while (*p) {
 		const char *name, *end, *def = NULL;
 		size_t len, dlen = 0;
@@ -298,6 +304,8 @@ static char *expand_env(const struct loader *ld, const char *p, long line)
 		val = getenv(var);
 		if (val && *val) {
 			strbuf_addstr(&out, val);
+			if (!out.len || out.len == strlen(val))
+				*from_env = *from_env || (name == start + 1 || name == start + 2);
 		} else if (def) {
 			strbuf_add(&out, def, dlen);
 		} else {
@@ -356,10 +364,15 @@ static int load_dataset(const struct loader *ld, const cJSON *root, struct suite
 	s->dataset.format = format;
 	format = NULL;
 	{
-		char *expanded = ld->stored ? xstrdup(p) : expand_env(ld, p, LINE(ld, "dataset", "path"));
+		int from_env = 0;
+		char *expanded = ld->stored ? xstrdup(p) : expand_env(ld, p, LINE(ld, "dataset", "path"), &from_env);
+		char cwd[4096];
 		if (!expanded)
 			goto out;
-		s->dataset.path = resolve(ld->path, expanded);
+		if (from_env && expanded[0] != '/' && getcwd(cwd, sizeof(cwd)))
+			s->dataset.path = xstrfmt("%s/%s", cwd, expanded);
+		else
+			s->dataset.path = resolve(ld->path, expanded);
 		free(expanded);
 	}
 	s->dataset.items = items ? resolve(ld->path, items) : NULL;

@@ -22,6 +22,7 @@ struct task_ctx;
 struct run_values;
 struct store;
 struct catalogue;
+struct error_watch;
 
 /*
  * The models a task may use, each bound to its own adapter: the model
@@ -147,6 +148,7 @@ struct task_ctx {
 	size_t n_names;
 	size_t errors;                      /* samples stored as errors */
 	struct progress *prog;
+	struct error_watch *watch;          /* the run's failed requests (eval/run_errors.h), or NULL */
 	void *priv;                         /* the type's state for this run (start() allocates, stop() frees) */
 };
 

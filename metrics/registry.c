@@ -44,11 +44,15 @@ static const struct metric_info builtin[] = {
 	{ "map", UP, Q, K | S, 6, "average precision cut at k (trec_eval map_cut.k)" },
 	{ "acc", UP, Q, K | S | METRIC_SUMMARY, 0, "multiple choice over candidates: 1 when the item chosen is the target" },
 
-	/* validity rates of language-model answers (eval/run_llm.c, eval/run.c) */
-	{ "error_rate", DOWN, V, S, 0, "share of samples whose request failed after its retries" },
-	{ "parse_failure_rate", DOWN, V, S, 0, "share of answers from which no list or choice could be read" },
-	{ "hallucination_rate", DOWN, V, S, 0, "share of the items named that ground to no catalogue item" },
-	{ "out_of_candidate_rate", DOWN, V, S, 0, "share of the items named that are not among the candidates shown" },
+	/*
+	 * validity rates of language-model answers (eval/run_llm.c, eval/run.c);
+	 * the run summary shows the four that say whether a score can be
+	 * trusted (an acc@1 of 0 with every answer unreadable is no accuracy)
+	 */
+	{ "error_rate", DOWN, V, S | METRIC_SUMMARY, 0, "share of samples whose request failed after its retries" },
+	{ "parse_failure_rate", DOWN, V, S | METRIC_SUMMARY, 0, "share of answers from which no list or choice could be read" },
+	{ "hallucination_rate", DOWN, V, S | METRIC_SUMMARY, 0, "share of the items named that ground to no catalogue item" },
+	{ "out_of_candidate_rate", DOWN, V, S | METRIC_SUMMARY, 0, "share of the items named that are not among the candidates shown" },
 	{ "in_history_rate", DOWN, V, S, 0, "share of the items named that the user has already interacted with" },
 	{ "duplicate_rate", DOWN, V, S, 0, "share of the items named that repeat an earlier one of the same list" },
 	{ "full_list_rate", UP, V, S, 0, "share of answers that filled every place asked for (all candidates, or k items)" },

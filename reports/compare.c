@@ -36,8 +36,8 @@ static void format_p(char *buf, size_t size, double p)
 {
 	if (isnan(p))
 		snprintf(buf, size, "-");
-	else if (p == 0)
-		snprintf(buf, size, "0");
+	else if (p < 1e-16)
+		snprintf(buf, size, "< 1e-16");  /* below a double's resolution near 1: 0 is no figure to print */
 	else if (p >= 0.001)
 		snprintf(buf, size, "%.3f", p);
 	else

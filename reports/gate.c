@@ -16,6 +16,22 @@ static const char *status_name(enum gate_status s)
 	return s == GATE_PASS ? "PASS" : s == GATE_FAIL ? "FAIL" : "ERROR";
 }
 
+/* ": ERROR 'nope@10>=0.3'; FAIL 'ndcg@10>=0.3' (ranking)" and a newline: every check that did not pass, so the verdict line names them all. */
+static void add_failing(struct strbuf *sb, const struct gate_result *r)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < r->n; i++) {
+		const struct gate_check *c = &r->checks[i];
+		if (c->status == GATE_PASS)
+			continue;
+		strbuf_addf(sb, "%s%s '%s'", k++ ? "; " : ": ", status_name(c->status), c->rule->text);
+		if (c->task)
+			strbuf_addf(sb, " (%s)", c->task);
+	}
+	strbuf_addch(sb, '\n');
+}
+
 void gate_report_table(struct strbuf *sb, const struct gate_report *g)
 {
 	enum { C_STATUS, C_RULE, C_TASK, C_VALUE, C_THRESHOLD, C_P, C_HOLM, C_NOTE, N_COLS };
@@ -74,13 +90,18 @@ void gate_report_table(struct strbuf *sb, const struct gate_report *g)
 			strbuf_setlen(sb, sb->len - 1);
 		strbuf_addch(sb, '\n');
 	}
-	if (r->errors)
-		strbuf_addf(sb, "\ngate error: %zu of %zu checks cannot be run (a task or metric does not exist)\n",
+	if (r->errors) {
+		strbuf_addf(sb, "\ngate error: %zu of %zu checks cannot be run (a task or metric does not exist)",
 			    r->errors, r->n);
-	else if (r->failed)
-		strbuf_addf(sb, "\ngate failed: %zu of %zu checks failed\n", r->failed, r->n);
-	else
+		if (r->failed)
+			strbuf_addf(sb, ", %zu failed", r->failed);
+		add_failing(sb, r);
+	} else if (r->failed) {
+		strbuf_addf(sb, "\ngate failed: %zu of %zu checks failed", r->failed, r->n);
+		add_failing(sb, r);
+	} else {
 		strbuf_addf(sb, "\ngate passed: %zu of %zu checks hold\n", r->passed, r->n);
+	}
 
 	for (i = 0; i < (r->n + 1) * N_COLS; i++)
 		strbuf_release(&cells[i]);

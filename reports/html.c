@@ -2,6 +2,7 @@
 #include <cJSON.h>
 #include "lib/utf8.h"
 #include "reports/html_internal.h"
+#include "eval/label.h"
 
 /* --- escaping ------------------------------------------------------------ */
 
@@ -66,14 +67,25 @@ void html_signed(struct strbuf *sb, double v)
 		strbuf_addf(sb, "%+.3f", v);
 }
 
-void html_p(struct strbuf *sb, double p)
+void html_p_text(struct strbuf *sb, double p)
 {
 	if (!isfinite(p))
 		strbuf_addstr(sb, DASH);
 	else if (p >= 0.001)
 		strbuf_addf(sb, "%.3f", p);
+	else if (p < 1e-16)
+		strbuf_addstr(sb, "< 1e-16");  /* below a double's resolution near 1: 0 is no figure to print */
 	else
 		strbuf_addf(sb, "%.1e", p);
+}
+
+void html_p(struct strbuf *sb, double p)
+{
+	struct strbuf t = STRBUF_INIT;
+
+	html_p_text(&t, p);
+	html_escape(sb, t.buf);
+	strbuf_release(&t);
 }
 
 /* A count with thousands separators: 12,345. */
@@ -127,9 +139,15 @@ static void swatch(struct strbuf *sb, size_t run)
 /* A run's name with its colour: the head of a column or a row. */
 void html_run_name(struct strbuf *sb, const struct report *r, size_t i)
 {
-	strbuf_addstr(sb, "<span class=\"run\">");
+	char *label = run_label(r->runs[i].info);
+
+	/* the readable name, the full spec on hover; the label's "(run N)" is the span below */
+	strbuf_addstr(sb, "<span class=\"run\" title=\"");
+	html_escape(sb, r->runs[i].info->model ? r->runs[i].info->model : "?");
+	strbuf_addstr(sb, "\">");
 	swatch(sb, i);
-	html_escape(sb, r->runs[i].info->model);  /* the label's "(run N)" is the span below */
+	html_escape(sb, label);
+	free(label);
 	strbuf_addf(sb, " <span class=\"runid\">run %lld%s</span></span>", (long long)r->runs[i].info->id,
 		    i ? "" : ", baseline");
 }
@@ -204,11 +222,13 @@ static const char css[] =
 	"table{border-collapse:collapse;font-size:13.5px;margin:8px 0 4px}\n"
 	"th,td{padding:4px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}\n"
 	"thead th{border-bottom:2px solid var(--line);background:var(--soft);font-weight:600;white-space:nowrap}\n"
+	"thead th .run{white-space:normal;overflow-wrap:anywhere}\n"
 	"tbody tr:hover{background:#fafbfc}\n"
 	".num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
 	".ci{color:var(--muted);font-size:12px}\n"
 	".runid{color:var(--muted);font-size:12px;font-weight:400}\n"
 	".run{white-space:nowrap}\n"
+	"td .run{white-space:normal;overflow-wrap:anywhere}\n"
 	".best{font-weight:700}\n"
 	".up{color:var(--up);font-weight:700}\n"
 	".down{color:var(--down);font-weight:700}\n"

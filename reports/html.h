@@ -17,6 +17,8 @@
 void html_escape(struct strbuf *sb, const char *s);
 
 /* One run in the report. Everything is borrowed. */
+struct titles;
+
 struct report_run {
 	const struct run_info *info;
 	const char *label;                /* runarg_label_runs() */
@@ -55,6 +57,7 @@ struct report {
 	const char *generated;            /* when the report was made, as shown */
 	const char *db_path;
 	int no_plots;                     /* skip gnuplot altogether (--no-plots) */
+	const struct titles *titles;      /* item titles of the runs' catalogues, for the drill-down; or NULL */
 	const char *judgments;            /* html_judgments()'s section, or NULL */
 	int fragment;                     /* only the sections: no head, summary or footer (receval serve) */
 };

@@ -25,7 +25,8 @@ struct render {
 /* Numbers as the report shows them; a value that is not finite is a dash. */
 void html_num(struct strbuf *sb, double v);       /* 3 significant decimals, fewer as it grows */
 void html_signed(struct strbuf *sb, double v);    /* with its sign: a delta */
-void html_p(struct strbuf *sb, double p);         /* a p-value */
+void html_p(struct strbuf *sb, double p);         /* a p-value, HTML-escaped ("&lt; 1e-16" below 1e-16) */
+void html_p_text(struct strbuf *sb, double p);    /* the same as plain text, for a title to escape */
 void html_count(struct strbuf *sb, int64_t v);    /* thousands separated: 12,345 */
 void html_ms(struct strbuf *sb, double ms);       /* a latency, in ms or s */
 void html_ci(struct strbuf *sb, double lo, double hi);  /* " [lo, hi]", nothing when either is not finite */

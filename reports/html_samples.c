@@ -1,5 +1,6 @@
 /* html_samples.c: the report's drill-down: which samples the runs disagree on most, and each run's answer to them. */
 #include "reports/html_internal.h"
+#include "eval/titles.h"
 #include "eval/codec.h"
 
 /* --- picking: the samples the runs disagree on most ------------------------- */
@@ -212,15 +213,26 @@ void report_tasks_free(struct report_task *tasks, size_t n, size_t n_runs)
 #define TOP_ITEMS 10
 #define MAX_HISTORY 50
 
-static void item(struct strbuf *sb, const char *id, int target)
+/* An item as a chip: "Title (id)", or the id alone when the catalogue has no title for it. */
+static void item(struct strbuf *sb, const struct titles *t, const char *id, int target)
 {
+	const char *title = titles_get(t, id);
+
 	strbuf_addstr(sb, target ? "<span class=\"item target\">" : "<span class=\"item\">");
-	html_escape(sb, id);
+	if (title) {
+		html_escape(sb, title);
+		strbuf_addstr(sb, " <span class=\"runid\">(");
+		html_escape(sb, id);
+		strbuf_addstr(sb, ")</span>");
+	} else {
+		html_escape(sb, id);
+	}
 	strbuf_addstr(sb, "</span>");
 }
 
 /* The ids of a stored id list as chips: the last max of them (0: the first max), target highlighted. */
-static void items(struct strbuf *sb, const char *json, const char *target, int last, size_t max)
+static void items(struct strbuf *sb, const struct titles *t, const char *json, const char *target, int last,
+		  size_t max)
 {
 	struct id_list l;
 	size_t i, from;
@@ -237,7 +249,7 @@ static void items(struct strbuf *sb, const char *json, const char *target, int l
 			strbuf_addf(sb, " <span class=\"runid\">+%zu more</span>", l.n - max);
 			break;
 		}
-		item(sb, l.ids[i], target && !strcmp(l.ids[i], target));
+		item(sb, t, l.ids[i], target && !strcmp(l.ids[i], target));
 	}
 	if (!l.n)
 		strbuf_addstr(sb, "<span class=\"runid\">empty</span>");
@@ -256,7 +268,7 @@ static void target_rank(struct strbuf *sb, const char *ranking, const char *targ
 }
 
 /* A stored grounding array: how each mention in the answer was matched to a catalogue item. */
-static void grounding(struct strbuf *sb, const char *json)
+static void grounding(struct strbuf *sb, const struct titles *t, const char *json)
 {
 	struct grounding_row *g;
 	size_t n, i;
@@ -273,7 +285,7 @@ static void grounding(struct strbuf *sb, const char *json)
 		html_escape(sb, g[i].text ? g[i].text : "");
 		strbuf_addstr(sb, "\xe2\x80\x9d \xe2\x86\x92 ");
 		if (g[i].item)
-			item(sb, g[i].item, 0);
+			item(sb, t, g[i].item, 0);
 		else
 			strbuf_addstr(sb, "<span class=\"status\">no item</span>");
 		if (g[i].how || isfinite(g[i].score)) {
@@ -312,9 +324,9 @@ static void add_pick(struct strbuf *sb, const struct report *r, const struct rep
 	strbuf_addstr(sb, "</span></h4>\n");
 	if (first) {
 		strbuf_addstr(sb, "<p><span class=\"label\">Target:</span> ");
-		item(sb, first->target ? first->target : "?", 1);
+		item(sb, r->titles, first->target ? first->target : "?", 1);
 		strbuf_addstr(sb, "</p>\n<p><span class=\"label\">History, oldest first:</span> ");
-		items(sb, first->history, first->target, 1, MAX_HISTORY);
+		items(sb, r->titles, first->history, first->target, 1, MAX_HISTORY);
 		strbuf_addstr(sb, "</p>\n");
 	}
 	strbuf_addstr(sb, "<table>\n<thead><tr><th>model</th><th class=\"num\">");
@@ -345,7 +357,7 @@ static void add_pick(struct strbuf *sb, const struct report *r, const struct rep
 				}
 				strbuf_addstr(sb, "</span><br/>");
 			}
-			items(sb, s->ranking, s->target, 0, TOP_ITEMS);
+			items(sb, r->titles, s->ranking, s->target, 0, TOP_ITEMS);
 		}
 		strbuf_addstr(sb, "</td></tr>\n");
 		if (s->sample_id && (s->response || s->grounding)) {
@@ -357,7 +369,7 @@ static void add_pick(struct strbuf *sb, const struct report *r, const struct rep
 			}
 			if (s->grounding) {
 				strbuf_addstr(sb, "<span class=\"label\">Grounding:</span>\n");
-				grounding(sb, s->grounding);
+				grounding(sb, r->titles, s->grounding);
 			}
 			strbuf_addstr(sb, "</td></tr>\n");
 		}
@@ -379,8 +391,8 @@ void html_drilldown(struct render *rd)
 	}
 	strbuf_addstr(sb, "<p class=\"legend\">Per task, the samples whose headline metric differs most across the runs"
 			  " (the spread: highest minus lowest value), among the samples that every run evaluating the task"
-			  " scored. Item titles are"
-			  " not stored: items are shown by id; the held-out target is <span class=\"item target\">highlighted</span>.</p>\n");
+			  " scored. Items are shown by title and catalogue id (the id alone where the catalogue has no"
+			  " title); the held-out target is <span class=\"item target\">highlighted</span>.</p>\n");
 	for (t = 0; t < r->n_tasks; t++) {
 		const struct report_task *task = &r->tasks[t];
 

@@ -52,8 +52,23 @@ int html_has_task(const struct report_run *run, const char *task)
 	return 0;
 }
 
+/* Whether the run measured anything of task's quality: a run whose every sample failed has only failure rates. */
+static int scored_task(const struct report_run *run, const char *task)
+{
+	size_t i;
+
+	for (i = 0; i < run->n_rows; i++) {
+		struct metric_lookup l;
+		if (!strcmp(run->rows[i].task, task) && !metric_lookup(&l, run->rows[i].metric) &&
+		    l.kind == METRIC_QUALITY && isfinite(run->rows[i].value))
+			return 1;
+	}
+	return 0;
+}
+
 /*
- * Whether every run that evaluated task has (task, metric) with a value
+ * Whether every run that scored task (scored_task(): runs that measured
+ * nothing rank last, whatever the metric) has (task, metric) with a value
  * (and an interval, when need_ci).
  */
 static int all_have(const struct report_run *runs, size_t n_runs, const char *task, const char *metric,
@@ -63,7 +78,7 @@ static int all_have(const struct report_run *runs, size_t n_runs, const char *ta
 
 	for (i = 0; i < n_runs; i++) {
 		const struct metric_row *r = metric_row_find(runs[i].rows, runs[i].n_rows, task, metric);
-		if (!html_has_task(&runs[i], task))
+		if (!html_has_task(&runs[i], task) || !scored_task(&runs[i], task))
 			continue;
 		if (!r || !isfinite(r->value) || (need_ci && !isfinite(r->ci_low)))
 			return 0;
@@ -100,17 +115,16 @@ const char *report_headline(const struct report_run *runs, size_t n_runs, const 
 		}
 		if (best)
 			return best;
-		/* else the first quality metric that has a better direction, then any metric with an interval */
+		/*
+		 * else the first quality metric that has a better direction: never
+		 * a failure rate or a cost, or a run whose every answer failed
+		 * would lead the board on its error_rate
+		 */
 		for (i = 0; i < runs[r].n_rows; i++) {
 			const struct metric_row *row = &runs[r].rows[i];
 			struct metric_lookup l;
 			if (!strcmp(row->task, task) && !metric_lookup(&l, row->metric) && l.kind == METRIC_QUALITY &&
 			    l.direction != METRIC_NEITHER && all_have(runs, n_runs, task, row->metric, 1))
-				return row->metric;
-		}
-		for (i = 0; i < runs[r].n_rows; i++) {
-			const struct metric_row *row = &runs[r].rows[i];
-			if (!strcmp(row->task, task) && all_have(runs, n_runs, task, row->metric, 1))
 				return row->metric;
 		}
 	}
@@ -131,9 +145,9 @@ static void html_mark(struct strbuf *sb, const struct compare_row *c)
 	strbuf_addstr(&t, ", ");
 	html_signed(&t, c->ci_high);
 	strbuf_addstr(&t, "], p ");
-	html_p(&t, c->p);
+	html_p_text(&t, c->p);
 	strbuf_addstr(&t, ", Holm p ");
-	html_p(&t, c->p_holm);
+	html_p_text(&t, c->p_holm);
 	strbuf_addf(&t, ", W/T/L %zu/%zu/%zu", c->wins, c->ties, c->losses);
 	strbuf_addf(sb, " <span class=\"%s\" title=\"", c->delta > 0 ? "up" : "down");
 	html_escape(sb, t.buf);
@@ -592,6 +606,23 @@ void html_validity(struct render *rd)
 	strbuf_addstr(sb, "</section>\n");
 }
 
+/* The run's cost_usd over its tasks, "$0.0123"; a dash when a task's is unknown or none is stored. */
+static void add_cost(struct strbuf *sb, const struct report_run *run)
+{
+	double sum = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < run->n_rows; i++)
+		if (!strcmp(run->rows[i].metric, "cost_usd")) {
+			sum += run->rows[i].value;
+			n++;
+		}
+	if (!n || !isfinite(sum))
+		strbuf_addstr(sb, DASH);
+	else
+		strbuf_addf(sb, "$%.4f", sum);
+}
+
 void html_usage(struct render *rd)
 {
 	const struct report *r = rd->r;
@@ -608,15 +639,19 @@ void html_usage(struct render *rd)
 				  " (built-in models run in-process), so there is no token count or cost. Latency is the"
 				  " time each sample took to answer.</p>\n");
 	else
-		strbuf_addstr(sb, "<p class=\"legend\">Tokens as the API reported them. receval stores no prices:"
-				  " cost = tokens in " TIMES " the price of an input token + tokens out " TIMES
-				  " the price of an output token. Latency is per sample, from request to answer"
+		strbuf_addstr(sb, "<p class=\"legend\">Tokens as the API reported them. Cost (US dollars, the"
+				  " <code>cost_usd</code> of every task summed) = tokens in " TIMES " the price of an input"
+				  " token + tokens out " TIMES " the price of an output token, at the model spec's"
+				  " <code>price_in</code> and <code>price_out</code> (per million tokens), else OpenAI's list"
+				  " price for OpenAI's own endpoint; " DASH " where the price, or some answer's usage, is"
+				  " unknown. Latency is per sample, from request to answer"
 				  " (answers served from the cache are near zero).</p>\n");
 	strbuf_addstr(sb, "<div class=\"scroll\"><table>\n<thead><tr><th>model</th>"
 			  "<th class=\"num\">samples</th><th class=\"num\">ok / invalid / errors</th>");
 	if (api)
 		strbuf_addstr(sb, "<th class=\"num\">requests</th><th class=\"num\">tokens in</th>"
-				  "<th class=\"num\">tokens out</th><th class=\"num\">tokens / request</th>");
+				  "<th class=\"num\">tokens out</th><th class=\"num\">tokens / request</th>"
+				  "<th class=\"num\">cost (USD)</th>");
 	strbuf_addstr(sb, "<th class=\"num\">latency mean</th><th class=\"num\">p50</th><th class=\"num\">p95</th>"
 			  "<th class=\"num\">max</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i < r->n_runs; i++) {
@@ -633,7 +668,7 @@ void html_usage(struct render *rd)
 		strbuf_addstr(sb, " / ");
 		html_count(sb, u->errors);
 		if (api && !u->requests && !u->tokens_in && !u->tokens_out) {
-			strbuf_addstr(sb, "</td><td class=\"num\" colspan=\"4\"><span class=\"runid\">no API</span>");
+			strbuf_addstr(sb, "</td><td class=\"num\" colspan=\"5\"><span class=\"runid\">no API</span>");
 		} else if (api) {
 			strbuf_addstr(sb, "</td><td class=\"num\">");
 			html_count(sb, u->requests);
@@ -643,6 +678,8 @@ void html_usage(struct render *rd)
 			html_count(sb, u->tokens_out);
 			strbuf_addstr(sb, "</td><td class=\"num\">");
 			html_num(sb, u->requests ? (double)(u->tokens_in + u->tokens_out) / (double)u->requests : NAN);
+			strbuf_addstr(sb, "</td><td class=\"num\">");
+			add_cost(sb, &r->runs[i]);
 		}
 		strbuf_addstr(sb, "</td><td class=\"num\">");
 		html_ms(sb, u->latency_mean);

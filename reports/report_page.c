@@ -2,6 +2,7 @@
 #include "reports/report_page.h"
 #include "reports/html.h"
 #include "eval/runarg.h"
+#include "eval/titles.h"
 
 /* What the report loads for a run besides its runarg_run; the report borrows from it. */
 struct run_extra {
@@ -20,6 +21,8 @@ int report_page(struct strbuf *out, struct store *store, const int64_t *ids, siz
 	struct report_run *rruns = NULL;
 	struct report_task *tasks = NULL;
 	struct strbuf judged = STRBUF_INIT;
+	struct titles titles = TITLES_INIT;
+	int64_t *resolved = xcalloc(n_runs, sizeof(*resolved));
 	struct report report;
 	size_t n_tasks = 0, i;
 	int ret = 1, rc;
@@ -32,13 +35,15 @@ int report_page(struct strbuf *out, struct store *store, const int64_t *ids, siz
 			ret = rc;
 			goto out;
 		}
-		if (store_get_sample_metrics(store, ids[i], &extra[i].sm) < 0 ||
-		    store_get_usage(store, ids[i], &extra[i].usage) < 0) {
+		resolved[i] = runs[i].info.id;  /* latest and latest~N resolved */
+		if (titles_add_run(&titles, store, &runs[i].info) < 0 ||
+		    store_get_sample_metrics(store, resolved[i], &extra[i].sm) < 0 ||
+		    store_get_usage(store, resolved[i], &extra[i].usage) < 0) {
 			ret = -1;
 			goto out;
 		}
 		if (!runs[i].n_rows)
-			warning("run %lld has no metrics (status '%s')", (long long)ids[i],
+			warning("run %lld has no metrics (status '%s')", (long long)resolved[i],
 				runs[i].info.status ? runs[i].info.status : "?");
 	}
 
@@ -69,6 +74,7 @@ int report_page(struct strbuf *out, struct store *store, const int64_t *ids, siz
 	memset(&report, 0, sizeof(report));
 	report.runs = rruns;
 	report.n_runs = n_runs;
+	report.titles = &titles;
 	report.tasks = tasks;
 	report.n_tasks = n_tasks;
 	report.alpha = o->alpha;
@@ -77,12 +83,14 @@ int report_page(struct strbuf *out, struct store *store, const int64_t *ids, siz
 	report.db_path = store->path;
 	report.no_plots = o->no_plots;
 	report.fragment = o->fragment;
-	if (html_judgments(&judged, store, ids, n_runs) < 0)
+	if (html_judgments(&judged, store, resolved, n_runs) < 0)
 		ret = -1;
 	report.judgments = judged.len ? judged.buf : NULL;
 	html_report(out, &report, skipped, why);
 
 out:
+	titles_release(&titles);
+	free(resolved);
 	report_tasks_free(tasks, n_tasks, n_runs);
 	free(rruns);
 	for (i = 0; i < n_runs; i++) {

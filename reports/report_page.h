@@ -16,7 +16,8 @@ struct report_page_options {
 };
 
 /*
- * Load runs ids[0..n) (ids[0] is the baseline) with their metrics, sample
+ * Load runs ids[0..n) (ids[0] is the baseline; 0 and -N are "latest" and
+ * "latest~N", as runarg_parse() reads them) with their metrics, sample
  * metrics, usage, comparisons against the baseline and judgments, and
  * append the page (html_report()) to out. Returns 1; 0 when a run does not
  * exist; -1 on a store error; both printed. *skipped and why (either may

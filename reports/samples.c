@@ -1,6 +1,7 @@
 /* samples.c: stored samples as JSON lines (`show --samples`, `export --format jsonl`) or as a table with the target's rank. */
 #include "reports/samples.h"
 #include "eval/codec.h"
+#include "eval/titles.h"
 
 /*
  * A stored id list as it is (the codec's stored form is the export's), or
@@ -40,7 +41,32 @@ static void add_string_or_null(struct strbuf *sb, const char *s)
 		strbuf_addstr(sb, "null");
 }
 
-void samples_add_jsonl(struct strbuf *sb, const struct sample_view *v)
+/*
+ * Add the title of every id of a stored id list that has one, as "id":
+ * "title" members of the object being written; seen (keys owned by t)
+ * keeps each id once across the lists.
+ */
+static void add_titles_of(struct strbuf *sb, const struct titles *t, const char *json, struct strmap *seen,
+			  size_t *n)
+{
+	struct id_list l;
+	size_t i;
+
+	if (!json || codec_get_ids(&l, json) < 0)
+		return;
+	for (i = 0; i < l.n; i++) {
+		const char *key = titles_key(t, l.ids[i]), *title = titles_get(t, l.ids[i]);
+		if (!key || !title || strmap_put(seen, key, strlen(key), 0, NULL) != 1)
+			continue;
+		strbuf_addstr(sb, (*n)++ ? "," : "");
+		strbuf_add_json(sb, l.ids[i]);
+		strbuf_addch(sb, ':');
+		strbuf_add_json(sb, title);
+	}
+	id_list_release(&l);
+}
+
+void samples_add_jsonl(struct strbuf *sb, const struct sample_view *v, const struct titles *t)
 {
 	size_t i;
 
@@ -52,12 +78,25 @@ void samples_add_jsonl(struct strbuf *sb, const struct sample_view *v)
 	add_string_or_null(sb, v->user);
 	strbuf_addstr(sb, ",\"target\":");
 	add_string_or_null(sb, v->target);
+	strbuf_addstr(sb, ",\"title\":");
+	add_string_or_null(sb, titles_get(t, v->target));
 	strbuf_addstr(sb, ",\"history\":");
 	add_ids(sb, v->history);
 	strbuf_addstr(sb, ",\"candidates\":");
 	add_ids(sb, v->candidates);
 	strbuf_addstr(sb, ",\"ranking\":");
 	add_ids(sb, v->ranking);
+	if (t && t->n) {
+		/* the titles of the ids above, once per sample: the catalogue itself is stored once per dataset */
+		struct strmap seen = STRMAP_INIT;
+		size_t n = 0;
+		strbuf_addstr(sb, ",\"titles\":{");
+		add_titles_of(sb, t, v->history, &seen, &n);
+		add_titles_of(sb, t, v->candidates, &seen, &n);
+		add_titles_of(sb, t, v->ranking, &seen, &n);
+		strbuf_addch(sb, '}');
+		strmap_release(&seen);
+	}
 	strbuf_addstr(sb, ",\"response\":");
 	add_string_or_null(sb, v->response);
 	strbuf_addstr(sb, ",\"status\":");
@@ -93,6 +132,7 @@ void samples_add_jsonl(struct strbuf *sb, const struct sample_view *v)
 struct jsonl_writer {
 	FILE *f;
 	struct strbuf sb;
+	struct titles titles;
 };
 
 static int write_one(const struct sample_view *v, void *data)
@@ -100,40 +140,72 @@ static int write_one(const struct sample_view *v, void *data)
 	struct jsonl_writer *w = data;
 
 	strbuf_reset(&w->sb);
-	samples_add_jsonl(&w->sb, v);
+	samples_add_jsonl(&w->sb, v, &w->titles);
 	/* a positive value stops the walk: the write failed, not the store */
 	return fwrite(w->sb.buf, 1, w->sb.len, w->f) == w->sb.len ? 0 : 1;
 }
 
+/* The titles of run's catalogue into *t (empty when the run has none): 0, or -1 on a store error. */
+static int load_titles(struct titles *t, struct store *s, int64_t run)
+{
+	struct run_info info;
+	int rc = store_get_run(s, run, &info);
+
+	if (rc <= 0)
+		return rc;
+	rc = titles_add_run(t, s, &info);
+	run_info_release(&info);
+	return rc;
+}
+
 int samples_write_jsonl(FILE *f, struct store *s, int64_t run)
 {
-	struct jsonl_writer w = { f, STRBUF_INIT };
-	int rc = store_for_each_sample(s, run, write_one, &w);
+	struct jsonl_writer w = { f, STRBUF_INIT, TITLES_INIT };
+	int rc = load_titles(&w.titles, s, run);
 
+	if (rc >= 0)
+		rc = store_for_each_sample(s, run, write_one, &w);
 	strbuf_release(&w.sb);
+	titles_release(&w.titles);
 	if (rc > 0)
 		return error("cannot write the samples: %s", strerror(errno));
 	return rc < 0 ? -1 : 0;
 }
 
+struct table_writer {
+	FILE *f;
+	struct titles titles;
+};
+
 /* A line of samples_write_table(). */
 static int table_line(const struct sample_view *v, void *data)
 {
+	struct table_writer *w = data;
 	size_t r = codec_place(v->ranking, v->target, NULL);
-	FILE *f = data;
+	const char *title = titles_get(&w->titles, v->target);
 
-	fprintf(f, "%-12s  %-14s  %-10s  %-10s  %-7s  ", v->task, v->sample_id, v->user ? v->user : "",
-		v->target ? v->target : "-", v->status ? v->status : "");
+	fprintf(w->f, "%-12s  %-14s  %-10s  %-7s  ", v->task, v->sample_id, v->user ? v->user : "",
+		v->status ? v->status : "");
 	if (r)
-		fprintf(f, "%zu\n", r);
+		fprintf(w->f, "%4zu  ", r);
 	else
-		fprintf(f, "-\n");
+		fprintf(w->f, "%4s  ", "-");
+	/* the target last: a title is as long as it is */
+	if (title)
+		fprintf(w->f, "%s (%s)\n", title, v->target);
+	else
+		fprintf(w->f, "%s\n", v->target ? v->target : "-");
 	return 0;
 }
 
 int samples_write_table(FILE *f, struct store *s, int64_t run)
 {
-	fprintf(f, "%-12s  %-14s  %-10s  %-10s  %-7s  %s\n", "task", "sample_id", "user", "target",
-		"status", "rank");
-	return store_for_each_sample(s, run, table_line, f) ? -1 : 0;
+	struct table_writer w = { f, TITLES_INIT };
+	int rc = load_titles(&w.titles, s, run);
+
+	fprintf(f, "%-12s  %-14s  %-10s  %-7s  %4s  %s\n", "task", "sample_id", "user", "status", "rank", "target");
+	if (rc >= 0)
+		rc = store_for_each_sample(s, run, table_line, &w);
+	titles_release(&w.titles);
+	return rc ? -1 : 0;
 }

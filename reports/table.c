@@ -1,6 +1,7 @@
 /* table.c: plain-text tables for the terminal (fixed columns, no colour, stable for scripts to diff). */
 #include "lib/util.h"
 #include "reports/table.h"
+#include "eval/label.h"
 
 static void format_value(char *buf, size_t size, double v)
 {
@@ -54,12 +55,15 @@ static const struct metric_row *find_row(const struct metric_row *rows, size_t n
 	return NULL;
 }
 
+/* The widest a column heading of table_runs() gets: longer labels are shortened in the middle. */
+#define TABLE_COLUMN_MAX 36
+
 void table_runs(FILE *f, const struct run_info *runs, struct metric_row *const *rows,
 		const size_t *n_rows, size_t n_runs)
 {
 	struct key *keys = NULL;
-	size_t n_keys = 0, alloc = 0, r, i, j, wt = 4, wm = 6;
-	const int wc = 20;
+	size_t n_keys = 0, alloc = 0, r, i, j, wt = 4, wm = 6, wc = 20;
+	char **labels;
 
 	/* the union of (task, metric), in the first run's order, others' extras after */
 	for (r = 0; r < n_runs; r++)
@@ -78,14 +82,24 @@ void table_runs(FILE *f, const struct run_info *runs, struct metric_row *const *
 				wm = strlen(k.metric);
 		}
 
-	for (r = 0; r < n_runs; r++)
-		fprintf(f, "run %-4lld %s\n", (long long)runs[r].id, runs[r].model);
-	fprintf(f, "\n%-*s  %-*s", (int)wt, "task", (int)wm, "metric");
+	/* the column headings: readable names (label=, or the spec shortened), the full spec above */
+	labels = xcalloc(n_runs ? n_runs : 1, sizeof(*labels));
 	for (r = 0; r < n_runs; r++) {
-		const char *m = runs[r].model, *colon = strchr(m, ':');
-		/* the column heading: the model's name without the provider, cut to fit */
-		fprintf(f, "  %-*.*s", wc, wc, colon && strlen(m) > (size_t)wc ? colon + 1 : m);
+		char *endpoint = run_endpoint(&runs[r]), *name = run_label(&runs[r]);
+		fprintf(f, "run %-4lld %s", (long long)runs[r].id, runs[r].model);
+		if (endpoint && !strstr(runs[r].model, endpoint))
+			fprintf(f, "  (at %s)", endpoint);
+		fputc('\n', f);
+		labels[r] = label_fit(name, TABLE_COLUMN_MAX);
+		if (label_width(labels[r]) > wc)
+			wc = label_width(labels[r]);
+		free(name);
+		free(endpoint);
 	}
+	fprintf(f, "\n%-*s  %-*s", (int)wt, "task", (int)wm, "metric");
+	for (r = 0; r < n_runs; r++)
+		/* padded by characters, not bytes: a label may hold UTF-8 */
+		fprintf(f, "  %s%*s", labels[r], (int)(wc - label_width(labels[r])), "");
 	fputc('\n', f);
 	for (i = 0; i < n_keys; i++) {
 		fprintf(f, "%-*s  %-*s", (int)wt, keys[i].task, (int)wm, keys[i].metric);
@@ -99,10 +113,13 @@ void table_runs(FILE *f, const struct run_info *runs, struct metric_row *const *
 			else
 				snprintf(cell, sizeof(cell), "%.3f [%.3f,%.3f]", row->value,
 					 row->ci_low, row->ci_high);
-			fprintf(f, "  %-*s", wc, cell);
+			fprintf(f, "  %-*s", (int)wc, cell);
 		}
 		fputc('\n', f);
 	}
+	for (r = 0; r < n_runs; r++)
+		free(labels[r]);
+	free(labels);
 	free(keys);
 }
 

@@ -153,16 +153,24 @@ static int show_run(struct request *r, int64_t id)
 	return 0;
 }
 
+struct lines {
+	struct strbuf *out;
+	const struct titles *titles;
+};
+
 static int add_line(const struct sample_view *v, void *data)
 {
-	samples_add_jsonl(data, v);
+	struct lines *l = data;
+
+	samples_add_jsonl(l->out, v, l->titles);
 	return 0;
 }
 
 static int run_samples(struct request *r, int64_t id)
 {
 	struct sample_find f;
-	struct titles titles;
+	struct lines lines;
+	struct titles titles = TITLES_INIT;
 	struct store *s;
 	struct run_info run;
 	long offset, limit;
@@ -173,10 +181,10 @@ static int run_samples(struct request *r, int64_t id)
 		return 0;
 	if (!(s = serve_store_get(r)))
 		return 0;
-	memset(&titles, 0, sizeof(titles));
 	if (!serve_load_run(r, s, id, &run))
 		goto out;
-	if (q && *q && titles_load(&titles, s, &run) < 0) {
+	/* the catalogue's titles: in the lines as show prints them, and for the search */
+	if (titles_add_run(&titles, s, &run) < 0) {
 		reply_store_error(r);
 		goto out_run;
 	}
@@ -186,8 +194,10 @@ static int run_samples(struct request *r, int64_t id)
 	f.titles = &titles;
 	f.offset = (size_t)offset;
 	f.limit = (size_t)limit;
+	lines.out = &r->out;
+	lines.titles = &titles;
 	f.fn = add_line;
-	f.data = &r->out;
+	f.data = &lines;
 	if (sample_find(&f, s, run.id) < 0) {
 		reply_store_error(r);
 	} else if (f.task && *f.task && !f.task_seen) {

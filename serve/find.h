@@ -2,21 +2,8 @@
 #ifndef SERVE_FIND_H
 #define SERVE_FIND_H
 
-#include "lib/strmap.h"
+#include "eval/titles.h"
 #include "eval/store.h"
-
-/* A run's catalogue titles by item id (the `catalogues` table). */
-struct titles {
-	struct strmap map;       /* id -> index into titles[] */
-	char **ids, **titles;    /* titles[i] NULL where the item has none */
-	size_t n;
-};
-
-/* Load the titles of run's catalogue (none for a run without one): 0, or -1 on a store error (printed). */
-int titles_load(struct titles *out, struct store *s, const struct run_info *run);
-/* Item id's title, or NULL. */
-const char *titles_get(const struct titles *t, const char *id);
-void titles_release(struct titles *t);
 
 struct sample_find {
 	const char *task;          /* NULL: every task */

@@ -127,7 +127,7 @@ static int samples_section(struct request *r, struct store *s, const struct run_
 {
 	struct strbuf *out = &r->out;
 	const char *task = req_arg(r, "task"), *q = req_arg(r, "q");
-	struct titles titles;
+	struct titles titles = TITLES_INIT;
 	struct sample_find f;
 	struct run_rows rr;
 	long offset;
@@ -136,7 +136,7 @@ static int samples_section(struct request *r, struct store *s, const struct run_
 
 	if (req_long(r, "offset", 0, 0, LONG_MAX / 2, &offset) < 0)
 		return -1;
-	if (titles_load(&titles, s, run) < 0)
+	if (titles_add_run(&titles, s, run) < 0)
 		return -1;
 	strbuf_addstr(out, "<section id=\"samples\">\n<h2>Samples</h2>\n<form class=\"filters\" method=\"get\" action=\"\">\n"
 			   "<label>task<select name=\"task\"><option value=\"\">every task</option>");
@@ -398,7 +398,7 @@ int page_sample(struct request *r, int64_t id)
 	struct store *s;
 	struct run_info run;
 	struct sample_row row;
-	struct titles titles;
+	struct titles titles = TITLES_INIT;
 	struct one_sample os;
 	struct strbuf *out = &r->out;
 	char title[160], num[64];
@@ -412,14 +412,13 @@ int page_sample(struct request *r, int64_t id)
 		serve_store_put(r->srv, s);
 		return page_error(r, r->status, "no run %lld", (long long)id);
 	}
-	memset(&titles, 0, sizeof(titles));
 	rc = store_get_sample(s, id, task, sid, &row);
 	if (rc <= 0) {
 		rc = rc ? page_error(r, 503, "%s", r->err)
 			: page_error(r, 404, "run %lld has no sample '%s' of task '%s'", (long long)id, sid, task);
 		goto out;
 	}
-	if (titles_load(&titles, s, &run) < 0) {
+	if (titles_add_run(&titles, s, &run) < 0) {
 		rc = page_error(r, 503, "%s", r->err);
 		goto out_row;
 	}

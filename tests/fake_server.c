@@ -125,7 +125,7 @@ static int seen_add(uint64_t h)
 enum fault_type {
 	F_NONE, F_429, F_429MS, F_429DATE, F_500, F_502, F_503, F_504, F_DELAY,
 	F_DROP, F_TRUNCATE, F_BADJSON, F_OVERSIZE, F_FILTER, F_FILTER200,
-	F_401, F_403, F_404,
+	F_401, F_403, F_404, F_500PLAIN,
 };
 
 enum fault_arg { ARG_NONE, ARG_OPTIONAL, ARG_REQUIRED };
@@ -140,6 +140,7 @@ static const struct fault_kind {
 	{ "429ms", F_429MS, ARG_REQUIRED, 0 },
 	{ "429date", F_429DATE, ARG_NONE, 0 },
 	{ "500", F_500, ARG_NONE, 0 },
+	{ "500plain", F_500PLAIN, ARG_NONE, 0 },
 	{ "502", F_502, ARG_NONE, 0 },
 	{ "503", F_503, ARG_NONE, 0 },
 	{ "504", F_504, ARG_NONE, 0 },
@@ -1428,6 +1429,13 @@ static void handle(struct response *res, const struct request *req)
 				  "The server had an error while processing your request (fake server fault at request %ld)", n);
 			break;
 		}
+		case F_500PLAIN:
+			/* the error shape of Fastify and Express servers: "error" is only the status text */
+			res->status = 500;
+			strbuf_reset(&res->body);
+			strbuf_addf(&res->body, "{\"statusCode\":500,\"error\":\"Internal Server Error\","
+				    "\"message\":\"database is down (fake server fault at request %ld)\"}", n);
+			break;
 		case F_401:
 			set_error(res, 401, "invalid_request_error", "invalid_api_key",
 				  "Incorrect API key provided (fake server fault at request %ld)", n);

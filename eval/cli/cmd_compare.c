@@ -1,5 +1,6 @@
 /* cmd_compare.c: `receval compare RUN_A RUN_B`: two runs compared sample by sample, with intervals and paired tests. */
 #include "eval/cli/cmd.h"
+#include "eval/runarg.h"
 #include "lib/opt.h"
 #include "eval/store.h"
 #include "eval/compare.h"
@@ -13,32 +14,15 @@ static const char usage_compare[] =
 #define MAX_PERMUTATIONS 100000000L
 #define BOOTSTRAP_RESAMPLES 1000
 
-/* A run id as typed: 0 and *out set, or -1 after printing why (a usage error). */
-static int parse_run_id(const char *s, int64_t *out)
+/* Load one run (a whole number, 'latest' or 'latest~N': *id resolved) and its sample metrics: an exit code, failures printed. */
+static int load_run(struct store *store, int64_t *id, struct run_info *info, struct run_sample_metrics *m)
 {
-	long id;
-
-	if (parse_long(s, &id) < 0 || id < 1)
-		return error("'%s' is not a run id (a whole number; see 'receval list')", s);
-	*out = id;
-	return 0;
-}
-
-/* Load one run and its sample metrics: 1, 0 (no such run: printed), -1 (store error: printed). */
-static int load_run(struct store *store, int64_t id, struct run_info *info, struct run_sample_metrics *m)
-{
-	int rc = store_get_run(store, id, info);
+	int ret = cmd_get_run(info, store, id);
 
 	memset(m, 0, sizeof(*m));
-	if (rc <= 0) {
-		if (!rc)
-			error("%s: no run %lld (see 'receval list --db %s')", store->path, (long long)id,
-			      store->path);
-		return rc;
-	}
-	if (store_get_sample_metrics(store, id, m) < 0)
-		return -1;
-	return 1;
+	if (ret != EXIT_OK)
+		return ret;
+	return store_get_sample_metrics(store, *id, m) < 0 ? EXIT_STORE : EXIT_OK;
 }
 
 /* Say on stderr what the comparison leaves out, so that a partial overlap is never silent. */
@@ -101,7 +85,7 @@ int cmd_compare(int argc, char **argv)
 		error("compare needs two run ids, A and B (see 'receval list')");
 		{ free(select.v); return EXIT_USAGE; }
 	}
-	if (parse_run_id(argv[0], &id_a) < 0 || parse_run_id(argv[1], &id_b) < 0)
+	if (runarg_parse(&id_a, argv[0]) < 0 || runarg_parse(&id_b, argv[1]) < 0)
 		{ free(select.v); return EXIT_USAGE; }
 	if (compare_test_parse(&copts.test, test) < 0) {
 		error("unknown test '%s' (t, wilcoxon, permutation)", test);
@@ -124,17 +108,17 @@ int cmd_compare(int argc, char **argv)
 	copts.select = select.v;
 	copts.n_select = select.n;
 
-	if (store_open_existing(&store, default_db_path(db)) < 0)
+	if (cmd_open_store(&store, db) != EXIT_OK)
 		{ free(select.v); return EXIT_STORE; }
+	memset(&run_a, 0, sizeof(run_a));
 	memset(&run_b, 0, sizeof(run_b));
+	memset(&ma, 0, sizeof(ma));
 	memset(&mb, 0, sizeof(mb));
-	rc = load_run(&store, id_a, &run_a, &ma);
-	if (rc > 0)
-		rc = load_run(&store, id_b, &run_b, &mb);
-	if (rc <= 0) {
-		ret = rc ? EXIT_STORE : EXIT_INPUT;
+	ret = load_run(&store, &id_a, &run_a, &ma);
+	if (ret == EXIT_OK)
+		ret = load_run(&store, &id_b, &run_b, &mb);
+	if (ret != EXIT_OK)
 		goto out;
-	}
 
 	compare_runs(&cmp, &run_a, &ma, &run_b, &mb, &copts);
 	/* a --metric that names nothing is a typo, not an empty comparison */

@@ -7,12 +7,14 @@
 #include "reports/samples.h"
 
 static const char usage_export[] =
-	"receval export RUN_ID [--format jsonl|trec] [--qrels FILE] [-o FILE] [--db FILE]\n"
+	"receval export RUN_ID [--format jsonl|trec] [--task NAME] [--qrels FILE] [-o FILE] [--db FILE]\n"
 	"\n"
 	"jsonl: one line per sample, as 'receval show RUN_ID --samples --format jsonl'.\n"
 	"trec:  a TREC run file, 'qid Q0 docno rank score runid' with qid TASK/SAMPLE_ID,\n"
 	"       rank 1..n and score n - rank + 1, runid receval-RUN_ID; --qrels FILE also\n"
-	"       writes the judgements ('qid 0 target 1'), for trec_eval, ranx or pytrec_eval\n"
+	"       writes the judgements ('qid 0 target 1'), for trec_eval, ranx or pytrec_eval;\n"
+	"       --task NAME writes one task's samples only (a file of several tasks averages\n"
+	"       over all of them: its runid then names each line's task, receval-RUN_ID-TASK)\n"
 	"Exit 3: no such run, or an id a TREC file cannot hold (whitespace); 5: the\n"
 	"database cannot be read; 6: an output file cannot be written";
 
@@ -23,6 +25,9 @@ struct trec_export {
 	int64_t run;
 	FILE *out, *qrels;
 	const char *runid;
+	const char *task;            /* --task, or NULL for every task */
+	size_t n_tasks;              /* tasks of the run (every task written when task is NULL) */
+	size_t matched;              /* samples of --task seen */
 	struct strbuf line;
 	struct strmap seen;
 	size_t queries, lines, judged, unscored, duplicates;
@@ -58,6 +63,9 @@ static int trec_sample(const struct sample_view *v, void *data)
 	size_t n = 0, rank = 0, i;
 	int ret = 0;
 
+	if (x->task && strcmp(v->task, x->task))
+		return 0;
+	x->matched++;
 	/* an unscored sample (status "error") is in none of the run's means: leave it out of both files */
 	if (!v->n_metrics) {
 		x->unscored++;
@@ -106,8 +114,12 @@ static int trec_sample(const struct sample_view *v, void *data)
 		rank++;
 		/* distinct descending scores: trec_eval's score order is the stored order */
 		strbuf_reset(&x->line);
-		strbuf_addf(&x->line, "%s/%s Q0 %s %zu %zu %s\n", v->task, v->sample_id, id, rank, n - rank + 1,
+		strbuf_addf(&x->line, "%s/%s Q0 %s %zu %zu %s", v->task, v->sample_id, id, rank, n - rank + 1,
 			    x->runid);
+		/* several tasks in one file: each line says its task in the runid too */
+		if (!x->task && x->n_tasks > 1)
+			strbuf_addf(&x->line, "-%s", v->task);
+		strbuf_addch(&x->line, '\n');
 		if (put(x->out, &x->line)) {
 			ret = STOP_WRITE;
 			goto out;
@@ -119,6 +131,38 @@ out:
 	strmap_release(&x->seen);
 	id_list_release(&ranking);
 	return ret;
+}
+
+/*
+ * How many tasks run has; with task, 1 when it is one of them. (size_t)-1
+ * after printing why: an unknown task (naming the run's tasks), or a store
+ * failure.
+ */
+static size_t count_tasks(struct store *s, int64_t run, const char *task)
+{
+	struct run_sample_metrics m;
+	struct strbuf names = STRBUF_INIT;
+	size_t i, n;
+
+	if (store_get_sample_metrics(s, run, &m) < 0) {
+		run_sample_metrics_release(&m);
+		return (size_t)-1;
+	}
+	n = m.n_tasks;
+	for (i = 0; task && i < m.n_tasks; i++) {
+		if (!strcmp(m.tasks[i], task))
+			break;
+		strbuf_addf(&names, "%s%s", i ? ", " : "", m.tasks[i]);
+	}
+	if (task && i == m.n_tasks) {
+		error("run %lld has no task '%s' (its tasks: %s)", (long long)run, task, names.len ? names.buf : "none");
+		n = (size_t)-1;
+	} else if (task) {
+		n = 1;
+	}
+	strbuf_release(&names);
+	run_sample_metrics_release(&m);
+	return n;
 }
 
 /* Open path for writing ("-" or NULL: stdout). NULL after printing why. */
@@ -154,11 +198,12 @@ static int close_out(FILE *f, const char *path)
 
 int cmd_export(int argc, char **argv)
 {
-	const char *db = NULL, *format = "jsonl", *output = NULL, *qrels = NULL;
+	const char *db = NULL, *format = "jsonl", *output = NULL, *qrels = NULL, *task = NULL;
 	int npos = 0, rc, ret;
 	struct option opts[] = {
 		{ OPT_STRING, 'f', "format", &format, "FMT", "jsonl (default: one line per sample) or trec" },
 		{ OPT_STRING, 0, "qrels", &qrels, "FILE", "with --format trec: also write the qrels to FILE" },
+		{ OPT_STRING, 't', "task", &task, "NAME", "with --format trec: only this task's samples" },
 		{ OPT_STRING, 'o', "output", &output, "FILE", "write to FILE instead of standard output" },
 		OPT_DB(&db),
 		{ OPT_END },
@@ -178,8 +223,8 @@ int cmd_export(int argc, char **argv)
 		error("unknown format '%s' (jsonl, trec)", format);
 		return EXIT_USAGE;
 	}
-	if (qrels && strcmp(format, "trec")) {
-		error("--qrels goes with --format trec");
+	if ((qrels || task) && strcmp(format, "trec")) {
+		error("%s goes with --format trec", qrels ? "--qrels" : "--task");
 		return EXIT_USAGE;
 	}
 	if (qrels && (output && strcmp(output, "-") ? !strcmp(qrels, output) : !strcmp(qrels, "-"))) {
@@ -212,6 +257,11 @@ int cmd_export(int argc, char **argv)
 	x.out = out;
 	x.qrels = qf;
 	x.runid = runid;
+	x.task = task;
+	if ((x.n_tasks = count_tasks(&store, id, task)) == (size_t)-1) {
+		ret = task ? EXIT_INPUT : EXIT_STORE;
+		goto out;
+	}
 	strbuf_init(&x.line, 0);
 	rc = store_for_each_sample(&store, id, trec_sample, &x);
 	strbuf_release(&x.line);
@@ -226,6 +276,9 @@ int cmd_export(int argc, char **argv)
 	if (!ret && x.duplicates)
 		warning("%zu repeated item ids in rankings were left out (a TREC run holds each document once"
 			" per query); those queries' ranks after the repeat moved up", x.duplicates);
+	if (!ret && !task && x.n_tasks > 1)
+		warning("the file holds %zu tasks, whose figures a TREC tool averages together; --task NAME writes"
+			" one (each line's runid names its task)", x.n_tasks);
 	if (!ret && x.unscored)
 		warning("%zu samples without metrics (status 'error') were left out", x.unscored);
 out:

@@ -1,5 +1,6 @@
 /* cmd_gate.c: `receval gate`: checks a candidate run against rules and a baseline run, for CI, with JUnit and Markdown reports. */
 #include "eval/cli/cmd.h"
+#include "eval/runarg.h"
 #include "eval/gate_session.h"
 #include "lib/strbuf.h"
 #include "reports/gate.h"
@@ -22,21 +23,12 @@ static const char usage_gate[] =
 #define MAX_PERMUTATIONS 100000000L
 #define BOOTSTRAP_RESAMPLES 1000
 
-/* A run id as typed: a whole number, or "latest" (*out = 0 until resolved). 0, or -1 after printing why. */
+/* A run id as typed: a whole number, "latest" or "latest~N" (runarg_parse()). 0, or -1 after printing why. */
 static int parse_run_arg(const char *flag, const char *s, int64_t *out)
 {
-	long id;
-
 	if (!s)
 		return error("gate needs --%s RUN_ID (see 'receval list')", flag);
-	if (!strcmp(s, "latest")) {
-		*out = 0;
-		return 0;
-	}
-	if (parse_long(s, &id) < 0 || id < 1)
-		return error("--%s '%s' is not a run id (a whole number, or 'latest')", flag, s);
-	*out = id;
-	return 0;
+	return runarg_parse(out, s);
 }
 
 int cmd_gate(int argc, char **argv)

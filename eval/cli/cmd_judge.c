@@ -520,7 +520,7 @@ static int pairwise_main(const struct judge_flags *f, char **argv)
 	if (ret != EXIT_OK)
 		goto out;
 	price.in = price.out = NAN;
-	if (model_spec_parse(&spec, f->judge) == 0 && price_for(&price, &spec) < 0)
+	if (model_spec_parse(&spec, f->judge) == 0 && price_for(&price, &spec, price_endpoint(&spec)) < 0)
 		price.in = price.out = NAN;
 	model_spec_release(&spec);
 	judge_config(&config, f);

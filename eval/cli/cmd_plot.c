@@ -1,6 +1,7 @@
 /* cmd_plot.c: `receval plot RUN_ID... --metric M -o FILE.png|.svg`: one chart of a metric, for slides and papers, drawn by gnuplot. */
 #include <strings.h>
 #include "eval/cli/cmd.h"
+#include "metrics/registry.h"
 #include "lib/opt.h"
 #include "eval/store.h"
 #include "eval/runarg.h"
@@ -145,11 +146,18 @@ int cmd_plot(int argc, char **argv)
 		if (find_task(runs[i].rows, runs[i].n_rows, task, metric, family))
 			break;
 	if (!task || i == n_runs) {
+		/* a rate without a cutoff (error_rate) is no family: say what it is and why it may be missing */
+		struct metric_lookup l;
+		int plain = family && !metric_lookup(&l, metric) && !(l.info->flags & METRIC_CUTOFF);
+		const char *name = plain ? "" : family ? "@k" : "";
 		if (task)
-			error("no run has metric '%s%s' in task '%s' (see 'receval show %lld')", metric,
-			      family ? "@k" : "", task, (long long)runs[0].info.id);
+			error("no run has metric '%s%s' in task '%s' (see 'receval show %lld')", metric, name, task,
+			      (long long)runs[0].info.id);
+		else if (plain && l.kind == METRIC_VALIDITY)
+			error("no run has metric '%s': only language-model runs have validity rates (built-in models"
+			      " rank items themselves); see 'receval show %lld'", metric, (long long)runs[0].info.id);
 		else
-			error("no run has metric '%s%s' (see 'receval show %lld')", metric, family ? "@k" : "",
+			error("no run has metric '%s%s' (see 'receval show %lld')", metric, name,
 			      (long long)runs[0].info.id);
 		ret = EXIT_INPUT;
 		goto out;

@@ -107,7 +107,7 @@ int cmd_report(int argc, char **argv)
 	n_runs = (size_t)npos;
 	ids = xcalloc(n_runs, sizeof(*ids));
 	for (i = 0; i < n_runs; i++)
-		if (runarg_parse_id(&ids[i], argv[i]) < 0) {
+		if (runarg_parse(&ids[i], argv[i]) < 0) {
 			free(ids);
 			return EXIT_USAGE;
 		}

@@ -1,6 +1,7 @@
 /* cmd_run.c: `receval run`: evaluate models on a suite and store every sample. */
 #include <signal.h>
 #include "eval/cli/cmd.h"
+#include "eval/runarg.h"
 #include "lib/opt.h"
 #include "eval/run.h"
 #include "eval/shard.h"
@@ -12,7 +13,8 @@
 
 static const char usage_run[] =
 	"receval run SUITE.json [--model SPEC]... [--judge SPEC] [--db FILE] [--limit N] [--seed N]\n"
-	"                   [--shard I/N | --shard auto [--shards N]] [--run-key TEXT] [--concurrency N] [--rpm N] [--tpm N] [--timeout S] [--no-cache] [--quiet]\n"
+	"                   [--shard I/N | --shard auto [--shards N]] [--run-key TEXT] [--concurrency N] [--rpm N] [--tpm N]\n"
+	"                   [--timeout S] [--attempts N] [--no-cache] [--quiet]\n"
 	"   or: receval run --resume RUN_ID [--db FILE] [--retry-errors]";
 
 static void on_sigint(int sig)
@@ -97,7 +99,8 @@ static int print_results(struct store *store, const int64_t *ids, size_t n)
 
 		summary_families(&families, rows, n_rows, n);
 		table_runs(stdout, runs, rows, n_rows, n);
-		printf("\n%s shown; every metric: receval show RUN_ID%s%s\n", families.buf,
+		printf("\n%s; every metric: receval show RUN_ID%s%s\n",
+		       families.len ? strbuf_addstr(&families, " shown"), families.buf : "nothing was measured",
 		       store->path && strcmp(store->path, "receval.db") ? " --db " : "",
 		       store->path && strcmp(store->path, "receval.db") ? store->path : "");
 		strbuf_release(&families);
@@ -168,6 +171,153 @@ out:
 	return ret;
 }
 
+/*
+ * Whether --resume of run has anything to do: a run that is done with no
+ * failed sample is finished: said, and nothing is evaluated. CMD_GO, or
+ * the exit code.
+ */
+static int resume_needed(struct store *store, int64_t run)
+{
+	struct run_info info;
+	int rc = store_get_run(store, run, &info), ret = CMD_GO;
+
+	if (rc <= 0) {
+		if (!rc)
+			error("%s: no run %lld to resume (see 'receval list')", store->path, (long long)run);
+		return rc ? EXIT_STORE : EXIT_INPUT;
+	}
+	/* a done run with failed samples goes on: its task may ask them again (a judge), or --retry-errors does */
+	if (info.status && !strcmp(info.status, "done") && !info.errors) {
+		fprintf(stderr, "receval: run %lld of %s is finished (done, %lld samples, none failed): nothing to do\n",
+			(long long)run, store->path, (long long)info.samples);
+		ret = EXIT_OK;
+	}
+	run_info_release(&info);
+	return ret;
+}
+
+/*
+ * --tasks A,B: keep only those tasks of suite, in the suite's order. The
+ * suite is parsed again from its own JSON with the other tasks left out,
+ * so the run stores (and --resume and finishing read) the suite it ran.
+ * EXIT_OK; EXIT_USAGE for a name the suite does not have (its names are
+ * listed); EXIT_INPUT when the suite cannot be read again. On failure the
+ * suite is released.
+ */
+static int select_tasks(struct suite *suite, const char *list)
+{
+	cJSON *root = cJSON_Parse(suite->json), *tasks = cJSON_GetObjectItemCaseSensitive(root, "tasks"), *keep;
+	struct strbuf names = STRBUF_INIT;
+	char *want = xstrdup(list), *tok, *save = NULL, *text, *path;
+	size_t i;
+	int ret = EXIT_OK;
+
+	keep = cJSON_CreateArray();
+	for (i = 0; i < suite->n_tasks; i++)
+		strbuf_addf(&names, "%s%s", i ? ", " : "", suite->tasks[i].name);
+	/* every name given must be a task of the suite */
+	for (tok = strtok_r(want, ",", &save); tok && ret == EXIT_OK; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < suite->n_tasks && strcmp(suite->tasks[i].name, tok); i++)
+			;
+		if (i == suite->n_tasks) {
+			error("--tasks: %s has no task '%s' (its tasks: %s)", suite->path, tok, names.buf);
+			ret = EXIT_USAGE;
+		}
+	}
+	free(want);
+	for (i = 0; i < suite->n_tasks && ret == EXIT_OK; i++) {
+		size_t len = strlen(suite->tasks[i].name);
+		const char *p = list;
+		/* the name as a whole item of the comma-separated list */
+		while ((p = strstr(p, suite->tasks[i].name)) && !((p == list || p[-1] == ',') && (!p[len] || p[len] == ',')))
+			p += len;
+		if (p)
+			cJSON_AddItemToArray(keep, cJSON_Duplicate(cJSON_GetArrayItem(tasks, (int)i), 1));
+	}
+	strbuf_release(&names);
+	if (ret != EXIT_OK || !root) {
+		cJSON_Delete(keep);
+		cJSON_Delete(root);
+		suite_release(suite);
+		return ret != EXIT_OK ? ret : EXIT_INPUT;
+	}
+	cJSON_ReplaceItemInObjectCaseSensitive(root, "tasks", keep);
+	text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	path = xstrdup(suite->path);
+	suite_release(suite);
+	memset(suite, 0, sizeof(*suite));
+	if (suite_parse(suite, path, text, strlen(text)) < 0)
+		ret = EXIT_INPUT;
+	cJSON_free(text);
+	free(path);
+	return ret;
+}
+
+/* What became of one model of a `receval run`. */
+struct run_outcome {
+	int64_t id;     /* its run, or 0 when none was made */
+	int rc;         /* run_model()'s exit code */
+	char *why;      /* why it stopped early, or NULL */
+};
+
+/* " --db FILE" when the database is not the default one, so a printed command works as it is. */
+static const char *db_flag(const struct store *store, struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	if (store->path && strcmp(store->path, "receval.db"))
+		strbuf_addf(sb, " --db %s", store->path);
+	return sb->buf;
+}
+
+/*
+ * After a run that did not wholly succeed: per model, on stderr, what
+ * happened and the command that finishes its run.
+ */
+static void print_outcomes(struct store *store, const struct model_spec *specs, const struct run_outcome *o,
+			   size_t n_ran, size_t n, int64_t resumed)
+{
+	struct strbuf db = STRBUF_INIT;
+	size_t i;
+
+	/* one model that could not even be set up has said why already */
+	if (n == 1 && !o[0].id)
+		return;
+	db_flag(store, &db);
+	fprintf(stderr, "\n");
+	for (i = 0; i < n; i++) {
+		struct run_info info;
+		const char *status = "not evaluated";
+		int64_t errors = 0, samples = 0;
+
+		memset(&info, 0, sizeof(info));
+		if (o[i].id && store_get_run(store, o[i].id, &info) == 1) {
+			status = info.status;
+			errors = info.errors;
+			samples = info.samples;
+		}
+		fprintf(stderr, "receval: %s: ", specs[i].text);
+		if (i >= n_ran)
+			fprintf(stderr, "not evaluated (the run stopped before it)\n");
+		else if (!o[i].id)
+			fprintf(stderr, "no run: the model could not be set up (see above)\n");
+		else if (o[i].rc == EXIT_OK)
+			fprintf(stderr, "run %lld %s\n", (long long)o[i].id, status);
+		else {
+			fprintf(stderr, "run %lld %s", (long long)o[i].id, status);
+			if (errors)
+				fprintf(stderr, ", %lld of %lld samples failed", (long long)errors, (long long)samples);
+			if (o[i].why)
+				fprintf(stderr, ": %s", o[i].why);
+			fprintf(stderr, "; finish it with: receval run --resume %lld%s%s\n", (long long)o[i].id,
+				errors ? " --retry-errors" : "", db.buf);
+		}
+		run_info_release(&info);
+	}
+	(void)resumed;
+	strbuf_release(&db);
+}
+
 /* --judge: a language model's spec, given to every task that takes a judge. */
 static int check_judge(struct suite *suite, const char *judge)
 {
@@ -192,14 +342,15 @@ static int check_judge(struct suite *suite, const char *judge)
 int cmd_run(int argc, char **argv)
 {
 	struct opt_list models = { 0 };
-	const char *db = NULL, *shard = NULL, *run_key = NULL, *scheduler = NULL, *judge = NULL;
+	const char *db = NULL, *shard = NULL, *run_key = NULL, *scheduler = NULL, *judge = NULL, *resume_s = NULL;
+	const char *tasks_arg = NULL;
 	char *group = NULL, *resume_judge = NULL;
 	long shards = 0;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
-	long concurrency = 8, resume = 0;
-	double rpm = 0, tpm = 0, timeout = 60;
-	int no_cache = 0, retry_errors = 0, store_ready = 0, has_ds = 1;
+	long concurrency = 8, resume = 0, attempts = 6;
+	double rpm = 0, tpm = 0, timeout = 60, max_cost = 0;
+	int no_cache = 0, retry_errors = 0, store_ready = 0, dry_run = 0, has_ds = 1;
 	struct strmap done = STRMAP_INIT;
 	char **done_keys = NULL, *resume_model = NULL;
 	size_t n_done_keys = 0;
@@ -216,8 +367,15 @@ int cmd_run(int argc, char **argv)
 		{ OPT_DOUBLE, 0, "rpm", &rpm, "N", "at most N requests per minute" },
 		{ OPT_DOUBLE, 0, "tpm", &tpm, "N", "at most N tokens per minute" },
 		{ OPT_DOUBLE, 0, "timeout", &timeout, "S", "seconds one request attempt may take (default 60)" },
+		{ OPT_LONG, 0, "attempts", &attempts, "N", "tries per request, the first included (default 6)" },
+		{ OPT_BOOL, 0, "dry-run", &dry_run, NULL,
+		  "send nothing: show each task's first request, count the requests, estimate tokens and cost" },
+		{ OPT_DOUBLE, 0, "max-cost", &max_cost, "USD",
+		  "stop before a language model's answers cost more than USD (resumable; needs a known price)" },
+		{ OPT_STRING, 0, "tasks", &tasks_arg, "NAME,...", "run only these tasks of the suite (their names; see the suite)" },
 		{ OPT_BOOL, 0, "no-cache", &no_cache, NULL, "ask the model even what the cache holds" },
-		{ OPT_LONG, 0, "resume", &resume, "RUN_ID", "finish a run: its suite, model and options come from the database" },
+		{ OPT_STRING, 0, "resume", &resume_s, "RUN_ID",
+		  "finish a run (an id, 'latest' or 'latest~N'): its suite, model and options come from the database" },
 		{ OPT_BOOL, 0, "retry-errors", &retry_errors, NULL, "with --resume: ask the samples that failed again" },
 		{ OPT_BOOL, 'q', "quiet", &quiet, NULL, "no progress on stderr" },
 		{ OPT_END },
@@ -231,7 +389,8 @@ int cmd_run(int argc, char **argv)
 	const char *const *spec_text;
 	uint32_t *users = NULL;
 	int64_t *ids = NULL;
-	size_t n_specs, n_users = 0, i, n_ids = 0;
+	size_t n_specs, n_users = 0, i, n_ids = 0, n_ran = 0;
+	struct run_outcome *outcomes = NULL;
 	long shard_i = 0, shard_n = 1;
 
 	switch (parse_options(argc, argv, opts, usage_run, &npos)) {
@@ -244,6 +403,15 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
+	if (resume_s) {
+		int64_t rid;
+		if (runarg_parse(&rid, resume_s) < 0) {
+			free(models.v);
+			return EXIT_USAGE;
+		}
+		/* resolved once the database is open; until then, any value but 0 says "resuming" */
+		resume = rid > 0 ? (long)rid : rid - 1;
+	}
 	if (resume ? npos != 0 : npos != 1) {
 		if (resume)
 			error("--resume takes the suite from the run: give no suite file");
@@ -252,16 +420,26 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if (resume < 0 || (resume && (models.n || shard || limit != -1 || seed != LONG_MIN || judge)) ||
-	    (retry_errors && !resume)) {
-		error(resume < 0 ? "--resume needs a run id" : retry_errors && !resume ?
+	if ((resume && (models.n || shard || limit != -1 || seed != LONG_MIN || judge)) || (retry_errors && !resume)) {
+		error(retry_errors && !resume ?
 		      "--retry-errors goes with --resume" :
 		      "--resume takes the model, judge, seed, limit and shard from the run: give none of them");
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if (concurrency < 1 || concurrency > 4096 || rpm < 0 || tpm < 0 || !(timeout > 0)) {
-		error("--concurrency must be 1..4096, --timeout above 0, --rpm and --tpm >= 0");
+	if (concurrency < 1 || concurrency > 4096 || attempts < 1 || attempts > 100 || rpm < 0 || tpm < 0 ||
+	    !(timeout > 0)) {
+		error("--concurrency must be 1..4096, --attempts 1..100, --timeout above 0, --rpm and --tpm >= 0");
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (dry_run && resume) {
+		error("--dry-run goes with a suite, not with --resume");
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (max_cost < 0) {
+		error("--max-cost must be a number of US dollars >= 0, not %g", max_cost);
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -306,6 +484,22 @@ int cmd_run(int argc, char **argv)
 			return EXIT_STORE;
 		}
 		store_ready = 1;
+		if (resume < 0) {
+			struct run_info info;
+			int64_t rid = resume + 1;
+			if ((ret = cmd_get_run(&info, &store, &rid)) != EXIT_OK) {
+				store_close(&store);
+				free(models.v);
+				return ret;
+			}
+			run_info_release(&info);
+			resume = (long)rid;
+		}
+		if ((ret = resume_needed(&store, resume)) != CMD_GO) {
+			store_close(&store);
+			free(models.v);
+			return ret;
+		}
 		ret = load_resume(&store, resume, &suite, &resume_model, &seed, &limit, &shard_i, &shard_n,
 				  &resume_judge);
 		if (ret != EXIT_OK) {
@@ -323,6 +517,10 @@ int cmd_run(int argc, char **argv)
 		free(group);
 		free(models.v);
 		return EXIT_INPUT;
+	} else if (tasks_arg && (ret = select_tasks(&suite, tasks_arg)) != EXIT_OK) {
+		free(group);
+		free(models.v);
+		return ret;
 	} else if (judge && check_judge(&suite, judge) < 0) {
 		ret = EXIT_USAGE;
 		goto out_suite;
@@ -337,8 +535,10 @@ int cmd_run(int argc, char **argv)
 	}
 	specs = xcalloc(n_specs, sizeof(*specs));
 	for (i = 0; i < n_specs; i++) {
-		if (model_spec_parse(&specs[i], spec_text[i]) < 0 || !adapter_find(specs[i].provider)) {
-			if (specs[i].provider)
+		if (model_spec_parse(&specs[i], spec_text[i]) < 0 || !adapter_find(specs[i].provider) ||
+		    /* a built-in model's name and keys are known before the dataset loads */
+		    (!strcmp(specs[i].provider, "builtin") && builtin_check_spec(&specs[i]) < 0)) {
+			if (specs[i].provider && !adapter_find(specs[i].provider))
 				error("unknown model provider '%s' in '%s' (known: %s)", specs[i].provider,
 				      spec_text[i], adapter_providers());
 			ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
@@ -387,7 +587,11 @@ plan:
 	plan.limits.rpm = rpm;
 	plan.limits.tpm = tpm;
 	plan.limits.timeout_s = timeout;
-	plan.limits.attempts = 6;
+	plan.limits.attempts = (unsigned)attempts;
+	plan.max_cost = max_cost;
+	plan.dry = dry_run;
+	if (dry_run)
+		plan.quiet = 1;
 	plan.limits.body_cap = (size_t)8 << 20;
 	plan.resume_run = resume;
 	plan.done = resume ? &done : NULL;
@@ -420,43 +624,52 @@ plan:
 			"(%zu skipped with too few interactions)\n", suite.name, ds.n_users, ds.n_items,
 			ds.n_inter, n_users, sp.skipped);
 
-	if (!store_ready && store_open(&store, default_db_path(db)) < 0) {
+	/* a dry run writes nothing: its runs live in memory and go with the process */
+	if (!store_ready && store_open(&store, dry_run ? ":memory:" : default_db_path(db)) < 0) {
 		ret = EXIT_STORE;
 		goto out_split;
 	}
 	store_ready = 1;
 	signal(SIGINT, on_sigint);
 	ids = xcalloc(n_specs, sizeof(*ids));
-	for (i = 0; i < n_specs && ret == EXIT_OK; i++) {
+	outcomes = xcalloc(n_specs, sizeof(*outcomes));
+	for (i = 0; i < n_specs; i++) {
 		int64_t id = 0;
 		int rc;
 
 		plan.model_text = specs[i].text;
+		plan.why = &outcomes[i].why;
 		rc = run_model(&plan, &store, &specs[i], from_flag, &id);
-		if (id) {
+		outcomes[i].id = id;
+		outcomes[i].rc = rc;
+		if (id && !dry_run) {
 			ids[n_ids++] = id;
 			printf("run %lld\n", (long long)id);
 			fflush(stdout);
 		}
-		if (rc == 130) {
-			error("interrupted: run %lld is stored; finish it with: receval run --resume %lld%s%s",
-			      (long long)id, (long long)id, db ? " --db " : "", db ? db : "");
-			ret = 130;
-		} else if (rc != EXIT_OK && rc != EXIT_MODEL) {
+		if (rc != EXIT_OK && ret == EXIT_OK)
 			ret = rc;
-		} else if (rc == EXIT_MODEL) {
-			ret = EXIT_MODEL;
+		/* one model's failure is its own: the next models are still evaluated, but not after Ctrl-C or a broken store */
+		if (rc == 130 || rc == EXIT_STORE) {
+			ret = rc;
+			break;
 		}
 	}
+	n_ran = i < n_specs ? i + 1 : n_specs;
 	signal(SIGINT, SIG_DFL);
 	if (n_ids) {
 		putchar('\n');
 		if (print_results(&store, ids, n_ids) < 0 && ret == EXIT_OK)
 			ret = EXIT_STORE;
 	}
+	if (ret != EXIT_OK && !dry_run)
+		print_outcomes(&store, specs, outcomes, n_ran, n_specs, resume);
 out_split:
 	free(users);
 	free(ids);
+	for (i = 0; outcomes && i < n_specs; i++)
+		free(outcomes[i].why);
+	free(outcomes);
 	if (has_ds)
 		split_release(&sp);
 out_ds:

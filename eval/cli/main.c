@@ -10,7 +10,11 @@ struct command {
 
 static const struct command commands[] = {
 	{ "run", cmd_run, "evaluate models on a suite and store every sample" },
-	{ "list", cmd_list, "list the runs in a database" },
+	{ "list", cmd_list, "list the runs in a database (--suite, --model, --status, --label filter them)" },
+	{ "suites", cmd_suites, "the suites in a folder (default suites/): name, tasks, description" },
+	{ "tasks", cmd_tasks, "the task types a suite may use, one line each" },
+	{ "models", cmd_models, "the model specs receval can evaluate, one line each" },
+	{ "delete", cmd_delete, "delete runs, with their samples and metrics, from a database" },
 	{ "show", cmd_show, "print a run's metrics or samples (table, json, csv, jsonl)" },
 	{ "chat", cmd_chat, "send prompts to a language model and print its answers" },
 	{ "compare", cmd_compare, "compare two runs sample by sample, with intervals and significance tests" },

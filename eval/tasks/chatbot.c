@@ -393,8 +393,9 @@ static int step(struct task_ctx *c, struct work *w, const struct llm_answer *a, 
 		strbuf_init(&st->system, 0);
 	} else {
 		if (!from_cache) {
-			st->tokens_in += a->tokens_in;
-			st->tokens_out += a->tokens_out;
+			/* one unknown count (-1) makes the sample's sum unknown */
+			st->tokens_in = st->tokens_in < 0 || a->tokens_in < 0 ? -1 : st->tokens_in + a->tokens_in;
+			st->tokens_out = st->tokens_out < 0 || a->tokens_out < 0 ? -1 : st->tokens_out + a->tokens_out;
 		}
 		st->latency += a->latency_ms;
 		if (w->role == ROLE_SUBJECT) {

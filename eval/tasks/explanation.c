@@ -611,7 +611,7 @@ static int finish(struct store *st, int64_t run, const struct task_spec *t, cons
 	(void)cat;
 	if (!t->role_spec[ROLE_JUDGE])
 		return 0;
-	if (model_spec_parse(&spec, t->role_spec[ROLE_JUDGE]) == 0 && price_for(&price, &spec) < 0)
+	if (model_spec_parse(&spec, t->role_spec[ROLE_JUDGE]) == 0 && price_for(&price, &spec, price_endpoint(&spec)) < 0)
 		price.in = price.out = NAN;
 	model_spec_release(&spec);
 	if (store_get_transcripts(st, run, t->name, &tr, &n) < 0)

@@ -137,7 +137,8 @@ for line in open(sys.argv[1]):
     s = json.loads(line)
     r = s["ranking"]
     want.append(str(r.index(s["target"]) + 1) if s["target"] in r else "-")
-got = [l.split()[-1] for l in open(sys.argv[2]).read().splitlines()[1:]]
+# task, sample_id, user, status, rank, then the target as "title (id)"
+got = [l.split()[4] for l in open(sys.argv[2]).read().splitlines()[1:]]
 sys.exit(0 if got == want and any(w != "-" for w in want) else 1)
 PY
 else

@@ -46,8 +46,8 @@ expect_exit 0 "export: --format trec --qrels exits 0" $R export "$KNN" --format 
 	-o "$TMPDIR/run" --db "$DB"
 ok_if "export: qrels has a judgement per sample (1000), 'qid 0 target 1'" \
 	awk 'NF != 4 || $2 != "0" || $4 != "1" || $1 !~ /^(retrieval|ranking)\// { bad = 1 } END { exit bad || NR != 1000 }' "$TMPDIR/qrels"
-ok_if "export: run lines are 'qid Q0 docno rank score receval-$KNN' (20 per query, 20000)" \
-	awk -v id="receval-$KNN" 'NF != 6 || $2 != "Q0" || $6 != id { bad = 1 } END { exit bad || NR != 20000 }' "$TMPDIR/run"
+ok_if "export: run lines are 'qid Q0 docno rank score receval-$KNN-TASK' (20 per query, 20000; the runid names the task of a file of several)" \
+	awk -v id="receval-$KNN" 'NF != 6 || $2 != "Q0" || $6 != id "-" substr($1, 1, index($1, "/") - 1) { bad = 1 } END { exit bad || NR != 20000 }' "$TMPDIR/run"
 ok_if "export: ranks run 1..n and score = n - rank + 1 within each query" \
 	awk '$1 != q { if (q != "" && (r != 20)) bad = 1; q = $1; r = 0 } { r++; if ($4 != r || $5 != 21 - r) bad = 1 } END { exit bad }' "$TMPDIR/run"
 ok_if "export: the run file's rankings are the stored rankings, in order" sh -c "
@@ -59,7 +59,10 @@ ok_if "export: the run file's rankings are the stored rankings, in order" sh -c 
 show_value() { $R show "$KNN" --db "$DB" --format csv | awk -F, -v t="$1" -v m="$2" '$3==t && $4==m {print $5}'; }
 for task in retrieval ranking; do
 	grep "^$task/" "$TMPDIR/qrels" >"$TMPDIR/q.$task"
-	grep "^$task/" "$TMPDIR/run" >"$TMPDIR/r.$task"
+	# --task: one task's lines, runid receval-RUN_ID (issue 15: a file of every task averages them together)
+	$R export "$KNN" --format trec --task "$task" -o "$TMPDIR/r.$task" --db "$DB"
+	ok_if "export --task $task: only that task's lines, as in the file of every task" sh -c \
+		"grep '^$task/' '$TMPDIR/run' | sed 's/ receval-$KNN-$task\$/ receval-$KNN/' | cmp -s - '$TMPDIR/r.$task'"
 	$R trec "$TMPDIR/q.$task" "$TMPDIR/r.$task" -m ndcg_cut.10 -m recall.10 >"$TMPDIR/t.$task" 2>"$TMPDIR/err"
 	for pair in ndcg_cut_10:ndcg@10 recall_10:recall@10; do
 		tm=${pair%%:*}
@@ -70,6 +73,10 @@ for task in retrieval ranking; do
 			awk -v a="$a" -v b="$b" 'BEGIN { d = a - b; exit !(a != "" && b != "" && d < 1e-4 && d > -1e-4) }'
 	done
 done
+expect_exit 3 "export --task of a task the run lacks exits 3" $R export "$KNN" --format trec --task nope -o "$TMPDIR/nope" --db "$DB"
+ok_if "export --task nope: names the run's tasks, leaves no file" sh -c "grep -q \"no task 'nope' (its tasks: retrieval, ranking)\" '$TMPDIR/err' && [ ! -e '$TMPDIR/nope' ]"
+expect_exit 2 "export --task goes with --format trec" $R export "$KNN" --task retrieval --db "$DB"
+
 # per query too: trec -q ndcg_cut_10 equals each sample's ndcg@10
 if command -v python3 >/dev/null 2>&1; then
 	$R trec -q "$TMPDIR/q.retrieval" "$TMPDIR/r.retrieval" -m ndcg_cut.10 >"$TMPDIR/tq" 2>/dev/null

@@ -32,7 +32,7 @@ only_namespaces() {
 # self_contained FILE: nothing that a browser would fetch or run
 self_contained() {
 	lacks "$1" '<script' && lacks "$1" '<link' && lacks "$1" '<iframe' && lacks "$1" '<img' &&
-		lacks "$1" '@import' && lacks "$1" 'url(http' && ! grep -qiE ' (src|on[a-z]+)=' "$1" && only_namespaces "$1"
+		lacks "$1" '@import' && lacks "$1" 'url(http' && ! grep -qiE '<[^>]* (src|on[a-z]+)=' "$1" && only_namespaces "$1"
 }
 
 $R run suites/demo.json --model builtin:pop --model builtin:itemknn --model builtin:ease --db "$DB" -q \

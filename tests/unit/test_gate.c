@@ -418,6 +418,9 @@ TEST(gate_report_renders)
 	CHECK(strstr(sb.buf, "\nFAIL    delta:ndcg@10>=-0.01  retrieval  -0.0200 [-0.0300, -0.0100]  >= -0.01   0.0300  0.0600\n") != NULL);
 	CHECK(strstr(sb.buf, "\nERROR   nope@3>1              -          -                           > 1             -       -  candidate") != NULL);
 	CHECK(strstr(sb.buf, "\ngate error: 1 of 3 checks cannot be run") != NULL);
+	/* the verdict names every check that did not pass, failures as well as errors (issue 15) */
+	CHECK(strstr(sb.buf, "checks cannot be run (a task or metric does not exist), 1 failed: "
+		      "FAIL 'delta:ndcg@10>=-0.01' (retrieval); ERROR 'nope@3>1'\n") != NULL);
 	/* no line ends in a space: the last column is trimmed */
 	CHECK(strstr(sb.buf, " \n") == NULL);
 	strbuf_reset(&sb);
