@@ -9,6 +9,7 @@
 #include "reports/compare.h"
 #include "eval/compare.h"
 #include "eval/store_judge.h"
+#include "eval/label.h"
 
 #define DEFAULT_PAGE 100
 #define MAX_PAGE 1000
@@ -49,17 +50,25 @@ static void reply_cjson(struct request *r, cJSON *root)
 	r->type = "application/json";
 }
 
-/* Whether run passes the list's filters (suite, model, status exact; since/until against started_at's date). */
+/* Whether run passes the list's filters: receval list's (suite, status exactly; model, label as parts), and since/until against started_at's date. */
 int serve_run_matches(struct request *r, const struct run_info *run)
 {
 	const char *suite = req_arg(r, "suite"), *model = req_arg(r, "model"), *status = req_arg(r, "status");
+	const char *label = req_arg(r, "label");
 	const char *since = req_arg(r, "since"), *until = req_arg(r, "until");
 	const char *at = run->started_at ? run->started_at : "";
 
 	if (suite && *suite && strcmp(suite, run->suite))
 		return 0;
-	if (model && *model && !strcasestr(run->model, model))
+	if (model && *model && !strstr(run->model, model))
 		return 0;
+	if (label && *label) {
+		char *name = run_label(run);
+		int yes = strstr(name, label) != NULL;
+		free(name);
+		if (!yes)
+			return 0;
+	}
 	if (status && *status && strcmp(status, run->status))
 		return 0;
 	if (since && *since && strncmp(at, since, strlen(since)) < 0)
@@ -92,6 +101,11 @@ static int list_runs(struct request *r)
 			cJSON_AddNumberToObject(o, "id", (double)ri->id);
 			cJSON_AddStringToObject(o, "suite", ri->suite);
 			cJSON_AddStringToObject(o, "model", ri->model);
+			{
+				char *label = run_label(ri);
+				cJSON_AddStringToObject(o, "label", label);
+				free(label);
+			}
 			cJSON_AddStringToObject(o, "status", ri->status);
 			cJSON_AddStringToObject(o, "started_at", ri->started_at);
 			if (ri->finished_at)

@@ -7,6 +7,7 @@
 #include "reports/report_page.h"
 #include "eval/store_judge.h"
 #include "eval/store_jobs.h"
+#include "eval/label.h"
 
 static const char page_css[] =
 	"nav.top{display:flex;gap:18px;align-items:baseline;margin:0 0 18px;font-size:14px}\n"
@@ -162,6 +163,7 @@ static int runs_page(struct request *r)
 	}
 	strbuf_addstr(out, "</select></label>\n");
 	filter_input(out, r, "model", "model", "text");
+	filter_input(out, r, "label", "label", "text");
 	strbuf_addstr(out, "<label>status<select name=\"status\"><option value=\"\">any</option>");
 	for (k = 0; k < ARRAY_SIZE(statuses); k++)
 		strbuf_addf(out, "<option%s>%s</option>", status && !strcmp(status, statuses[k]) ? " selected=\"selected\"" : "",
@@ -171,7 +173,7 @@ static int runs_page(struct request *r)
 	filter_input(out, r, "until", "to (date)", "date");
 	strbuf_addstr(out, "<button type=\"submit\">Filter</button> <a href=\"/\">clear</a>\n</form>\n"
 			   "<form method=\"get\" action=\"/compare\">\n<div class=\"scroll\"><table id=\"runs\">\n<thead><tr>"
-			   "<th></th><th>run</th><th>suite</th><th>model</th><th>status</th><th>started</th>"
+			   "<th></th><th>run</th><th>suite</th><th>label</th><th>model</th><th>status</th><th>started</th>"
 			   "<th class=\"num\">samples</th><th class=\"num\">errors</th></tr></thead>\n<tbody>\n");
 	for (i = n; i-- > 0;) {
 		const struct run_info *ri = &runs[i];
@@ -182,6 +184,12 @@ static int runs_page(struct request *r)
 				 "<td><a href=\"/runs/%lld\">%lld</a></td><td>", (long long)ri->id, (long long)ri->id,
 			    (long long)ri->id);
 		html_escape(out, ri->suite);
+		strbuf_addstr(out, "</td><td>");
+		{
+			char *label = run_label(ri);
+			html_escape(out, label);
+			free(label);
+		}
 		strbuf_addstr(out, "</td><td><code>");
 		html_escape(out, ri->model);
 		strbuf_addstr(out, "</code></td><td>");
@@ -192,7 +200,7 @@ static int runs_page(struct request *r)
 			    (long long)ri->errors);
 	}
 	if (!shown)
-		strbuf_addstr(out, "<tr><td colspan=\"8\">no run matches</td></tr>\n");
+		strbuf_addstr(out, "<tr><td colspan=\"9\">no run matches</td></tr>\n");
 	strbuf_addstr(out, "</tbody></table></div>\n<p><button type=\"submit\">Compare the ticked runs</button></p>\n"
 			   "</form>\n<h2>Start a run</h2>\n<form method=\"post\" action=\"/runs\" class=\"filters\">\n"
 			   "<label>suite (a file under ");
