@@ -156,3 +156,10 @@ $(OBJDIR)/bench_ifeval: $(OBJDIR)/bench/ifeval.o $(OBJDIR)/libreceval.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 -include $(OBJDIR)/bench/ifeval.d
+
+# The load benchmark of receval serve (bench/serve_load.c), run by bench/serve.sh.
+$(OBJDIR)/bench_serve_load: $(OBJDIR)/bench/serve_load.o $(OBJDIR)/libreceval.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+-include $(OBJDIR)/bench/serve_load.d

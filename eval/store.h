@@ -220,6 +220,25 @@ struct sample_view {
  */
 int store_for_each_sample(struct store *s, int64_t run,
 			  int (*fn)(const struct sample_view *view, void *data), void *data);
+
+/* Which samples store_walk_samples() hands over. */
+struct sample_walk {
+	const char *task;       /* only this task's samples; NULL: every task */
+	size_t offset, limit;   /* skip offset of them (stored order), then at most limit (0: no limit) */
+	/*
+	 * Called with each sample before its metrics are read (n_metrics 0)
+	 * and with fn's data: 1 to read them and call fn, 0 to skip it. NULL:
+	 * every sample. (receval serve's search reads no metrics it drops.)
+	 */
+	int (*want)(const struct sample_view *view, void *data);
+};
+
+/* store_for_each_sample() of the samples w selects (paged in SQL). */
+int store_walk_samples(struct store *s, int64_t run, const struct sample_walk *w,
+		       int (*fn)(const struct sample_view *view, void *data), void *data);
+
+/* How many samples run has (of task; NULL: all): the count, or -1 after printing a store error. */
+int64_t store_count_samples(struct store *s, int64_t run, const char *task);
 #endif
 
 #ifndef STORE_REPORT_H

@@ -160,8 +160,11 @@ int serve_queue_run(struct request *r, const char *suite, const char *suite_json
 	suite_record_paths(NULL);
 	for (i = 0; i < paths.n; i++)
 		if (!under(r->srv->suites_root, paths.v[i])) {
-			reply_error(r, 403, EXIT_USAGE, "the suite names '%s', outside the suites folder %s", paths.v[i],
-				    r->srv->cfg->suites);
+			char *abs = absolute(paths.v[i]);
+			reply_error(r, 403, EXIT_USAGE, "the suite names '%s'%s%s%s, outside the suites folder %s (%s)",
+				    paths.v[i], strcmp(abs, paths.v[i]) ? " (" : "", strcmp(abs, paths.v[i]) ? abs : "",
+				    strcmp(abs, paths.v[i]) ? ")" : "", r->srv->cfg->suites, r->srv->suites_root);
+			free(abs);
 			ret = 403;
 			goto out;
 		}
