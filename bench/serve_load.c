@@ -3,13 +3,19 @@
 #include <pthread.h>
 #include "lib/util.h"
 
-/* Usage: serve_load URL RUN_IDS CLIENTS SECONDS   (RUN_IDS: "1,2"; every client cycles through its paths) */
+/*
+ * Usage: serve_load URL RUN_IDS CLIENTS SECONDS [RATE]   (RUN_IDS: "1,2"; every client cycles through its paths)
+ * RATE 0 (default): each client asks again as soon as it has its answer (the server's saturation).
+ * RATE R: each client asks R times a second on a fixed schedule, and a request's latency counts from when it
+ * was due, so a slow answer that delays the next ones is charged to them too (as wrk2 measures).
+ */
 
 struct client {
 	const char *base;
 	const long *runs;
 	size_t n_runs;
 	double until;
+	double rate;        /* requests a second, 0: closed loop */
 	unsigned seed;
 	double *lat;        /* ms per request */
 	size_t n, alloc;
@@ -35,9 +41,19 @@ static void *client(void *arg)
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+	double due = now_ms() + (c->rate > 0 ? (double)(c->seed % 1000) / c->rate : 0);
+
 	while (now_ms() < c->until) {
 		long run = c->runs[rand_r(&c->seed) % c->n_runs], code = 0;
 		double t0;
+
+		if (c->rate > 0) {
+			double wait = due - now_ms();
+			if (wait > 0)
+				usleep((useconds_t)(wait * 1000));
+			if (due >= c->until)
+				break;
+		}
 		/* what a viewer asks most: the run, a page of its samples, the list */
 		switch (k++ % 4) {
 		case 0: snprintf(url, sizeof(url), "%s/api/runs/%ld", c->base, run); break;
@@ -47,7 +63,8 @@ static void *client(void *arg)
 		default: snprintf(url, sizeof(url), "%s/api/runs/%ld/samples?task=ranking&limit=20", c->base, run); break;
 		}
 		curl_easy_setopt(h, CURLOPT_URL, url);
-		t0 = now_ms();
+		t0 = c->rate > 0 ? due : now_ms();
+		due += c->rate > 0 ? 1000.0 / c->rate : 0;
 		if (curl_easy_perform(h) != CURLE_OK ||
 		    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK || code != 200)
 			c->errors++;
@@ -68,14 +85,16 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	long runs[64], n_clients, secs;
+	double rate = 0;
 	size_t n_runs = 0, i, total = 0, errors = 0, k = 0;
 	struct client *c;
 	pthread_t *t;
 	double *all, t0;
 	char *p;
 
-	if (argc != 5 || parse_long(argv[3], &n_clients) < 0 || parse_long(argv[4], &secs) < 0 || n_clients < 1) {
-		fprintf(stderr, "usage: serve_load URL RUN_IDS CLIENTS SECONDS\n");
+	if (argc < 5 || argc > 6 || parse_long(argv[3], &n_clients) < 0 || parse_long(argv[4], &secs) < 0 ||
+	    n_clients < 1 || (argc == 6 && (parse_double(argv[5], &rate) < 0 || rate < 0))) {
+		fprintf(stderr, "usage: serve_load URL RUN_IDS CLIENTS SECONDS [RATE]\n");
 		return 2;
 	}
 	for (p = argv[2]; *p && n_runs < 64; p += strspn(p, ",")) {
@@ -91,6 +110,7 @@ int main(int argc, char **argv)
 		c[i].n_runs = n_runs;
 		c[i].until = t0 + 1000.0 * (double)secs;
 		c[i].seed = (unsigned)i * 7919u + 1;
+		c[i].rate = rate;
 		pthread_create(&t[i], NULL, client, &c[i]);
 	}
 	for (i = 0; i < (size_t)n_clients; i++) {

@@ -184,7 +184,7 @@ static int run_samples(struct request *r, int64_t id)
 {
 	struct sample_find f;
 	struct lines lines;
-	struct titles titles = TITLES_INIT;
+	const struct titles *titles = NULL;
 	struct store *s;
 	struct run_info run;
 	long offset, limit;
@@ -198,18 +198,18 @@ static int run_samples(struct request *r, int64_t id)
 	if (!serve_load_run(r, s, id, &run))
 		goto out;
 	/* the catalogue's titles: in the lines as show prints them, and for the search */
-	if (titles_add_run(&titles, s, &run) < 0) {
+	if (!(titles = serve_titles(r->srv, s, &run))) {
 		reply_store_error(r);
 		goto out_run;
 	}
 	memset(&f, 0, sizeof(f));
 	f.task = req_arg(r, "task");
 	f.q = q;
-	f.titles = &titles;
+	f.titles = titles;
 	f.offset = (size_t)offset;
 	f.limit = (size_t)limit;
 	lines.out = &r->out;
-	lines.titles = &titles;
+	lines.titles = titles;
 	f.fn = add_line;
 	f.data = &lines;
 	if (sample_find(&f, s, run.id) < 0) {
@@ -236,7 +236,6 @@ static int run_samples(struct request *r, int64_t id)
 		}
 	}
 out_run:
-	titles_release(&titles);
 	run_info_release(&run);
 out:
 	serve_store_put(r->srv, s);

@@ -21,4 +21,15 @@ struct sample_find {
 /* Walk run's samples: 0, or -1 on a store error (printed). */
 int sample_find(struct sample_find *f, struct store *s, int64_t run);
 
+/*
+ * The titles of run's catalogue, built once per catalogue and kept for the
+ * server's life (a catalogue's key is the hash of its items: it never
+ * changes). Read-only; NULL after a store error (printed). An empty set
+ * for a run without a catalogue.
+ */
+struct server;
+const struct titles *serve_titles(struct server *srv, struct store *s, const struct run_info *run);
+/* Free the cache (the server's end). */
+void serve_titles_free(struct server *srv);
+
 #endif

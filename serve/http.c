@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include "serve/serve.h"
 #include "serve/queue.h"
+#include "serve/find.h"
 #include "serve/serve_main.h"
 
 /* --- requests --------------------------------------------------------------- */
@@ -539,6 +540,7 @@ out:
 		free(srv.pool[srv.n_pool]);
 	}
 	free(srv.pool);
+	serve_titles_free(&srv);
 	free(srv.token);
 	free(srv.suites_root);
 	pthread_mutex_destroy(&srv.pool_lock);

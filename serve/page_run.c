@@ -127,7 +127,7 @@ static int samples_section(struct request *r, struct store *s, const struct run_
 {
 	struct strbuf *out = &r->out;
 	const char *task = req_arg(r, "task"), *q = req_arg(r, "q");
-	struct titles titles = TITLES_INIT;
+	const struct titles *titles;
 	struct sample_find f;
 	struct run_rows rr;
 	long offset;
@@ -136,7 +136,7 @@ static int samples_section(struct request *r, struct store *s, const struct run_
 
 	if (req_long(r, "offset", 0, 0, LONG_MAX / 2, &offset) < 0)
 		return -1;
-	if (titles_add_run(&titles, s, run) < 0)
+	if (!(titles = serve_titles(r->srv, s, run)))
 		return -1;
 	strbuf_addstr(out, "<section id=\"samples\">\n<h2>Samples</h2>\n<form class=\"filters\" method=\"get\" action=\"\">\n"
 			   "<label>task<select name=\"task\"><option value=\"\">every task</option>");
@@ -156,11 +156,11 @@ static int samples_section(struct request *r, struct store *s, const struct run_
 
 	memset(&f, 0, sizeof(f));
 	rr.out = out;
-	rr.titles = &titles;
+	rr.titles = titles;
 	rr.run = run->id;
 	f.task = task && *task ? task : NULL;
 	f.q = q;
-	f.titles = &titles;
+	f.titles = titles;
 	f.offset = (size_t)offset;
 	f.limit = PAGE;
 	f.fn = sample_tr;
@@ -189,7 +189,6 @@ static int samples_section(struct request *r, struct store *s, const struct run_
 		strbuf_addf(out, " As JSON lines: <a href=\"/api/runs/%lld/samples\">/api/runs/%lld/samples</a></p>\n</section>\n",
 			    (long long)run->id, (long long)run->id);
 	}
-	titles_release(&titles);
 	return ret;
 }
 
@@ -398,7 +397,7 @@ int page_sample(struct request *r, int64_t id)
 	struct store *s;
 	struct run_info run;
 	struct sample_row row;
-	struct titles titles = TITLES_INIT;
+	const struct titles *titles = NULL;
 	struct one_sample os;
 	struct strbuf *out = &r->out;
 	char title[160], num[64];
@@ -418,7 +417,7 @@ int page_sample(struct request *r, int64_t id)
 			: page_error(r, 404, "run %lld has no sample '%s' of task '%s'", (long long)id, sid, task);
 		goto out;
 	}
-	if (titles_add_run(&titles, s, &run) < 0) {
+	if (!(titles = serve_titles(r->srv, s, &run))) {
 		rc = page_error(r, 503, "%s", r->err);
 		goto out_row;
 	}
@@ -430,7 +429,7 @@ int page_sample(struct request *r, int64_t id)
 	fact(out, "user", row.user);
 	strbuf_addstr(out, "<dt>target</dt><dd>");
 	if (row.target)
-		item(out, &titles, row.target, 1);
+		item(out, titles, row.target, 1);
 	else
 		strbuf_addstr(out, "-");
 	strbuf_addstr(out, "</dd>\n");
@@ -456,16 +455,14 @@ int page_sample(struct request *r, int64_t id)
 	os.task = task;
 	os.id = sid;
 	os.out = out;
-	os.titles = &titles;
+	os.titles = titles;
 	if (store_for_each_sample(s, id, sample_body, &os) < 0) {
 		rc = page_error(r, 503, "%s", r->err);
-		goto out_titles;
+		goto out_row;
 	}
 	page_end(out);
 	page_done(r);
 	rc = 0;
-out_titles:
-	titles_release(&titles);
 out_row:
 	sample_row_release(&row);
 out:

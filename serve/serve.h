@@ -8,6 +8,7 @@
 
 struct MHD_Connection;
 struct queue;
+struct titles_cache;
 
 /* What `receval serve` was started with (eval/cli/cmd_serve.c). */
 struct serve_config {
@@ -33,6 +34,8 @@ struct server {
 	pthread_mutex_t pool_lock;  /* the read-only stores not in use */
 	struct store **pool;
 	size_t n_pool, alloc_pool;
+	struct titles_cache *titles;/* catalogues' titles by key (find.c), under pool_lock */
+	size_t n_titles, alloc_titles;
 	volatile int stopping;      /* SIGTERM: streams end, the queue drains */
 	int inflight;               /* requests begun and not completed (atomic) */
 };
