@@ -102,7 +102,7 @@ $(OBJDIR)/gen_demo: $(OBJDIR)/suites/gen_demo.o $(OBJDIR)/libreceval.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The fake OpenAI/Azure server the tests and benchmarks talk to (tests/fake_server.c).
-$(OBJDIR)/fake_server: $(OBJDIR)/tests/fake_server.o $(OBJDIR)/tests/fake_general.o $(OBJDIR)/tests/fake_judge.o $(OBJDIR)/libreceval.a
+$(OBJDIR)/fake_server: $(OBJDIR)/tests/fake_server.o $(OBJDIR)/tests/fake_general.o $(OBJDIR)/tests/fake_judge.o $(OBJDIR)/tests/fake_conversation.o $(OBJDIR)/libreceval.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -123,7 +123,8 @@ demo: deps
 	$(Q)if [ -n "$$OPENAI_BASE_URL$$OPENAI_API_KEY" ]; then \
 		./receval run suites/demo-llm.json --model builtin:itemknn \
 			--model "openai:$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}" \
-			--judge "openai:$${RECEVAL_DEMO_JUDGE:-$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}}"; \
+			--judge "openai:$${RECEVAL_DEMO_JUDGE:-$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}}" \
+			--simulator "openai:$${RECEVAL_DEMO_SIMULATOR:-$${RECEVAL_DEMO_MODEL:-gpt-4o-mini}}"; \
 	else \
 		echo; echo "(set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, to ask a language model too: suites/demo-llm.json)"; \
 	fi
@@ -141,7 +142,7 @@ clean:
 .PHONY: all unit deps demo test bench clean demo-data FORCE
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/eval/cli/main.d $(OBJDIR)/suites/gen_demo.d \
-	$(OBJDIR)/tests/fake_server.d $(OBJDIR)/tests/fake_general.d
+	$(OBJDIR)/tests/fake_server.d $(OBJDIR)/tests/fake_general.d $(OBJDIR)/tests/fake_conversation.d
 
 # The grounding benchmark (bench/grounding.c), run by bench/grounding.sh.
 $(OBJDIR)/bench_grounding: $(OBJDIR)/bench/grounding.o $(OBJDIR)/libreceval.a

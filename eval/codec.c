@@ -210,6 +210,10 @@ void codec_put_transcript(struct strbuf *out, const struct transcript_row *rows,
 				    r->tokens_in, r->tokens_out, isnan(r->latency_ms) ? 0 : r->latency_ms,
 				    r->cached ? "true" : "false");
 		}
+		if (r->read) {
+			strbuf_addstr(out, ",\"read\":");
+			add_embedded(out, r->read);
+		}
 		strbuf_addch(out, '}');
 	}
 	strbuf_addch(out, ']');
@@ -258,6 +262,7 @@ int codec_get_transcript(struct transcript_row **out, size_t *n, const char *jso
 		t->status = dup_or_null(e, "status");
 		t->error = dup_or_null(e, "error");
 		t->verdict = json_or_null(e, "verdict");
+		t->read = json_or_null(e, "read");
 		t->tokens_in = long_or_zero(e, "tokens_in");
 		t->tokens_out = long_or_zero(e, "tokens_out");
 		v = cJSON_GetObjectItemCaseSensitive(e, "latency_ms");
@@ -280,6 +285,7 @@ void codec_transcript_free(struct transcript_row *rows, size_t n)
 		free((char *)rows[i].status);
 		free((char *)rows[i].error);
 		free((char *)rows[i].verdict);
+		free((char *)rows[i].read);
 	}
 	free(rows);
 }

@@ -67,7 +67,11 @@ void codec_groundings_free(struct grounding_row *rows, size_t n);
  *   "status" ("ok": answered; "error": not), "error" (why, or null),
  *   "verdict" (what was read from a judge's answer, as JSON: {"aspect": 3,
  *   ...}, {"verdict": "A"}, or {"failure": "why"} when it could not be read),
- *   "tokens_in", "tokens_out" (0 when from the cache), "latency_ms", "cached".
+ *   "tokens_in", "tokens_out" (0 when from the cache), "latency_ms", "cached";
+ * and, for a dialogue's rows (the conversation task), "read": what receval
+ * read from the answer, as JSON: a subject's turn {"items": [ids],
+ * "extracted", "hallucinated", "repeated", "success"}, a simulator's
+ * {"leak": true|false, "attempt": N}.
  */
 struct transcript_row {
 	const char *role;
@@ -82,6 +86,7 @@ struct transcript_row {
 	long tokens_in, tokens_out;
 	double latency_ms;
 	int cached;
+	const char *read;     /* what receval read from a dialogue's turn, JSON text (written as it is), or NULL */
 };
 
 void codec_put_transcript(struct strbuf *out, const struct transcript_row *rows, size_t n);

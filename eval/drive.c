@@ -85,6 +85,7 @@ struct driver {
 	unsigned phase;
 	char *identity[ROLE__COUNT];
 	size_t active[ROLE__COUNT];     /* requests in flight per role */
+	int next_role;                  /* the role poll_any() asks first */
 	int stop;
 	int early;                      /* stopped by the error watch: nothing to drain */
 	int budget;                     /* stopped by --max-cost: the answers in flight are awaited and stored */
@@ -144,22 +145,40 @@ static int advance(struct driver *d, struct work *w, const struct llm_answer *fi
 	}
 }
 
-/* Which role's model answered: the one with requests in flight whose poll gave an answer. */
+/*
+ * Which role's model answered: the one with requests in flight whose poll
+ * gave an answer. Every busy role is asked first without waiting (one
+ * role's answers must never wait out another's timeout: a dialogue
+ * alternates between them), starting from the role after the last one
+ * that answered; only when none has an answer does it wait, on one role,
+ * briefly when several are busy.
+ */
 static int poll_any(struct driver *d, struct llm_answer *a, enum task_role *role)
 {
 	struct task_ctx *c = d->c;
-	int n_busy = 0, r, rc;
+	int n_busy = 0, i, r, rc;
 
 	for (r = 0; r < ROLE__COUNT; r++)
 		n_busy += d->active[r] > 0;
-	for (r = 0; r < ROLE__COUNT; r++) {
+	for (i = 0; i < ROLE__COUNT; i++) {
+		r = (d->next_role + i) % ROLE__COUNT;
+		if (!d->active[r] || !(rc = c->ad[r]->poll(c->model[r], a, n_busy > 1 ? 0 : 200)))
+			continue;
+		*role = (enum task_role)r;
+		d->next_role = (r + 1) % ROLE__COUNT;
+		return rc;
+	}
+	if (n_busy < 2)
+		return 0;
+	/* nothing yet: wait a little on the next busy role (its transfers and timers go on meanwhile) */
+	for (i = 0; i < ROLE__COUNT; i++) {
+		r = (d->next_role + i) % ROLE__COUNT;
 		if (!d->active[r])
 			continue;
-		rc = c->ad[r]->poll(c->model[r], a, n_busy > 1 ? 50 : 200);
-		if (rc) {
+		d->next_role = (r + 1) % ROLE__COUNT;
+		if ((rc = c->ad[r]->poll(c->model[r], a, 2)))
 			*role = (enum task_role)r;
-			return rc;
-		}
+		return rc;
 	}
 	return 0;
 }

@@ -7,6 +7,7 @@ void prompt_init(struct prompt *p)
 {
 	strbuf_init(&p->system, 0);
 	strbuf_init(&p->user, 0);
+	p->kn = NULL;
 }
 
 void prompt_release(struct prompt *p)
@@ -18,11 +19,11 @@ void prompt_release(struct prompt *p)
 void prompt_render(struct prompt *p, const struct task_spec *t, const struct dataset *ds,
 		   const uint32_t *hist, size_t n_hist, const uint32_t *cand, size_t n_cand, uint64_t seed)
 {
-	static const char *const names[] = { "history", "candidates", "k", "n" };
-	struct strbuf history = STRBUF_INIT, candidates = STRBUF_INIT;
+	static const char *const names[] = { "history", "candidates", "k", "n", "knowledge" };
+	struct strbuf history = STRBUF_INIT, candidates = STRBUF_INIT, knowledge = STRBUF_INIT;
 	uint32_t *order = xmalloc((n_hist ? n_hist : 1) * sizeof(*order));
 	char k[32], n[32];
-	const char *values[4];
+	const char *values[5];
 	size_t i;
 
 	memcpy(order, hist, n_hist * sizeof(*order));
@@ -46,6 +47,16 @@ void prompt_render(struct prompt *p, const struct task_spec *t, const struct dat
 	values[1] = candidates.buf;
 	values[2] = k;
 	values[3] = n;
+	if (p->kn) {
+		/* what is known about each item shown, in the order shown: the history, then the candidates */
+		uint32_t *shown = xmalloc((n_hist + n_cand + 1) * sizeof(*shown));
+		memcpy(shown, order, n_hist * sizeof(*shown));
+		if (n_cand)
+			memcpy(shown + n_hist, cand, n_cand * sizeof(*shown));
+		knowledge_render(&knowledge, p->kn, shown, n_hist + n_cand);
+		free(shown);
+	}
+	values[4] = knowledge.buf;
 	strbuf_reset(&p->system);
 	strbuf_reset(&p->user);
 	template_render(&p->system, t->system_text, names, values, ARRAY_SIZE(names));
@@ -57,6 +68,7 @@ void prompt_render(struct prompt *p, const struct task_spec *t, const struct dat
 		strbuf_setlen(&p->system, p->system.len - 1);
 	strbuf_release(&history);
 	strbuf_release(&candidates);
+	strbuf_release(&knowledge);
 	free(order);
 }
 

@@ -6,10 +6,12 @@
 #include "lib/strbuf.h"
 #include "eval/data/dataset.h"
 #include "eval/suite.h"
+#include "eval/data/knowledge.h"
 
 /* The messages of one chat request, or the text of one embedding input. */
 struct prompt {
 	struct strbuf system, user;
+	struct knowledge *kn;   /* {knowledge}: the task's item knowledge, or NULL (renders empty); not owned */
 };
 
 void prompt_init(struct prompt *p);
@@ -19,7 +21,9 @@ void prompt_release(struct prompt *p);
  * Fill t's templates for one sample: {history} as "- Title" lines, oldest
  * first (for mc "cf", shuffled with seed: the order must tell nothing),
  * whole items only; {candidates} as "1. Title" lines (mc: "A. Title");
- * {k} the task's largest cutoff; {n} the number of candidates.
+ * {k} the task's largest cutoff; {n} the number of candidates;
+ * {knowledge} p->kn's lines about the history items shown, then the
+ * candidates (empty without p->kn).
  */
 void prompt_render(struct prompt *p, const struct task_spec *t, const struct dataset *ds,
 		   const uint32_t *hist, size_t n_hist, const uint32_t *cand, size_t n_cand, uint64_t seed);

@@ -67,6 +67,8 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	cJSON_AddStringToObject(d, "catalogue", catalogue);
 	if (plan->judge)
 		cJSON_AddStringToObject(c, "judge", plan->judge);
+	if (plan->simulator)
+		cJSON_AddStringToObject(c, "simulator", plan->simulator);
 	cJSON_AddStringToObject(c, "version", receval_version);
 done:
 	out = cJSON_PrintUnformatted(c);
@@ -290,16 +292,36 @@ static int all_failed(struct store *store, int64_t run)
 }
 
 /*
- * The model of a role other than the subject (a judge): spec_text as
- * written, at temperature 0 unless it says otherwise. Returns 0 with the
- * adapter and model set, or -1 after a message (it must write text).
+ * The model of a role other than the subject (a judge, a simulator):
+ * spec_text as written (a judge at temperature 0 unless it says
+ * otherwise). Returns 0 with the adapter and model set, or -1 after a
+ * message (it must write text).
  */
-static int open_role(const struct run_plan *plan, const char *spec_text, const struct adapter **ad,
-		     struct model **out)
+static int open_role(const struct run_plan *plan, enum task_role role, const char *spec_text,
+		     const struct adapter **ad, struct model **out)
 {
 	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
 
-	return role_open(ad, out, ROLE_JUDGE, spec_text, &data);
+	return role_open(ad, out, role, spec_text, &data);
+}
+
+/* Whether a task's type takes the role's key ("judge", "simulator"). */
+static int takes_role(const struct task_spec *task, enum task_role role)
+{
+	const char *const *k;
+
+	for (k = task->type->keys; k && *k; k++)
+		if (!strcmp(*k, task_role_name(role)))
+			return 1;
+	return 0;
+}
+
+/* The spec of a task's role: the command line's (--judge, --simulator) when the type takes the role, else the task's own. */
+static const char *role_spec(const struct run_plan *plan, const struct task_spec *task, enum task_role role)
+{
+	const char *flag = role == ROLE_JUDGE ? plan->judge : role == ROLE_SIMULATOR ? plan->simulator : NULL;
+
+	return flag && takes_role(task, role) ? flag : task->role_spec[role];
 }
 
 int run_model(const struct run_plan *plan, struct store *store, const struct model_spec *spec,
@@ -436,31 +458,45 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 			ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
 			break;
 		}
+		if (ad->submit && takes_role(task, ROLE_SIMULATOR) && !role_spec(plan, task, ROLE_SIMULATOR)) {
+			/* a language model converses only with a simulated user */
+			warning("%s: task '%s' skipped: it has no simulator (give the task \"simulator\": SPEC, or run "
+				"--simulator SPEC)", spec->text, task->name);
+			pass_i += 1 + task->permutations;
+			continue;
+		}
 		{
-			/* the task's judge (--judge wins), opened for this task alone */
-			const char *judge = task->role_spec[ROLE_JUDGE];
-			struct task_ctx with_judge = proto;
-			size_t k;
-			for (k = 0; plan->judge && task->type->keys && task->type->keys[k]; k++)
-				if (!strcmp(task->type->keys[k], "judge"))
-					judge = plan->judge;
-			if (judge && open_role(plan, judge, &with_judge.ad[ROLE_JUDGE], &with_judge.model[ROLE_JUDGE]) < 0) {
-				ret = from_flag ? EXIT_USAGE : EXIT_INPUT;
-				break;
-			}
-			if (judge && plan->dry) {
-				with_judge.ad[ROLE_JUDGE]->free(with_judge.model[ROLE_JUDGE]);
-				with_judge.ad[ROLE_JUDGE] = &dry_adapter;
-				with_judge.model[ROLE_JUDGE] = dry_model_new(judge, 0);
-				dry_set_task(with_judge.model[ROLE_JUDGE], task->name);
+			/* the task's judge and simulator (--judge, --simulator win), opened for this task alone */
+			struct task_ctx with_roles = proto;
+			int r;
+			for (r = ROLE_SUBJECT + 1; r < ROLE__COUNT && ret == EXIT_OK; r++) {
+				const char *rs = role_spec(plan, task, (enum task_role)r);
+				if (!rs || !ad->submit)
+					continue;
+				if (open_role(plan, (enum task_role)r, rs, &with_roles.ad[r], &with_roles.model[r]) < 0) {
+					/* a bad --judge or --simulator is the command line's; the task's own, the suite's */
+					ret = rs != task->role_spec[r] ? EXIT_USAGE : EXIT_INPUT;
+				} else if (plan->dry) {
+					/* a dry run counts what each role would be sent, and sends nothing */
+					with_roles.ad[r]->free(with_roles.model[r]);
+					with_roles.ad[r] = &dry_adapter;
+					with_roles.model[r] = dry_model_new(rs, 0);
+					dry_set_task(with_roles.model[r], task->name);
+				}
 			}
 			if (ad == &dry_adapter)
 				dry_set_task(model, task->name);
-			ret = run_task(plan, store, &with_judge, task, &errors, ++pass_i, n_passes);
-			if (judge && plan->dry)
-				dry_report(stdout, with_judge.model[ROLE_JUDGE], NAN, NAN);
-			if (with_judge.model[ROLE_JUDGE])
-				with_judge.ad[ROLE_JUDGE]->free(with_judge.model[ROLE_JUDGE]);
+			if (ret == EXIT_OK)
+				ret = run_task(plan, store, &with_roles, task, &errors, ++pass_i, n_passes);
+			for (r = ROLE_SUBJECT + 1; r < ROLE__COUNT; r++) {
+				if (!with_roles.model[r])
+					continue;
+				if (plan->dry)
+					dry_report(stdout, with_roles.model[r], NAN, NAN);
+				with_roles.ad[r]->free(with_roles.model[r]);
+			}
+			if (ret != EXIT_OK)
+				break;
 		}
 		for (p = 1; p <= task->permutations && ret == EXIT_OK; p++) {
 			/* the same samples and candidates, shown in another order, as a task of its own */

@@ -31,6 +31,7 @@ struct run_plan {
 	int dry;                  /* --dry-run: language models replaced by eval/dry.h's stand-in; the store is in memory */
 	double max_cost;          /* --max-cost: USD the subject may spend (0: no limit) */
 	char **why;               /* or NULL: set by run_model() to why the model's run stopped early (caller frees) */
+	const char *simulator;    /* --simulator: likewise, the simulated user of every task that takes one */
 	const char *judge;        /* --judge: the judge model of every task that takes one (wins over the suite's; stored with the run), or NULL */
 };
 

@@ -90,7 +90,7 @@ int store_sum_tokens(struct store *s, int64_t run, const char *task, long long *
 		     size_t *n);
 /* How many of a task's answered samples have no reported token count (NULL): usage unknown; -1 on error. */
 long store_count_unknown_tokens(struct store *s, int64_t run, const char *task);
-/* How many of the run's samples are not "ok"; -1 on error. */
+/* How many of the run's samples are errors (status "error"; "invalid" ones are not); -1 on error. */
 long store_count_errors(struct store *s, int64_t run);
 /*
  * Put "task\nsample_id" of the run's stored samples into done (all of them,

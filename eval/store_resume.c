@@ -74,7 +74,8 @@ long store_count_errors(struct store *s, int64_t run)
 	sqlite3_stmt *st = NULL;
 	long n = -1;
 
-	if (sqlite3_prepare_v2(store_db(s), "SELECT count(*) FROM samples WHERE run_id = ? AND status != 'ok'",
+	/* an invalid sample (a dialogue the simulator spoiled) is counted apart, not as a model's failure */
+	if (sqlite3_prepare_v2(store_db(s), "SELECT count(*) FROM samples WHERE run_id = ? AND status = 'error'",
 			       -1, &st, NULL) != SQLITE_OK)
 		return sql_fail(s, "cannot count errors");
 	sqlite3_bind_int64(st, 1, run);

@@ -4,6 +4,7 @@
 extern const struct task_type task_retrieval, task_ranking, task_mc, task_embedding_retrieval,
 	task_embedding_ranking, task_explanation;
 extern const struct task_type task_general_mc, task_instruction_following, task_chatbot;
+extern const struct task_type task_conversation;
 
 const struct task_type *const task_types[] = {
 	&task_retrieval,
@@ -15,6 +16,7 @@ const struct task_type *const task_types[] = {
 	&task_general_mc,
 	&task_instruction_following,
 	&task_chatbot,
+	&task_conversation,
 	NULL,
 };
 

@@ -50,6 +50,8 @@ struct task_spec {
 	int seq;               /* mc: 1 for "seq" (history in order), 0 for "cf" (history shuffled) */
 	size_t permutations;   /* ranking: also ask with the candidates shuffled this many more times */
 	double fuzzy;          /* least trigram similarity of a fuzzy title match; 0: the default */
+	unsigned knowledge;    /* chat types: KNOWLEDGE_* (eval/data/knowledge.h) the prompt's {knowledge} tells; 0: none */
+	size_t knowledge_k;    /* co-interacted items named per item ("knowledge_k", default 3) */
 	/* set by the run loop for those extra passes: the pass (1..) and the task whose candidates it reorders */
 	size_t perm;
 	const char *cand_task;

@@ -83,10 +83,11 @@ static const struct metric_info builtin[] = {
 	{ "judge_failure_rate", DOWN, V, S | METRIC_SUMMARY, 0, "share of judge verdicts that could not be read" },
 
 	/* conversation */
-	{ "success", UP, Q, K | S, 0, "1 when the target was among the subject's items by turn t" },
-	{ "turns", DOWN, Q, S, 0, "turn of success, max_turns + 1 when the target never came" },
+	{ "success", UP, Q, K | S | METRIC_SUMMARY | METRIC_CURVE, 0, "1 when the target was among the subject's items by turn t" },
+	{ "turns", DOWN, Q, S | METRIC_SUMMARY, 0, "turn of success, max_turns + 1 when the target never came" },
 	{ "repeat_rate", DOWN, V, S, 0, "share of offered items that had been refused before" },
 	{ "leak_rate", DOWN, V, S, 0, "share of simulator turns that named the target and were asked again" },
+	{ "invalid_rate", DOWN, V, S | METRIC_SUMMARY, 0, "share of dialogues given up because the simulator named the target on every try" },
 
 	/* general_mc, instruction_following, chatbot */
 	{ "acc", UP, Q, S | METRIC_SUMMARY, 0, "multiple-choice questions: 1 when the answer is the key" },

@@ -548,6 +548,8 @@ int html_report(struct strbuf *out, const struct report *r, size_t *skipped, str
 	html_drilldown(&rd);
 	if (r->judgments)
 		strbuf_addstr(&body, r->judgments);
+	if (r->dialogues)
+		strbuf_addstr(&body, r->dialogues);
 	add_notes(&rd);
 	if (r->fragment) {
 		/* the sections alone, for a page that has its own head (receval serve's run page) */

@@ -59,6 +59,7 @@ struct report {
 	int no_plots;                     /* skip gnuplot altogether (--no-plots) */
 	const struct titles *titles;      /* item titles of the runs' catalogues, for the drill-down; or NULL */
 	const char *judgments;            /* html_judgments()'s section, or NULL */
+	const char *dialogues;            /* html_dialogues()'s section, or NULL */
 	int fragment;                     /* only the sections: no head, summary or footer (receval serve) */
 };
 
@@ -97,6 +98,15 @@ int html_judgments(struct strbuf *out, struct store *s, const int64_t *runs, siz
 /* One judgment of that section: per task, its figures and its disagreements. 0, or -1 on a store error. */
 struct judgment_info;
 int html_judgment(struct strbuf *out, struct store *s, const struct judgment_info *j);
+
+/*
+ * The section on dialogues (the conversation task): for each run (labels[i]
+ * names runs[i]), the first per_task dialogues of each task, every turn of
+ * both roles with what was read from it. Appends nothing when no run has
+ * one. 0, or -1 on a store error (printed).
+ */
+int html_dialogues(struct strbuf *out, struct store *s, const int64_t *runs, const char *const *labels,
+		   size_t n_runs, size_t per_task);
 
 /* --- shared with `receval plot` ------------------------------------------ */
 

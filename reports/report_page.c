@@ -20,7 +20,7 @@ int report_page(struct strbuf *out, struct store *store, const int64_t *ids, siz
 	struct run_extra *extra = xcalloc(n_runs, sizeof(*extra));
 	struct report_run *rruns = NULL;
 	struct report_task *tasks = NULL;
-	struct strbuf judged = STRBUF_INIT;
+	struct strbuf judged = STRBUF_INIT, dialogues = STRBUF_INIT;
 	struct titles titles = TITLES_INIT;
 	int64_t *resolved = xcalloc(n_runs, sizeof(*resolved));
 	struct report report;
@@ -83,9 +83,17 @@ int report_page(struct strbuf *out, struct store *store, const int64_t *ids, siz
 	report.db_path = store->path;
 	report.no_plots = o->no_plots;
 	report.fragment = o->fragment;
-	if (html_judgments(&judged, store, resolved, n_runs) < 0)
-		ret = -1;
+	{
+		const char **labels = xcalloc(n_runs, sizeof(*labels));
+		for (i = 0; i < n_runs; i++)
+			labels[i] = rruns[i].label ? rruns[i].label : runs[i].info.model;
+		if (html_judgments(&judged, store, resolved, n_runs) < 0 ||
+		    html_dialogues(&dialogues, store, resolved, labels, n_runs, 3) < 0)
+			ret = -1;
+		free(labels);
+	}
 	report.judgments = judged.len ? judged.buf : NULL;
+	report.dialogues = dialogues.len ? dialogues.buf : NULL;
 	html_report(out, &report, skipped, why);
 
 out:
@@ -102,5 +110,6 @@ out:
 	runarg_release_runs(runs, n_runs);
 	free(runs);
 	strbuf_release(&judged);
+	strbuf_release(&dialogues);
 	return ret;
 }

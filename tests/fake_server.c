@@ -28,9 +28,12 @@ static const char *answer_arg = "echo";
 static long latency_ms, dim = 8, idle_exit_s = 60;
 static double fail_rate;
 
-enum answer_policy { ANSWER_ECHO, ANSWER_FIXED, ANSWER_RANK, ANSWER_FORMATS, ANSWER_HOSTILE, ANSWER_GENERAL, ANSWER_JUDGE };
+enum answer_policy { ANSWER_ECHO, ANSWER_FIXED, ANSWER_RANK, ANSWER_FORMATS, ANSWER_HOSTILE, ANSWER_GENERAL, ANSWER_JUDGE,
+		     ANSWER_CONVERSATION };
 /* tests/fake_general.c */
 char *fake_general_answer(const char *user, const char **format);
+/* tests/fake_conversation.c */
+char *fake_conversation_answer(const char *model, const cJSON *messages, const char **format);
 static enum answer_policy answer_policy = ANSWER_ECHO;
 static const char *answer_fixed;
 
@@ -42,7 +45,7 @@ static const struct option options[] = {
 	{ OPT_LONG, 0, "latency", &latency_ms, "MS", "delay every response by MS milliseconds (default 0)" },
 	{ OPT_STRING, 0, "faults", &faults_path, "FILE", "fault script: lines 'N FAULT [ARG]' (see tests/FAKE_SERVER.md)" },
 	{ OPT_DOUBLE, 0, "fail-rate", &fail_rate, "P", "fail about P of distinct bodies once (429 or 503), 0..1" },
-	{ OPT_STRING, 0, "answer", &answer_arg, "POLICY", "echo (default), fixed:TEXT, rank, formats, hostile, general or judge" },
+	{ OPT_STRING, 0, "answer", &answer_arg, "POLICY", "echo (default), fixed:TEXT, rank, formats, hostile, general, judge or conversation" },
 	{ OPT_LONG, 0, "dim", &dim, "N", "embedding dimensions (default 8)" },
 	{ OPT_LONG, 0, "idle-exit", &idle_exit_s, "S", "exit after S seconds without a request (default 60; 0: never)" },
 	{ OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -883,6 +886,7 @@ static char *answer_text(const char *user, const char **format)
 		*format = "rank";
 		return answer_rank(user);
 	case ANSWER_FORMATS:
+	case ANSWER_CONVERSATION:
 		return answer_formats(user, format);
 	case ANSWER_HOSTILE:
 		return answer_hostile(user, format);
@@ -985,6 +989,9 @@ static void answer_chat(struct response *res, cJSON *body, const char *model,
 
 	/* judge: explanations and verdicts by the model's name (tests/fake_judge.c), other prompts as formats */
 	text = answer_policy == ANSWER_JUDGE ? fake_judge_answer(model, user, &format) : NULL;
+	/* conversation: the simulated user and the recommender by model name (tests/fake_conversation.c), other prompts as formats */
+	if (answer_policy == ANSWER_CONVERSATION)
+		text = fake_conversation_answer(model, messages, &format);
 	if (!text)
 		text = answer_policy == ANSWER_JUDGE ? answer_formats(user, &format) : answer_text(user, &format);
 	out = cJSON_CreateObject();
@@ -1969,13 +1976,16 @@ int main(int argc, char **argv)
 		answer_policy = ANSWER_HOSTILE;
 	else if (!strcmp(answer_arg, "general"))
 		answer_policy = ANSWER_GENERAL;
+	else if (!strcmp(answer_arg, "conversation"))
+		answer_policy = ANSWER_CONVERSATION;
 	else if (!strcmp(answer_arg, "judge"))
 		answer_policy = ANSWER_JUDGE;
 	else if (!strncmp(answer_arg, "fixed:", 6)) {
 		answer_policy = ANSWER_FIXED;
 		answer_fixed = answer_arg + 6;
 	} else
-		die_usage("--answer must be echo, fixed:TEXT, rank, formats, hostile, general or judge, not '%s'", answer_arg);
+		die_usage("--answer must be echo, fixed:TEXT, rank, formats, hostile, general, judge or conversation, not '%s'",
+			  answer_arg);
 	if (faults_path)
 		load_faults(faults_path);
 	if (log_path && !(log_file = fopen(log_path, "a")))

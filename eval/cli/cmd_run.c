@@ -12,7 +12,7 @@
 #include <cJSON.h>
 
 static const char usage_run[] =
-	"receval run SUITE.json [--model SPEC]... [--judge SPEC] [--db FILE] [--limit N] [--seed N]\n"
+	"receval run SUITE.json [--model SPEC]... [--judge SPEC] [--simulator SPEC] [--db FILE] [--limit N] [--seed N]\n"
 	"                   [--shard I/N | --shard auto [--shards N]] [--run-key TEXT] [--concurrency N] [--rpm N] [--tpm N]\n"
 	"                   [--timeout S] [--attempts N] [--no-cache] [--quiet]\n"
 	"   or: receval run --resume RUN_ID [--db FILE] [--retry-errors]";
@@ -121,12 +121,12 @@ static int print_results(struct store *store, const int64_t *ids, size_t n)
  * exit code; on success suite is loaded and *model allocated.
  */
 static int load_resume(struct store *store, long id, struct suite *suite, char **model, long *seed,
-		       long *limit, long *shard_i, long *shard_n, char **judge)
+		       long *limit, long *shard_i, long *shard_n, char **roles)
 {
 	struct run_info run;
 	cJSON *c = NULL, *v;
 	char *suite_json = NULL;
-	int rc = store_get_run(store, id, &run), ret = EXIT_INPUT;
+	int rc = store_get_run(store, id, &run), ret = EXIT_INPUT, r;
 
 	if (rc <= 0) {
 		if (!rc)
@@ -145,10 +145,13 @@ static int load_resume(struct store *store, long id, struct suite *suite, char *
 			strlen(suite_json)) < 0)
 		goto out;
 	*model = xstrdup(cJSON_GetObjectItemCaseSensitive(c, "model")->valuestring);
-	v = cJSON_GetObjectItemCaseSensitive(c, "judge");
-	if (cJSON_IsString(v)) {
-		*judge = xstrdup(v->valuestring);
-		suite_set_role(suite, ROLE_JUDGE, *judge);
+	for (r = ROLE_SUBJECT + 1; r < ROLE__COUNT; r++) {
+		/* the run's --judge and --simulator, as they were given */
+		v = cJSON_GetObjectItemCaseSensitive(c, task_role_name((enum task_role)r));
+		if (cJSON_IsString(v)) {
+			roles[r] = xstrdup(v->valuestring);
+			suite_set_role(suite, (enum task_role)r, roles[r]);
+		}
 	}
 	v = cJSON_GetObjectItemCaseSensitive(c, "seed");
 	*seed = cJSON_IsNumber(v) ? (long)v->valuedouble : (long)suite->seed;
@@ -318,24 +321,26 @@ static void print_outcomes(struct store *store, const struct model_spec *specs, 
 	strbuf_release(&db);
 }
 
-/* --judge: a language model's spec, given to every task that takes a judge. */
-static int check_judge(struct suite *suite, const char *judge)
+/* --judge, --simulator: a language model's spec, given to every task that takes the role. */
+static int check_role(struct suite *suite, enum task_role role, const char *text)
 {
 	struct model_spec spec = { 0 };
 	const struct adapter *ad;
-	int ok = model_spec_parse(&spec, judge) == 0;
+	const char *name = task_role_name(role);
+	int ok = model_spec_parse(&spec, text) == 0;
 
 	ad = ok ? adapter_find(spec.provider) : NULL;
 	if (ok && !ad)
-		error("--judge: unknown model provider '%s' in '%s' (known: %s)", spec.provider, judge,
+		error("--%s: unknown model provider '%s' in '%s' (known: %s)", name, spec.provider, text,
 		      adapter_providers());
 	else if (ok && !ad->submit)
-		error("--judge: '%s' must be a language model (openai:, azure: or exec:), not a built-in one", judge);
+		error("--%s: '%s' must be a language model (openai:, azure: or exec:), not a built-in one", name, text);
 	model_spec_release(&spec);
 	if (!ok || !ad || !ad->submit)
 		return -1;
-	if (!suite_set_role(suite, ROLE_JUDGE, judge))
-		warning("--judge: no task of %s takes a judge (explanation does)", suite->path);
+	if (!suite_set_role(suite, role, text))
+		warning("--%s: no task of %s takes a %s (%s does)", name, suite->path, name,
+			role == ROLE_JUDGE ? "explanation" : "conversation");
 	return 0;
 }
 
@@ -344,7 +349,8 @@ int cmd_run(int argc, char **argv)
 	struct opt_list models = { 0 };
 	const char *db = NULL, *shard = NULL, *run_key = NULL, *scheduler = NULL, *judge = NULL, *resume_s = NULL;
 	const char *tasks_arg = NULL;
-	char *group = NULL, *resume_judge = NULL;
+	const char *simulator = NULL;
+	char *group = NULL, *resume_role[ROLE__COUNT] = { NULL };
 	long shards = 0;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
@@ -357,6 +363,7 @@ int cmd_run(int argc, char **argv)
 	struct option opts[] = {
 		{ OPT_LIST, 'm', "model", &models, "SPEC", "model to evaluate (repeatable); default: the suite's models" },
 		{ OPT_STRING, 0, "judge", &judge, "SPEC", "the judge of every task that takes one (explanation, chatbot), instead of the suite's" },
+		{ OPT_STRING, 0, "simulator", &simulator, "SPEC", "the simulated user of every task that takes one (conversation), instead of the suite's" },
 		{ OPT_STRING, 0, "db", &db, "FILE", "database (default $RECEVAL_DB or receval.db)" },
 		{ OPT_LONG, 0, "limit", &limit, "N", "evaluate only the first N sampled users (questions: N per subject)" },
 		{ OPT_LONG, 0, "seed", &seed, "N", "override the suite's sampling seed" },
@@ -420,10 +427,11 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if ((resume && (models.n || shard || limit != -1 || seed != LONG_MIN || judge)) || (retry_errors && !resume)) {
+	if ((resume && (models.n || shard || limit != -1 || seed != LONG_MIN || judge || simulator)) ||
+	    (retry_errors && !resume)) {
 		error(retry_errors && !resume ?
 		      "--retry-errors goes with --resume" :
-		      "--resume takes the model, judge, seed, limit and shard from the run: give none of them");
+		      "--resume takes the model, judge, simulator, seed, limit and shard from the run: give none of them");
 		free(models.v);
 		return EXIT_USAGE;
 	}
@@ -501,7 +509,7 @@ int cmd_run(int argc, char **argv)
 			return ret;
 		}
 		ret = load_resume(&store, resume, &suite, &resume_model, &seed, &limit, &shard_i, &shard_n,
-				  &resume_judge);
+				  resume_role);
 		if (ret != EXIT_OK) {
 			store_close(&store);
 			free(models.v);
@@ -521,7 +529,8 @@ int cmd_run(int argc, char **argv)
 		free(group);
 		free(models.v);
 		return ret;
-	} else if (judge && check_judge(&suite, judge) < 0) {
+	} else if ((judge && check_role(&suite, ROLE_JUDGE, judge) < 0) ||
+		   (simulator && check_role(&suite, ROLE_SIMULATOR, simulator) < 0)) {
 		ret = EXIT_USAGE;
 		goto out_suite;
 	}
@@ -595,7 +604,8 @@ plan:
 	plan.limits.body_cap = (size_t)8 << 20;
 	plan.resume_run = resume;
 	plan.done = resume ? &done : NULL;
-	plan.judge = resume ? resume_judge : judge;
+	plan.judge = resume ? resume_role[ROLE_JUDGE] : judge;
+	plan.simulator = resume ? resume_role[ROLE_SIMULATOR] : simulator;
 	if (has_ds)
 		split_sample_users(&users, &n_users, &sp, suite.users, plan.seed);
 	plan.sampled = n_users;
@@ -688,7 +698,8 @@ out_suite:
 		free(done_keys[i]);
 	free(done_keys);
 	free(resume_model);
-	free(resume_judge);
+	for (i = 0; i < ROLE__COUNT; i++)
+		free(resume_role[i]);
 	free(group);
 	free(models.v);
 	return ret;

@@ -3,7 +3,7 @@
 #include "eval/tasks/rec.h"
 
 static const char *const keys[] = {
-	"k", "candidates", "negatives", "permutations", "template", "system", "fuzzy_threshold", NULL,
+	"k", "candidates", "negatives", "permutations", "template", "system", "fuzzy_threshold", "knowledge", "knowledge_k", NULL,
 };
 
 static int parse(struct task_spec *t, const struct task_parse *tp)

@@ -4,6 +4,7 @@
 #include "eval/codec.h"
 #include "eval/store.h"
 #include "lib/strmap.h"
+#include "eval/data/knowledge.h"
 #include "metrics/ranking.h"
 #include "metrics/beyond.h"
 
@@ -45,10 +46,57 @@ int rec_parse_fuzzy(struct task_spec *t, const struct task_parse *tp)
 	return 0;
 }
 
+int rec_parse_knowledge(struct task_spec *t, const struct task_parse *tp)
+{
+	const cJSON *v = task_key(tp, "knowledge");
+
+	t->knowledge = 0;
+	t->knowledge_k = KNOWLEDGE_K_DEFAULT;
+	if (v && (!cJSON_IsString(v) || knowledge_parse(v->valuestring, &t->knowledge) < 0))
+		return task_error(tp, "knowledge", "'knowledge' must be \"cf\", \"attributes\" or \"both\"");
+	if (task_key(tp, "knowledge_k")) {
+		if (!v)
+			return task_error(tp, "knowledge_k", "'knowledge_k' goes with 'knowledge'");
+		if (task_get_count(tp, "knowledge_k", 1, 50, &t->knowledge_k) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int rec_get_template(struct task_spec *t, const struct task_parse *tp, const char *key, const char *builtin,
+		     const char *const *vars, char **text, char **file)
+{
+	const char *with[16];
+	char *name = NULL;
+	size_t n = 0;
+	int rc;
+
+	while (vars[n] && n < ARRAY_SIZE(with) - 2) {
+		with[n] = vars[n];
+		n++;
+	}
+	if (!t->knowledge)
+		return task_get_template(tp, key, builtin, vars, text, file);
+	/* with knowledge: {knowledge} is known, and the built-in prompt is the one that shows it */
+	with[n++] = "knowledge";
+	with[n] = NULL;
+	if (builtin && strlen(builtin) > 4)
+		name = xstrfmt("%.*s_knowledge.txt", (int)(strlen(builtin) - 4), builtin);
+	rc = task_get_template(tp, key, name, with, text, file);
+	free(name);
+	if (rc < 0)
+		return -1;
+	/* a stored suite (show, finish) reads no template files */
+	if (*text && !strstr(*text, "{knowledge}"))
+		return task_error(tp, key, "'knowledge' is set but the template %s has no {knowledge} placeholder",
+				  *file ? *file : "");
+	return 0;
+}
+
 int rec_parse_chat(struct task_spec *t, const struct task_parse *tp, const char *builtin, const char *const *vars)
 {
-	if (rec_parse_fuzzy(t, tp) < 0 ||
-	    task_get_template(tp, "template", builtin, vars, &t->template_text, &t->template_file) < 0)
+	if (rec_parse_fuzzy(t, tp) < 0 || rec_parse_knowledge(t, tp) < 0 ||
+	    rec_get_template(t, tp, "template", builtin, vars, &t->template_text, &t->template_file) < 0)
 		return -1;
 	return task_get_template(tp, "system", "system.txt", rec_system_vars, &t->system_text, &t->system_file);
 }

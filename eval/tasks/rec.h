@@ -9,8 +9,19 @@ extern const char *const rec_retrieval_vars[], *const rec_candidate_vars[], *con
 
 /* "candidates" (required unless def > 0) in [2, max] and "negatives" into t. */
 int rec_parse_candidates(struct task_spec *t, const struct task_parse *tp, size_t def, size_t max);
-/* "fuzzy_threshold", then the chat prompt: "template" (else the built-in one named builtin, using vars) and "system". */
+/* "fuzzy_threshold", "knowledge", then the chat prompt: "template" (else the built-in one named builtin, using vars) and "system". */
 int rec_parse_chat(struct task_spec *t, const struct task_parse *tp, const char *builtin, const char *const *vars);
+/* "knowledge" ("cf", "attributes", "both") and "knowledge_k" (1..50, default 3) into t. */
+int rec_parse_knowledge(struct task_spec *t, const struct task_parse *tp);
+/*
+ * A template under key as task_get_template() reads it; with t->knowledge
+ * set, {knowledge} is one more placeholder, the built-in template is
+ * builtin's "_knowledge" variant ("ranking.txt": "ranking_knowledge.txt"),
+ * and a template without {knowledge} is an error (the knowledge would go
+ * nowhere).
+ */
+int rec_get_template(struct task_spec *t, const struct task_parse *tp, const char *key, const char *builtin,
+		     const char *const *vars, char **text, char **file);
 /* "fuzzy_threshold" into t->fuzzy. */
 int rec_parse_fuzzy(struct task_spec *t, const struct task_parse *tp);
 

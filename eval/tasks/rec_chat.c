@@ -19,6 +19,8 @@ int rec_chat_start(struct task_ctx *c)
 
 	ch->grounder = grounder_new(c->plan->ds, c->t->fuzzy > 0 ? c->t->fuzzy : GROUND_FUZZY_DEFAULT);
 	prompt_init(&ch->pr);
+	if (c->t->knowledge)
+		ch->pr.kn = knowledge_new(c->plan->ds, c->plan->sp, c->t->knowledge, c->t->knowledge_k);
 	strbuf_init(&ch->text, 0);
 	c->priv = ch;
 	return EXIT_OK;
@@ -31,6 +33,7 @@ void rec_chat_stop(struct task_ctx *c)
 	if (!ch)
 		return;
 	grounder_free(ch->grounder);
+	knowledge_free(ch->pr.kn);
 	prompt_release(&ch->pr);
 	strbuf_release(&ch->text);
 	free(ch);

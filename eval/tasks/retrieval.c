@@ -1,7 +1,7 @@
 /* retrieval.c: the `retrieval` task: the top k of the whole catalogue for a user's history. */
 #include "eval/tasks/rec.h"
 
-static const char *const keys[] = { "k", "template", "system", "fuzzy_threshold", NULL };
+static const char *const keys[] = { "k", "template", "system", "fuzzy_threshold", "knowledge", "knowledge_k", NULL };
 
 static int parse(struct task_spec *t, const struct task_parse *tp)
 {

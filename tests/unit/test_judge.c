@@ -213,10 +213,10 @@ TEST(title_named_as_whole_words)
 TEST(transcript_round_trip)
 {
 	struct transcript_row e[3] = {
-		{ "subject", 1, "{\"messages\":[]}", "an answer \"quoted\"", NAN, "ok", NULL, NULL, 12, 34, 5.5, 0 },
-		{ "judge", 1, "{\"messages\":[]}", "no verdict", NAN, "ok", NULL, "{\"failure\":\"no JSON object\"}", 0, 0, 0, 1 },
+		{ "subject", 1, "{\"messages\":[]}", "an answer \"quoted\"", NAN, "ok", NULL, NULL, 12, 34, 5.5, 0, NULL },
+		{ "judge", 1, "{\"messages\":[]}", "no verdict", NAN, "ok", NULL, "{\"failure\":\"no JSON object\"}", 0, 0, 0, 1, NULL },
 		/* a row without how it went (a dialogue's): only role, turn, request, response, score */
-		{ "judge", 2, "{\"messages\":[]}", "Rating: [[7]]", 7, NULL, NULL, NULL, 0, 0, 0, 0 },
+		{ "judge", 2, "{\"messages\":[]}", "Rating: [[7]]", 7, NULL, NULL, NULL, 0, 0, 0, 0, NULL },
 	};
 	struct strbuf sb = STRBUF_INIT;
 	struct transcript_row *back = NULL;

@@ -47,6 +47,7 @@ static const struct {
 	{ "turns", METRIC_LOWER },
 	{ "repeat_rate", METRIC_LOWER },
 	{ "leak_rate", METRIC_LOWER },
+	{ "invalid_rate", METRIC_LOWER },
 	{ "acc", METRIC_HIGHER },
 	{ "prompt_strict_acc", METRIC_HIGHER },
 	{ "instruction_strict_acc", METRIC_HIGHER },
