@@ -541,7 +541,9 @@ int html_report(struct strbuf *out, const struct report *r, size_t *skipped, str
 	/* the sections first: the summary says whether plots were skipped */
 	add_runs(&rd);
 	html_leaderboard(&rd);
-	html_plots(&rd);
+	/* a page of the service without plots leaves the section out rather than list what it skipped */
+	if (!(r->fragment && r->no_plots))
+		html_plots(&rd);
 	html_all_metrics(&rd);
 	html_validity(&rd);
 	html_usage(&rd);

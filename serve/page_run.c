@@ -253,6 +253,9 @@ int page_run(struct request *r, int64_t id)
 	iso_time(date, sizeof(date));
 	o.generated = date;
 	o.fragment = 1;
+	if (n && o.no_plots)
+		strbuf_addf(out, "<p><a href=\"/runs/%lld?plots=1\">Draw the plots</a> (gnuplot, on the server).</p>\n",
+			    (long long)id);
 	if (n && report_page(out, s, &id, 1, &o, NULL, NULL) <= 0) {
 		rc = page_error(r, 503, "%s", r->err);
 		goto out;
