@@ -48,14 +48,21 @@ while { [ ! -s "$OUT/serve.port" ] || [ ! -s "$OUT/fake.port" ]; } && [ $i -lt 1
 URL="http://127.0.0.1:$(cat "$OUT/serve.port")"
 
 echo "receval serve: $CLIENTS clients for $SECS s reading runs $IDS of $WHAT ($(nproc) cores)"
-printf '  %-42s %9s %7s %10s %8s %8s %8s %8s\n' case requests errors "requests/s" "p50 ms" "p95 ms" "p99 ms" "max ms"
-row() { # row LABEL: the load's line from $OUT/load
+printf '  %-42s %9s %7s %10s %8s %8s %8s %8s %8s\n' case requests errors "requests/s" "p50 ms" "p95 ms" "p99 ms" "max ms" \
+	"CPU ms/req"
+# the server's CPU time in ms (user + system), which other work on the machine does not inflate as it does latency
+TCK=$(getconf CLK_TCK)
+cpu_ms() { awk -v t="$TCK" '{ print ($14 + $15) * 1000 / t }' "/proc/$SERVE/stat"; }
+row() { # row LABEL KEY: the load's line from $OUT/load, the server's CPU since $OUT/cpu0
 	read -r n e rps p50 p95 p99 max <"$OUT/load"
-	printf '  %-42s %9d %7d %10.0f %8.2f %8.2f %8.2f %8.2f\n' "$1" "$n" "$e" "$rps" "$p50" "$p95" "$p99" "$max"
+	c=$(awk -v a="$(cat "$OUT/cpu0")" -v b="$(cpu_ms)" -v n="$n" 'BEGIN { printf "%.3f", n ? (b - a) / n : 0 }')
+	printf '  %-42s %9d %7d %10.0f %8.2f %8.2f %8.2f %8.2f %8s\n' "$1" "$n" "$e" "$rps" "$p50" "$p95" "$p99" "$max" "$c"
 	echo "$p99" >"$OUT/p99.$2"
 }
+cpu_ms >"$OUT/cpu0"
 $LOAD "$URL" "$IDS" "$CLIENTS" "$SECS" >"$OUT/load" || true
 row "as fast as they can, idle database" sat
+cpu_ms >"$OUT/cpu0"
 $LOAD "$URL" "$IDS" "$CLIENTS" "$SECS" "$RATE" >"$OUT/load" || true
 row "$RATE/s each, idle database (baseline)" base
 
@@ -69,10 +76,12 @@ while [ "$(sqlite3 -readonly "$DB" "SELECT count(*) FROM samples WHERE run_id > 
 	i=$((i + 1))
 done
 before=$(sqlite3 -readonly "$DB" 'SELECT count(*) FROM samples')
+cpu_ms >"$OUT/cpu0"
 $LOAD "$URL" "$IDS" "$CLIENTS" "$SECS" "$RATE" >"$OUT/load" || true
 after=$(sqlite3 -readonly "$DB" 'SELECT count(*) FROM samples')
 row "$RATE/s each, a run writing ($((after - before)) samples)" write
 awk -v a="$(cat "$OUT/p99.base")" -v b="$(cat "$OUT/p99.write")" \
 	'BEGIN { printf "  p99 while writing / p99 idle: %.2f; target: p99 under 50 ms\n", (a > 0 ? b / a : 0) }'
+echo "  (load average when it ended: $(cut -d' ' -f1-3 /proc/loadavg); latency counts everything else on the machine, CPU ms/req does not)"
 kill -TERM $SERVE
 wait $SERVE 2>/dev/null || true
