@@ -501,7 +501,6 @@ int serve_main(const struct serve_config *cfg)
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-			     MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 			     MHD_OPTION_END);
 	if (!d) {
 		error("cannot listen on %s port %ld: %s", cfg->bind, cfg->port, strerror(errno));

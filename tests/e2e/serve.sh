@@ -321,4 +321,5 @@ ok_if "serve: SIGTERM: the queued run stays queued" \
 start_serve
 wait_job "$J2"
 ok_if "serve: the next server takes the queued run up and finishes it ($status)" [ "$status" = done ]
+expect_exit 6 "serve: a port another server holds: exit 6" $R serve --db "$DB" --port "$(cat "$T/serve.port")" --suites "$S"
 kill $SERVE_PID
