@@ -1,4 +1,5 @@
 /* adapter.c: model spec parsing and the registry of backends. */
+#include <strings.h>
 #include "adapters/adapter.h"
 #include "lib/strbuf.h"
 
@@ -36,11 +37,76 @@ const char *adapter_providers(void)
 	return names;
 }
 
+/* Query keys that carry a credential when they appear in a spec or in a URL inside it. */
+static int secret_key(const char *k, size_t len)
+{
+	static const char *const names[] = {
+		"key", "api_key", "apikey", "api-key", "x-api-key", "access_token", "token", "ad_token",
+		"auth", "authorization", "password", "passwd", "pass", "pwd", "secret", "client_secret",
+		"sig", "signature", "subscription-key", "subscription_key", "code",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (strlen(names[i]) == len && !strncasecmp(k, names[i], len))
+			return 1;
+	return 0;
+}
+
+char *model_spec_redact(const char *text, const char **what)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = text;
+
+	if (what)
+		*what = NULL;
+	while (*p) {
+		/* userinfo: "scheme://USER[:PASS]@host" */
+		if (p[0] == ':' && p[1] == '/' && p[2] == '/') {
+			const char *h = p + 3, *end = h + strcspn(h, "/?#&|"), *at = memchr(h, '@', (size_t)(end - h));
+			if (at) {
+				strbuf_addstr(&sb, "://***@");
+				p = at + 1;
+				if (what && !*what)
+					*what = "a user name or password in a URL";
+				continue;
+			}
+		}
+		/* "?KEY=VALUE" or "&KEY=VALUE", at the top or inside a URL's own query string */
+		if ((*p == '?' || *p == '&') && p[1]) {
+			const char *k = p + 1, *eq = k + strcspn(k, "=?&|#");
+			if (*eq == '=' && secret_key(k, (size_t)(eq - k))) {
+				strbuf_add(&sb, p, (size_t)(eq + 1 - p));
+				strbuf_addstr(&sb, "***");
+				p = eq + 1 + strcspn(eq + 1, "&|#");
+				if (what && !*what)
+					*what = "a key or token in a query string";
+				continue;
+			}
+		}
+		strbuf_addch(&sb, *p++);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
 int model_spec_parse(struct model_spec *out, const char *text)
 {
-	const char *colon = strchr(text, ':'), *q, *p;
+	const char *colon = strchr(text, ':'), *q, *p, *what;
+	char *shown = model_spec_redact(text, &what);
 
 	memset(out, 0, sizeof(*out));
+	/*
+	 * A spec is stored (runs.model, the run's config) and printed (list,
+	 * show, reports, progress): one holding a credential is refused, and
+	 * every message below quotes it with the credential masked.
+	 */
+	if (what) {
+		error("model spec '%s' holds credentials (%s); put the key in the environment instead "
+		      "(OPENAI_API_KEY, AZURE_OPENAI_API_KEY)", shown, what);
+		free(shown);
+		return -1;
+	}
+	free(shown);
 	if (!colon || colon == text)
 		return error("model spec '%s' has no provider (write PROVIDER:NAME, e.g. builtin:itemknn)", text);
 	q = strchr(colon + 1, '?');

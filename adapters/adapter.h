@@ -12,7 +12,7 @@ struct model_param {
 
 /* A parsed model spec: "builtin:itemknn?neighbors=50". */
 struct model_spec {
-	char *text;       /* as written */
+	char *text;       /* as written; never holds a credential (see model_spec_redact()) */
 	char *provider;   /* "builtin" */
 	char *name;       /* "itemknn" */
 	struct model_param *params;
@@ -25,6 +25,15 @@ struct model_spec {
  * The provider is not checked here: see adapter_find().
  */
 int model_spec_parse(struct model_spec *out, const char *text);
+/*
+ * text with every credential masked as "***": a URL's user name and
+ * password, and the value of a key such as key, api_key, token or sig in
+ * the spec's parameters or in a URL's own query string. *what (when not
+ * NULL) is set to what was masked first, or NULL when nothing was: then
+ * the copy equals text. model_spec_parse() refuses any spec with one.
+ * Caller frees.
+ */
+char *model_spec_redact(const char *text, const char **what);
 void model_spec_release(struct model_spec *s);
 /* The value of key, or NULL. */
 const char *model_spec_get(const struct model_spec *s, const char *key);
@@ -38,9 +47,15 @@ struct adapter_limits {
 	double timeout_s;         /* one attempt's timeout (default 60) */
 	unsigned attempts;        /* tries per request, the first included (default 6) */
 	size_t body_cap;          /* largest response body accepted (default 8 MiB) */
+	/*
+	 * --sample-deadline: the longest a request may take from its first
+	 * attempt, retries, Retry-After waits and attempts included (default
+	 * 600); past it the request is an error, and no wait goes beyond it.
+	 */
+	double deadline_s;
 };
 
-#define ADAPTER_LIMITS_INIT { 8, 0, 0, 60, 6, (size_t)8 << 20 }
+#define ADAPTER_LIMITS_INIT { 8, 0, 0, 60, 6, (size_t)8 << 20, 600 }
 
 /* What a model may learn from: the dataset and its training split only; and the run's limits. */
 struct train_data {
@@ -48,6 +63,7 @@ struct train_data {
 	const struct split *sp;       /* likewise */
 	uint64_t seed;                /* the run's seed */
 	struct adapter_limits limits;
+	unsigned threads;             /* threads training may use (--threads); 0: one per core */
 };
 
 /* --- language-model requests and answers -------------------------------- */
@@ -113,7 +129,8 @@ struct replica_stat {
 
 /*
  * A backend. Members a backend cannot serve are NULL; the run loop checks
- * before calling. All calls on one struct model come from one thread.
+ * before calling. All calls on one struct model come from one thread
+ * (clone() gives another thread a struct model of its own).
  */
 struct adapter {
 	const char *provider;   /* the part of a spec before ':' */
@@ -138,6 +155,14 @@ struct adapter {
 	 * keep the order of cand, which the caller has shuffled. Returns 0 or -1.
 	 */
 	int (*rank)(struct model *m, uint32_t user, const uint32_t *cand, size_t n, uint32_t *out);
+
+	/*
+	 * Built-in models: a copy of m for another thread, sharing what
+	 * training made (read-only from then on) and owning its own scratch,
+	 * so recommend() and rank() may run on m and its clones at once. Free
+	 * it with free() before m. NULL for backends that cannot.
+	 */
+	struct model *(*clone)(struct model *m);
 
 	/*
 	 * Language models (NULL for built-in models). submit() queues a request
@@ -172,6 +197,14 @@ struct adapter {
 	 * how many. NULL for backends without replicas.
 	 */
 	size_t (*replicas)(struct model *m, const struct replica_stat **out);
+
+	/*
+	 * Requests whose transfer is under way or has finished: not those
+	 * queued or waiting to be retried. An interrupted run waits for
+	 * these only.
+	 * NULL: pending().
+	 */
+	size_t (*in_flight)(struct model *m);
 
 	/* Free the model and everything it owns (cancelling what is in flight). */
 	void (*free)(struct model *m);

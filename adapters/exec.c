@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <cJSON.h>
 #include "adapters/exec_internal.h"
+#include "lib/jsontext.h"
 
 extern char **environ;
 
@@ -330,6 +331,7 @@ static int take_lines(struct model *m, struct child *c)
 				kill_child(c);
 				return -1;
 			}
+			json_fix_escapes(line, strlen(line));  /* "\u0000", half a surrogate pair: U+FFFD */
 			if (exec_take_answer(m, c, line) < 0) {
 				kill_child(c);   /* out of step: what it writes next answers nothing */
 				return -1;

@@ -168,9 +168,12 @@ int exec_take_answer(struct model *m, struct child *c, const char *line)
 	m->ever_answered = 1;
 
 	usage = cJSON_GetObjectItemCaseSensitive(root, "usage");
-	if ((v = cJSON_GetObjectItemCaseSensitive(usage, "prompt_tokens")) && cJSON_IsNumber(v))
+	/* a count a long cannot hold (found by tests/fuzz/fuzz_exec.c: 2.2e90) is no count */
+	if ((v = cJSON_GetObjectItemCaseSensitive(usage, "prompt_tokens")) && cJSON_IsNumber(v) &&
+	    v->valuedouble >= 0 && v->valuedouble < 1e15)
 		a.tokens_in = (long)v->valuedouble;
-	if ((v = cJSON_GetObjectItemCaseSensitive(usage, "completion_tokens")) && cJSON_IsNumber(v))
+	if ((v = cJSON_GetObjectItemCaseSensitive(usage, "completion_tokens")) && cJSON_IsNumber(v) &&
+	    v->valuedouble >= 0 && v->valuedouble < 1e15)
 		a.tokens_out = (long)v->valuedouble;
 	fin = cJSON_GetObjectItemCaseSensitive(root, "finish_reason");
 	if (cJSON_IsString(fin))

@@ -18,6 +18,7 @@ struct call {
 	unsigned failovers;          /* attempts moved to another replica, not counted in attempts */
 	size_t replica, avoid;       /* the attempt's replica; the one that just failed it (SIZE_MAX: none) */
 	double submitted_ms, not_before_ms;
+	double first_ms;             /* when its first attempt started (0: not yet): the deadline counts from it */
 	/* the attempt in flight */
 	CURL *easy;
 	size_t slot;                 /* index in e->running */
@@ -136,6 +137,8 @@ struct http_engine *http_engine_new(const struct adapter_limits *limits, uint64_
 		e->lim.timeout_s = defaults.timeout_s;
 	if (!e->lim.body_cap)
 		e->lim.body_cap = defaults.body_cap;
+	if (!(e->lim.deadline_s > 0))
+		e->lim.deadline_s = defaults.deadline_s;
 	rng_seed(&e->rng, rng_mix(seed, 0x68747470 /* "http" */));
 	e->n_rep = 1;
 	e->rep = xcalloc(1, sizeof(*e->rep));
@@ -240,13 +243,40 @@ static void running_remove(struct http_engine *e, struct call *c)
 	last->slot = c->slot;
 }
 
+/* Milliseconds left before c's deadline (--sample-deadline), counted from its first attempt. */
+static double deadline_left(const struct http_engine *e, const struct call *c, double now)
+{
+	return (c->first_ms ? c->first_ms : now) + e->lim.deadline_s * 1000 - now;
+}
+
+/* Why c gave up at its deadline; wait_ms: the wait the server asked for, 0 when none. */
+static char *deadline_text(const struct http_engine *e, const struct call *c, double wait_ms)
+{
+	if (wait_ms > 0)
+		return xstrfmt("no answer within the sample deadline (%g s) after %u attempt%s: the server asked "
+			       "to wait %.0f s more (--sample-deadline)", e->lim.deadline_s, c->attempts,
+			       c->attempts == 1 ? "" : "s", wait_ms / 1000);
+	return xstrfmt("no answer within the sample deadline (%g s) after %u attempt%s (--sample-deadline)",
+		       e->lim.deadline_s, c->attempts, c->attempts == 1 ? "" : "s");
+}
+
 /* Start one attempt of c on replica r. */
 static void start_attempt(struct http_engine *e, struct call *c, size_t r)
 {
-	CURL *h = curl_easy_init();
+	CURL *h;
 	long timeout_ms = (long)(e->lim.timeout_s * 1000);
-	char *url = xstrfmt("%s%s", e->rep[r].base, c->url);
+	char *url;
 
+	if (!c->first_ms)
+		c->first_ms = now_ms();
+	/* no attempt outlives the deadline */
+	timeout_ms = (long)fmin((double)timeout_ms, ceil(deadline_left(e, c, now_ms())));
+	if (timeout_ms <= 0) {
+		finish(e, c, HTTP_FAILED, deadline_text(e, c, 0), 0);
+		return;
+	}
+	h = curl_easy_init();
+	url = xstrfmt("%s%s", e->rep[r].base, c->url);
 	c->attempts++;
 	c->replica = r;
 	e->stat[r].requests++;
@@ -454,7 +484,13 @@ static void schedule_retry(struct http_engine *e, struct call *c)
 		delay = c->retry_after;
 	else
 		delay = http_backoff_ms(&e->rng, c->attempts - 1);
-	c->not_before_ms = now_ms() + fmin(delay, HTTP_RETRY_AFTER_MAX_MS);
+	delay = fmin(delay, HTTP_RETRY_AFTER_MAX_MS);
+	/* a wait that would end past the deadline is not waited: the request fails now */
+	if (delay >= deadline_left(e, c, now_ms())) {
+		finish(e, c, HTTP_FAILED, deadline_text(e, c, delay), 0);
+		return;
+	}
+	c->not_before_ms = now_ms() + delay;
 	ALLOC_GROW(e->retry, e->n_retry + 1, e->alloc_retry);
 	e->retry[e->n_retry++] = c;
 }
@@ -631,6 +667,11 @@ int http_engine_poll(struct http_engine *e, struct http_result *out, int timeout
 		/* curl_multi_poll() shortens the wait further to curl's own timers */
 		curl_multi_poll(e->multi, NULL, 0, (int)ceil(wait), NULL);
 	}
+}
+
+size_t http_engine_in_flight(const struct http_engine *e)
+{
+	return e->n_running + (e->n_done - e->done_head);
 }
 
 size_t http_engine_pending(const struct http_engine *e)

@@ -155,6 +155,8 @@ void http_engine_submit(struct http_engine *e, uint64_t id, void *priv, const ch
 int http_engine_poll(struct http_engine *e, struct http_result *out, int timeout_ms);
 /* Requests not yet handed back by http_engine_poll(). */
 size_t http_engine_pending(const struct http_engine *e);
+/* Of them, those with a transfer under way or finished (not queued, not waiting for a retry). */
+size_t http_engine_in_flight(const struct http_engine *e);
 /* Correct the tpm bucket once a request's real token count is known. */
 void http_engine_charge(struct http_engine *e, double est_tokens, double actual_tokens);
 

@@ -1,5 +1,6 @@
 /* compare.c: aligns two runs' per-sample metrics by (task, sample_id) and computes the paired statistics of `receval compare`. */
 #include "eval/compare.h"
+#include "eval/rowfind.h"
 #include "lib/strmap.h"
 #include "lib/rng.h"
 #include "metrics/registry.h"
@@ -297,6 +298,7 @@ int compare_runs(struct comparison *out, const struct run_info *a, const struct 
 
 void comparison_release(struct comparison *c)
 {
+	rowfind_forget(c->rows);
 	free(c->rows);
 	free(c->tasks);
 	free(c->missing);

@@ -145,6 +145,19 @@ static int advance(struct driver *d, struct work *w, const struct llm_answer *fi
 	}
 }
 
+/* Requests of every role whose transfer is under way (not queued, not waiting to retry). */
+static size_t in_flight(const struct driver *d)
+{
+	const struct task_ctx *c = d->c;
+	size_t n = 0;
+	int r;
+
+	for (r = 0; r < ROLE__COUNT; r++)
+		if (c->ad[r] && d->active[r])
+			n += c->ad[r]->in_flight ? c->ad[r]->in_flight(c->model[r]) : c->ad[r]->pending(c->model[r]);
+	return n;
+}
+
 /*
  * Which role's model answered: the one with requests in flight whose poll
  * gave an answer. Every busy role is asked first without waiting (one
@@ -227,13 +240,15 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 				active++;
 		}
 		if (run_interrupted && !d->stop) {
+			size_t busy = in_flight(d);
 			d->stop = 1;
 			drain_until = now_ms() + 10000;
-			if (!plan->quiet && active)
+			/* only transfers under way are waited for: a request waiting to retry is asked again by --resume */
+			if (!plan->quiet && busy)
 				fprintf(stderr, "\nreceval: interrupted: waiting up to 10 s for %zu answer(s) in flight\n",
-					active);
+					busy);
 		}
-		if (d->stop && drain_until && now_ms() > drain_until)
+		if (d->stop && drain_until && (now_ms() > drain_until || !in_flight(d)))
 			break;
 		if (!active || ret != EXIT_OK)
 			continue;
@@ -247,8 +262,14 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 				ret = EXIT_MODEL;
 				break;
 			}
-			if (!rc)
+			if (!rc) {
+				/* no answer for a while: what is stored is committed, not kept waiting in a batch */
+				if (store_tick(c->store) < 0) {
+					ret = EXIT_STORE;
+					break;
+				}
 				continue;
+			}
 			for (i = 0; i < n_slots && !w; i++)
 				if (slots[i].id && slots[i].id == a.id && slots[i].role == role)
 					w = &slots[i];

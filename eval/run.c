@@ -15,6 +15,7 @@
 #include "lib/sha256.h"
 #include "eval/shard.h"
 #include "eval/store_scale.h"
+#include "lib/phase.h"
 
 volatile int run_interrupted;
 
@@ -163,6 +164,8 @@ static int run_builtin(struct task_ctx *c)
 	struct work w;
 	int ret = EXIT_OK;
 
+	if (c->plan->threads > 1 && c->ad[ROLE_SUBJECT]->clone && n > 1)
+		return run_builtin_threads(c);
 	memset(&w, 0, sizeof(w));
 	w.cand = xmalloc(cap * sizeof(*w.cand));
 	w.phase = 1;
@@ -192,9 +195,19 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	progress_start(&prog, c.spec->text, t->name, task_i, n_tasks,
 		       t->type->samples ? t->type->samples(t, plan) : plan->n_users, plan->quiet);
 	prog.errors = &c.errors;
-	(void)store;
+	c.store = store;
 
+	/*
+	 * A transaction per few thousand samples, or per second (language
+	 * models: a tenth of a second): a kill loses at most one batch.
+	 */
+	store_batch(c.store, 4096, c.ad[ROLE_SUBJECT]->submit ? 100 : 1000);
 	ret = c.ad[ROLE_SUBJECT]->submit ? drive_task(&c) : run_builtin(&c);
+	/* "evaluate" ends with the last sample computed (run_par.c marks it), "store" with it committed */
+	phase_end("evaluate");
+	if (store_flush(c.store) < 0 && (ret == EXIT_OK || ret == 130))
+		ret = EXIT_STORE;
+	phase_end("store");
 	progress_end(&prog);
 	if (run_interrupted && ret == EXIT_OK)
 		ret = 130;
@@ -300,7 +313,7 @@ static int all_failed(struct store *store, int64_t run)
 static int open_role(const struct run_plan *plan, enum task_role role, const char *spec_text,
 		     const struct adapter **ad, struct model **out)
 {
-	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
+	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits, plan->threads };
 
 	return role_open(ad, out, role, spec_text, &data);
 }
@@ -328,7 +341,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	      int from_flag, int64_t *run_id)
 {
 	const struct adapter *ad = adapter_find(spec->provider);
-	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
+	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits, plan->threads };
 	struct model *model = NULL;
 	struct model_spec backend_spec;
 	struct price price;
@@ -337,11 +350,12 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	struct error_watch watch;
 	uint64_t *order;
 	size_t t, p, errors = 0, pass_i = 0, n_passes = passes(plan->suite);
-	char *config, key[65] = "";
+	char *config, key[65] = "", *why;
 	double t0 = now_ms();
 	int ret = EXIT_OK, rc;
 
 	*run_id = 0;
+	error_last_reset();
 	if (!ad) {
 		error("unknown model provider '%s' in '%s' (known: %s)", spec->provider, spec->text,
 		      adapter_providers());
@@ -364,6 +378,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	/* a remote model trains nothing */
 	if (!plan->quiet && !ad->submit)
 		fprintf(stderr, "%s: trained in %.2fs\n", spec->text, (now_ms() - t0) / 1000);
+	phase_end("train");
 
 	if (plan->max_cost > 0 && ad->submit) {
 		/* the price at the endpoint the requests go to: list prices only at the vendor's own */
@@ -523,6 +538,9 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	free(bc.cat_off);
 	free(bc.cats);
 
+	/* why it stopped, as printed (a fatal answer, a full disk), before finishing prints more */
+	why = ret == 130 ? xstrfmt("interrupted: 'receval run --resume %lld' finishes it", (long long)*run_id)
+	    : ret != EXIT_OK ? xstrdup(error_last() ? error_last() : "failed") : NULL;
 	/* an interrupted or failed run keeps figures for what it has; --resume recomputes them */
 	if (ret == EXIT_OK || ret == 130 || ret == EXIT_MODEL) {
 		long failed;
@@ -537,6 +555,14 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 		}
 	} else if (store_finish_run(store, *run_id, "failed", errors) < 0 && ret == EXIT_OK) {
 		ret = EXIT_STORE;
+	}
+	phase_end("aggregate");
+	if (why || ret != EXIT_OK) {
+		/* a failure finishing the run is the reason when nothing failed before */
+		if (!why)
+			why = xstrdup(error_last() ? error_last() : "failed");
+		store_set_run_reason(store, *run_id, why);
+		free(why);
 	}
 	if (ret == EXIT_OK && errors)
 		ret = EXIT_MODEL;

@@ -10,7 +10,12 @@ struct sqlite3_stmt;
 struct store {
 	struct sqlite3 *db;
 	char *path;
-	struct sqlite3_stmt *put_sample, *put_metric, *put_run_metric;
+	struct sqlite3_stmt *put_sample, *put_metric, *put_run_metric, *cache_get, *cache_put;
+	struct sqlite3_stmt *savepoint, *release;  /* store_put_sample()'s, prepared once */
+	/* batching (store_batch()): samples per transaction, and how long one may stay open */
+	unsigned batch_max, batch_n;
+	int batch_open;            /* the batch's transaction is open */
+	double batch_ms, batch_t0;
 };
 
 /*
@@ -21,9 +26,10 @@ int store_open(struct store *s, const char *path);
 /* Open an existing database without creating it (list, show). */
 int store_open_existing(struct store *s, const char *path);
 /*
- * Open an existing database read-only: no schema is created or upgraded
- * and nothing can be written (receval serve's readers; a writer opened it
- * with store_open() first). 0, or -1 after printing why.
+ * Open an existing database read-only, without touching its schema
+ * (store_readonly.c): it sees what a writer commits meanwhile (receval
+ * serve's readers; the writer opened it with store_open() first). 0, or -1
+ * after printing why.
  */
 int store_open_readonly(struct store *s, const char *path);
 void store_close(struct store *s);
@@ -31,8 +37,14 @@ void store_close(struct store *s);
 /* A new run with status "running" and its run_key (a UUID; NULL: none); *out gets its id. */
 int store_create_run(struct store *s, int64_t *out, const char *suite, const char *model,
 		     const char *config_json, uint64_t seed, size_t samples, const char *run_key);
-/* Set a run's status ("done", "interrupted", "failed"), finished_at and error count. */
+/*
+ * Set a run's status ("done", "interrupted", "failed"), finished_at, and
+ * its samples and errors counted from what is stored (errors is ignored);
+ * clears its reason.
+ */
 int store_finish_run(struct store *s, int64_t run, const char *status, size_t errors);
+/* Store why a run failed or stopped (one line; NULL clears it) (store_record.c). */
+int store_set_run_reason(struct store *s, int64_t run, const char *reason);
 
 /* One sample with its metrics, committed together in one transaction. */
 struct sample_record {
@@ -55,7 +67,21 @@ struct sample_record {
 	size_t n_metrics;
 };
 
+/*
+ * Store one sample with its metrics. Alone, each sample is its own
+ * transaction; between store_batch() and store_flush(), samples join one
+ * transaction that commits after max_samples of them or max_ms
+ * milliseconds, whichever comes first, so a killed process loses at most
+ * the samples of the batch it had not committed. A sample that cannot be
+ * stored is rolled back alone (-1).
+ */
 int store_put_sample(struct store *s, int64_t run, const struct sample_record *r);
+/* Batch samples from now on: max_samples per transaction, committed at the latest after max_ms. */
+void store_batch(struct store *s, unsigned max_samples, double max_ms);
+/* Commit the open batch when it is older than its max_ms (a caller waiting calls it). 0, or -1 after a message. */
+int store_tick(struct store *s);
+/* Commit the open batch, if any, and stop batching. 0, or -1 after a message. */
+int store_flush(struct store *s);
 
 /*
  * Aggregate the run's per-sample metrics into run_metrics: per task and
@@ -129,7 +155,9 @@ struct run_info {
 	int64_t id;
 	char *suite, *model, *status, *started_at, *finished_at, *config, *version;
 	char *run_key;  /* the UUID the run keeps through merges (shards of one run share it) */
-	int64_t seed, samples, errors;
+	char *reason;   /* why it failed or stopped (one line), or NULL */
+	int64_t seed;
+	int64_t samples, errors;  /* stored (so far, while it runs) */
 };
 
 /* Fill out with run id: 1 when found, 0 when there is no such run, -1 on error. */

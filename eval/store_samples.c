@@ -125,7 +125,8 @@ int store_walk_samples(struct store *s, int64_t run, const struct sample_walk *w
 			fail(s, "cannot read sample metrics");
 			goto out;
 		}
-		qsort(mv, n_mv, sizeof(*mv), cmp_named_value);
+		if (n_mv)
+			qsort(mv, n_mv, sizeof(*mv), cmp_named_value);
 		if (n_mv > alloc_out) {
 			alloc_out = n_mv;
 			names = xrealloc(names, alloc_out * sizeof(*names));

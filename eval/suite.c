@@ -110,7 +110,62 @@ struct loader {
 	const char *path;
 	const char *text;
 	int stored;          /* suite_parse_stored(): read no file, expand no variable */
+	/* where lines and tasks start, found once (a walk from the start per key was quadratic in tasks) */
+	const char **task_at;   /* the text of task i (NULL: not indexed) */
+	size_t n_task_at;
+	size_t *nl;             /* offsets of the text's '\n's, ascending */
+	size_t n_nl;
 };
+
+/* The line of pos in ld's text: 1 + the newlines before it (binary search). */
+static long loader_line(const struct loader *ld, const char *pos)
+{
+	size_t off, lo = 0, hi = ld->n_nl;
+
+	if (!pos)
+		return 0;
+	if (!ld->nl)
+		return line_at(ld->text, pos);
+	off = (size_t)(pos - ld->text);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ld->nl[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (long)lo + 1;
+}
+
+static void loader_index(struct loader *ld)
+{
+	const char *p, *tasks;
+	size_t alloc = 0, alloc_t = 0;
+
+	for (p = ld->text; *p; p++)
+		if (*p == '\n') {
+			ALLOC_GROW(ld->nl, ld->n_nl + 1, alloc);
+			ld->nl[ld->n_nl++] = (size_t)(p - ld->text);
+		}
+	tasks = member_value(skip_ws(ld->text), "tasks");
+	if (!tasks || *tasks != '[')
+		return;
+	p = skip_ws(tasks + 1);
+	while (*p && *p != ']') {
+		ALLOC_GROW(ld->task_at, ld->n_task_at + 1, alloc_t);
+		ld->task_at[ld->n_task_at++] = p;
+		p = skip_ws(skip_value(p));
+		if (*p != ',')
+			break;
+		p = skip_ws(p + 1);
+	}
+}
+
+static void loader_release(struct loader *ld)
+{
+	free(ld->nl);
+	free(ld->task_at);
+}
 
 /* The line of a member: path is a list of keys, where "#N" means array index N. */
 static long line_of(const struct loader *ld, int n, const char **path)
@@ -119,7 +174,16 @@ static long line_of(const struct loader *ld, int n, const char **path)
 	int i;
 
 	p = skip_ws(p);
-	for (i = 0; i < n && p; i++) {
+	i = 0;
+	/* a task's members: from where the task starts */
+	if (n >= 2 && !strcmp(path[0], "tasks") && path[1][0] == '#' && ld->task_at) {
+		long idx;
+		if (parse_long(path[1] + 1, &idx) < 0 || idx < 0 || (size_t)idx >= ld->n_task_at)
+			return 0;
+		p = found = ld->task_at[idx];
+		i = 2;
+	}
+	for (; i < n && p; i++) {
 		if (path[i][0] == '#') {
 			long idx;
 			if (parse_long(path[i] + 1, &idx) < 0)
@@ -131,7 +195,7 @@ static long line_of(const struct loader *ld, int n, const char **path)
 			p = member_value(p, path[i]);
 		}
 	}
-	return line_at(ld->text, found ? found : NULL);
+	return loader_line(ld, found);
 }
 
 #define LINE(ld, ...) line_of((ld), (int)ARRAY_SIZE(((const char *[]){ __VA_ARGS__ })), \
@@ -666,7 +730,7 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 		"name", "description", "dataset", "split", "sample", "models", "tasks",
 	};
 	struct strbuf sb = STRBUF_INIT;
-	struct loader ld = { path, NULL, stored };
+	struct loader ld = { path, NULL, stored, NULL, 0, NULL, 0 };
 	cJSON *root = NULL;
 	int ret = -1;
 
@@ -685,6 +749,7 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 		error_at(path, 1, "a suite must be a JSON object");
 		goto out;
 	}
+	loader_index(&ld);
 	if (check_keys(&ld, root, keys, ARRAY_SIZE(keys), 0, NULL, NULL) < 0)
 		goto out;
 	if (get_string(&ld, root, "name", &out->name, 1, 1) < 0 ||
@@ -705,6 +770,7 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 	ret = 0;
 out:
 	cJSON_Delete(root);
+	loader_release(&ld);
 	strbuf_release(&sb);
 	if (ret < 0)
 		suite_release(out);

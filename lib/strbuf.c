@@ -113,8 +113,16 @@ static void add_json(struct strbuf *sb, const char *s, int ascii)
 	while (*p) {
 		uint32_t c;
 		size_t n;
+		const unsigned char *run = p;
 
-		if (*p < 0x80 || !ascii) {
+		/* a run of printable ASCII written as it is, copied at once */
+		while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			p++;
+		if (p > run) {
+			strbuf_add(sb, run, (size_t)(p - run));
+			continue;
+		}
+		if (*p < 0x80) {
 			switch (*p) {
 			case '"': strbuf_addstr(sb, "\\\""); break;
 			case '\\': strbuf_addstr(sb, "\\\\"); break;
@@ -133,11 +141,19 @@ static void add_json(struct strbuf *sb, const char *s, int ascii)
 			p++;
 			continue;
 		}
-		/* a byte that starts no valid sequence is one U+FFFD */
+		/* a byte that starts no valid sequence is one U+FFFD: the output is valid UTF-8 whatever came in */
 		n = utf8_decode((const char *)p, (size_t)(end - p), &c);
 		if (!n) {
 			n = 1;
 			c = 0xfffd;
+		}
+		if (!ascii) {
+			if (c == 0xfffd && n == 1)
+				strbuf_addstr(sb, UTF8_REPLACEMENT);
+			else
+				strbuf_add(sb, p, n);
+			p += n;
+			continue;
 		}
 		p += n;
 		if (c >= 0x10000) {
@@ -188,4 +204,19 @@ int strbuf_read_file(struct strbuf *sb, const char *path, size_t cap)
 	}
 	fclose(f);
 	return 0;
+}
+
+void strbuf_add_utf8(struct strbuf *sb, const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t ok = utf8_valid_prefix(s + i, len - i);
+		strbuf_add(sb, s + i, ok);
+		i += ok;
+		if (i < len) {
+			strbuf_addstr(sb, UTF8_REPLACEMENT);
+			i++;
+		}
+	}
 }

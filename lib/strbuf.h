@@ -30,9 +30,12 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /*
  * Append s as a JSON string literal, quotes included (NULL as ""): '"',
- * '\\' and control characters escaped, every other byte as it is.
+ * '\\' and control characters escaped, valid UTF-8 as it is, and a byte
+ * that starts no valid sequence as U+FFFD, so the literal is valid UTF-8.
  */
 void strbuf_add_json(struct strbuf *sb, const char *s);
+/* Append s[0..len) with every byte that starts no valid UTF-8 sequence replaced by U+FFFD. */
+void strbuf_add_utf8(struct strbuf *sb, const char *s, size_t len);
 /*
  * The same in plain ASCII: everything else as \uXXXX (a surrogate pair
  * above U+FFFF), DEL too, and a byte that is not UTF-8 as U+FFFD, so that

@@ -62,6 +62,19 @@ char *xstrfmt(const char *fmt, ...)
 	return p;
 }
 
+/* The last error printed by this thread, without "receval: " (error_last()). */
+static _Thread_local char last_error[512];
+
+const char *error_last(void)
+{
+	return last_error[0] ? last_error : NULL;
+}
+
+void error_last_reset(void)
+{
+	last_error[0] = '\0';
+}
+
 /* error_capture(): where error() and error_at() write on this thread instead of stderr */
 static _Thread_local char *capture_buf;
 static _Thread_local size_t capture_size;
@@ -74,21 +87,35 @@ void error_capture(char *buf, size_t size)
 		capture_buf[0] = '\0';
 }
 
-/* Keep the first message captured: the one nearest the cause. */
-static int captured(const char *file, long line, const char *fmt, va_list ap)
+/*
+ * Print "receval: " prefix message (or, while a capture is set, keep the
+ * first message there: the one nearest the cause), and keep a copy (cut at
+ * 511 bytes) as the last error.
+ */
+static void report(const char *prefix, const char *fmt, va_list ap)
 {
-	int n = 0;
+	size_t n = strlen(prefix);
+	va_list copy;
 
-	if (!capture_buf)
-		return 0;
-	if (capture_buf[0])
-		return 1;
-	if (file)
-		n = line > 0 ? snprintf(capture_buf, capture_size, "%s:%ld: ", file, line)
-			     : snprintf(capture_buf, capture_size, "%s: ", file);
-	if (n >= 0 && (size_t)n < capture_size)
-		vsnprintf(capture_buf + n, capture_size - (size_t)n, fmt, ap);
-	return 1;
+	va_copy(copy, ap);
+	if (!capture_buf) {
+		fprintf(stderr, "receval: %s", prefix);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	} else if (!capture_buf[0]) {
+		va_list again;
+		int k = snprintf(capture_buf, capture_size, "%s", prefix);
+		va_copy(again, copy);
+		if (k >= 0 && (size_t)k < capture_size)
+			vsnprintf(capture_buf + k, capture_size - (size_t)k, fmt, again);
+		va_end(again);
+	}
+	if (n >= sizeof(last_error))
+		n = sizeof(last_error) - 1;
+	memcpy(last_error, prefix, n);
+	last_error[n] = '\0';
+	vsnprintf(last_error + n, sizeof(last_error) - n, fmt, copy);
+	va_end(copy);
 }
 
 int error(const char *fmt, ...)
@@ -96,37 +123,23 @@ int error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (captured(NULL, 0, fmt, ap)) {
-		va_end(ap);
-		return -1;
-	}
+	report("", fmt, ap);
 	va_end(ap);
-	fputs("receval: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 	return -1;
 }
 
 int error_at(const char *file, long line, const char *fmt, ...)
 {
+	char prefix[300];
 	va_list ap;
 
-	va_start(ap, fmt);
-	if (captured(file, line, fmt, ap)) {
-		va_end(ap);
-		return -1;
-	}
-	va_end(ap);
 	if (line > 0)
-		fprintf(stderr, "receval: %s:%ld: ", file, line);
+		snprintf(prefix, sizeof(prefix), "%s:%ld: ", file, line);
 	else
-		fprintf(stderr, "receval: %s: ", file);
+		snprintf(prefix, sizeof(prefix), "%s: ", file);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report(prefix, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return -1;
 }
 
@@ -164,11 +177,20 @@ int parse_double(const char *s, double *out)
 	char *end;
 	double v;
 
+	const char *p;
+
 	if (!s || !*s || isspace((unsigned char)*s))
 		return -1;
+	/* decimal only: strtod() would also take "0x10", "inf" and "nan" */
+	for (p = s; *p; p++)
+		if (!isdigit((unsigned char)*p) && !strchr("+-.eE", *p))
+			return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || *end || !isfinite(v))
+	if (*end || !isfinite(v) || end == s)
+		return -1;
+	/* too small to represent is 0 (or a subnormal), not an error; too large is */
+	if (errno == ERANGE && fabs(v) > 1)
 		return -1;
 	*out = v;
 	return 0;

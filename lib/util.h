@@ -61,6 +61,13 @@ char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * error_at(): the same with "receval: FILE:LINE: <message>"; line 0 omits it.
  */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * The message of the last error() or error_at() of this thread, without
+ * "receval: " (cut at 511 bytes), or NULL after error_last_reset(): what
+ * a failed run stores as its reason.
+ */
+const char *error_last(void);
+void error_last_reset(void);
 int error_at(const char *file, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* warning(): "receval: warning: <message>" on stderr; returns nothing. */
@@ -75,6 +82,11 @@ void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void error_capture(char *buf, size_t size);
 /* Parse a whole string as a number; 0 on success, -1 if s is not one. */
 int parse_long(const char *s, long *out);
+/*
+ * A decimal number ("12", "-0.5", "1e-3"): no hex, inf or nan, no
+ * surrounding space; a value too small to represent becomes 0 (or a
+ * subnormal), one too large is refused.
+ */
 int parse_double(const char *s, double *out);
 
 /*

@@ -492,7 +492,7 @@ static void add_notes(struct render *rd)
 	strbuf_addf(sb, "<li>Significance: every run is compared with the baseline as <code>receval compare %lld"
 		    " RUN</code> does: samples paired by task and sample id, the %s per metric, and the"
 		    " Holm&#8211;Bonferroni adjustment over every metric of that pair of runs; a mark means the adjusted"
-		    " p is below %g. A mark says higher or lower; whether that is better follows the metric's direction (README, Metrics):"
+		    " p is below %g. A mark says higher or lower; whether that is better follows the metric's direction (docs/metrics.md, Directions):"
 		    " popularity, diversity and length have none, and for failure rates and cost lower is better.</li>\n",
 		    (long long)r->runs[0].info->id, html_test_phrase(r->test), r->alpha);
 	for (i = 1; i < r->n_runs; i++) {

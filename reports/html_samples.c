@@ -1,5 +1,6 @@
 /* html_samples.c: the report's drill-down: which samples the runs disagree on most, and each run's answer to them. */
 #include "reports/html_internal.h"
+#include "lib/strmap.h"
 #include "eval/titles.h"
 #include "eval/codec.h"
 
@@ -36,8 +37,19 @@ static const struct sample_metric *slice(const struct run_sample_metrics *m, con
 		;
 	if (t == m->n_tasks || k == m->n_metrics)
 		return NULL;
-	for (i = 0; i < m->n && (m->rows[i].task != t || m->rows[i].metric != k); i++)
-		;
+	/* rows are sorted by (task, metric): the first of (t, k) by bisection, not a scan per task */
+	{
+		size_t lo = 0, hi = m->n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const struct sample_metric *r = &m->rows[mid];
+			if (r->task < t || (r->task == t && r->metric < k))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		i = lo;
+	}
 	start = i;
 	while (i < m->n && m->rows[i].task == t && m->rows[i].metric == k)
 		i++;
@@ -165,18 +177,19 @@ static void release_picks(const struct report_task *t, size_t n_runs)
 static const char **collect_tasks(const struct report_run *runs, size_t n_runs, size_t *n)
 {
 	const char **tasks = NULL;
-	size_t alloc = 0, i, j, k;
+	struct strmap seen = STRMAP_INIT;
+	size_t alloc = 0, i, j;
 
 	*n = 0;
 	for (i = 0; i < n_runs; i++)
 		for (j = 0; j < runs[i].n_rows; j++) {
-			for (k = 0; k < *n && strcmp(tasks[k], runs[i].rows[j].task); k++)
-				;
-			if (k == *n) {
+			const char *task = runs[i].rows[j].task;
+			if (strmap_put(&seen, task, strlen(task), (uint32_t)*n, NULL)) {
 				ALLOC_GROW(tasks, *n + 1, alloc);
-				tasks[(*n)++] = runs[i].rows[j].task;
+				tasks[(*n)++] = task;
 			}
 		}
+	strmap_release(&seen);
 	return tasks;
 }
 

@@ -20,10 +20,11 @@ static int cutoff_of(const char *name, const char *family, long *k)
 size_t report_curve(const struct metric_row *rows, size_t n, const char *task, const char *family,
 		    double *x, double *y, double *lo, double *hi, size_t max)
 {
-	size_t i, m = 0, j;
+	size_t i, m = 0, j, begin, end;
 	long k;
 
-	for (i = 0; i < n && m < max; i++) {
+	metric_rows_task(rows, n, task, &begin, &end);
+	for (i = begin; i < end && m < max; i++) {
 		if (strcmp(rows[i].task, task) || !cutoff_of(rows[i].metric, family, &k) || !isfinite(rows[i].value))
 			continue;
 		/* keep them sorted by k (rows are in display order already, but do not rely on it) */
@@ -44,9 +45,10 @@ size_t report_curve(const struct metric_row *rows, size_t n, const char *task, c
 
 int html_has_task(const struct report_run *run, const char *task)
 {
-	size_t i;
+	size_t i, begin, end;
 
-	for (i = 0; i < run->n_rows; i++)
+	metric_rows_task(run->rows, run->n_rows, task, &begin, &end);
+	for (i = begin; i < end; i++)
 		if (!strcmp(run->rows[i].task, task))
 			return 1;
 	return 0;
@@ -101,10 +103,11 @@ const char *report_headline(const struct report_run *runs, size_t n_runs, const 
 {
 	const char *best = NULL;
 	long best_k = -1, k;
-	size_t r, i;
+	size_t r, i, begin, end;
 
 	for (r = 0; r < n_runs && !best; r++) {
-		for (i = 0; i < runs[r].n_rows; i++) {
+		metric_rows_task(runs[r].rows, runs[r].n_rows, task, &begin, &end);
+		for (i = begin; i < end; i++) {
 			const struct metric_row *row = &runs[r].rows[i];
 			if (strcmp(row->task, task) || !flagged(row->metric, METRIC_HEADLINE, &k) || k <= best_k)
 				continue;
@@ -120,7 +123,7 @@ const char *report_headline(const struct report_run *runs, size_t n_runs, const 
 		 * a failure rate or a cost, or a run whose every answer failed
 		 * would lead the board on its error_rate
 		 */
-		for (i = 0; i < runs[r].n_rows; i++) {
+		for (i = begin; i < end; i++) {
 			const struct metric_row *row = &runs[r].rows[i];
 			struct metric_lookup l;
 			if (!strcmp(row->task, task) && !metric_lookup(&l, row->metric) && l.kind == METRIC_QUALITY &&
@@ -167,8 +170,10 @@ static const char **html_task_metrics(const struct report *r, const char *task, 
 	size_t alloc = 0, i, j, k;
 
 	*n = 0;
-	for (i = 0; i < r->n_runs; i++)
-		for (j = 0; j < r->runs[i].n_rows; j++) {
+	for (i = 0; i < r->n_runs; i++) {
+		size_t begin, end;
+		metric_rows_task(r->runs[i].rows, r->runs[i].n_rows, task, &begin, &end);
+		for (j = begin; j < end; j++) {
 			const struct metric_row *row = &r->runs[i].rows[j];
 			if (strcmp(row->task, task))
 				continue;
@@ -179,6 +184,7 @@ static const char **html_task_metrics(const struct report *r, const char *task, 
 				names[(*n)++] = row->metric;
 			}
 		}
+	}
 	if (*n)
 		qsort(names, *n, sizeof(*names), cmp_metric_names);
 	return names;

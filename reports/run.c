@@ -29,6 +29,10 @@ int run_add_json(struct strbuf *sb, struct store *s, const struct run_info *run,
 		cJSON_AddNullToObject(r, "finished_at");
 	cJSON_AddNumberToObject(r, "samples", (double)run->samples);
 	cJSON_AddNumberToObject(r, "errors", (double)run->errors);
+	if (run->reason)
+		cJSON_AddStringToObject(r, "reason", run->reason);
+	else
+		cJSON_AddNullToObject(r, "reason");
 	cJSON_AddNumberToObject(r, "seed", (double)run->seed);
 	cJSON_AddStringToObject(r, "version", run->version);
 	config = run->config ? cJSON_Parse(run->config) : NULL;

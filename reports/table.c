@@ -1,6 +1,7 @@
 /* table.c: plain-text tables for the terminal (fixed columns, no colour, stable for scripts to diff). */
 #include "lib/util.h"
 #include "reports/table.h"
+#include "eval/rowfind.h"
 #include "eval/label.h"
 
 static void format_value(char *buf, size_t size, double v)
@@ -17,6 +18,8 @@ void table_run(FILE *f, const struct run_info *run, const struct metric_row *row
 
 	fprintf(f, "run %lld  %s  suite %s  %s  %lld samples  %lld errors\n", (long long)run->id,
 		run->model, run->suite, run->status, (long long)run->samples, (long long)run->errors);
+	if (run->reason)
+		fprintf(f, "reason: %s\n", run->reason);
 	for (i = 0; i < n; i++) {
 		if (strlen(rows[i].task) > wt)
 			wt = strlen(rows[i].task);
@@ -47,12 +50,7 @@ struct key {
 
 static const struct metric_row *find_row(const struct metric_row *rows, size_t n, const struct key *k)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(rows[i].task, k->task) && !strcmp(rows[i].metric, k->metric))
-			return &rows[i];
-	return NULL;
+	return metric_row_find(rows, n, k->task, k->metric);
 }
 
 /* The widest a column heading of table_runs() gets: longer labels are shortened in the middle. */
@@ -65,14 +63,15 @@ void table_runs(FILE *f, const struct run_info *runs, struct metric_row *const *
 	size_t n_keys = 0, alloc = 0, r, i, j, wt = 4, wm = 6, wc = 20;
 	char **labels;
 
-	/* the union of (task, metric), in the first run's order, others' extras after */
+	/* the union of (task, metric), in the first run's order, others' extras after (hashed: 10,000 tasks) */
 	for (r = 0; r < n_runs; r++)
 		for (i = 0; i < n_rows[r]; i++) {
 			struct key k = { rows[r][i].task, rows[r][i].metric };
-			for (j = 0; j < n_keys; j++)
-				if (!strcmp(keys[j].task, k.task) && !strcmp(keys[j].metric, k.metric))
+			for (j = 0; j < r; j++)
+				if (metric_row_find(rows[j], n_rows[j], k.task, k.metric))
 					break;
-			if (j < n_keys)
+			/* a run's own rows are distinct (run_metrics' primary key) */
+			if (j < r)
 				continue;
 			ALLOC_GROW(keys, n_keys + 1, alloc);
 			keys[n_keys++] = k;

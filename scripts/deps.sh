@@ -12,6 +12,11 @@ PKGS="$PKGS slurm-wlm munge python3-yaml"
 # receval serve: libmicrohttpd, a small maintained C HTTP server (threads, TLS), so the product parses no HTTP itself;
 # chromium only for tests/e2e/serve.sh, which renders the pages headless and checks they fetch nothing
 PKGS="$PKGS libmicrohttpd-dev chromium"
+# make fuzz: clang's libFuzzer and its sanitizer runtimes (tests/fuzz/, issue 14); gcc has no libFuzzer
+PKGS="$PKGS clang libclang-rt-dev"
+# liblapacke-dev and libopenblas-dev: builtin:ease's Cholesky factorisation and inverse (potrf, potri),
+# multithreaded, for catalogues above 5,000 items (issue 17)
+PKGS="$PKGS liblapacke-dev libopenblas-dev"
 
 missing=""
 for p in $PKGS; do

@@ -28,8 +28,8 @@ static const char *answer_arg = "echo";
 static long latency_ms, dim = 8, idle_exit_s = 60;
 static double fail_rate;
 
-enum answer_policy { ANSWER_ECHO, ANSWER_FIXED, ANSWER_RANK, ANSWER_FORMATS, ANSWER_HOSTILE, ANSWER_GENERAL, ANSWER_JUDGE,
-		     ANSWER_CONVERSATION };
+enum answer_policy { ANSWER_ECHO, ANSWER_FIXED, ANSWER_RAW, ANSWER_RANK, ANSWER_FORMATS, ANSWER_HOSTILE, ANSWER_GENERAL,
+		     ANSWER_JUDGE, ANSWER_CONVERSATION };
 /* tests/fake_general.c */
 char *fake_general_answer(const char *user, const char **format);
 /* tests/fake_conversation.c */
@@ -45,7 +45,8 @@ static const struct option options[] = {
 	{ OPT_LONG, 0, "latency", &latency_ms, "MS", "delay every response by MS milliseconds (default 0)" },
 	{ OPT_STRING, 0, "faults", &faults_path, "FILE", "fault script: lines 'N FAULT [ARG]' (see tests/FAKE_SERVER.md)" },
 	{ OPT_DOUBLE, 0, "fail-rate", &fail_rate, "P", "fail about P of distinct bodies once (429 or 503), 0..1" },
-	{ OPT_STRING, 0, "answer", &answer_arg, "POLICY", "echo (default), fixed:TEXT, rank, formats, hostile, general, judge or conversation" },
+	{ OPT_STRING, 0, "answer", &answer_arg, "POLICY",
+	  "echo (default), fixed:TEXT, raw:JSON-TEXT, rank, formats, hostile, general, judge or conversation" },
 	{ OPT_LONG, 0, "dim", &dim, "N", "embedding dimensions (default 8)" },
 	{ OPT_LONG, 0, "idle-exit", &idle_exit_s, "S", "exit after S seconds without a request (default 60; 0: never)" },
 	{ OPT_END, 0, NULL, NULL, NULL, NULL },
@@ -882,6 +883,9 @@ static char *answer_text(const char *user, const char **format)
 	case ANSWER_FIXED:
 		*format = "fixed";
 		return xstrdup(answer_fixed);
+	case ANSWER_RAW:
+		*format = "raw";
+		return xstrdup(answer_fixed);
 	case ANSWER_RANK:
 		*format = "rank";
 		return answer_rank(user);
@@ -1008,6 +1012,12 @@ static void answer_chat(struct response *res, cJSON *body, const char *model,
 	cJSON_AddStringToObject(msg, "role", "assistant");
 	if (filter200) {
 		cJSON_AddNullToObject(msg, "content");
+	} else if (answer_policy == ANSWER_RAW) {
+		/* TEXT is the JSON string's inside, verbatim: escapes such as \u0000 and raw bytes as written */
+		char *lit = xstrfmt("\"%s\"", text);
+		cJSON_AddRawToObject(msg, "content", lit);
+		free(lit);
+		res->answer_format = format;
 	} else if (answer_policy == ANSWER_HOSTILE) {
 		/* control bytes as \u00XX, other bytes (invalid UTF-8 included) raw */
 		struct strbuf raw = STRBUF_INIT;
@@ -1983,6 +1993,9 @@ int main(int argc, char **argv)
 	else if (!strncmp(answer_arg, "fixed:", 6)) {
 		answer_policy = ANSWER_FIXED;
 		answer_fixed = answer_arg + 6;
+	} else if (!strncmp(answer_arg, "raw:", 4)) {
+		answer_policy = ANSWER_RAW;
+		answer_fixed = answer_arg + 4;
 	} else
 		die_usage("--answer must be echo, fixed:TEXT, rank, formats, hostile, general, judge or conversation, not '%s'",
 			  answer_arg);

@@ -56,7 +56,7 @@ int cmd_models(int argc, char **argv)
 		printf("%-18s  %s\n", providers[i], ad && ad->summary ? ad->summary : "");
 	}
 	printf("\nEvery spec takes ?label=NAME (its name in tables and reports) and, for language models,\n"
-	       "?price_in=USD&price_out=USD per million tokens; see README.md, \"Models\".\n");
+	       "?price_in=USD&price_out=USD per million tokens; see docs/models.md.\n");
 	return EXIT_OK;
 }
 

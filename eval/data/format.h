@@ -11,6 +11,10 @@ struct loader {
 	const struct dataset_spec *spec;
 	size_t alloc_users, alloc_items, alloc_inter;
 	size_t n_catalogue;   /* items[0, n_catalogue) came from the catalogue */
+	/* items whose id is a plain number below 2^24 ("31", not "031"): num_item[id] = index + 1 */
+	uint32_t *num_item;
+	size_t num_cap;
+	int num_off;          /* set by loader_finish(): from then on, the strmap alone */
 };
 
 /*
@@ -57,8 +61,18 @@ struct snip {
 };
 
 const char *data_snip(struct snip *sn, const char *s, size_t len);
-/* Read path into sb; -1 with "<path>: cannot read: ..." printed. */
+/*
+ * Read path into sb; -1 with "<path>: cannot read: ..." printed, or with
+ * "<path>:<line>: NUL byte ..." when it holds one (no text format has any).
+ */
 int data_read_file(struct strbuf *sb, const char *path);
+/*
+ * -1 with "<file>:<line>: control byte 0xNN in <what> '...'" when s[0..len)
+ * holds a byte below 0x20 or 0x7f (such a byte would be cut where the text
+ * is stored, or break a prompt or a table), else 0. A "title" may hold
+ * tabs and line ends (a quoted csv field spans lines); ids may not.
+ */
+int data_check_text(const char *file, long line, const char *what, const char *s, size_t len);
 /* 3 when sb starts with a UTF-8 byte order mark, else 0. */
 size_t data_skip_bom(const struct strbuf *sb);
 /* 1 when s[0..len) is only spaces, tabs and line ends. */

@@ -95,6 +95,9 @@ static int load_ml_items(struct loader *l, const char *path, char **genres, size
 				       data_snip(&sn, f[0], strlen(f[0])));
 			goto out;
 		}
+		if (data_check_text(path, it.no, "item id", f[0], strlen(f[0])) ||
+		    data_check_text(path, it.no, "title", f[1], strlen(f[1])))
+			goto out;
 		strbuf_reset(&cat);
 		for (g = 0; g < n_genres && 5 + g < nf && 5 + g < ARRAY_SIZE(f); g++) {
 			if (strcmp(f[5 + g], "1") || !genres[g])
@@ -147,6 +150,9 @@ static int load_ml_data(struct loader *l, const char *path)
 			ret = error_at(path, it.no, "empty %s id", *f[0] ? "item" : "user");
 			goto out;
 		}
+		if (data_check_text(path, it.no, "user id", f[0], strlen(f[0])) ||
+		    data_check_text(path, it.no, "item id", f[1], strlen(f[1])))
+			goto out;
 		if (parse_double(f[2], &rating)) {
 			ret = error_at(path, it.no, "non-numeric rating '%s'",
 				       data_snip(&sn, f[2], strlen(f[2])));

@@ -68,6 +68,8 @@ static int add_meta_item(struct loader *l, const cJSON *o, const char *path, lon
 		return error_at(path, line, "invalid UTF-8 in title '%s'",
 				data_snip(&sn, title, strlen(title)));
 	}
+	if (title && data_check_text(path, line, "title", title, strlen(title)))
+		return -1;
 	for (i = 0; i < ARRAY_SIZE(category_keys) && !cat.len; i++)
 		add_category_strings(&cat, cJSON_GetObjectItemCaseSensitive(o, category_keys[i]), 0);
 	if (cat.len && utf8_valid_prefix(cat.buf, cat.len) < cat.len)
@@ -194,8 +196,12 @@ static int load_sequences(struct loader *l, const char *path)
 
 		if (!user)
 			continue;
+		if (data_check_text(path, it.no, "user id", user, strlen(user)))
+			goto out;
 		u = loader_user(l, user, strlen(user));
 		while ((item = next_token(&p))) {
+			if (data_check_text(path, it.no, "item id", item, strlen(item)))
+				goto out;
 			loader_add_inter(l, u, loader_item(l, item, strlen(item)), NAN, 0, 0);
 			n++;
 		}

@@ -95,7 +95,7 @@ static int no_children(void)
 
 static struct model *open_exec(const char *text, unsigned concurrency, double timeout_s, unsigned attempts)
 {
-	struct train_data data = { NULL, NULL, 42, ADAPTER_LIMITS_INIT };
+	struct train_data data = { NULL, NULL, 42, ADAPTER_LIMITS_INIT, 0 };
 	struct model_spec spec;
 	struct model *m = NULL;
 
@@ -566,7 +566,7 @@ TEST(exec_bad_answers_fail_the_request)
 
 TEST(exec_answer_over_body_cap)
 {
-	struct train_data data = { NULL, NULL, 42, ADAPTER_LIMITS_INIT };
+	struct train_data data = { NULL, NULL, 42, ADAPTER_LIMITS_INIT, 0 };
 	struct model_spec spec;
 	struct llm_answer a;
 	struct model *m = NULL;

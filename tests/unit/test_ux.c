@@ -18,7 +18,8 @@ TEST(label_names_a_model_readably)
 	check_label("openai:gpt-4o?label=mine&temperature=1", NULL, "mine");
 	/* short specs stay whole; long ones keep provider, name and host */
 	check_label("builtin:itemknn?neighbors=50", NULL, "builtin:itemknn?neighbors=50");
-	check_label("openai:gpt-4?base_url=http://user@10.0.0.2:8000/v1", NULL, "openai:gpt-4@10.0.0.2:8000");
+	/* (a user name in a URL is a credential: model_spec_parse() refuses it, issue 14) */
+	check_label("openai:gpt-4?base_url=http://10.0.0.2:8000/v1", NULL, "openai:gpt-4@10.0.0.2:8000");
 	check_label("openai:gpt-4?base_url=http://10.0.0.2:8000/v1&temperature=0.7", NULL,
 		    "openai:gpt-4@10.0.0.2:8000?\xe2\x80\xa6");
 	check_label("azure:dep?endpoint=https://x.openai.azure.com&api_version=v1", NULL,

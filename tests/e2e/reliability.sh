@@ -1,0 +1,254 @@
+#!/bin/sh
+# reliability.sh: the defects of issue 14 (an adversarial pass), one regression each: hostile datasets,
+# specs, answers and servers end with a documented exit code, a one-line message and honest run records.
+. tests/e2e/lib.sh
+R=$RECEVAL
+T=$TMPDIR
+trap fake_stop_all EXIT
+
+# one_line_error NAME CODE PATTERN CMD...: exit CODE, and stderr is one line matching PATTERN
+one_line_error() {
+	name=$1 code=$2 pat=$3
+	shift 3
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ $rc -eq "$code" ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q -- "$pat" "$T/err"; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name (exit $rc)"
+		sed 's/^/#   /' "$T/err" | head -n 3
+	fi
+}
+
+suite() { # suite FILE DATASET-PATH [MODEL]: a csv suite with one retrieval task
+	printf '{"name": "t", "dataset": {"format": "csv", "path": "%s"},\n"models": ["%s"],\n"tasks": [{"type": "retrieval", "k": 2}]}\n' \
+		"$2" "${3:-builtin:pop}" >"$T/$1"
+}
+
+# --- defect 2: a NUL or control byte in an id or a title is bad input, not a lost sample
+printf 'user,item,timestamp\nu1,i1,1\nu1,i2,2\nu1\000x,i1,1\nu1\000x,i3,2\nu2,i1,1\nu2,i3,2\n' >"$T/nul.csv"
+suite nul.json nul.csv
+suite ok.json ok.csv
+one_line_error "a NUL byte in a csv id is exit 3 naming file:line" 3 'nul.csv:4: NUL byte' \
+	$R run "$T/nul.json" --db "$T/d2.db" -q
+printf 'user,item\nu1,i1\nu\001,i2\n' >"$T/ctl.csv"
+suite ctl.json ctl.csv
+one_line_error "a control byte in a user id is exit 3 naming file:line" 3 'ctl.csv:3: control byte 0x01 in user id' \
+	$R run "$T/ctl.json" --db "$T/d2.db" -q
+printf 'user,item\nu1,i1\nu1,i2\nu2,i1\n' >"$T/ok.csv"
+printf 'item,title\ni1,"One\033[31m red"\ni2,Two\n' >"$T/items.csv"
+printf '{"name": "t", "dataset": {"format": "csv", "path": "ok.csv", "items": "items.csv"},\n"models": ["builtin:pop"], "tasks": [{"type": "retrieval", "k": 2}]}\n' >"$T/title.json"
+one_line_error "a control byte in a title is exit 3 naming file:line" 3 'items.csv:2: control byte 0x1b in title' \
+	$R run "$T/title.json" --db "$T/d2.db" -q
+mkdir -p "$T/ml"
+printf '1|Toy Story|x|x|x\n2|Heat|x|x|x\n' >"$T/ml/u.item"
+printf '1\t1\t5\t1\n1\t2\t4\t2\n2\t1\t3\t1\n2\000\t2\t3\t2\n' >"$T/ml/u.data"
+printf '{"name": "t", "dataset": {"format": "movielens", "path": "ml"},\n"models": ["builtin:pop"], "tasks": [{"type": "retrieval", "k": 2}]}\n' >"$T/ml.json"
+one_line_error "a NUL byte in a movielens file is exit 3 naming file:line" 3 'u.data:4: NUL byte' \
+	$R run "$T/ml.json" --db "$T/d2.db" -q
+ok_if "no run is stored for refused datasets" test "$($R list --db "$T/d2.db" 2>/dev/null | grep -c '^ *[0-9]')" -eq 0
+
+# --- defect 3: credentials in a spec are refused, and never echoed
+for spec in 'openai:m?base_url=http://127.0.0.1:9/v1?key=sk-SECRET3' 'openai:m?api_key=sk-SECRET3' \
+	'openai:m?base_url=http://u:sk-SECRET3@127.0.0.1:9/v1' 'openai:m?base_url=http://h/v1?a=1&key=sk-SECRET3' \
+	'azure:d?endpoint=https://x.example?sig=sk-SECRET3'; do
+	$R run "$T/ok.json" --db "$T/d3.db" -q --model "$spec" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q 'holds credentials' "$T/err" &&
+		! grep -q SECRET3 "$T/err" "$T/out"; then
+		echo "ok - spec with a credential refused, not echoed: $(echo "$spec" | sed 's/SECRET3/.../')"
+	else
+		echo "not ok - spec with a credential refused, not echoed (exit $rc)"
+		sed 's/^/#   /' "$T/err" | head -n 3
+	fi
+done
+printf '{"name": "t", "dataset": {"format": "csv", "path": "ok.csv"},\n"models": ["openai:m?base_url=http://127.0.0.1:9/v1?token=sk-SECRET3"],\n"tasks": [{"type": "retrieval", "k": 2}]}\n' >"$T/secret.json"
+$R run "$T/secret.json" --db "$T/d3.db" -q >"$T/out" 2>"$T/err"
+rc=$?
+ok_if "a suite naming a spec with a credential is refused without echoing it" \
+	sh -c "[ $rc -ne 0 ] && ! grep -q SECRET3 '$T/err' '$T/out'"
+ok_if "nothing with a credential reaches the database" sh -c "! grep -aq SECRET3 '$T/d3.db' 2>/dev/null"
+
+# --- defect 8: a database that cannot be written is still read by list, show, report, export, compare, gate
+mkdir -p "$T/ro"
+printf 'user,item\nu1,i1\nu1,i2\nu2,i1\nu2,i2\nu3,i2\nu3,i1\n' >"$T/ro.csv"
+suite ro.json ro.csv
+$R run "$T/ro.json" --db "$T/ro/r.db" -q >/dev/null 2>&1
+$R run "$T/ro.json" --db "$T/ro/r.db" -q --model builtin:random >/dev/null 2>&1
+# every reading command on $T/ro/r.db; prints the failures
+cat >"$T/readers.sh" <<READERS
+for c in "list" "show 1" "show 1 --samples --format jsonl" "show 1 --format json" "export 1 --format trec" \\
+	"compare 1 2" "gate --baseline 1 --candidate 2 --rule ndcg@2>=0" "report 1 2 -o -"; do
+	e=\$($R \$c --db "$T/ro/r.db" 2>&1 >/dev/null) || echo "\$c: \$e"
+done
+READERS
+if unshare -m true 2>/dev/null; then
+	# a read-only bind mount: SQLite cannot make its -shm file, so the file is read as immutable
+	out=$(unshare -m sh -c "mount --bind '$T/ro' '$T/ro' && mount -o remount,bind,ro '$T/ro' &&
+		{ ! touch '$T/ro/probe' 2>/dev/null || echo 'the mount is writable'; } && sh '$T/readers.sh'" 2>&1)
+	ok_if "every reading command works on a read-only file system" test -z "$out"
+	[ -n "$out" ] && echo "$out" | sed 's/^/#   /' | head -n 5
+	sqlite3 "$T/ro/r.db" "UPDATE runs SET status = 'interrupted' WHERE id = 2; DELETE FROM samples WHERE run_id = 2"
+	expect_exit 5 "resuming into a read-only database is a storage failure (exit 5)" \
+		unshare -m sh -c "mount --bind '$T/ro' '$T/ro' && mount -o remount,bind,ro '$T/ro' && $R run --resume 2 --db '$T/ro/r.db' -q"
+else
+	skip "every reading command works on a read-only file system" "no unshare -m here"
+fi
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	# root reads and writes anything: as nobody, in a folder nobody may enter (TMPDIR is 0700)
+	P=$(mktemp -d /tmp/receval-ro.XXXXXX)
+	chmod 755 "$P"
+	cp -r "$T/ro" "$P/ro"
+	sed "s|$T/|$P/|g" "$T/readers.sh" >"$P/readers.sh"
+	chmod 444 "$P/ro/r.db"
+	chmod 555 "$P/ro"
+	out=$(setpriv --reuid 65534 --regid 65534 --clear-groups sh "$P/readers.sh" 2>&1)
+	ok_if "every reading command works on a 0444 file in a folder that cannot be written" test -z "$out"
+	[ -n "$out" ] && echo "$out" | sed 's/^/#   /' | head -n 5
+	chmod -R u+w "$P"
+	rm -rf "$P"
+elif [ "$(id -u)" -ne 0 ]; then
+	chmod 444 "$T/ro/r.db"
+	chmod 555 "$T/ro"
+	out=$(sh "$T/readers.sh" 2>&1)
+	ok_if "every reading command works on a 0444 file in a folder that cannot be written" test -z "$out"
+	chmod 755 "$T/ro"
+	chmod 644 "$T/ro/r.db"
+else
+	skip "every reading command works on a 0444 file" "root without setpriv"
+fi
+
+# --- defect 6: a server asking to wait for ever (Retry-After: 100000) cannot stall a sample past --sample-deadline
+printf '1-1000 429 100000\n' >"$T/ra.faults"
+fake_start ra --faults "$T/ra.faults"
+printf 'user,item\nu1,i1\nu1,i2\nu2,i1\nu2,i2\n' >"$T/llm.csv"
+suite llm.json llm.csv "openai:m"
+t0=$(date +%s)
+OPENAI_API_KEY=k OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" \
+	$R run "$T/llm.json" --db "$T/d6.db" -q --sample-deadline 5 >"$T/out" 2>"$T/err"
+rc=$?
+t1=$(date +%s)
+ok_if "Retry-After: 100000 ends at the sample deadline, not after 25 minutes ($((t1 - t0)) s, exit $rc)" \
+	test $((t1 - t0)) -lt 30 -a $rc -eq 4
+n=$(sqlite3 -readonly "$T/d6.db" "SELECT count(*) FROM samples WHERE status = 'error' AND error LIKE '%sample deadline%'" 2>/dev/null)
+ok_if "each sample is stored as an error naming the deadline ($n of 2)" test "${n:-0}" -eq 2
+one_line_error "--sample-deadline must be above 0" 2 'sample-deadline' $R run "$T/llm.json" --db "$T/d6.db" --sample-deadline 0
+kill "$FAKE_PID" 2>/dev/null
+
+# --- defect 7: the runs row says why a run failed, and counts what is stored
+fake_start auth --key right
+OPENAI_API_KEY=wrong OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" \
+	$R run "$T/llm.json" --db "$T/d7.db" -q >/dev/null 2>&1
+$R show 1 --db "$T/d7.db" --format json >"$T/show.json" 2>/dev/null
+ok_if "a run stopped by a 401 is failed, with 0 samples stored and the reason" python3 -c "
+import json, sys
+r = json.load(open('$T/show.json'))['run']
+sys.exit(not (r['status'] == 'failed' and r['samples'] == 0 and r['errors'] == 0 and '401' in r['reason']))"
+$R show 1 --db "$T/d7.db" 2>/dev/null | grep -q '^reason: .*401' && echo "ok - show prints the reason" ||
+	echo "not ok - show prints the reason"
+# defect 9: a run without samples is reported without qsort(NULL, 0) (the sanitizer build of this script catches it)
+expect_exit 0 "a run without samples is reported, shown and exported" sh -c \
+	"$R report 1 --db '$T/d7.db' -o '$T/empty.html' && $R show 1 --db '$T/d7.db' --samples && $R export 1 --db '$T/d7.db' -o '$T/empty.jsonl'"
+ok_if "the reason is in the runs row" test -n "$(sqlite3 -readonly "$T/d7.db" "SELECT reason FROM runs WHERE id = 1 AND reason LIKE '%401%'" 2>/dev/null)"
+kill "$FAKE_PID" 2>/dev/null
+
+# Ctrl-C while every request waits to be retried: nothing is in flight, so it stops at once
+printf '1-1000 429 60\n' >"$T/slow.faults"
+: >"$T/slow.log"
+fake_start slow --faults "$T/slow.faults" --log "$T/slow.log"
+OPENAI_API_KEY=k OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" \
+	$R run "$T/llm.json" --db "$T/d7i.db" >/dev/null 2>"$T/int.err" &
+pid=$!
+i=0
+while [ "$(wc -l <"$T/slow.log" 2>/dev/null || echo 0)" -lt 2 ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+t0=$(date +%s%N)
+kill -INT $pid
+wait $pid
+rc=$?
+t1=$(date +%s%N)
+ms=$(((t1 - t0) / 1000000))
+ok_if "Ctrl-C with every request in backoff stops at once ($ms ms, exit $rc)" test $ms -lt 3000 -a $rc -eq 130
+ok_if "Ctrl-C does not claim answers in flight that are only waiting to retry" sh -c "! grep -q 'in flight' '$T/int.err'"
+$R show 1 --db "$T/d7i.db" --format json >"$T/show.json" 2>/dev/null
+ok_if "the interrupted run says so, with what is stored" python3 -c "
+import json, sys
+r = json.load(open('$T/show.json'))['run']
+sys.exit(not (r['status'] == 'interrupted' and r['samples'] == 0 and 'resume' in r['reason']))"
+kill "$FAKE_PID" 2>/dev/null
+
+# a full disk: a small tmpfs; the run stops with exit 5 and what it claims is what it stored
+if unshare -m true 2>/dev/null && command -v sqlite3 >/dev/null 2>&1; then
+	awk 'BEGIN { print "user,item"; for (u = 0; u < 3000; u++) for (i = 0; i < 5; i++) printf "u%d,i%d\n", u, (u * 7 + i) % 400 }' >"$T/big.csv"
+	suite big.json big.csv
+	mkdir -p "$T/full"
+	unshare -m sh -c "mount -t tmpfs -o size=600k tmpfs '$T/full' && $R run '$T/big.json' --db '$T/full/f.db' -q >/dev/null 2>'$T/full.err'; echo \$? >'$T/full.rc'; cp '$T/full/f.db' '$T/f.db'; [ -f '$T/full/f.db-wal' ] && cp '$T/full/f.db-wal' '$T/f.db-wal'; :"
+	ok_if "a full disk is exit 5 ($(cat "$T/full.rc"))" test "$(cat "$T/full.rc")" = 5
+	claimed=$(sqlite3 "$T/f.db" "SELECT samples FROM runs WHERE id = 1" 2>/dev/null)
+	listed=$($R show 1 --db "$T/f.db" --format json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["samples"])' 2>/dev/null)
+	stored=$(sqlite3 "$T/f.db" "SELECT count(*) FROM samples WHERE run_id = 1" 2>/dev/null)
+	ok_if "after a full disk, show counts what is stored (show $listed, stored $stored)" test -n "$stored" -a "$listed" = "$stored"
+else
+	skip "a full disk is exit 5 and show counts what is stored" "no unshare -m here"
+fi
+
+# --- defect 4: whatever bytes a model answers, every JSON, CSV, HTML and JUnit output is valid UTF-8,
+# and "\u0000" or half a surrogate pair in an answer neither cuts it nor loses it
+# strict_utf8 NAME FILE: FILE decodes as UTF-8 with no replacement needed, and (json/jsonl) parses strictly
+strict_utf8() {
+	ok_if "$1" python3 -c "
+import json, sys
+b = open('$2', 'rb').read()
+t = b.decode('utf-8')
+if '$2'.endswith('.jsonl'):
+    [json.loads(l) for l in t.splitlines() if l]
+elif '$2'.endswith('.json'):
+    json.loads(t)
+sys.exit(0 if b else 1)"
+}
+i=0
+bad_utf8=$(printf '1. Toy \303(1995) \200\277 \355\240\200 \300\257 end \360\237\230')
+for answer in "raw:$bad_utf8" 'raw:before\u0000after' 'raw:half \ud800 pair' 'raw:low \udc00 half \ud83d\ude00 whole'; do
+	i=$((i + 1))
+	fake_start utf$i --answer "$answer"
+	db=$T/d4_$i.db
+	OPENAI_API_KEY=k OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" $R run "$T/llm.json" --db "$db" -q >/dev/null 2>&1
+	OPENAI_API_KEY=k OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" $R run "$T/llm.json" --db "$db" -q --model openai:m2 >/dev/null 2>&1
+	kill "$FAKE_PID" 2>/dev/null
+	$R show 1 --db "$db" --samples --format jsonl >"$T/s$i.jsonl" 2>/dev/null
+	$R export 1 --db "$db" -o "$T/e$i.jsonl" 2>/dev/null
+	$R show 1 --db "$db" --format json >"$T/r$i.json" 2>/dev/null
+	$R show 1 --db "$db" --format csv >"$T/r$i.csv" 2>/dev/null
+	$R compare 1 2 --db "$db" --format json >"$T/c$i.json" 2>/dev/null
+	$R report 1 2 --db "$db" -o "$T/h$i.html" >/dev/null 2>&1
+	$R gate --baseline 1 --candidate 2 --rule 'ndcg@2>=0' --junit "$T/j$i.xml" --db "$db" >/dev/null 2>&1
+	for f in s$i.jsonl e$i.jsonl r$i.json r$i.csv c$i.json h$i.html j$i.xml; do
+		strict_utf8 "answer $i: $f is valid UTF-8 (and JSON)" "$T/$f"
+	done
+done
+ok_if "an answer that is not UTF-8 is stored, not refused" python3 -c "
+import json, sys
+r = [json.loads(l) for l in open('$T/s1.jsonl')]
+sys.exit(not all(x['status'] == 'ok' and x['response'].startswith('1. Toy') for x in r))"
+ok_if "an answer holding \\u0000 is stored whole" python3 -c "
+import json
+r = [json.loads(l) for l in open('$T/s2.jsonl')]
+import sys; sys.exit(not all(x['status'] == 'ok' and x['response'].startswith('before') and x['response'].endswith('after') for x in r))"
+ok_if "an answer holding half a surrogate pair is read, not refused" python3 -c "
+import json, sys
+r = [json.loads(l) for l in open('$T/s3.jsonl')]
+sys.exit(not all(x['status'] == 'ok' and x['response'].endswith('pair') for x in r))"
+ok_if "a whole surrogate pair stays the character it encodes" python3 -c "
+import json, sys
+r = [json.loads(l) for l in open('$T/s4.jsonl')]
+sys.exit(not all('\U0001F600' in x['response'] for x in r))"
+
+# --- defect 1: a dataset path naming an unset variable is one error, not a double free (the sanitizer
+# build of this script catches the free), on a first run and on --resume of a run that stored it
+printf '{"name": "t", "dataset": {"format": "csv", "path": "$RECEVAL_T14_DATA"},\n"models": ["builtin:pop"], "tasks": [{"type": "retrieval", "k": 2}]}\n' >"$T/var.json"
+one_line_error "a dataset path naming an unset variable is exit 3" 3 'var.json:1: .*RECEVAL_T14_DATA.*not set' \
+	env -u RECEVAL_T14_DATA $R run "$T/var.json" --db "$T/d1.db" -q
+RECEVAL_T14_DATA=$T/ro.csv $R run "$T/var.json" --db "$T/d1.db" -q >/dev/null 2>&1
+sqlite3 "$T/d1.db" "UPDATE runs SET status = 'interrupted' WHERE id = 1; DELETE FROM samples WHERE run_id = 1"
+one_line_error "--resume of a run whose suite names an unset variable is exit 3" 3 'RECEVAL_T14_DATA.*not set' \
+	env -u RECEVAL_T14_DATA $R run --resume 1 --db "$T/d1.db" -q
+RECEVAL_T14_DATA=$T/ro.csv expect_exit 0 "--resume with the variable set finishes the run" $R run --resume 1 --db "$T/d1.db" -q

@@ -1,0 +1,121 @@
+/* test_reliability.c: regressions of issue 14's adversarial pass: numbers, credentials in specs, control bytes in data. */
+#include "tests/unit/test.h"
+#include "lib/strbuf.h"
+#include "eval/gate.h"
+#include "eval/data/format.h"
+#include "adapters/adapter.h"
+#include "adapters/exec_internal.h"
+
+TEST(parse_double_is_decimal_only)
+{
+	double d = -1;
+
+	CHECK_INT(parse_double("0x10", &d), -1);   /* strtod() reads 16 */
+	CHECK_INT(parse_double("inf", &d), -1);
+	CHECK_INT(parse_double("nan", &d), -1);
+	CHECK_INT(parse_double("1e400", &d), -1);  /* too large */
+	CHECK_INT(parse_double(" 1", &d), -1);
+	CHECK_INT(parse_double("1 ", &d), -1);
+	CHECK_INT(parse_double(".", &d), -1);
+	CHECK_INT(parse_double("", &d), -1);
+	CHECK_INT(parse_double("1e-400", &d), 0);  /* too small: 0, not an error */
+	CHECK_NEAR(d, 0, 0);
+	CHECK_INT(parse_double("-2.5e-1", &d), 0);
+	CHECK_NEAR(d, -0.25, 0);
+	CHECK_INT(parse_double("+3", &d), 0);
+	CHECK_NEAR(d, 3, 0);
+}
+
+TEST(gate_threshold_is_decimal)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct gate_rule r;
+
+	CHECK(gate_rule_parse(&r, "ndcg@10>=0x10", &err) < 0);
+	gate_rule_release(&r);
+	strbuf_reset(&err);
+	if (!gate_rule_parse(&r, "ndcg@10>=1e-400", &err))
+		CHECK_NEAR(r.threshold, 0, 0);
+	else
+		test_fail(__FILE__, __LINE__, "1e-400 refused: %s", err.buf);
+	gate_rule_release(&r);
+	strbuf_release(&err);
+}
+
+/* redact text: the masked copy, and whether anything was masked */
+static void check_redact(const char *text, const char *want, int masked)
+{
+	const char *what;
+	char *got = model_spec_redact(text, &what);
+
+	if (strcmp(got, want) || !!what != masked)
+		test_fail(__FILE__, __LINE__, "redact('%s') == '%s' (%s), expected '%s'", text, got,
+			  what ? what : "nothing masked", want);
+	free(got);
+}
+
+TEST(spec_credentials_masked_and_refused)
+{
+	struct model_spec s;
+
+	check_redact("openai:m?base_url=http://h/v1?key=sk-1", "openai:m?base_url=http://h/v1?key=***", 1);
+	check_redact("openai:m?api_key=sk-1&temperature=0", "openai:m?api_key=***&temperature=0", 1);
+	check_redact("openai:m?base_url=http://u:p@h/v1", "openai:m?base_url=http://***@h/v1", 1);
+	check_redact("azure:d?endpoint=https://a?SIG=x|https://b", "azure:d?endpoint=https://a?SIG=***|https://b", 1);
+	check_redact("openai:m?base_url=http://h/v1&temperature=0", "openai:m?base_url=http://h/v1&temperature=0", 0);
+	check_redact("openai:m?max_tokens=5&seed=1", "openai:m?max_tokens=5&seed=1", 0);
+	check_redact("exec:python3 m.py", "exec:python3 m.py", 0);
+	memset(&s, 0, sizeof(s));
+	CHECK(model_spec_parse(&s, "openai:m?base_url=http://h/v1?key=sk-1") < 0);
+	CHECK(model_spec_parse(&s, "openai:m?token=abc") < 0);
+	CHECK_INT(model_spec_parse(&s, "openai:m?base_url=http://h/v1"), 0);
+	model_spec_release(&s);
+}
+
+TEST(data_check_text_refuses_control_bytes)
+{
+	CHECK_INT(data_check_text("f", 1, "user id", "u1", 2), 0);
+	CHECK_INT(data_check_text("f", 1, "title", "Caf\xc3\xa9", 5), 0);
+	CHECK_INT(data_check_text("f", 1, "user id", "u\0x", 3), -1);
+	CHECK_INT(data_check_text("f", 1, "title", "a\tb\r\nc", 6), 0);
+	CHECK_INT(data_check_text("f", 1, "item id", "a\tb", 3), -1);
+	CHECK_INT(data_check_text("f", 1, "title", "a\x1b[31m", 6), -1);
+	CHECK_INT(data_check_text("f", 1, "title", "a\x7f", 2), -1);
+}
+
+static double zero_clock(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+/* Found by tests/fuzz/fuzz_exec.c: a token count past a long's range was cast (undefined behaviour). */
+TEST(exec_answer_huge_usage_is_no_count)
+{
+	struct model m;
+	struct child c;
+	struct job *j = xcalloc(1, sizeof(*j));
+	struct done *d;
+
+	memset(&m, 0, sizeof(m));
+	memset(&c, 0, sizeof(c));
+	m.now = zero_clock;
+	m.n_pending = 1;
+	j->id = 7;
+	j->wire_id = 1;
+	j->kind = LLM_CHAT;
+	j->line = xstrdup("{}\n");
+	c.job = j;
+	CHECK_INT(exec_take_answer(&m, &c, "{\"id\": 1, \"content\": \"1. T\", \"usage\": "
+				   "{\"prompt_tokens\": 2.2e90, \"completion_tokens\": -1e300}}"), 0);
+	d = m.done;
+	CHECK(d != NULL);
+	if (d) {
+		CHECK_INT(d->a.status, LLM_OK);
+		CHECK_INT(d->a.tokens_in, 0);
+		CHECK_INT(d->a.tokens_out, 0);
+		m.done = d->next;
+		llm_answer_release(&d->a);
+		free(d);
+	}
+}
