@@ -201,34 +201,13 @@ static long line_of(const struct loader *ld, int n, const char **path)
 #define LINE(ld, ...) line_of((ld), (int)ARRAY_SIZE(((const char *[]){ __VA_ARGS__ })), \
 			      (const char *[]){ __VA_ARGS__ })
 
-/* suite_record_paths(): where this thread's resolve() notes each path it makes */
-static _Thread_local struct suite_paths *recording;
-
-void suite_record_paths(struct suite_paths *out)
-{
-	recording = out;
-}
-
-void suite_paths_release(struct suite_paths *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		free(p->v[i]);
-	free(p->v);
-	memset(p, 0, sizeof(*p));
-}
-
 static char *resolve(const char *suite_path, const char *rel)
 {
 	const char *slash = strrchr(suite_path, '/');
 	char *out = rel[0] == '/' || !slash ? xstrdup(rel)
 		    : xstrfmt("%.*s/%s", (int)(slash - suite_path), suite_path, rel);
 
-	if (recording) {
-		ALLOC_GROW(recording->v, recording->n + 1, recording->alloc);
-		recording->v[recording->n++] = xstrdup(out);
-	}
+	suite_paths_note(out);
 	return out;
 }
 

@@ -52,5 +52,7 @@ struct suite_paths {
  */
 void suite_record_paths(struct suite_paths *out);
 void suite_paths_release(struct suite_paths *p);
+/* Append path to this thread's recording, if one is set (the loader's resolve()). */
+void suite_paths_note(const char *path);
 
 #endif
