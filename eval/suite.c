@@ -204,10 +204,11 @@ static long line_of(const struct loader *ld, int n, const char **path)
 static char *resolve(const char *suite_path, const char *rel)
 {
 	const char *slash = strrchr(suite_path, '/');
+	char *out = rel[0] == '/' || !slash ? xstrdup(rel)
+		    : xstrfmt("%.*s/%s", (int)(slash - suite_path), suite_path, rel);
 
-	if (rel[0] == '/' || !slash)
-		return xstrdup(rel);
-	return xstrfmt("%.*s/%s", (int)(slash - suite_path), suite_path, rel);
+	suite_paths_note(out);
+	return out;
 }
 
 /*
@@ -267,7 +268,6 @@ static int check_keys(const struct loader *ld, const cJSON *obj, const char *con
 	}
 	return 0;
 }
-
 
 static int get_string(const struct loader *ld, const cJSON *obj, const char *key,
 		      char **out, int required, long line)
