@@ -8,10 +8,11 @@
 #   make deps       install missing Debian packages with apt-get
 #   make fuzz       build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS (default 60)
 #   SANITIZE=address,undefined   build with sanitizers (objects in build-san/)
+#   make test-threads   the unit tests and the built-in models' end-to-end tests under ThreadSanitizer
 #   V=1             show the commands
 
 CC      ?= cc
-PKGS    := libcjson sqlite3 libcurl libpcre2-8
+PKGS    := libcjson sqlite3 libcurl libpcre2-8 lapacke openblas libmicrohttpd
 WARN    := -Wall -Wextra -Wstrict-prototypes -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. \
@@ -26,7 +27,8 @@ ALL_CFLAGS += -Werror
 endif
 
 ifdef SANITIZE
-OBJDIR  := build-san
+# ThreadSanitizer cannot share objects with the others: its own folder
+OBJDIR  := build-san$(if $(findstring thread,$(SANITIZE)),-thread)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 ALL_CXXFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZE)
@@ -40,7 +42,7 @@ else
 Q := @
 endif
 
-LIB_SRC  := $(filter-out eval/cli/main.c,$(wildcard lib/*.c metrics/*.c eval/*.c eval/*/*.c adapters/*.c reports/*.c))
+LIB_SRC  := $(filter-out eval/cli/main.c,$(wildcard lib/*.c metrics/*.c eval/*.c eval/*/*.c adapters/*.c reports/*.c serve/*.c))
 LIB_CXX  := $(wildcard eval/*/*.cc)
 LIB_OBJ  := $(LIB_SRC:%.c=$(OBJDIR)/%.o) $(LIB_CXX:%.cc=$(OBJDIR)/%.o) $(OBJDIR)/gen/templates.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -134,13 +136,20 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory WERROR=1 all $(OBJDIR)/unit-tests $(OBJDIR)/gen_demo $(if $(wildcard tests/fake_server.c),$(OBJDIR)/fake_server)
 	$(Q)sh tests/run.sh $(OBJDIR)
 
+# What runs on threads (built-in models, itemknn's training, intervals) under ThreadSanitizer (build-san-thread/).
+TSAN_E2E := threads ml100k resume formats
+test-threads: deps
+	$(Q)$(MAKE) --no-print-directory SANITIZE=thread WERROR=1 all build-san-thread/unit-tests
+	$(Q)RECEVAL_TEST_ONLY="unit $(TSAN_E2E)" TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+		sh tests/run.sh build-san-thread
+
 bench: all $(if $(wildcard tests/fake_server.c),$(OBJDIR)/fake_server)
 	$(Q)sh bench/run.sh
 
 clean:
-	rm -rf build build-san build-fuzz receval
+	rm -rf build build-san build-san-thread build-fuzz receval
 
-.PHONY: all unit deps demo test bench clean demo-data FORCE fuzz fuzz-build
+.PHONY: all unit deps demo test test-threads bench clean demo-data FORCE fuzz fuzz-build
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(OBJDIR)/eval/cli/main.d $(OBJDIR)/suites/gen_demo.d \
 	$(OBJDIR)/tests/fake_server.d $(OBJDIR)/tests/fake_general.d $(OBJDIR)/tests/fake_conversation.d
@@ -158,6 +167,13 @@ $(OBJDIR)/bench_ifeval: $(OBJDIR)/bench/ifeval.o $(OBJDIR)/libreceval.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 -include $(OBJDIR)/bench/ifeval.d
+
+# The load benchmark of receval serve (bench/serve_load.c), run by bench/serve.sh.
+$(OBJDIR)/bench_serve_load: $(OBJDIR)/bench/serve_load.o $(OBJDIR)/libreceval.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+-include $(OBJDIR)/bench/serve_load.d
 
 # Fuzzing (tests/fuzz/README.md): the library built by clang with libFuzzer's coverage and ASan/UBSan into
 # build-fuzz/, one binary per tests/fuzz/fuzz_*.c, each run FUZZ_SECONDS on its committed seed corpus.
@@ -179,3 +195,14 @@ fuzz-build:
 
 fuzz: fuzz-build
 	$(Q)sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# The MovieLens-20M-sized generator (bench/gen_big.c) and the benchmark at that scale (bench/big.sh).
+$(OBJDIR)/gen_big: $(OBJDIR)/bench/gen_big.o $(OBJDIR)/libreceval.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bench-big: all $(OBJDIR)/gen_big
+	$(Q)sh bench/big.sh $(OBJDIR)
+
+.PHONY: bench-big
+-include $(OBJDIR)/bench/gen_big.d

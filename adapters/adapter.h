@@ -63,6 +63,7 @@ struct train_data {
 	const struct split *sp;       /* likewise */
 	uint64_t seed;                /* the run's seed */
 	struct adapter_limits limits;
+	unsigned threads;             /* threads training may use (--threads); 0: one per core */
 };
 
 /* --- language-model requests and answers -------------------------------- */
@@ -128,7 +129,8 @@ struct replica_stat {
 
 /*
  * A backend. Members a backend cannot serve are NULL; the run loop checks
- * before calling. All calls on one struct model come from one thread.
+ * before calling. All calls on one struct model come from one thread
+ * (clone() gives another thread a struct model of its own).
  */
 struct adapter {
 	const char *provider;   /* the part of a spec before ':' */
@@ -153,6 +155,14 @@ struct adapter {
 	 * keep the order of cand, which the caller has shuffled. Returns 0 or -1.
 	 */
 	int (*rank)(struct model *m, uint32_t user, const uint32_t *cand, size_t n, uint32_t *out);
+
+	/*
+	 * Built-in models: a copy of m for another thread, sharing what
+	 * training made (read-only from then on) and owning its own scratch,
+	 * so recommend() and rank() may run on m and its clones at once. Free
+	 * it with free() before m. NULL for backends that cannot.
+	 */
+	struct model *(*clone)(struct model *m);
 
 	/*
 	 * Language models (NULL for built-in models). submit() queues a request

@@ -1,309 +1,55 @@
-/* builtin.c: models trained in-process on the training split: random, pop, itemknn and ease. */
+/* builtin.c: models trained in-process on the training split: random, pop, itemknn and ease; scoring and top-k for one user. */
 #include <pthread.h>
-#include "adapters/adapter.h"
+#include "adapters/builtin.h"
 #include "lib/rng.h"
 
-/*
- * EASE inverts a dense catalogue × catalogue matrix: memory 2 n^2 doubles
- * and about n^3 / 1.5 floating-point operations. 5,000 items is 400 MB and
- * tens of seconds on two cores; above it, EASE refuses.
- */
-#define EASE_MAX_ITEMS 5000
 #define KNN_DEFAULT_NEIGHBORS 100
 #define EASE_DEFAULT_L2 500.0
 
-enum algo { ALGO_RANDOM, ALGO_POP, ALGO_ITEMKNN, ALGO_EASE };
-
-struct neighbor {
-	uint32_t item;
-	float sim;
-};
-
-struct model {
-	enum algo algo;
-	const struct train_data *data;
-	size_t n_items;
-	double *scores;          /* [n_items] scratch for one user */
-	unsigned char *seen;     /* [n_items] scratch: the user's training items */
-	uint64_t seed;           /* random */
-	/* itemknn: nb[nb_off[i] .. nb_off[i+1]) are the (j, sim) with i among j's top neighbours */
-	uint32_t *nb_off;        /* [n_items + 1] */
-	struct neighbor *nb;
-	/* ease: the item-item weights B, n_items^2, row-major */
-	double *B;
-};
-
-static const uint32_t *user_history(const struct model *m, uint32_t user, size_t *n)
+unsigned builtin_threads(void)
 {
-	const struct split *sp = m->data->sp;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-	*n = sp->train_off[user + 1] - sp->train_off[user];
-	return sp->train_items + sp->train_off[user];
+	return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
 }
 
-/* --- itemknn ---------------------------------------------------------- */
+/* a ranks before b in popularity: more training interactions, then lower index */
+static const uint32_t *pop_count;
 
-/*
- * Cosine similarity of binary item vectors over users:
- *   sim(i, j) = |U_i ∩ U_j| / sqrt(|U_i| |U_j|)
- * where U_i is the set of users with i in their training history. Each
- * candidate item j keeps its `neighbors` most similar items N_k(j) (ties:
- * lower item index), and a user's score for j sums sim(i, j) over the
- * history items i in N_k(j) (Sarwar et al., 2001; the orientation of
- * RecBole's ItemKNN). Scoring walks the history, so the lists are stored
- * transposed: nb[i] holds every (j, sim) with i in N_k(j).
- */
-static int cmp_neighbor(const void *a, const void *b)
+static int cmp_pop(const void *a, const void *b)
 {
-	const struct neighbor *x = a, *y = b;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
-	if (x->sim != y->sim)
-		return x->sim > y->sim ? -1 : 1;
-	return (x->item > y->item) - (x->item < y->item);
+	if (pop_count[x] != pop_count[y])
+		return pop_count[x] > pop_count[y] ? -1 : 1;
+	return (x > y) - (x < y);
 }
 
-/* Turn "j: its neighbours i" into "i: the items j it is a neighbour of", keeping each row's order by j. */
-static void transpose_neighbors(struct model *m)
+static void train_pop(struct model *m)
 {
-	size_t n = m->n_items, j, q, total = m->nb_off[n];
-	uint32_t *off = xcalloc(n + 1, sizeof(*off)), *fill = xcalloc(n ? n : 1, sizeof(*fill));
-	struct neighbor *t = xmalloc((total ? total : 1) * sizeof(*t));
+	size_t j;
 
-	for (q = 0; q < total; q++)
-		off[m->nb[q].item + 1]++;
-	for (j = 0; j < n; j++)
-		off[j + 1] += off[j];
-	for (j = 0; j < n; j++)
-		for (q = m->nb_off[j]; q < m->nb_off[j + 1]; q++) {
-			uint32_t i = m->nb[q].item;
-			t[off[i] + fill[i]].item = (uint32_t)j;
-			t[off[i] + fill[i]].sim = m->nb[q].sim;
-			fill[i]++;
-		}
-	free(m->nb);
-	free(m->nb_off);
-	free(fill);
-	m->nb = t;
-	m->nb_off = off;
-}
-
-static void train_itemknn(struct model *m, size_t k)
-{
-	const struct split *sp = m->data->sp;
-	size_t n = m->n_items, u, i, total = 0;
-	uint32_t *item_off = xcalloc(n + 1, sizeof(*item_off));
-	uint32_t *item_users = xmalloc((sp->n_train ? sp->n_train : 1) * sizeof(*item_users));
-	uint32_t *fill = xcalloc(n ? n : 1, sizeof(*fill));
-	uint32_t *co = xcalloc(n ? n : 1, sizeof(*co));
-	uint32_t *touched = xmalloc((n ? n : 1) * sizeof(*touched));
-	struct neighbor *row = xmalloc((n ? n : 1) * sizeof(*row));
-	size_t alloc = 0;
-
-	/* transpose the user rows into item columns */
-	for (i = 0; i < sp->n_train; i++)
-		item_off[sp->train_items[i] + 1]++;
-	for (i = 0; i < n; i++)
-		item_off[i + 1] += item_off[i];
-	for (u = 0; u < sp->n_users; u++)
-		for (i = sp->train_off[u]; i < sp->train_off[u + 1]; i++) {
-			uint32_t it = sp->train_items[i];
-			item_users[item_off[it] + fill[it]++] = (uint32_t)u;
-		}
-
-	m->nb_off = xcalloc(n + 1, sizeof(*m->nb_off));
-	m->nb = NULL;
-	for (i = 0; i < n; i++) {
-		size_t a, t, n_touched = 0, keep;
-		double ni = (double)sp->item_count[i];
-
-		for (a = item_off[i]; a < item_off[i + 1]; a++) {
-			uint32_t usr = item_users[a];
-			for (t = sp->train_off[usr]; t < sp->train_off[usr + 1]; t++) {
-				uint32_t j = sp->train_items[t];
-				if (j == i)
-					continue;
-				if (!co[j]++)
-					touched[n_touched++] = j;
-			}
-		}
-		for (t = 0; t < n_touched; t++) {
-			uint32_t j = touched[t];
-			row[t].item = j;
-			row[t].sim = (float)(co[j] / sqrt(ni * (double)sp->item_count[j]));
-			co[j] = 0;
-		}
-		qsort(row, n_touched, sizeof(*row), cmp_neighbor);
-		keep = n_touched < k ? n_touched : k;
-		if (keep) {
-			ALLOC_GROW(m->nb, total + keep, alloc);
-			memcpy(m->nb + total, row, keep * sizeof(*row));
-		}
-		total += keep;
-		m->nb_off[i + 1] = (uint32_t)total;
-	}
-	free(item_off);
-	free(item_users);
-	free(fill);
-	free(co);
-	free(touched);
-	free(row);
-	transpose_neighbors(m);
-}
-
-/* --- ease ------------------------------------------------------------- */
-
-/*
- * EASE (Steck, "Embarrassingly Shallow Autoencoders for Sparse Data", WWW 2019):
- *   G = X^T X + λ I,  P = G^-1,  B_ij = -P_ij / P_jj (i != j),  B_ii = 0
- * and a user's score for j is sum over history items i of B_ij. G is
- * symmetric positive definite, so P comes from a Cholesky factorisation
- * G = L L^T and solves of L L^T P = I, a block of right-hand sides at a
- * time (the columns are split between two threads).
- */
-#define EASE_BLOCK 32
-
-struct ease_job {
-	const double *LU;   /* L in the lower triangle, L^T in the upper, shared diagonal */
-	double *P;
-	size_t n, first, step;
-};
-
-static void *ease_solve(void *arg)
-{
-	struct ease_job *job = arg;
-	size_t n = job->n, c0, i, k, c;
-	double *Y = xmalloc(n * EASE_BLOCK * sizeof(*Y));
-
-	for (c0 = job->first * EASE_BLOCK; c0 < n; c0 += job->step * EASE_BLOCK) {
-		size_t nc = n - c0 < EASE_BLOCK ? n - c0 : EASE_BLOCK;
-
-		/* forward: L Y = E, where E holds columns c0.. of the identity; Y is 0 above row c0 */
-		memset(Y, 0, n * EASE_BLOCK * sizeof(*Y));
-		for (i = c0; i < n; i++) {
-			const double *Li = job->LU + i * n;
-			double *yi = Y + i * EASE_BLOCK;
-			if (i - c0 < nc)
-				yi[i - c0] = 1;
-			for (k = c0; k < i; k++) {
-				const double l = Li[k], *yk = Y + k * EASE_BLOCK;
-				for (c = 0; c < EASE_BLOCK; c++)
-					yi[c] -= l * yk[c];
-			}
-			for (c = 0; c < EASE_BLOCK; c++)
-				yi[c] /= Li[i];
-		}
-		/* backward: L^T X = Y, in place in Y */
-		for (i = n; i-- > 0;) {
-			const double *Ui = job->LU + i * n;
-			double *yi = Y + i * EASE_BLOCK;
-			for (k = i + 1; k < n; k++) {
-				const double u = Ui[k], *yk = Y + k * EASE_BLOCK;
-				for (c = 0; c < EASE_BLOCK; c++)
-					yi[c] -= u * yk[c];
-			}
-			for (c = 0; c < EASE_BLOCK; c++)
-				yi[c] /= Ui[i];
-		}
-		for (i = 0; i < n; i++)
-			for (c = 0; c < nc; c++)
-				job->P[i * n + c0 + c] = Y[i * EASE_BLOCK + c];
-	}
-	free(Y);
-	return NULL;
-}
-
-static double dot(const double *a, const double *b, size_t n)
-{
-	double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-	size_t k = 0;
-
-	for (; k + 4 <= n; k += 4) {
-		s0 += a[k] * b[k];
-		s1 += a[k + 1] * b[k + 1];
-		s2 += a[k + 2] * b[k + 2];
-		s3 += a[k + 3] * b[k + 3];
-	}
-	for (; k < n; k++)
-		s0 += a[k] * b[k];
-	return (s0 + s1) + (s2 + s3);
-}
-
-static int train_ease(struct model *m, double l2)
-{
-	const struct split *sp = m->data->sp;
-	size_t n = m->n_items, u, a, b, i, j;
-	double *LU = xcalloc(n * n, sizeof(*LU));
-	pthread_t th;
-	struct ease_job jobs[2];
-	int threaded;
-
-	/* G = X^T X + λ I, lower triangle */
-	for (u = 0; u < sp->n_users; u++)
-		for (a = sp->train_off[u]; a < sp->train_off[u + 1]; a++) {
-			size_t ia = sp->train_items[a];
-			for (b = sp->train_off[u]; b < sp->train_off[u + 1]; b++) {
-				size_t ib = sp->train_items[b];
-				if (ib <= ia)
-					LU[ia * n + ib] += 1;
-			}
-		}
-	for (i = 0; i < n; i++)
-		LU[i * n + i] += l2;
-
-	/* Cholesky, row by row: L_ij = (G_ij - sum_k<j L_ik L_jk) / L_jj */
-	for (i = 0; i < n; i++) {
-		double *Li = LU + i * n;
-		for (j = 0; j < i; j++)
-			Li[j] = (Li[j] - dot(Li, LU + j * n, j)) / LU[j * n + j];
-		Li[i] -= dot(Li, Li, i);
-		if (!(Li[i] > 0)) {
-			free(LU);
-			return error("builtin:ease: X^T X + l2 I is not positive definite (l2 = %g)", l2);
-		}
-		Li[i] = sqrt(Li[i]);
-	}
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++)
-			LU[i * n + j] = LU[j * n + i];
-
-	m->B = xmalloc(n * n * sizeof(*m->B));
-	for (i = 0; i < 2; i++) {
-		jobs[i].LU = LU;
-		jobs[i].P = m->B;
-		jobs[i].n = n;
-		jobs[i].first = i;
-		jobs[i].step = 2;
-	}
-	threaded = !pthread_create(&th, NULL, ease_solve, &jobs[1]);
-	if (!threaded)
-		jobs[0].step = 1;
-	ease_solve(&jobs[0]);
-	if (threaded)
-		pthread_join(th, NULL);
-	free(LU);
-
-	/* B = I - P diag(1 / diag(P)), with a zero diagonal; scale columns, row by row */
-	{
-		double *inv = xmalloc(n * sizeof(*inv));
-		for (j = 0; j < n; j++)
-			inv[j] = -1.0 / m->B[j * n + j];
-		for (i = 0; i < n; i++) {
-			double *Bi = m->B + i * n;
-			for (j = 0; j < n; j++)
-				Bi[j] *= inv[j];
-			Bi[i] = 0;
-		}
-		free(inv);
-	}
-	return 0;
+	m->order = xmalloc((m->n_items ? m->n_items : 1) * sizeof(*m->order));
+	for (j = 0; j < m->n_items; j++)
+		m->order[j] = (uint32_t)j;
+	/* qsort has no context argument; training happens before any thread starts */
+	pop_count = m->data->sp->item_count;
+	qsort(m->order, m->n_items, sizeof(*m->order), cmp_pop);
+	pop_count = NULL;
 }
 
 /* --- scoring ---------------------------------------------------------- */
 
-static void score_user(struct model *m, uint32_t user)
+/*
+ * The user's scores in m->scores. itemknn touches only the items its
+ * neighbour lists reach: their indexes go to m->touched and the count is
+ * returned (every other score stays 0, and every touched score is above
+ * 0: similarities are). The other models score every item.
+ */
+static size_t score_user(struct model *m, uint32_t user)
 {
-	size_t n_hist, i, j, n = m->n_items;
-	const uint32_t *hist = user_history(m, user, &n_hist);
+	size_t n_hist, i, j, n = m->n_items, n_touched = 0;
+	const uint32_t *hist = builtin_history(m, user, &n_hist);
 	const struct split *sp = m->data->sp;
 
 	switch (m->algo) {
@@ -320,22 +66,32 @@ static void score_user(struct model *m, uint32_t user)
 			m->scores[j] = sp->item_count[j];
 		break;
 	case ALGO_ITEMKNN:
-		memset(m->scores, 0, n * sizeof(*m->scores));
 		for (i = 0; i < n_hist; i++) {
 			uint32_t it = hist[i];
-			for (j = m->nb_off[it]; j < m->nb_off[it + 1]; j++)
-				m->scores[m->nb[j].item] += m->nb[j].sim;
+			for (j = m->nb_off[it]; j < m->nb_off[it + 1]; j++) {
+				uint32_t to = m->nb[j].item;
+				if (m->scores[to] == 0)
+					m->touched[n_touched++] = to;
+				m->scores[to] += m->nb[j].sim;
+			}
 		}
 		break;
 	case ALGO_EASE:
 		memset(m->scores, 0, n * sizeof(*m->scores));
 		for (i = 0; i < n_hist; i++) {
-			const double *Bi = m->B + (size_t)hist[i] * n;
-			for (j = 0; j < n; j++)
-				m->scores[j] += Bi[j];
+			if (m->Bf) {
+				const float *Bi = m->Bf + (size_t)hist[i] * n;
+				for (j = 0; j < n; j++)
+					m->scores[j] += Bi[j];
+			} else {
+				const double *Bi = m->B + (size_t)hist[i] * n;
+				for (j = 0; j < n; j++)
+					m->scores[j] += Bi[j];
+			}
 		}
 		break;
 	}
+	return n_touched;
 }
 
 /* a ranks before b: higher score, then lower item index (a rule blind to the target) */
@@ -344,29 +100,51 @@ static int better(const double *s, uint32_t a, uint32_t b)
 	return s[a] > s[b] || (s[a] == s[b] && a < b);
 }
 
+/* Offer item j to the best n (of at most k) in out[], kept sorted: partial selection by insertion. */
+static void offer(const double *s, uint32_t *out, size_t *n, size_t k, uint32_t j)
+{
+	size_t p;
+
+	if (*n == k && (!k || !better(s, j, out[k - 1])))
+		return;
+	p = *n < k ? (*n)++ : k - 1;
+	while (p > 0 && better(s, j, out[p - 1])) {
+		out[p] = out[p - 1];
+		p--;
+	}
+	out[p] = j;
+}
+
 static int builtin_recommend(struct model *m, uint32_t user, size_t k, uint32_t *out, size_t *n_out)
 {
-	size_t n_hist, i, n = 0;
-	const uint32_t *hist = user_history(m, user, &n_hist);
+	size_t n_hist, i, n = 0, n_touched;
+	const uint32_t *hist = builtin_history(m, user, &n_hist);
 	const double *s = m->scores;
 	uint32_t j;
 
-	score_user(m, user);
 	for (i = 0; i < n_hist; i++)
 		m->seen[hist[i]] = 1;
-	/* keep the best k in out[], sorted, by insertion: k is small next to the catalogue */
-	for (j = 0; j < m->n_items; j++) {
-		size_t p;
-		if (m->seen[j])
-			continue;
-		if (n == k && !better(s, j, out[k - 1]))
-			continue;
-		p = n < k ? n++ : k - 1;
-		while (p > 0 && better(s, j, out[p - 1])) {
-			out[p] = out[p - 1];
-			p--;
-		}
-		out[p] = j;
+	if (m->algo == ALGO_POP) {
+		/* the same order for everyone: the first k the user has not seen */
+		for (j = 0; j < m->n_items && n < k; j++)
+			if (!m->seen[m->order[j]])
+				out[n++] = m->order[j];
+	} else if (m->algo == ALGO_ITEMKNN) {
+		n_touched = score_user(m, user);
+		for (i = 0; i < n_touched; i++)
+			if (!m->seen[m->touched[i]])
+				offer(s, out, &n, k, m->touched[i]);
+		/* fewer than k items with a score: the rest tie at 0, lower index first */
+		for (j = 0; j < m->n_items && n < k; j++)
+			if (!m->seen[j] && s[j] == 0)
+				out[n++] = j;
+		for (i = 0; i < n_touched; i++)
+			m->scores[m->touched[i]] = 0;
+	} else {
+		score_user(m, user);
+		for (j = 0; j < m->n_items; j++)
+			if (!m->seen[j])
+				offer(s, out, &n, k, j);
 	}
 	for (i = 0; i < n_hist; i++)
 		m->seen[hist[i]] = 0;
@@ -392,14 +170,22 @@ static int cmp_ranked(const void *a, const void *b)
 static int builtin_rank(struct model *m, uint32_t user, const uint32_t *cand, size_t n, uint32_t *out)
 {
 	struct ranked *r = xmalloc((n ? n : 1) * sizeof(*r));
-	size_t i;
+	size_t i, n_touched;
 
-	score_user(m, user);
+	if (m->algo == ALGO_POP) {
+		for (i = 0; i < n; i++)
+			m->scores[cand[i]] = m->data->sp->item_count[cand[i]];
+		n_touched = 0;
+	} else {
+		n_touched = score_user(m, user);
+	}
 	for (i = 0; i < n; i++) {
 		r[i].score = m->scores[cand[i]];
 		r[i].pos = i;
 		r[i].item = cand[i];
 	}
+	for (i = 0; i < n_touched; i++)
+		m->scores[m->touched[i]] = 0;
 	qsort(r, n, sizeof(*r), cmp_ranked);
 	for (i = 0; i < n; i++)
 		out[i] = r[i].item;
@@ -413,10 +199,35 @@ static void builtin_free(struct model *m)
 		return;
 	free(m->scores);
 	free(m->seen);
-	free(m->nb_off);
-	free(m->nb);
-	free(m->B);
+	free(m->touched);
+	if (!m->is_clone) {
+		free(m->order);
+		free(m->nb_off);
+		free(m->nb);
+		free(m->B);
+		free(m->Bf);
+	}
 	free(m);
+}
+
+/* Scratch for one thread: scores zeroed (itemknn relies on it), no item seen. */
+static void alloc_scratch(struct model *m)
+{
+	size_t n = m->n_items ? m->n_items : 1;
+
+	m->scores = xcalloc(n, sizeof(*m->scores));
+	m->seen = xcalloc(n, 1);
+	m->touched = xmalloc(n * sizeof(*m->touched));
+}
+
+static struct model *builtin_clone(struct model *m)
+{
+	struct model *c = xmalloc(sizeof(*c));
+
+	*c = *m;
+	c->is_clone = 1;
+	alloc_scratch(c);
+	return c;
 }
 
 static int param_long(const struct model_spec *s, const char *key, long min, long max, long *out)
@@ -436,7 +247,7 @@ int builtin_check_spec(const struct model_spec *spec)
 	static const char *const random_keys[] = { "seed", NULL };
 	static const char *const no_keys[] = { NULL };
 	static const char *const knn_keys[] = { "neighbors", NULL };
-	static const char *const ease_keys[] = { "l2", NULL };
+	static const char *const ease_keys[] = { "l2", "precision", "memory_mb", NULL };
 	static const struct {
 		const char *name;
 		const char *const *keys;
@@ -456,14 +267,13 @@ static int builtin_open(struct model **out, const struct model_spec *spec, const
 	static const char *const random_keys[] = { "seed", NULL };
 	static const char *const no_keys[] = { NULL };
 	static const char *const knn_keys[] = { "neighbors", NULL };
-	static const char *const ease_keys[] = { "l2", NULL };
+	static const char *const ease_keys[] = { "l2", "precision", "memory_mb", NULL };
 	struct model *m = xcalloc(1, sizeof(*m));
 	size_t n = data->ds->n_items;
 
 	m->data = data;
 	m->n_items = n;
-	m->scores = xmalloc((n ? n : 1) * sizeof(*m->scores));
-	m->seen = xcalloc(n ? n : 1, 1);
+	alloc_scratch(m);
 
 	if (!strcmp(spec->name, "random")) {
 		long seed = (long)(data->seed & 0x7fffffffffffffffULL);
@@ -476,15 +286,17 @@ static int builtin_open(struct model **out, const struct model_spec *spec, const
 		m->algo = ALGO_POP;
 		if (model_spec_check_keys(spec, no_keys) < 0)
 			goto fail;
+		train_pop(m);
 	} else if (!strcmp(spec->name, "itemknn")) {
 		long k = KNN_DEFAULT_NEIGHBORS;
 		m->algo = ALGO_ITEMKNN;
 		if (model_spec_check_keys(spec, knn_keys) < 0 ||
 		    param_long(spec, "neighbors", 1, 1000000, &k) < 0)
 			goto fail;
-		train_itemknn(m, (size_t)k);
+		builtin_train_itemknn(m, (size_t)k, data->threads ? data->threads : builtin_threads());
 	} else if (!strcmp(spec->name, "ease")) {
 		double l2 = EASE_DEFAULT_L2;
+		long mb = 0;
 		const char *v = model_spec_get(spec, "l2");
 		m->algo = ALGO_EASE;
 		if (model_spec_check_keys(spec, ease_keys) < 0)
@@ -493,12 +305,13 @@ static int builtin_open(struct model **out, const struct model_spec *spec, const
 			error("model '%s': 'l2' must be a positive number, not '%s'", spec->text, v);
 			goto fail;
 		}
-		if (n > EASE_MAX_ITEMS) {
-			error("builtin:ease refuses a catalogue of %zu items (at most %d: it inverts an "
-			      "items x items matrix); use builtin:itemknn", n, EASE_MAX_ITEMS);
+		v = model_spec_get(spec, "precision");
+		if (v && strcmp(v, "double") && strcmp(v, "single")) {
+			error("model '%s': 'precision' must be double or single, not '%s'", spec->text, v);
 			goto fail;
 		}
-		if (train_ease(m, l2) < 0)
+		if (param_long(spec, "memory_mb", 1, 1L << 30, &mb) < 0 ||
+		    builtin_train_ease(m, l2, v ? !strcmp(v, "single") : -1, (size_t)mb << 20) < 0)
 			goto fail;
 	} else {
 		error("unknown built-in model '%s' (random, pop, itemknn, ease)", spec->name);
@@ -517,5 +330,6 @@ const struct adapter builtin_adapter = {
 	.open = builtin_open,
 	.recommend = builtin_recommend,
 	.rank = builtin_rank,
+	.clone = builtin_clone,
 	.free = builtin_free,
 };

@@ -5,7 +5,7 @@
 
 int chat_open(struct chat *out, const char *spec_text, const struct adapter_limits *limits)
 {
-	struct train_data data = { NULL, NULL, 42, ADAPTER_LIMITS_INIT };
+	struct train_data data = { NULL, NULL, 42, ADAPTER_LIMITS_INIT, 0 };
 
 	memset(out, 0, sizeof(*out));
 	if (model_spec_parse(&out->spec, spec_text) < 0)

@@ -262,8 +262,14 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 				ret = EXIT_MODEL;
 				break;
 			}
-			if (!rc)
+			if (!rc) {
+				/* no answer for a while: what is stored is committed, not kept waiting in a batch */
+				if (store_tick(c->store) < 0) {
+					ret = EXIT_STORE;
+					break;
+				}
 				continue;
+			}
 			for (i = 0; i < n_slots && !w; i++)
 				if (slots[i].id && slots[i].id == a.id && slots[i].role == role)
 					w = &slots[i];

@@ -166,7 +166,7 @@ static const struct task_type pair_type = {
 int judge_items(struct store *s, struct judge_item *items, size_t n, const struct judge_opts *o,
 		int (*done)(struct judge_item *it, void *data), void *data)
 {
-	struct train_data td = { NULL, NULL, 0, o->limits };
+	struct train_data td = { NULL, NULL, 0, o->limits, 0 };
 	struct run_plan plan;
 	struct task_spec t;
 	struct task_ctx c;

@@ -15,6 +15,7 @@
 #include "lib/sha256.h"
 #include "eval/shard.h"
 #include "eval/store_scale.h"
+#include "lib/phase.h"
 
 volatile int run_interrupted;
 
@@ -49,7 +50,6 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	if (!ds) {
 		/* the tasks read their own questions */
 		cJSON_AddNullToObject(c, "dataset");
-		cJSON_AddStringToObject(c, "version", receval_version);
 		goto done;
 	}
 	cJSON_AddNumberToObject(c, "users_eligible", (double)plan->sp->n_eligible);
@@ -65,12 +65,13 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	cJSON_AddNumberToObject(d, "duplicates_dropped", (double)ds->duplicates);
 	cJSON_AddNumberToObject(d, "filtered", (double)ds->filtered);
 	cJSON_AddStringToObject(d, "catalogue", catalogue);
+done:
+	/* every run, with a dataset or without: --resume takes its roles back from here */
 	if (plan->judge)
 		cJSON_AddStringToObject(c, "judge", plan->judge);
 	if (plan->simulator)
 		cJSON_AddStringToObject(c, "simulator", plan->simulator);
 	cJSON_AddStringToObject(c, "version", receval_version);
-done:
 	out = cJSON_PrintUnformatted(c);
 	cJSON_Delete(c);
 	ret = xstrdup(out);
@@ -163,6 +164,8 @@ static int run_builtin(struct task_ctx *c)
 	struct work w;
 	int ret = EXIT_OK;
 
+	if (c->plan->threads > 1 && c->ad[ROLE_SUBJECT]->clone && n > 1)
+		return run_builtin_threads(c);
 	memset(&w, 0, sizeof(w));
 	w.cand = xmalloc(cap * sizeof(*w.cand));
 	w.phase = 1;
@@ -192,9 +195,19 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 	progress_start(&prog, c.spec->text, t->name, task_i, n_tasks,
 		       t->type->samples ? t->type->samples(t, plan) : plan->n_users, plan->quiet);
 	prog.errors = &c.errors;
-	(void)store;
+	c.store = store;
 
+	/*
+	 * A transaction per few thousand samples, or per second (language
+	 * models: a tenth of a second): a kill loses at most one batch.
+	 */
+	store_batch(c.store, 4096, c.ad[ROLE_SUBJECT]->submit ? 100 : 1000);
 	ret = c.ad[ROLE_SUBJECT]->submit ? drive_task(&c) : run_builtin(&c);
+	/* "evaluate" ends with the last sample computed (run_par.c marks it), "store" with it committed */
+	phase_end("evaluate");
+	if (store_flush(c.store) < 0 && (ret == EXIT_OK || ret == 130))
+		ret = EXIT_STORE;
+	phase_end("store");
 	progress_end(&prog);
 	if (run_interrupted && ret == EXIT_OK)
 		ret = 130;
@@ -300,7 +313,7 @@ static int all_failed(struct store *store, int64_t run)
 static int open_role(const struct run_plan *plan, enum task_role role, const char *spec_text,
 		     const struct adapter **ad, struct model **out)
 {
-	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
+	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits, plan->threads };
 
 	return role_open(ad, out, role, spec_text, &data);
 }
@@ -328,7 +341,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	      int from_flag, int64_t *run_id)
 {
 	const struct adapter *ad = adapter_find(spec->provider);
-	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits };
+	struct train_data data = { plan->ds, plan->sp, plan->seed, plan->limits, plan->threads };
 	struct model *model = NULL;
 	struct model_spec backend_spec;
 	struct price price;
@@ -365,6 +378,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	/* a remote model trains nothing */
 	if (!plan->quiet && !ad->submit)
 		fprintf(stderr, "%s: trained in %.2fs\n", spec->text, (now_ms() - t0) / 1000);
+	phase_end("train");
 
 	if (plan->max_cost > 0 && ad->submit) {
 		/* the price at the endpoint the requests go to: list prices only at the vendor's own */
@@ -542,6 +556,7 @@ int run_model(const struct run_plan *plan, struct store *store, const struct mod
 	} else if (store_finish_run(store, *run_id, "failed", errors) < 0 && ret == EXIT_OK) {
 		ret = EXIT_STORE;
 	}
+	phase_end("aggregate");
 	if (why || ret != EXIT_OK) {
 		/* a failure finishing the run is the reason when nothing failed before */
 		if (!why)

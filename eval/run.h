@@ -33,6 +33,7 @@ struct run_plan {
 	char **why;               /* or NULL: set by run_model() to why the model's run stopped early (caller frees) */
 	const char *simulator;    /* --simulator: likewise, the simulated user of every task that takes one */
 	const char *judge;        /* --judge: the judge model of every task that takes one (wins over the suite's; stored with the run), or NULL */
+	unsigned threads;         /* --threads: built-in models evaluate samples on this many threads */
 };
 
 /* Set by the SIGINT handler: stop between samples, mark the run interrupted. */

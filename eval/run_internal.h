@@ -36,6 +36,24 @@ void progress_step(struct progress *p);
 void progress_end(struct progress *p);
 /* Before a message on stderr: clear a bar being drawn (the next step draws it again). */
 void progress_break(void);
+
+/*
+ * A sample is done: stored at once (and progress stepped), or, on a
+ * thread of run_par.c (c->sink), copied for the writer thread, which
+ * stores samples in the order of their work items. 0, or -1 when the
+ * store fails. task_skip_sample(): a sample a resumed run already holds.
+ */
+int task_put_sample(struct task_ctx *c, const struct sample_record *rec);
+void task_skip_sample(struct task_ctx *c);
+
+/*
+ * Built-in models on threads: the task's work items (phase 1) dealt in
+ * chunks to plan->threads threads, each with its own clone of the model
+ * (adapter clone()) and scratch, calling type->builtin(); one writer (the
+ * calling thread) stores their samples in work-item order, in batches.
+ * Returns an exit code (EXIT_OK, EXIT_STORE).
+ */
+int run_builtin_threads(struct task_ctx *c);
 /* The history a sample shows: the most recent max_history training items. */
 const uint32_t *sample_history(const struct run_plan *plan, uint32_t u, size_t *n);
 /* Whether a resumed run already holds this sample (and it need not be asked again). */

@@ -9,9 +9,8 @@
 #include "eval/store_scale.h"
 #include "eval/rowfind.h"
 
-#define BOOTSTRAP_RESAMPLES 1000
-
 #define fail store_sql_fail
+#define exec store_exec
 #define col_text store_col_dup
 
 static const char schema[] =
@@ -53,7 +52,7 @@ static const char schema[] =
 	" sample_id TEXT NOT NULL,"
 	" metric TEXT NOT NULL,"
 	" value REAL,"
-	" PRIMARY KEY (run_id, task, sample_id, metric));"
+	" PRIMARY KEY (run_id, task, sample_id, metric)) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS run_metrics ("
 	" run_id INTEGER NOT NULL,"
 	" task TEXT NOT NULL,"
@@ -77,7 +76,7 @@ int store_sql_fail(struct store *s, const char *what)
 	return error("%s: %s: %s", s->path, what, s->db ? sqlite3_errmsg(s->db) : "out of memory");
 }
 
-static int exec(struct store *s, const char *sql)
+int store_exec(struct store *s, const char *sql)
 {
 	char *msg = NULL;
 
@@ -141,8 +140,13 @@ static int open_db(struct store *s, const char *path, int flags)
 		return -1;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
-	/* WAL, and no fsync per commit: a crash of the process loses nothing committed */
-	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;") < 0 ||
+	/*
+	 * WAL, and no fsync per commit: a crash of the process loses nothing
+	 * committed. A cache of 64 MiB keeps the indexes of a large run's
+	 * samples in memory while they are written in user order.
+	 */
+	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+		    " PRAGMA cache_size=-65536;") < 0 ||
 	    store_check_version(s) < 0 || exec(s, schema) < 0 || add_columns(s) < 0 || store_upgrade(s) < 0) {
 		store_close(s);
 		return -1;
@@ -152,7 +156,8 @@ static int open_db(struct store *s, const char *path, int flags)
 
 int store_open(struct store *s, const char *path)
 {
-	return open_db(s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	/* one connection per thread: the writer's own (run_par.c), so SQLite needs no locks of its own */
+	return open_db(s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
 }
 
 int store_open_existing(struct store *s, const char *path)
@@ -162,7 +167,7 @@ int store_open_existing(struct store *s, const char *path)
 	/* a 0444 file or a read-only file system: read it as it is (store_readonly.c) */
 	if (!store_writable(path))
 		return store_open_readonly(s, path);
-	return open_db(s, path, SQLITE_OPEN_READWRITE);
+	return open_db(s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX);
 }
 
 void store_close(struct store *s)
@@ -170,6 +175,10 @@ void store_close(struct store *s)
 	sqlite3_finalize(s->put_sample);
 	sqlite3_finalize(s->put_metric);
 	sqlite3_finalize(s->put_run_metric);
+	sqlite3_finalize(s->cache_get);
+	sqlite3_finalize(s->savepoint);
+	sqlite3_finalize(s->release);
+	sqlite3_finalize(s->cache_put);
 	if (s->db)
 		sqlite3_close(s->db);
 	free(s->path);
@@ -194,6 +203,29 @@ static void bind_text(struct sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, i);
+}
+
+/* The same, for strings that outlive the statement's step (store_put_sample()'s): no copy. */
+static void bind_static(struct sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Run sql through a statement kept with the store (a savepoint's): prepared once. 0, or -1 after a message. */
+static int step_kept(struct store *s, struct sqlite3_stmt **st, const char *sql)
+{
+	int rc;
+
+	if (prepare(s, st, sql) < 0)
+		return -1;
+	rc = sqlite3_step(*st);
+	sqlite3_reset(*st);
+	if (rc != SQLITE_DONE)
+		return fail(s, sql);
+	return 0;
 }
 
 int store_create_run(struct store *s, int64_t *out, const char *suite, const char *model,
@@ -233,6 +265,8 @@ int store_finish_run(struct store *s, int64_t run, const char *status, size_t er
 	char now[32];
 	int ret = 0;
 
+	if (store_flush(s) < 0)
+		return -1;
 	iso_time(now, sizeof(now));
 	/*
 	 * The counts are what the store holds, whatever the caller counted: a
@@ -254,14 +288,63 @@ int store_finish_run(struct store *s, int64_t run, const char *status, size_t er
 	return ret;
 }
 
+void store_batch(struct store *s, unsigned max_samples, double max_ms)
+{
+	s->batch_max = max_samples ? max_samples : 1;
+	s->batch_ms = max_ms;
+	s->batch_n = 0;
+}
+
+
+int store_batch_join(struct store *s)
+{
+	if (!s->batch_max || s->batch_open || !sqlite3_get_autocommit(s->db))
+		return 0;
+	if (exec(s, "BEGIN") < 0)
+		return -1;
+	s->batch_open = 1;
+	s->batch_n = 0;
+	s->batch_t0 = now_ms();
+	return 0;
+}
+
+/* Commit the open batch (batching goes on). 0, or -1 after a message, the batch rolled back. */
+static int store_flush_batch(struct store *s)
+{
+	int ret = 0;
+
+	if (s->batch_open && exec(s, "COMMIT") < 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		ret = -1;
+	}
+	s->batch_open = 0;
+	s->batch_n = 0;
+	return ret;
+}
+
+int store_tick(struct store *s)
+{
+	if (s->batch_open && now_ms() - s->batch_t0 >= s->batch_ms)
+		return store_flush_batch(s);
+	return 0;
+}
+
+int store_flush(struct store *s)
+{
+	int ret = store_flush_batch(s);
+
+	s->batch_max = 0;
+	return ret;
+}
+
 int store_put_sample(struct store *s, int64_t run, const struct sample_record *r)
 {
 	char now[32];
 	size_t i;
 
 	iso_time(now, sizeof(now));
-	/* a savepoint: its own transaction, or part of a caller's (a merge) */
-	if (exec(s, "SAVEPOINT put_sample") < 0)
+	/* a savepoint: its own transaction, or part of the open batch or of a caller's (a merge) */
+	if (store_batch_join(s) < 0 || step_kept(s, &s->savepoint, "SAVEPOINT put_sample") < 0)
 		return -1;
 	if (prepare(s, &s->put_sample,
 		    "INSERT OR REPLACE INTO samples (run_id, task, sample_id, user, target, candidates,"
@@ -270,18 +353,18 @@ int store_put_sample(struct store *s, int64_t run, const struct sample_record *r
 		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") < 0)
 		goto fail;
 	sqlite3_bind_int64(s->put_sample, 1, run);
-	bind_text(s->put_sample, 2, r->task);
-	bind_text(s->put_sample, 3, r->sample_id);
-	bind_text(s->put_sample, 4, r->user);
-	bind_text(s->put_sample, 5, r->target);
-	bind_text(s->put_sample, 6, r->candidates);
-	bind_text(s->put_sample, 7, r->history);
-	bind_text(s->put_sample, 8, r->request);
-	bind_text(s->put_sample, 9, r->response);
-	bind_text(s->put_sample, 10, r->ranking);
-	bind_text(s->put_sample, 11, r->grounding);
-	bind_text(s->put_sample, 12, r->status);
-	bind_text(s->put_sample, 13, r->error);
+	bind_static(s->put_sample, 2, r->task);
+	bind_static(s->put_sample, 3, r->sample_id);
+	bind_static(s->put_sample, 4, r->user);
+	bind_static(s->put_sample, 5, r->target);
+	bind_static(s->put_sample, 6, r->candidates);
+	bind_static(s->put_sample, 7, r->history);
+	bind_static(s->put_sample, 8, r->request);
+	bind_static(s->put_sample, 9, r->response);
+	bind_static(s->put_sample, 10, r->ranking);
+	bind_static(s->put_sample, 11, r->grounding);
+	bind_static(s->put_sample, 12, r->status);
+	bind_static(s->put_sample, 13, r->error);
 	sqlite3_bind_double(s->put_sample, 14, r->latency_ms);
 	/* a count the model did not report is unknown (NULL), not zero */
 	if (r->tokens_in >= 0)
@@ -292,8 +375,8 @@ int store_put_sample(struct store *s, int64_t run, const struct sample_record *r
 		sqlite3_bind_int64(s->put_sample, 16, r->tokens_out);
 	else
 		sqlite3_bind_null(s->put_sample, 16);
-	bind_text(s->put_sample, 17, now);
-	bind_text(s->put_sample, 18, r->transcript);
+	bind_static(s->put_sample, 17, now);
+	bind_static(s->put_sample, 18, r->transcript);
 	if (sqlite3_step(s->put_sample) != SQLITE_DONE) {
 		fail(s, "cannot store a sample");
 		goto fail;
@@ -304,17 +387,20 @@ int store_put_sample(struct store *s, int64_t run, const struct sample_record *r
 			    " VALUES (?, ?, ?, ?, ?)") < 0)
 			goto fail;
 		sqlite3_bind_int64(s->put_metric, 1, run);
-		bind_text(s->put_metric, 2, r->task);
-		bind_text(s->put_metric, 3, r->sample_id);
-		bind_text(s->put_metric, 4, r->metric_names[i]);
+		bind_static(s->put_metric, 2, r->task);
+		bind_static(s->put_metric, 3, r->sample_id);
+		bind_static(s->put_metric, 4, r->metric_names[i]);
 		sqlite3_bind_double(s->put_metric, 5, r->metric_values[i]);
 		if (sqlite3_step(s->put_metric) != SQLITE_DONE) {
 			fail(s, "cannot store a metric");
 			goto fail;
 		}
 	}
-	if (exec(s, "RELEASE put_sample") < 0)
+	if (step_kept(s, &s->release, "RELEASE put_sample") < 0)
 		goto fail;
+	/* the batch is full or old enough: commit it */
+	if (s->batch_open && (++s->batch_n >= s->batch_max || now_ms() - s->batch_t0 >= s->batch_ms))
+		return store_flush_batch(s);
 	return 0;
 fail:
 	sqlite3_exec(s->db, "ROLLBACK TO put_sample; RELEASE put_sample", NULL, NULL, NULL);
@@ -322,7 +408,7 @@ fail:
 }
 
 /* One run_metrics row; NAN is stored as NULL. */
-static int put_run_row(struct store *s, int64_t run, const char *task, const char *metric,
+int store_put_run_row(struct store *s, int64_t run, const char *task, const char *metric,
 		       double value, double lo, double hi, size_t n)
 {
 	const double v[3] = { value, lo, hi };
@@ -347,83 +433,10 @@ static int put_run_row(struct store *s, int64_t run, const char *task, const cha
 	return 0;
 }
 
-/* The mean of v[0..n) with its bootstrap interval, seeded from the run seed, the task and the metric. */
-static int put_run_metric(struct store *s, int64_t run, const char *task, const char *metric,
-			  const double *v, size_t n, uint64_t seed)
-{
-	double lo, hi;
-	uint64_t h = rng_mix(str_hash(task, strlen(task)), str_hash(metric, strlen(metric)));
-
-	stats_bootstrap_ci(&lo, &hi, v, n, BOOTSTRAP_RESAMPLES, 0.95, rng_mix(seed, h));
-	return put_run_row(s, run, task, metric, stats_mean(v, n), lo, hi, n);
-}
-
 int store_put_run_value(struct store *s, int64_t run, const char *task, const char *metric,
 			double value, size_t n)
 {
-	return put_run_row(s, run, task, metric, value, NAN, NAN, n);
-}
-
-int store_aggregate(struct store *s, int64_t run, uint64_t seed)
-{
-	sqlite3_stmt *st = NULL;
-	char *task = NULL, *metric = NULL;
-	double *v = NULL;
-	size_t n = 0, alloc = 0;
-	int rc, ret = -1;
-
-	/* sample_id order makes the bootstrap see the same sequence on every run */
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT task, metric, value FROM sample_metrics WHERE run_id = ?"
-			       " ORDER BY task, metric, sample_id", -1, &st, NULL) != SQLITE_OK)
-		return fail(s, "cannot read the run's metrics");
-	sqlite3_bind_int64(st, 1, run);
-	if (exec(s, "SAVEPOINT aggregate") < 0)
-		goto out;
-	{
-		/* re-aggregating (after a resume) replaces the old figures */
-		char *del = xstrfmt("DELETE FROM run_metrics WHERE run_id = %lld", (long long)run);
-		rc = exec(s, del);
-		free(del);
-		if (rc < 0)
-			goto rollback;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		const char *m = (const char *)sqlite3_column_text(st, 1);
-
-		if (task && (strcmp(task, t) || strcmp(metric, m))) {
-			if (put_run_metric(s, run, task, metric, v, n, seed) < 0)
-				goto rollback;
-			n = 0;
-		}
-		if (!task || strcmp(task, t) || strcmp(metric, m)) {
-			free(task);
-			free(metric);
-			task = xstrdup(t);
-			metric = xstrdup(m);
-		}
-		ALLOC_GROW(v, n + 1, alloc);
-		v[n++] = sqlite3_column_double(st, 2);
-	}
-	if (rc != SQLITE_DONE) {
-		fail(s, "cannot read the run's metrics");
-		goto rollback;
-	}
-	if (task && put_run_metric(s, run, task, metric, v, n, seed) < 0)
-		goto rollback;
-	if (exec(s, "RELEASE aggregate") < 0)
-		goto rollback;
-	ret = 0;
-	goto out;
-rollback:
-	sqlite3_exec(s->db, "ROLLBACK TO aggregate; RELEASE aggregate", NULL, NULL, NULL);
-out:
-	sqlite3_finalize(st);
-	free(task);
-	free(metric);
-	free(v);
-	return ret;
+	return store_put_run_row(s, run, task, metric, value, NAN, NAN, n);
 }
 
 int64_t store_latest_run(struct store *s)
@@ -582,11 +595,12 @@ int store_get_run_metrics(struct store *s, int64_t run, struct metric_row **out,
 
 	*out = NULL;
 	*n = 0;
-	/* tasks rank by the first sample the run stored for them */
+	/* tasks rank by the first sample the run stored for them (one pass over the run's samples, not one per row) */
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT m.task, m.metric, m.value, m.ci_low, m.ci_high, m.n,"
-			       " (SELECT min(rowid) FROM samples WHERE run_id = m.run_id AND task = m.task)"
-			       " FROM run_metrics m WHERE m.run_id = ?", -1, &st, NULL) != SQLITE_OK)
+			       "SELECT m.task, m.metric, m.value, m.ci_low, m.ci_high, m.n, t.first"
+			       " FROM run_metrics m LEFT JOIN (SELECT task, min(rowid) AS first FROM samples"
+			       " WHERE run_id = ?1 GROUP BY task) t ON t.task = m.task WHERE m.run_id = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot read run metrics");
 	sqlite3_bind_int64(st, 1, run);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

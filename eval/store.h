@@ -10,7 +10,12 @@ struct sqlite3_stmt;
 struct store {
 	struct sqlite3 *db;
 	char *path;
-	struct sqlite3_stmt *put_sample, *put_metric, *put_run_metric;
+	struct sqlite3_stmt *put_sample, *put_metric, *put_run_metric, *cache_get, *cache_put;
+	struct sqlite3_stmt *savepoint, *release;  /* store_put_sample()'s, prepared once */
+	/* batching (store_batch()): samples per transaction, and how long one may stay open */
+	unsigned batch_max, batch_n;
+	int batch_open;            /* the batch's transaction is open */
+	double batch_ms, batch_t0;
 };
 
 /*
@@ -20,6 +25,13 @@ struct store {
 int store_open(struct store *s, const char *path);
 /* Open an existing database without creating it (list, show). */
 int store_open_existing(struct store *s, const char *path);
+/*
+ * Open an existing database read-only, without touching its schema
+ * (store_readonly.c): it sees what a writer commits meanwhile (receval
+ * serve's readers; the writer opened it with store_open() first). 0, or -1
+ * after printing why.
+ */
+int store_open_readonly(struct store *s, const char *path);
 void store_close(struct store *s);
 
 /* A new run with status "running" and its run_key (a UUID; NULL: none); *out gets its id. */
@@ -55,7 +67,21 @@ struct sample_record {
 	size_t n_metrics;
 };
 
+/*
+ * Store one sample with its metrics. Alone, each sample is its own
+ * transaction; between store_batch() and store_flush(), samples join one
+ * transaction that commits after max_samples of them or max_ms
+ * milliseconds, whichever comes first, so a killed process loses at most
+ * the samples of the batch it had not committed. A sample that cannot be
+ * stored is rolled back alone (-1).
+ */
 int store_put_sample(struct store *s, int64_t run, const struct sample_record *r);
+/* Batch samples from now on: max_samples per transaction, committed at the latest after max_ms. */
+void store_batch(struct store *s, unsigned max_samples, double max_ms);
+/* Commit the open batch when it is older than its max_ms (a caller waiting calls it). 0, or -1 after a message. */
+int store_tick(struct store *s);
+/* Commit the open batch, if any, and stop batching. 0, or -1 after a message. */
+int store_flush(struct store *s);
 
 /*
  * Aggregate the run's per-sample metrics into run_metrics: per task and
@@ -222,6 +248,25 @@ struct sample_view {
  */
 int store_for_each_sample(struct store *s, int64_t run,
 			  int (*fn)(const struct sample_view *view, void *data), void *data);
+
+/* Which samples store_walk_samples() hands over. */
+struct sample_walk {
+	const char *task;       /* only this task's samples; NULL: every task */
+	size_t offset, limit;   /* skip offset of them (stored order), then at most limit (0: no limit) */
+	/*
+	 * Called with each sample before its metrics are read (n_metrics 0)
+	 * and with fn's data: 1 to read them and call fn, 0 to skip it. NULL:
+	 * every sample. (receval serve's search reads no metrics it drops.)
+	 */
+	int (*want)(const struct sample_view *view, void *data);
+};
+
+/* store_for_each_sample() of the samples w selects (paged in SQL). */
+int store_walk_samples(struct store *s, int64_t run, const struct sample_walk *w,
+		       int (*fn)(const struct sample_view *view, void *data), void *data);
+
+/* How many samples run has (of task; NULL: all): the count, or -1 after printing a store error. */
+int64_t store_count_samples(struct store *s, int64_t run, const char *task);
 #endif
 
 #ifndef STORE_REPORT_H

@@ -23,5 +23,16 @@ int store_has_column(struct store *s, const char *table, const char *column, int
 int store_writable(const char *path);
 /* Open path read-only, without touching its schema; -1 after a message (store_readonly.c). */
 int store_open_readonly(struct store *s, const char *path);
+/* Run sql (no results); -1 after a message naming the database. */
+int store_exec(struct store *s, const char *sql);
+/*
+ * While batching (store_batch()), open the batch's transaction for what
+ * is written next when none is open, so a cached answer commits with the
+ * samples around it, never before them. 0, or -1 after a message.
+ */
+int store_batch_join(struct store *s);
+/* One run_metrics row; NAN is stored as NULL. */
+int store_put_run_row(struct store *s, int64_t run, const char *task, const char *metric,
+		      double value, double lo, double hi, size_t n);
 
 #endif

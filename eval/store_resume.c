@@ -6,14 +6,29 @@
 
 #define sql_fail store_sql_fail
 
+/* A statement kept with the store for its life (prepared once, reset for each use); NULL after a message. */
+static sqlite3_stmt *kept(struct store *s, sqlite3_stmt **st, const char *sql, const char *what)
+{
+	if (*st) {
+		sqlite3_reset(*st);
+		sqlite3_clear_bindings(*st);
+		return *st;
+	}
+	if (sqlite3_prepare_v3(store_db(s), sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+		sql_fail(s, what);
+		*st = NULL;
+	}
+	return *st;
+}
+
 int store_cache_get(struct store *s, const char *key, char **response)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = kept(s, &s->cache_get, "SELECT response FROM cache WHERE key = ?", "cannot read the cache");
 	int rc, ret = 0;
 
 	*response = NULL;
-	if (sqlite3_prepare_v2(store_db(s), "SELECT response FROM cache WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
-		return sql_fail(s, "cannot read the cache");
+	if (!st)
+		return -1;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -22,26 +37,29 @@ int store_cache_get(struct store *s, const char *key, char **response)
 	} else if (rc != SQLITE_DONE) {
 		ret = sql_fail(s, "cannot read the cache");
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return ret;
 }
 
 int store_cache_put(struct store *s, const char *key, const char *response)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	char now[32];
 	int ret = 0;
 
 	iso_time(now, sizeof(now));
-	if (sqlite3_prepare_v2(store_db(s), "INSERT OR REPLACE INTO cache (key, response, created_at) VALUES (?, ?, ?)",
-			       -1, &st, NULL) != SQLITE_OK)
-		return sql_fail(s, "cannot write the cache");
+	if (store_batch_join(s) < 0)
+		return -1;
+	st = kept(s, &s->cache_put, "INSERT OR REPLACE INTO cache (key, response, created_at) VALUES (?, ?, ?)",
+		  "cannot write the cache");
+	if (!st)
+		return -1;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, response, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		ret = sql_fail(s, "cannot write the cache");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return ret;
 }
 

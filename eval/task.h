@@ -152,6 +152,8 @@ struct task_ctx {
 	struct progress *prog;
 	struct error_watch *watch;          /* the run's failed requests (eval/run_errors.h), or NULL */
 	void *priv;                         /* the type's state for this run (start() allocates, stop() frees) */
+	/* evaluating on threads (run_par.c): where this thread's samples go, for task_put_sample(); NULL: the store */
+	struct par_chunk *sink;
 };
 
 struct task_type {
@@ -171,9 +173,12 @@ struct task_type {
 	 */
 	char **(*metric_names)(const struct task_spec *t, int with_categories, size_t *n);
 	/*
-	 * Built-in models (no text): evaluate work item w, storing its sample.
-	 * NULL for types only a language model can answer. 0, or -1 on a
-	 * storage failure.
+	 * Built-in models (no text): evaluate work item w, storing its sample
+	 * through task_put_sample() (run_internal.h), never the store itself:
+	 * work items run on several threads at once (run_par.c), each with its
+	 * own struct work and c (c->model[ROLE_SUBJECT] a clone). NULL for
+	 * types only a language model can answer. 0, or -1 on a storage
+	 * failure.
 	 */
 	int (*builtin)(struct task_ctx *c, struct work *w);
 	/* Set up c->priv before the first request. Optional. 0, or an exit code. */

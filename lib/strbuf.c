@@ -113,7 +113,15 @@ static void add_json(struct strbuf *sb, const char *s, int ascii)
 	while (*p) {
 		uint32_t c;
 		size_t n;
+		const unsigned char *run = p;
 
+		/* a run of printable ASCII written as it is, copied at once */
+		while (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			p++;
+		if (p > run) {
+			strbuf_add(sb, run, (size_t)(p - run));
+			continue;
+		}
 		if (*p < 0x80) {
 			switch (*p) {
 			case '"': strbuf_addstr(sb, "\\\""); break;

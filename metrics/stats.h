@@ -19,6 +19,28 @@ int stats_bootstrap_ci(double *lo, double *hi, const double *x, size_t n,
 		       unsigned resamples, double level, uint64_t seed);
 
 /*
+ * The interval receval stores with every mean (metrics/bootstrap.c): a
+ * percentile bootstrap interval of the mean of x[0..n-1] whose cost does
+ * not grow with n when x takes few distinct values. With d distinct
+ * values and d * BOOTSTRAP_DISTINCT_RATIO <= n (ranking metrics at a
+ * cutoff k take at most k + 1 values), a Poisson bootstrap over the
+ * distinct values: resample b gives value v_j weight K_bj ~ Poisson(c_j)
+ * (c_j: how many times v_j occurs; the sum of c_j independent Poisson(1)
+ * weights, Hanley & MacGibbon 2006, Chamandy et al. 2012) and its mean is
+ * sum K_bj v_j / sum K_bj; the values are taken in ascending order, so
+ * the interval depends on x as a multiset, never on its order. Otherwise
+ * stats_bootstrap_ci() over x as given. Both are seeded by seed and give
+ * the same bytes on every run. Returns 0.
+ */
+#define BOOTSTRAP_DISTINCT_RATIO 16
+int stats_bootstrap_mean_ci(double *lo, double *hi, const double *x, size_t n,
+			    unsigned resamples, double level, uint64_t seed);
+
+/* A Poisson(lambda) deviate from r's stream (lambda >= 0): Knuth's product below 10, Hörmann's PTRS above. */
+struct rng;
+uint64_t stats_poisson(struct rng *r, double lambda);
+
+/*
  * Paired comparisons. Every function below takes two score vectors a[0..n-1]
  * (the baseline) and b[0..n-1] (the candidate) measured on the same samples,
  * works on the differences d[i] = b[i] - a[i], and never keeps a pointer.

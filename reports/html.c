@@ -263,6 +263,11 @@ static const char css[] =
 	"pre.response{max-height:none;overflow:visible}.scroll{overflow:visible}"
 	"a{color:inherit;text-decoration:none}tbody tr:hover{background:none}}\n";
 
+const char *html_css(void)
+{
+	return css;
+}
+
 /* cJSON helpers: a member's string or number, NULL / NAN when absent or of another type. */
 static const char *jstr(const cJSON *o, const char *key)
 {
@@ -537,7 +542,9 @@ int html_report(struct strbuf *out, const struct report *r, size_t *skipped, str
 	/* the sections first: the summary says whether plots were skipped */
 	add_runs(&rd);
 	html_leaderboard(&rd);
-	html_plots(&rd);
+	/* a page of the service without plots leaves the section out rather than list what it skipped */
+	if (!(r->fragment && r->no_plots))
+		html_plots(&rd);
 	html_all_metrics(&rd);
 	html_validity(&rd);
 	html_usage(&rd);
@@ -547,6 +554,11 @@ int html_report(struct strbuf *out, const struct report *r, size_t *skipped, str
 	if (r->dialogues)
 		strbuf_addstr(&body, r->dialogues);
 	add_notes(&rd);
+	if (r->fragment) {
+		/* the sections alone, for a page that has its own head (receval serve's run page) */
+		strbuf_add(out, body.buf, body.len);
+		goto done;
+	}
 
 	strbuf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
 			   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
@@ -567,7 +579,7 @@ int html_report(struct strbuf *out, const struct report *r, size_t *skipped, str
 	strbuf_addf(out, "<footer>Made by receval %s on ", receval_version);
 	html_escape(out, r->generated);
 	strbuf_addstr(out, ".</footer>\n</main>\n</body>\n</html>\n");
-
+done:
 	if (skipped)
 		*skipped = rd.skipped;
 	if (why)

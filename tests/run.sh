@@ -41,12 +41,19 @@ launcher=""
 trap 'rm -rf "$work"' EXIT
 trap '[ -n "$launcher" ] && kill "$launcher" 2>/dev/null; exit 130' INT TERM
 
-# the jobs: "unit", then each end-to-end script by name
+# the jobs: "unit", then each end-to-end script by name (RECEVAL_TEST_ONLY="unit NAME...": only those)
 names=unit
 for t in tests/e2e/*.sh; do
 	[ "$(basename "$t")" = lib.sh ] && continue
 	names="$names $(basename "$t" .sh)"
 done
+if [ -n "$RECEVAL_TEST_ONLY" ]; then
+	only=""
+	for n in $names; do
+		case " $RECEVAL_TEST_ONLY " in *" $n "*) only="$only $n" ;; esac
+	done
+	names=$only
+fi
 
 # ms: a clock in milliseconds, for the time each job took (empty where date has no %N)
 ms() { date +%s%N 2>/dev/null | sed -n 's/^\([0-9]*\)[0-9]\{6\}$/\1/p'; }

@@ -3,6 +3,7 @@
 #include "eval/cli/cmd.h"
 #include "eval/runarg.h"
 #include "lib/opt.h"
+#include "lib/phase.h"
 #include "eval/run.h"
 #include "eval/shard.h"
 #include "lib/strbuf.h"
@@ -14,13 +15,17 @@
 static const char usage_run[] =
 	"receval run SUITE.json [--model SPEC]... [--judge SPEC] [--simulator SPEC] [--db FILE] [--limit N] [--seed N]\n"
 	"                   [--shard I/N | --shard auto [--shards N]] [--run-key TEXT] [--concurrency N] [--rpm N] [--tpm N]\n"
-	"                   [--timeout S] [--sample-deadline S] [--attempts N] [--no-cache] [--quiet]\n"
+	"                   [--timeout S] [--sample-deadline S] [--attempts N] [--threads N] [--no-cache] [--quiet]\n"
 	"   or: receval run --resume RUN_ID [--db FILE] [--retry-errors]";
 
 static void on_sigint(int sig)
 {
+	int saved = errno;
+
 	(void)sig;
-	run_interrupted = 1;
+	/* an atomic store: threads evaluating built-in models read it too (run_par.c) */
+	__atomic_store_n(&run_interrupted, 1, __ATOMIC_RELAXED);
+	errno = saved;
 }
 
 /* Whether the registry puts metric's family in the run summary (METRIC_SUMMARY), with its position-bias figures. */
@@ -354,7 +359,7 @@ int cmd_run(int argc, char **argv)
 	long shards = 0;
 	long limit = -1, seed = LONG_MIN;
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
-	long concurrency = 8, resume = 0, attempts = 6;
+	long concurrency = 8, resume = 0, attempts = 6, threads = 0;
 	double rpm = 0, tpm = 0, timeout = 60, deadline = 600, max_cost = 0;
 	int no_cache = 0, retry_errors = 0, store_ready = 0, dry_run = 0, has_ds = 1;
 	struct strmap done = STRMAP_INIT;
@@ -374,6 +379,7 @@ int cmd_run(int argc, char **argv)
 		{ OPT_DOUBLE, 0, "rpm", &rpm, "N", "at most N requests per minute" },
 		{ OPT_DOUBLE, 0, "tpm", &tpm, "N", "at most N tokens per minute" },
 		{ OPT_DOUBLE, 0, "timeout", &timeout, "S", "seconds one request attempt may take (default 60)" },
+		{ OPT_LONG, 0, "threads", &threads, "N", "threads evaluating built-in models (default: one per core)" },
 		{ OPT_DOUBLE, 0, "sample-deadline", &deadline, "S",
 		  "seconds a request may take in all, retries and waits included; then it is an error (default 600)" },
 		{ OPT_LONG, 0, "attempts", &attempts, "N", "tries per request, the first included (default 6)" },
@@ -453,6 +459,15 @@ int cmd_run(int argc, char **argv)
 		error("--max-cost must be a number of US dollars >= 0, not %g", max_cost);
 		free(models.v);
 		return EXIT_USAGE;
+	}
+	if (threads < 0 || threads > 1024) {
+		error("--threads must be 1..1024, not %ld", threads);
+		free(models.v);
+		return EXIT_USAGE;
+	}
+	if (!threads) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = cores < 1 ? 1 : cores > 64 ? 64 : cores;
 	}
 	if (limit != -1 && limit < 1) {
 		error("--limit must be a positive whole number, not %ld", limit);
@@ -560,6 +575,7 @@ int cmd_run(int argc, char **argv)
 
 	memset(&ds, 0, sizeof(ds));
 	memset(&sp, 0, sizeof(sp));
+	phase_begin();
 	if (!suite.dataset.format) {
 		/* every task reads its own questions: no dataset, split or users */
 		has_ds = 0;
@@ -569,6 +585,7 @@ int cmd_run(int argc, char **argv)
 		ret = EXIT_INPUT;
 		goto out_specs;
 	}
+	phase_end("load");
 	for (i = 0; i < suite.n_tasks; i++)
 		if (suite.tasks[i].negatives == NEG_DATASET && (suite.tasks[i].type->flags & TASK_CANDIDATES) &&
 		    !ds.negatives) {
@@ -582,6 +599,9 @@ int cmd_run(int argc, char **argv)
 		ret = EXIT_INPUT;
 		goto out_ds;
 	}
+	/* from here on the split holds all a run needs of the interactions (n_inter stays for the record) */
+	free(ds.inter);
+	ds.inter = NULL;
 
 plan:
 	memset(&plan, 0, sizeof(plan));
@@ -607,6 +627,7 @@ plan:
 		plan.quiet = 1;
 	plan.limits.body_cap = (size_t)8 << 20;
 	plan.resume_run = resume;
+	plan.threads = (unsigned)threads;
 	plan.done = resume ? &done : NULL;
 	plan.judge = resume ? resume_role[ROLE_JUDGE] : judge;
 	plan.simulator = resume ? resume_role[ROLE_SIMULATOR] : simulator;
@@ -624,6 +645,7 @@ plan:
 	}
 	plan.users = users;
 	plan.n_users = n_users;
+	phase_end("split");
 	if (has_ds && !n_users) {
 		error("no user to evaluate (shard %ld/%ld of %zu)", shard_i, shard_n, plan.sampled);
 		ret = EXIT_USAGE;

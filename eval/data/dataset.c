@@ -173,11 +173,40 @@ uint32_t loader_user(struct loader *l, const char *s, size_t len)
 	return (uint32_t)ds->n_users++;
 }
 
+/* The value of s when it is a plain number below 2^24 written without leading zeros, else -1. */
+static long plain_number(const char *s, size_t len)
+{
+	long v = 0;
+	size_t i;
+
+	if (!len || len > 7 || (s[0] == '0' && len > 1))
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v < (1L << 24) ? v : -1;
+}
+
 uint32_t loader_new_item(struct loader *l, const char *s, size_t len,
 			 char *title, char *categories)
 {
 	struct dataset *ds = l->ds;
 	struct item *it;
+	long num = l->num_off ? -1 : plain_number(s, len);
+
+	if (num >= 0) {
+		if ((size_t)num >= l->num_cap) {
+			size_t cap = l->num_cap ? l->num_cap : 1024;
+			while (cap <= (size_t)num)
+				cap *= 2;
+			l->num_item = xrealloc(l->num_item, cap * sizeof(*l->num_item));
+			memset(l->num_item + l->num_cap, 0, (cap - l->num_cap) * sizeof(*l->num_item));
+			l->num_cap = cap;
+		}
+		l->num_item[num] = (uint32_t)ds->n_items + 1;
+	}
 
 	ALLOC_GROW(ds->items, ds->n_items + 1, l->alloc_items);
 	it = &ds->items[ds->n_items];
@@ -191,7 +220,12 @@ uint32_t loader_new_item(struct loader *l, const char *s, size_t len,
 uint32_t loader_item(struct loader *l, const char *s, size_t len)
 {
 	uint32_t idx;
+	long num = l->num_off ? -1 : plain_number(s, len);
 
+	/* numeric ids, the common case, without hashing */
+	if (num >= 0)
+		return (size_t)num < l->num_cap && l->num_item[num] ? l->num_item[num] - 1 :
+			loader_new_item(l, s, len, NULL, NULL);
 	if (!strmap_get(&l->ds->item_index, s, len, &idx))
 		return idx;
 	return loader_new_item(l, s, len, NULL, NULL);
@@ -213,59 +247,57 @@ void loader_add_inter(struct loader *l, uint32_t user, uint32_t item,
 	ds->n_inter++;
 }
 
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
 static int later(const struct interaction *a, const struct interaction *b)
 {
 	return a->ts != b->ts ? a->ts > b->ts : a->seq > b->seq;
 }
 
 /*
- * Drop every (user, item) occurrence but the last by (ts, seq): an open
- * addressing table keyed by the pair holds the index of the best so far.
+ * Drop every (user, item) occurrence but the last by (ts, seq): the
+ * interactions bucketed by user (file order kept), then, user by user,
+ * owner[item] / at[item] say whether and where this user met the item
+ * before. Arrays over items stay in cache, where a table over pairs
+ * would not.
  */
 static void drop_repeats(struct dataset *ds, unsigned char *keep)
 {
-	size_t cap = 16, mask, i;
-	uint32_t *slot;
+	size_t i, u, n = ds->n_inter;
+	size_t *start = xcalloc(ds->n_users + 1, sizeof(*start));
+	uint32_t *rows = xmalloc((n ? n : 1) * sizeof(*rows));
+	uint32_t *owner = xmalloc((ds->n_items ? ds->n_items : 1) * sizeof(*owner));
+	uint32_t *at = xmalloc((ds->n_items ? ds->n_items : 1) * sizeof(*at));
 
-	while (cap < ds->n_inter * 2)
-		cap <<= 1;
-	mask = cap - 1;
-	slot = xcalloc(cap, sizeof(*slot));
-	for (i = 0; i < ds->n_inter; i++) {
-		const struct interaction *in = &ds->inter[i];
-		uint64_t key = (uint64_t)in->user << 32 | in->item;
-		size_t h = (size_t)mix64(key) & mask;
+	for (i = 0; i < n; i++)
+		start[ds->inter[i].user + 1]++;
+	for (u = 0; u < ds->n_users; u++)
+		start[u + 1] += start[u];
+	for (i = 0; i < n; i++)
+		rows[start[ds->inter[i].user]++] = (uint32_t)i;
+	/* start[u] is now where user u's rows end */
+	memset(owner, 0xff, (ds->n_items ? ds->n_items : 1) * sizeof(*owner));
+	for (u = 0, i = 0; u < ds->n_users; u++)
+		for (; i < start[u]; i++) {
+			const struct interaction *in = &ds->inter[rows[i]];
+			uint32_t it = in->item, j;
 
-		for (;; h = (h + 1) & mask) {
-			uint32_t j;
-
-			if (!slot[h]) {
-				slot[h] = (uint32_t)i + 1;
-				break;
-			}
-			j = slot[h] - 1;
-			if (ds->inter[j].user != in->user || ds->inter[j].item != in->item)
+			if (owner[it] != u) {
+				owner[it] = (uint32_t)u;
+				at[it] = rows[i];
 				continue;
+			}
+			j = at[it];
 			if (later(in, &ds->inter[j])) {
 				keep[j] = 0;
-				slot[h] = (uint32_t)i + 1;
+				at[it] = rows[i];
 			} else {
-				keep[i] = 0;
+				keep[rows[i]] = 0;
 			}
 			ds->duplicates++;
-			break;
 		}
-	}
-	free(slot);
+	free(start);
+	free(rows);
+	free(owner);
+	free(at);
 }
 
 /*
@@ -345,6 +377,11 @@ int loader_finish(struct loader *l, const char *file)
 	unsigned char *keep;
 	size_t i, n = 0;
 
+	/* indexes change below: the numeric map would go stale */
+	free(l->num_item);
+	l->num_item = NULL;
+	l->num_cap = 0;
+	l->num_off = 1;
 	if (!ds->n_inter)
 		return error_at(file, 0, "no interactions");
 	keep = xmalloc(ds->n_inter);
@@ -407,6 +444,7 @@ int dataset_load(struct dataset *out, const struct dataset_spec *spec)
 		ret = error("unknown dataset format '%s' (expected %s)", fmt, names.buf);
 		strbuf_release(&names);
 	}
+	free(l.num_item);
 	if (ret)
 		dataset_release(out);
 	return ret;

@@ -11,6 +11,10 @@ struct loader {
 	const struct dataset_spec *spec;
 	size_t alloc_users, alloc_items, alloc_inter;
 	size_t n_catalogue;   /* items[0, n_catalogue) came from the catalogue */
+	/* items whose id is a plain number below 2^24 ("31", not "031"): num_item[id] = index + 1 */
+	uint32_t *num_item;
+	size_t num_cap;
+	int num_off;          /* set by loader_finish(): from then on, the strmap alone */
 };
 
 /*

@@ -1,6 +1,7 @@
 /* format_csv.c: the csv and tsv dataset formats: an interactions file with a header, and an optional items file. */
 #include "eval/data/format.h"
 #include "lib/utf8.h"
+#include <fcntl.h>
 
 /* ------------------------------------------------------------------ */
 /* csv and tsv                                                         */
@@ -11,7 +12,10 @@ struct field {
 	long line;    /* where the field starts */
 };
 
-/* RFC 4180 records over a buffer we own; fields are unquoted in place. */
+/*
+ * RFC 4180 records, read from the file a window at a time (a large file
+ * is never held whole); fields are unquoted in place in the window.
+ */
 struct csv {
 	char *buf;
 	size_t len, pos;
@@ -21,17 +25,108 @@ struct csv {
 	const char *file;
 	struct field *f;
 	size_t nf, alloc;
+	/* the window: buf[0..len) of cap bytes holds the file from offset base on */
+	int fd, eof;
+	size_t cap;
 };
 
-static void csv_init(struct csv *c, struct strbuf *sb, char sep, const char *file)
+#define CSV_WINDOW ((size_t)8 << 20)
+
+/* Read more of the file after buf[0..len): 0, or -1 after a message. */
+static int csv_read(struct csv *c)
+{
+	size_t from = c->len;
+	const char *nul;
+
+	while (!c->eof && c->len < c->cap) {
+		ssize_t got = read(c->fd, c->buf + c->len, c->cap - c->len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return error_at(c->file, 0, "cannot read: %s", strerror(errno));
+		if (!got)
+			c->eof = 1;
+		c->len += (size_t)got;
+	}
+	c->buf[c->len] = '\0';
+	/* a NUL would cut an id where it is stored and merge two users into one (data_read_file() says why) */
+	nul = memchr(c->buf + from, '\0', c->len - from);
+	if (nul) {
+		long line = c->line;
+		const char *p;
+		for (p = c->buf + c->pos; p < nul; p++)
+			line += *p == '\n';
+		return error_at(c->file, line, "NUL byte in a text file (is it binary or UTF-16?)");
+	}
+	return 0;
+}
+
+static int csv_open(struct csv *c, const char *path, char sep)
 {
 	memset(c, 0, sizeof(*c));
-	c->buf = sb->buf;
-	c->len = sb->len;
-	c->pos = data_skip_bom(sb);
+	c->fd = open(path, O_RDONLY);
+	if (c->fd < 0)
+		return error_at(path, 0, "cannot read: %s", strerror(errno));
+	c->cap = CSV_WINDOW;
+	c->buf = xmalloc(c->cap + 1);
 	c->line = 1;
 	c->sep = sep;
-	c->file = file;
+	c->file = path;
+	if (csv_read(c) < 0)
+		return -1;
+	if (c->len >= 3 && !memcmp(c->buf, "\xef\xbb\xbf", 3))
+		c->pos = 3;
+	return 0;
+}
+
+static void csv_close(struct csv *c)
+{
+	if (c->fd > 0)
+		close(c->fd);
+	free(c->buf);
+	free(c->f);
+	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * Make sure the window holds the next record whole (blank lines before it
+ * skipped over): a newline outside quotes after it, or the end of the
+ * file. Moves what is left to the front and reads on, growing the window
+ * for a record longer than it. 0, or -1 after a message.
+ */
+static int csv_ensure(struct csv *c)
+{
+	for (;;) {
+		const char *b = c->buf, *end = b + c->len, *p = b + c->pos;
+		size_t quotes = 0;
+
+		if (c->eof)
+			return 0;
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+			p++;
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p)), *q = p;
+			if (!nl)
+				break;
+			/* a newline ends the record when the quotes before it pair up */
+			while ((q = memchr(q, '"', (size_t)(nl - q))))
+				quotes++, q++;
+			if (!(quotes & 1))
+				return 0;
+			p = nl + 1;
+		}
+		if (c->pos) {
+			memmove(c->buf, c->buf + c->pos, c->len - c->pos);
+			c->len -= c->pos;
+			c->pos = 0;
+		}
+		if (c->len == c->cap) {
+			c->cap *= 2;
+			c->buf = xrealloc(c->buf, c->cap + 1);
+		}
+		if (csv_read(c) < 0)
+			return -1;
+	}
 }
 
 static int is_pad(const struct csv *c, char ch)
@@ -39,10 +134,14 @@ static int is_pad(const struct csv *c, char ch)
 	return ch == ' ' || (ch == '\t' && c->sep != '\t');
 }
 
-/* Read one record into c->f: 1, 0 at the end of the buffer, or -1 on a malformed quote. */
+/* Read one record into c->f: 1, 0 at the end of the file, or -1 on a malformed quote or a read error. */
 static int csv_next(struct csv *c)
 {
-	char *b = c->buf;
+	char *b;
+
+	if (csv_ensure(c) < 0)
+		return -1;
+	b = c->buf;
 
 	/* blank lines between records are skipped */
 	for (;;) {
@@ -198,15 +297,12 @@ static const struct field *get_id(const struct csv *c, int col, const char *what
 
 static int load_csv_items(struct loader *l, const char *path, char sep)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct csv c;
 	int col[COL__ITEMS], r, ret = -1;
 	size_t nhdr;
 
-	memset(&c, 0, sizeof(c));
-	if (data_read_file(&sb, path))
+	if (csv_open(&c, path, sep) < 0)
 		goto out;
-	csv_init(&c, &sb, sep, path);
 	if (read_header(&c, item_columns, ARRAY_SIZE(item_columns), col, COL__ITEMS))
 		goto out;
 	if (col[COL_ID] < 0 || col[COL_TITLE] < 0) {
@@ -248,26 +344,61 @@ static int load_csv_items(struct loader *l, const char *path, char sep)
 	l->n_catalogue = l->ds->n_items;
 	ret = 0;
 out:
-	free(c.f);
-	strbuf_release(&sb);
+	csv_close(&c);
 	return ret;
+}
+
+/*
+ * The plain decimals most files hold ("3.5", "978300760"), without
+ * strtod(): m / 10^k with m and 10^k exact doubles is correctly rounded,
+ * so the value is strtod()'s. 0, or -1 for anything else (then the
+ * general parsers decide).
+ */
+static int fast_decimal(const char *s, size_t len, double *out, int integer)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+					1e12, 1e13, 1e14, 1e15 };
+	size_t i = 0, digits = 0, frac = 0;
+	uint64_t m = 0;
+	int neg = 0, dot = 0;
+
+	if (len && s[0] == '-')
+		neg = 1, i = 1;
+	for (; i < len; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			m = m * 10 + (uint64_t)(s[i] - '0');
+			digits++;
+			frac += dot;
+		} else if (s[i] == '.' && !dot && !integer) {
+			dot = 1;
+		} else {
+			return -1;
+		}
+	}
+	if (!digits || digits > 15 || (dot && !frac))
+		return -1;
+	*out = (neg ? -(double)m : (double)m) / pow10[frac];
+	return 0;
 }
 
 static int load_csv(struct loader *l, char sep)
 {
 	const struct dataset_spec *spec = l->spec;
 	const char *path = spec->path;
-	struct strbuf sb = STRBUF_INIT;
 	struct csv c;
 	int col[COL__INTER], r, ret = -1;
 	size_t nhdr;
+	/* files group a user's rows: the last user's id spares a lookup */
+	char *last_user = NULL;
+	size_t last_len = 0, last_alloc = 0;
+	uint32_t last_idx = 0;
 
 	memset(&c, 0, sizeof(c));
+	c.fd = -1;
 	if (spec->items && load_csv_items(l, spec->items, sep))
 		goto out;
-	if (data_read_file(&sb, path))
+	if (csv_open(&c, path, sep) < 0)
 		goto out;
-	csv_init(&c, &sb, sep, path);
 	if (read_header(&c, inter_columns, ARRAY_SIZE(inter_columns), col, COL__INTER))
 		goto out;
 	if (col[COL_USER] < 0 || col[COL_ITEM] < 0) {
@@ -294,7 +425,7 @@ static int load_csv(struct loader *l, char sep)
 		if (col[COL_RATING] >= 0) {
 			const struct field *f = &c.f[col[COL_RATING]];
 			double d;
-			if (parse_double(f->s, &d)) {
+			if (fast_decimal(f->s, f->len, &d, 0) && parse_double(f->s, &d)) {
 				ret = error_at(path, f->line, "non-numeric rating '%s'",
 					       data_snip(&sn, f->s, f->len));
 				goto out;
@@ -303,21 +434,31 @@ static int load_csv(struct loader *l, char sep)
 		}
 		if (col[COL_TS] >= 0) {
 			const struct field *f = &c.f[col[COL_TS]];
-			if (data_parse_timestamp(f->s, &ts)) {
+			double d;
+			if (!fast_decimal(f->s, f->len, &d, 1))
+				ts = (int64_t)d;
+			else if (data_parse_timestamp(f->s, &ts)) {
 				ret = error_at(path, f->line, "non-numeric timestamp '%s'",
 					       data_snip(&sn, f->s, f->len));
 				goto out;
 			}
 		}
-		loader_add_inter(l, loader_user(l, user->s, user->len),
-			  loader_item(l, item->s, item->len), rating, ts, col[COL_TS] >= 0);
+		if (!last_user || user->len != last_len || memcmp(user->s, last_user, last_len)) {
+			last_idx = loader_user(l, user->s, user->len);
+			ALLOC_GROW(last_user, user->len + 1, last_alloc);
+			memcpy(last_user, user->s, user->len);
+			last_len = user->len;
+		}
+		loader_add_inter(l, last_idx, loader_item(l, item->s, item->len), rating, ts, col[COL_TS] >= 0);
 	}
 	if (r < 0)
 		goto out;
+	/* the window goes before the repeats are dropped: they never need both */
+	csv_close(&c);
 	ret = loader_finish(l, path);
 out:
-	free(c.f);
-	strbuf_release(&sb);
+	csv_close(&c);
+	free(last_user);
 	return ret;
 }
 

@@ -2,25 +2,23 @@
 #include "eval/data/split.h"
 #include "lib/rng.h"
 
-struct order {
-	int64_t ts;
-	uint32_t seq, item;
-};
-
-static int cmp_order(const void *a, const void *b)
+/* a happened before b: earlier timestamp, then earlier in the file (inter[] keeps file order) */
+static int cmp_order(const void *a, const void *b, void *arg)
 {
-	const struct order *x = a, *y = b;
+	const struct interaction *in = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
+	if (in[x].ts != in[y].ts)
+		return in[x].ts < in[y].ts ? -1 : 1;
+	return (x > y) - (x < y);
 }
 
 int split_leave_last_out(struct split *out, const struct dataset *ds, const struct split_spec *spec)
 {
 	size_t *count = xcalloc(ds->n_users + 1, sizeof(*count));
 	size_t *start = xcalloc(ds->n_users + 1, sizeof(*start));
-	struct order *rows = xmalloc(ds->n_inter * sizeof(*rows));
+	/* each user's interactions, as indexes into inter[]: 4 bytes each, not a copy */
+	uint32_t *rows = xmalloc((ds->n_inter ? ds->n_inter : 1) * sizeof(*rows));
 	size_t i, u, pos = 0, min_inter = spec->min_history + 1;
 
 	memset(out, 0, sizeof(*out));
@@ -33,13 +31,8 @@ int split_leave_last_out(struct split *out, const struct dataset *ds, const stru
 	for (u = 0; u < ds->n_users; u++)
 		start[u + 1] = start[u] + count[u];
 	memset(count, 0, ds->n_users * sizeof(*count));
-	for (i = 0; i < ds->n_inter; i++) {
-		const struct interaction *it = &ds->inter[i];
-		struct order *o = &rows[start[it->user] + count[it->user]++];
-		o->ts = it->ts;
-		o->seq = it->seq;
-		o->item = it->item;
-	}
+	for (i = 0; i < ds->n_inter; i++)
+		rows[start[ds->inter[i].user] + count[ds->inter[i].user]++] = (uint32_t)i;
 
 	out->train_off = xmalloc((ds->n_users + 1) * sizeof(*out->train_off));
 	out->train_items = xmalloc((ds->n_inter ? ds->n_inter : 1) * sizeof(*out->train_items));
@@ -48,13 +41,17 @@ int split_leave_last_out(struct split *out, const struct dataset *ds, const stru
 	out->eligible = xmalloc((ds->n_users ? ds->n_users : 1) * sizeof(*out->eligible));
 
 	for (u = 0; u < ds->n_users; u++) {
-		struct order *r = rows + start[u];
+		uint32_t *r = rows + start[u];
 		size_t n = count[u], n_train = n;
 
-		qsort(r, n, sizeof(*r), cmp_order);
+		/* files often list a user's rows in time order already */
+		for (i = 1; i < n && cmp_order(&r[i - 1], &r[i], ds->inter) < 0; i++)
+			;
+		if (i < n)
+			qsort_r(r, n, sizeof(*r), cmp_order, ds->inter);
 		out->train_off[u] = (uint32_t)pos;
 		if (n >= min_inter) {
-			out->target[u] = r[n - 1].item;
+			out->target[u] = ds->inter[r[n - 1]].item;
 			out->eligible[out->n_eligible++] = (uint32_t)u;
 			n_train = n - 1;
 		} else {
@@ -62,8 +59,9 @@ int split_leave_last_out(struct split *out, const struct dataset *ds, const stru
 			out->skipped++;
 		}
 		for (i = 0; i < n_train; i++) {
-			out->train_items[pos++] = r[i].item;
-			out->item_count[r[i].item]++;
+			uint32_t it = ds->inter[r[i]].item;
+			out->train_items[pos++] = it;
+			out->item_count[it]++;
 		}
 	}
 	out->train_off[ds->n_users] = (uint32_t)pos;

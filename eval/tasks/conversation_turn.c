@@ -251,9 +251,8 @@ int conv_store(struct task_ctx *c, struct work *w, struct dialogue *d, const cha
 	rec.metric_names = names;
 	rec.metric_values = values;
 	rec.n_metrics = n;
-	ret = store_put_sample(c->store, c->run_id, &rec) < 0 ? -1 : 0;
-	if (!ret)
-		progress_step(c->prog);
+	/* through the run loop: built-in models store from several threads (run_par.c) */
+	ret = task_put_sample(c, &rec);
 	for (t = 0; t < cs->max_turns; t++)
 		free(owned[t]);
 	free(owned);

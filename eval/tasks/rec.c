@@ -227,9 +227,7 @@ int rec_store(struct task_ctx *c, const struct work *w, const uint32_t *list, si
 	rec.metric_names = kept_names;
 	rec.metric_values = kept;
 	rec.n_metrics = n_kept;
-	ret = store_put_sample(c->store, c->run_id, &rec) < 0 ? -1 : 0;
-	if (!ret)
-		progress_step(c->prog);
+	ret = task_put_sample(c, &rec);
 	free(kept_names);
 	free(kept);
 	free(rel);
@@ -251,7 +249,7 @@ int rec_start_sample(struct task_ctx *c, struct work *w, const uint32_t **h, siz
 	unsigned char *mark;
 
 	if (already_done(plan, c->t->name, plan->ds->user_ids[u])) {
-		progress_step(c->prog);
+		task_skip_sample(c);
 		return 0;
 	}
 	w->user = u;

@@ -94,12 +94,14 @@ else
 	echo "not ok - failed runs leave no partial rows"
 fi
 
-# EASE refuses a catalogue above its documented limit, with a clear message
+# EASE refuses a catalogue whose matrix does not fit in the memory it may take, saying how much it needs
 awk 'BEGIN { print "user,item"; for (i = 1; i <= 5001; i++) printf "u%d,i%d\n", i % 3, i }' >"$T/data/wide.csv"
 suite wide.json '{"name": "t", "dataset": {"format": "csv", "path": "data/wide.csv"},' \
 	'"tasks": [{"type": "retrieval", "k": 2}]}'
-expect_exit 2 "builtin:ease refuses more than 5000 items" $R run "$T/wide.json" --model builtin:ease --db "$T/wide.db" -q
-grep -q "refuses a catalogue of 5001 items" "$T/err" && echo "ok - the refusal says why" || echo "not ok - the refusal says why"
+expect_exit 2 "builtin:ease refuses a matrix above its memory" $R run "$T/wide.json" --model "builtin:ease?memory_mb=50" --db "$T/wide.db" -q
+grep -q "builtin:ease needs 100040004 bytes (0.1 GiB) for a catalogue of 5001 items (one items x items matrix in single precision), but 52428800 bytes (0.0 GiB) may be used" "$T/err" &&
+	echo "ok - the refusal says why, in bytes" || { echo "not ok - the refusal says why, in bytes"; sed 's/^/#   /' "$T/err"; }
+expect_exit 2 "builtin:ease?memory_mb=abc is a usage error" $R run "$T/wide.json" --model "builtin:ease?memory_mb=abc" --db "$T/wide.db" -q
 
 # a database that cannot be written
 expect_exit 5 "an unwritable database exits 5" $R run "$T/ok.json" --db "$T/no/such/dir/x.db" -q

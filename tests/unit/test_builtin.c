@@ -286,7 +286,94 @@ TEST(builtin_bad_parameters)
 	CHECK_INT(setup(&fx, 10, 10, 6), 0);
 	CHECK_INT(open_model(&m, &fx, "builtin:itemknn?neighbors=-1"), -1);
 	CHECK_INT(open_model(&m, &fx, "builtin:ease?l2=abc"), -1);
+	CHECK_INT(open_model(&m, &fx, "builtin:ease?precision=half"), -1);
+	CHECK_INT(open_model(&m, &fx, "builtin:ease?memory_mb=0"), -1);
+	/* a matrix above memory_mb: refused, never allocated */
+	CHECK_INT(open_model(&m, &fx, "builtin:ease?memory_mb=1&precision=double"), fx.ds.n_items > 256 ? -1 : 0);
+	if (m)
+		builtin_adapter.free(m);
+	m = NULL;
 	CHECK_INT(open_model(&m, &fx, "builtin:pop?k=1"), -1);
 	CHECK_INT(open_model(&m, &fx, "builtin:svd"), -1);
+	teardown(&fx);
+}
+
+TEST(builtin_ease_single_precision_through_lapack)
+{
+	struct fixture fx;
+	struct model *m = NULL;
+	struct ease_ref e;
+
+	/* precision=single takes LAPACK's spotrf/spotri, whatever the catalogue's size */
+	CHECK_INT(setup(&fx, 120, 70, 3), 0);
+	CHECK_INT(open_model(&m, &fx, "builtin:ease?l2=5&precision=single"), 0);
+	ease_reference(&e, &fx, 5);
+	CHECK(check_order(m, &fx, ref_ease, &e) > 100);
+	free(e.B);
+	builtin_adapter.free(m);
+	teardown(&fx);
+}
+
+/* Every user's full ranking and a candidate ranking from a and b are the same. */
+static void check_same_rankings(struct model *a, struct model *b, const struct fixture *fx)
+{
+	size_t n = fx->ds.n_items, u, na, nb;
+	uint32_t *ra = xmalloc(n * sizeof(*ra)), *rb = xmalloc(n * sizeof(*rb)), cand[5];
+
+	for (u = 0; u < fx->sp.n_eligible; u++) {
+		uint32_t usr = fx->sp.eligible[u];
+		CHECK_INT(builtin_adapter.recommend(a, usr, n, ra, &na), 0);
+		CHECK_INT(builtin_adapter.recommend(b, usr, n, rb, &nb), 0);
+		CHECK_INT(na, nb);
+		CHECK(!memcmp(ra, rb, na * sizeof(*ra)));
+		if (n >= ARRAY_SIZE(cand)) {
+			memcpy(cand, ra, sizeof(cand));
+			CHECK_INT(builtin_adapter.rank(a, usr, cand, ARRAY_SIZE(cand), ra), 0);
+			CHECK_INT(builtin_adapter.rank(b, usr, cand, ARRAY_SIZE(cand), rb), 0);
+			CHECK(!memcmp(ra, rb, sizeof(cand)));
+		}
+	}
+	free(ra);
+	free(rb);
+}
+
+TEST(builtin_itemknn_same_on_any_number_of_threads)
+{
+	struct fixture fx;
+	struct model *one = NULL, *many = NULL, *clone;
+
+	/* more items than a block of 32, so threads share the rows */
+	CHECK_INT(setup(&fx, 200, 150, 9), 0);
+	fx.data.threads = 1;
+	CHECK_INT(open_model(&one, &fx, "builtin:itemknn?neighbors=7"), 0);
+	fx.data.threads = 3;
+	CHECK_INT(open_model(&many, &fx, "builtin:itemknn?neighbors=7"), 0);
+	check_same_rankings(one, many, &fx);
+	/* a clone (another thread's copy) ranks as the model it came from */
+	clone = builtin_adapter.clone(many);
+	check_same_rankings(many, clone, &fx);
+	builtin_adapter.free(clone);
+	builtin_adapter.free(one);
+	builtin_adapter.free(many);
+	teardown(&fx);
+}
+
+TEST(builtin_clones_of_every_model)
+{
+	static const char *const specs[] = { "builtin:pop", "builtin:random", "builtin:ease?l2=5" };
+	struct fixture fx;
+	size_t i;
+
+	CHECK_INT(setup(&fx, 60, 40, 4), 0);
+	for (i = 0; i < ARRAY_SIZE(specs); i++) {
+		struct model *m = NULL, *c;
+		CHECK_INT(open_model(&m, &fx, specs[i]), 0);
+		if (!m)
+			continue;
+		c = builtin_adapter.clone(m);
+		check_same_rankings(m, c, &fx);
+		builtin_adapter.free(c);
+		builtin_adapter.free(m);
+	}
 	teardown(&fx);
 }

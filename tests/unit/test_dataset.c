@@ -477,3 +477,129 @@ TEST(dataset_ml100k)
 	dataset_release(&ds);
 	free(path);
 }
+
+/*
+ * A csv of n rows written to a temporary file: row i is "u<i % 97>,<i /
+ * 97>,<rating>,<i>" (no repeats); the row starting 8 bytes before the
+ * reader's first 8 MiB window ends is a quoted record of three lines
+ * (*quoted_at: which), and row bad_at has a bad rating.
+ */
+static long big_csv_padding;  /* blank lines written before the quoted record */
+
+static void write_big_csv(const char *path, size_t n, size_t *quoted_at, size_t bad_at)
+{
+	FILE *f = fopen(path, "w");
+	size_t i;
+	int quoted = 0;
+
+	big_csv_padding = 0;
+	fputs("user,item,rating,timestamp,note\n", f);
+	for (i = 0; i < n; i++) {
+		if (!quoted && ftell(f) >= (8L << 20) - 8 - 12) {
+			quoted = 1;
+			*quoted_at = i;
+			/* padding, so that the quoted record starts 8 bytes before the window's end */
+			while (ftell(f) < (8L << 20) - 8) {
+				fputc('\n', f);
+				big_csv_padding++;
+			}
+		}
+		if (i == *quoted_at)  /* a quoted id with a separator and a doubled quote; newlines in a quoted note */
+			fprintf(f, "u%zu,\"it,em\"\"x\",3.5,%zu,\"a\n\nb\"\n", i % 97, i);
+		else if (i == bad_at)
+			fprintf(f, "u%zu,%zu,oops,%zu,\n", i % 97, i / 97, i);
+		else
+			fprintf(f, "u%zu,%zu,%zu.%zu,%zu,\n", i % 97, i / 97, 1 + i % 5, i % 2 * 5, i);
+	}
+	fclose(f);
+}
+
+TEST(dataset_csv_larger_than_the_read_window)
+{
+	char path[] = "/tmp/receval-window-XXXXXX";
+	struct dataset_spec spec = { .format = "csv", .path = path };
+	struct strbuf err = STRBUF_INIT;
+	struct dataset ds;
+	/* about 20 MiB: two window refills; the quoted record straddles the first window's end */
+	size_t n = 900000, quoted = (size_t)-1, i;
+	long line;
+	int fd = mkstemp(path);
+	const struct item *it;
+
+	close(fd);
+	write_big_csv(path, n, &quoted, (size_t)-1);
+	if (load(&ds, "csv", path, NULL) < 0) {
+		test_fail(__FILE__, __LINE__, "the file does not load");
+		unlink(path);
+		return;
+	}
+	CHECK_INT(ds.n_inter, n);
+	CHECK_INT(ds.n_users, 97);
+	it = find_item(&ds, "it,em\"x");
+	CHECK(it != NULL);
+	/* the rows after the quoted one, intact: row i has timestamp i and rating 1 + i % 5 (+ .5 when odd) */
+	for (i = 0; i < n; i += 99991) {
+		CHECK_INT(ds.inter[i].ts, i);
+		if (i != quoted)
+			CHECK_NEAR(ds.inter[i].rating, 1 + i % 5 + (i % 2) * 0.5, 0);
+	}
+	CHECK_INT(ds.inter[n - 1].ts, n - 1);
+	dataset_release(&ds);
+
+	/* an error past the first window names its line: the header, the rows, the quoted record's 2 extra lines */
+	write_big_csv(path, n, &quoted, 600000);
+	CHECK_INT(load_capture(&ds, &spec, &err), -1);
+	/* the header, the blank lines of padding, the rows, the quoted record's 2 extra lines */
+	line = 2 + 600000 + big_csv_padding + 2;
+	{
+		char *want = xstrfmt("%s:%ld: non-numeric rating 'oops'", path, line);
+		if (!strstr(err.buf, want))
+			test_fail(__FILE__, __LINE__, "got '%s', expected '%s'", err.buf, want);
+		free(want);
+	}
+	unlink(path);
+	strbuf_release(&err);
+}
+
+TEST(dataset_csv_record_longer_than_the_window)
+{
+	char path[] = "/tmp/receval-long-XXXXXX";
+	struct dataset ds;
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	size_t i;
+
+	/* one quoted id of 9 MiB: the window grows to hold it */
+	fputs("user,item\nu1,i1\nu1,\"", f);
+	for (i = 0; i < (9u << 20); i++)
+		fputc('a' + (int)(i % 26), f);
+	fputs("\"\nu2,i1\n", f);
+	fclose(f);
+	CHECK_INT(load(&ds, "csv", path, NULL), 0);
+	CHECK_INT(ds.n_inter, 3);
+	CHECK_INT(ds.n_items, 2);
+	CHECK_INT(strlen(ds.items[1].id), 9u << 20);
+	dataset_release(&ds);
+	unlink(path);
+}
+
+TEST(dataset_numeric_and_other_ids_apart)
+{
+	char path[] = "/tmp/receval-ids-XXXXXX";
+	struct dataset ds;
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	/* "7" and "07" and " 7" (trimmed to "7") and "7.0": three items, numbers looked up without hashing */
+	fputs("user,item\nu1,7\nu1,07\nu2, 7\nu2,7.0\nu3,16777216\nu3,16777215\n", f);
+	fclose(f);
+	CHECK_INT(load(&ds, "csv", path, NULL), 0);
+	CHECK_INT(ds.n_items, 5);
+	CHECK_STR(ds.items[ds.inter[0].item].id, "7");
+	CHECK_STR(ds.items[ds.inter[1].item].id, "07");
+	CHECK_INT(ds.inter[2].item, ds.inter[0].item);
+	CHECK_STR(ds.items[ds.inter[3].item].id, "7.0");
+	CHECK(find_item(&ds, "16777216") && find_item(&ds, "16777215"));
+	dataset_release(&ds);
+	unlink(path);
+}

@@ -135,7 +135,7 @@ TEST(bucket_pacing)
 /* identity(): what decides an answer, canonical, and never the key. */
 static char *identity_of(const struct adapter *ad, const char *text)
 {
-	struct train_data data = { NULL, NULL, 42, ADAPTER_LIMITS_INIT };
+	struct train_data data = { NULL, NULL, 42, ADAPTER_LIMITS_INIT, 0 };
 	struct model_spec spec;
 	struct model *m = NULL;
 	char *id = NULL;

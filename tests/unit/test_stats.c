@@ -2,6 +2,7 @@
 #include "tests/unit/test.h"
 #include "lib/strbuf.h"
 #include "metrics/stats.h"
+#include "lib/rng.h"
 #include <cJSON.h>
 
 /*
@@ -498,4 +499,79 @@ out:
 	cJSON_Delete(root);
 	strbuf_release(&sb);
 	free(path);
+}
+
+TEST(stats_poisson_moments)
+{
+	static const double lambdas[] = { 0.5, 3, 9.9, 10, 50, 1000 };
+	struct rng r;
+	size_t i, j, n = 20000;
+
+	rng_seed(&r, 7);
+	for (i = 0; i < ARRAY_SIZE(lambdas); i++) {
+		double l = lambdas[i], sum = 0, sq = 0, mean, var;
+		for (j = 0; j < n; j++) {
+			double k = (double)stats_poisson(&r, l);
+			sum += k;
+			sq += k * k;
+		}
+		mean = sum / (double)n;
+		var = sq / (double)n - mean * mean;
+		/* five standard errors of the mean; the variance within 10% */
+		CHECK_NEAR(mean, l, 5 * sqrt(l / (double)n));
+		CHECK_NEAR(var / l, 1, 0.1);
+	}
+	CHECK_INT(stats_poisson(&r, 0), 0);
+}
+
+TEST(stats_bootstrap_mean_ci_few_values)
+{
+	double x[2000], y[2000], lo, hi, lo2, hi2, clo, chi;
+	struct rng r;
+	size_t i;
+
+	/* 0/1 values (a hit rate of 0.3): the Poisson bootstrap over 2 distinct values */
+	rng_seed(&r, 3);
+	for (i = 0; i < ARRAY_SIZE(x); i++)
+		x[i] = rng_double(&r) < 0.3;
+	stats_bootstrap_mean_ci(&lo, &hi, x, ARRAY_SIZE(x), 1000, 0.95, 42);
+	stats_bootstrap_mean_ci(&lo2, &hi2, x, ARRAY_SIZE(x), 1000, 0.95, 42);
+	CHECK(lo == lo2 && hi == hi2);
+	CHECK(lo < stats_mean(x, ARRAY_SIZE(x)) && stats_mean(x, ARRAY_SIZE(x)) < hi);
+	/* as wide as the classic bootstrap's, within bootstrap noise (about 1.96 sd on each side) */
+	stats_bootstrap_ci(&clo, &chi, x, ARRAY_SIZE(x), 1000, 0.95, 42);
+	CHECK_NEAR(hi - lo, chi - clo, 0.15 * (chi - clo));
+	CHECK_NEAR((hi + lo) / 2, (chi + clo) / 2, 0.1 * (chi - clo));
+	/* a multiset: any order gives the same bytes */
+	for (i = 0; i < ARRAY_SIZE(x); i++)
+		y[i] = x[ARRAY_SIZE(x) - 1 - i];
+	stats_bootstrap_mean_ci(&lo2, &hi2, y, ARRAY_SIZE(y), 1000, 0.95, 42);
+	CHECK(lo == lo2 && hi == hi2);
+	/* another seed, another interval */
+	stats_bootstrap_mean_ci(&lo2, &hi2, x, ARRAY_SIZE(x), 1000, 0.95, 43);
+	CHECK(lo != lo2 || hi != hi2);
+}
+
+TEST(stats_bootstrap_mean_ci_many_values)
+{
+	double x[500], lo, hi, clo, chi;
+	struct rng r;
+	size_t i;
+
+	/* as many distinct values as samples: the classic bootstrap, to the bit */
+	rng_seed(&r, 5);
+	for (i = 0; i < ARRAY_SIZE(x); i++)
+		x[i] = rng_double(&r);
+	stats_bootstrap_mean_ci(&lo, &hi, x, ARRAY_SIZE(x), 1000, 0.95, 9);
+	stats_bootstrap_ci(&clo, &chi, x, ARRAY_SIZE(x), 1000, 0.95, 9);
+	CHECK(lo == clo && hi == chi);
+	/* constant, one, none */
+	for (i = 0; i < ARRAY_SIZE(x); i++)
+		x[i] = 0.25;
+	stats_bootstrap_mean_ci(&lo, &hi, x, ARRAY_SIZE(x), 1000, 0.95, 9);
+	CHECK(lo == 0.25 && hi == 0.25);
+	stats_bootstrap_mean_ci(&lo, &hi, x, 1, 1000, 0.95, 9);
+	CHECK(lo == 0.25 && hi == 0.25);
+	stats_bootstrap_mean_ci(&lo, &hi, x, 0, 1000, 0.95, 9);
+	CHECK(isnan(lo) && isnan(hi));
 }
