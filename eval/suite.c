@@ -113,8 +113,9 @@ struct loader {
 	/* where lines and tasks start, found once (a walk from the start per key was quadratic in tasks) */
 	const char **task_at;   /* the text of task i (NULL: not indexed) */
 	size_t n_task_at;
-	size_t *nl;             /* offsets of the text's '\n's, ascending */
+	size_t *nl;             /* offsets of the text's '\n's, ascending (none in a stored suite) */
 	size_t n_nl;
+	int indexed;            /* nl and task_at are filled */
 };
 
 /* The line of pos in ld's text: 1 + the newlines before it (binary search). */
@@ -124,7 +125,7 @@ static long loader_line(const struct loader *ld, const char *pos)
 
 	if (!pos)
 		return 0;
-	if (!ld->nl)
+	if (!ld->indexed)
 		return line_at(ld->text, pos);
 	off = (size_t)(pos - ld->text);
 	while (lo < hi) {
@@ -142,6 +143,7 @@ static void loader_index(struct loader *ld)
 	const char *p, *tasks;
 	size_t alloc = 0, alloc_t = 0;
 
+	ld->indexed = 1;
 	for (p = ld->text; *p; p++)
 		if (*p == '\n') {
 			ALLOC_GROW(ld->nl, ld->n_nl + 1, alloc);
@@ -159,12 +161,6 @@ static void loader_index(struct loader *ld)
 			break;
 		p = skip_ws(p + 1);
 	}
-}
-
-static void loader_release(struct loader *ld)
-{
-	free(ld->nl);
-	free(ld->task_at);
 }
 
 /* The line of a member: path is a list of keys, where "#N" means array index N. */
@@ -708,7 +704,7 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 		"name", "description", "dataset", "split", "sample", "models", "tasks",
 	};
 	struct strbuf sb = STRBUF_INIT;
-	struct loader ld = { path, NULL, stored, NULL, 0, NULL, 0 };
+	struct loader ld = { path, NULL, stored, NULL, 0, NULL, 0, 0 };
 	const char *end = NULL;
 	cJSON *root = NULL;
 	int ret = -1;
@@ -751,7 +747,8 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 	ret = 0;
 out:
 	cJSON_Delete(root);
-	loader_release(&ld);
+	free(ld.nl);
+	free(ld.task_at);
 	strbuf_release(&sb);
 	if (ret < 0)
 		suite_release(out);

@@ -5,6 +5,8 @@
 #include "eval/data/format.h"
 #include "adapters/adapter.h"
 #include "adapters/exec_internal.h"
+#include "metrics/stats.h"
+#include "lib/rng.h"
 
 TEST(parse_double_is_decimal_only)
 {
@@ -117,5 +119,62 @@ TEST(exec_answer_huge_usage_is_no_count)
 		m.done = d->next;
 		llm_answer_release(&d->a);
 		free(d);
+	}
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The bootstrap interval as it was computed before selection replaced sorting (issue 14's 10,000 tasks). */
+static void bootstrap_sorted(double *lo, double *hi, const double *x, size_t n, unsigned B, double level,
+			     uint64_t seed)
+{
+	double *m = xmalloc(B * sizeof(*m)), h;
+	struct rng r;
+	size_t b, i;
+
+	rng_seed(&r, seed);
+	for (b = 0; b < B; b++) {
+		double s = 0;
+		for (i = 0; i < n; i++)
+			s += x[rng_below(&r, n)];
+		m[b] = s / (double)n;
+	}
+	qsort(m, B, sizeof(*m), cmp_dbl);
+	h = (1 - level) / 2 * (double)(B - 1);
+	i = (size_t)floor(h);
+	*lo = i + 1 >= B ? m[B - 1] : m[i] + (h - (double)i) * (m[i + 1] - m[i]);
+	h = (1 + level) / 2 * (double)(B - 1);
+	i = (size_t)floor(h);
+	*hi = i + 1 >= B ? m[B - 1] : m[i] + (h - (double)i) * (m[i + 1] - m[i]);
+	free(m);
+}
+
+TEST(bootstrap_selection_equals_sorting)
+{
+	static const unsigned Bs[] = { 2, 3, 10, 999, 1000 };
+	static const double levels[] = { 0.95, 0.5, 0.99, 0.0 };
+	struct rng g;
+	size_t trial, i;
+
+	rng_seed(&g, 14);
+	for (trial = 0; trial < 200; trial++) {
+		size_t n = 2 + rng_below(&g, 40);
+		double x[64], lo, hi, rlo, rhi;
+		unsigned B = Bs[trial % ARRAY_SIZE(Bs)];
+		double level = levels[trial % ARRAY_SIZE(levels)];
+
+		/* few distinct values (many ties among the means) or many */
+		for (i = 0; i < n; i++)
+			x[i] = trial % 2 ? (double)rng_below(&g, 3) : (double)rng_below(&g, 1000) / 7.0;
+		x[0] = 1e-3;  /* never constant */
+		stats_bootstrap_ci(&lo, &hi, x, n, B, level, trial);
+		bootstrap_sorted(&rlo, &rhi, x, n, B, level, trial);
+		if (lo != rlo || hi != rhi)
+			test_fail(__FILE__, __LINE__, "trial %zu (n %zu, B %u, level %g): [%.17g, %.17g], sorted [%.17g, %.17g]",
+				  trial, n, B, level, lo, hi, rlo, rhi);
 	}
 }
