@@ -12,7 +12,7 @@
 #   V=1             show the commands
 
 CC      ?= cc
-PKGS    := libcjson sqlite3 libcurl libpcre2-8 lapacke openblas
+PKGS    := libcjson sqlite3 libcurl libpcre2-8 lapacke openblas libmicrohttpd
 WARN    := -Wall -Wextra -Wstrict-prototypes -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I. \
@@ -42,7 +42,7 @@ else
 Q := @
 endif
 
-LIB_SRC  := $(filter-out eval/cli/main.c,$(wildcard lib/*.c metrics/*.c eval/*.c eval/*/*.c adapters/*.c reports/*.c))
+LIB_SRC  := $(filter-out eval/cli/main.c,$(wildcard lib/*.c metrics/*.c eval/*.c eval/*/*.c adapters/*.c reports/*.c serve/*.c))
 LIB_CXX  := $(wildcard eval/*/*.cc)
 LIB_OBJ  := $(LIB_SRC:%.c=$(OBJDIR)/%.o) $(LIB_CXX:%.cc=$(OBJDIR)/%.o) $(OBJDIR)/gen/templates.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -167,6 +167,13 @@ $(OBJDIR)/bench_ifeval: $(OBJDIR)/bench/ifeval.o $(OBJDIR)/libreceval.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 -include $(OBJDIR)/bench/ifeval.d
+
+# The load benchmark of receval serve (bench/serve_load.c), run by bench/serve.sh.
+$(OBJDIR)/bench_serve_load: $(OBJDIR)/bench/serve_load.o $(OBJDIR)/libreceval.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+-include $(OBJDIR)/bench/serve_load.d
 
 # Fuzzing (tests/fuzz/README.md): the library built by clang with libFuzzer's coverage and ASan/UBSan into
 # build-fuzz/, one binary per tests/fuzz/fuzz_*.c, each run FUZZ_SECONDS on its committed seed corpus.

@@ -595,11 +595,12 @@ int store_get_run_metrics(struct store *s, int64_t run, struct metric_row **out,
 
 	*out = NULL;
 	*n = 0;
-	/* tasks rank by the first sample the run stored for them */
+	/* tasks rank by the first sample the run stored for them (one pass over the run's samples, not one per row) */
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT m.task, m.metric, m.value, m.ci_low, m.ci_high, m.n,"
-			       " (SELECT min(rowid) FROM samples WHERE run_id = m.run_id AND task = m.task)"
-			       " FROM run_metrics m WHERE m.run_id = ?", -1, &st, NULL) != SQLITE_OK)
+			       "SELECT m.task, m.metric, m.value, m.ci_low, m.ci_high, m.n, t.first"
+			       " FROM run_metrics m LEFT JOIN (SELECT task, min(rowid) AS first FROM samples"
+			       " WHERE run_id = ?1 GROUP BY task) t ON t.task = m.task WHERE m.run_id = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
 		return fail(s, "cannot read run metrics");
 	sqlite3_bind_int64(st, 1, run);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -25,6 +25,13 @@ struct store {
 int store_open(struct store *s, const char *path);
 /* Open an existing database without creating it (list, show). */
 int store_open_existing(struct store *s, const char *path);
+/*
+ * Open an existing database read-only, without touching its schema
+ * (store_readonly.c): it sees what a writer commits meanwhile (receval
+ * serve's readers; the writer opened it with store_open() first). 0, or -1
+ * after printing why.
+ */
+int store_open_readonly(struct store *s, const char *path);
 void store_close(struct store *s);
 
 /* A new run with status "running" and its run_key (a UUID; NULL: none); *out gets its id. */
@@ -241,6 +248,25 @@ struct sample_view {
  */
 int store_for_each_sample(struct store *s, int64_t run,
 			  int (*fn)(const struct sample_view *view, void *data), void *data);
+
+/* Which samples store_walk_samples() hands over. */
+struct sample_walk {
+	const char *task;       /* only this task's samples; NULL: every task */
+	size_t offset, limit;   /* skip offset of them (stored order), then at most limit (0: no limit) */
+	/*
+	 * Called with each sample before its metrics are read (n_metrics 0)
+	 * and with fn's data: 1 to read them and call fn, 0 to skip it. NULL:
+	 * every sample. (receval serve's search reads no metrics it drops.)
+	 */
+	int (*want)(const struct sample_view *view, void *data);
+};
+
+/* store_for_each_sample() of the samples w selects (paged in SQL). */
+int store_walk_samples(struct store *s, int64_t run, const struct sample_walk *w,
+		       int (*fn)(const struct sample_view *view, void *data), void *data);
+
+/* How many samples run has (of task; NULL: all): the count, or -1 after printing a store error. */
+int64_t store_count_samples(struct store *s, int64_t run, const char *task);
 #endif
 
 #ifndef STORE_REPORT_H

@@ -24,6 +24,33 @@ static const char *col_str(sqlite3_stmt *st, int i)
 int store_for_each_sample(struct store *s, int64_t run,
 			  int (*fn)(const struct sample_view *view, void *data), void *data)
 {
+	static const struct sample_walk all = { NULL, 0, 0, NULL };
+
+	return store_walk_samples(s, run, &all, fn, data);
+}
+
+int64_t store_count_samples(struct store *s, int64_t run, const char *task)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM samples WHERE run_id = ?1 AND (?2 IS NULL OR task = ?2)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "cannot count samples");
+	sqlite3_bind_int64(st, 1, run);
+	if (task)
+		sqlite3_bind_text(st, 2, task, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 2);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n < 0 ? fail(s, "cannot count samples") : n;
+}
+
+int store_walk_samples(struct store *s, int64_t run, const struct sample_walk *w,
+		       int (*fn)(const struct sample_view *view, void *data), void *data)
+{
 	sqlite3_stmt *st = NULL, *mst = NULL;
 	struct named_value *mv = NULL;
 	const char **names = NULL;
@@ -31,9 +58,16 @@ int store_for_each_sample(struct store *s, int64_t run,
 	size_t n_mv = 0, alloc_mv = 0, alloc_out = 0, i;
 	int rc, ret = -1;
 
-	if (sqlite3_prepare_v2(s->db,
+	/* the page's rowids from the index alone, then those rows: a page costs its own rows, not the run's */
+	if (sqlite3_prepare_v2(s->db, w->task ?
 			       "SELECT task, sample_id, user, target, candidates, ranking, response, status,"
-			       " error, grounding, history, latency_ms, transcript FROM samples WHERE run_id = ? ORDER BY rowid",
+			       " error, grounding, history, latency_ms, transcript FROM samples WHERE rowid IN"
+			       " (SELECT rowid FROM samples WHERE run_id = ?1 AND task = ?2 ORDER BY rowid LIMIT ?3 OFFSET ?4)"
+			       " ORDER BY rowid" :
+			       "SELECT task, sample_id, user, target, candidates, ranking, response, status,"
+			       " error, grounding, history, latency_ms, transcript FROM samples WHERE rowid IN"
+			       " (SELECT rowid FROM samples WHERE run_id = ?1 AND ?2 IS NULL ORDER BY rowid LIMIT ?3 OFFSET ?4)"
+			       " ORDER BY rowid",
 			       -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db,
 			       "SELECT metric, value FROM sample_metrics WHERE run_id = ? AND task = ? AND sample_id = ?",
@@ -42,11 +76,34 @@ int store_for_each_sample(struct store *s, int64_t run,
 		goto out;
 	}
 	sqlite3_bind_int64(st, 1, run);
+	if (w->task)
+		sqlite3_bind_text(st, 2, w->task, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 2);
+	sqlite3_bind_int64(st, 3, w->limit ? (sqlite3_int64)w->limit : -1);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)w->offset);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct sample_view v;
 		const char *task = col_str(st, 0), *sid = col_str(st, 1);
 
 		if (!task || !sid)
+			continue;
+		memset(&v, 0, sizeof(v));
+		v.task = task;
+		v.sample_id = sid;
+		v.user = col_str(st, 2);
+		v.target = col_str(st, 3);
+		v.candidates = col_str(st, 4);
+		v.ranking = col_str(st, 5);
+		v.response = col_str(st, 6);
+		v.status = col_str(st, 7);
+		v.error = col_str(st, 8);
+		v.grounding = col_str(st, 9);
+		v.history = col_str(st, 10);
+		v.latency_ms = sqlite3_column_double(st, 11);
+		v.transcript = col_str(st, 12);
+		/* the filter sees the sample before its metrics are read */
+		if (w->want && !w->want(&v, data))
 			continue;
 		sqlite3_reset(mst);
 		sqlite3_bind_int64(mst, 1, run);
@@ -80,20 +137,6 @@ int store_for_each_sample(struct store *s, int64_t run,
 			values[i] = mv[i].value;
 		}
 
-		memset(&v, 0, sizeof(v));
-		v.task = task;
-		v.sample_id = sid;
-		v.user = col_str(st, 2);
-		v.target = col_str(st, 3);
-		v.candidates = col_str(st, 4);
-		v.ranking = col_str(st, 5);
-		v.response = col_str(st, 6);
-		v.status = col_str(st, 7);
-		v.error = col_str(st, 8);
-		v.grounding = col_str(st, 9);
-		v.history = col_str(st, 10);
-		v.latency_ms = sqlite3_column_double(st, 11);
-		v.transcript = col_str(st, 12);
 		v.metric_names = names;
 		v.metric_values = values;
 		v.n_metrics = n_mv;

@@ -38,4 +38,21 @@ int suite_parse(struct suite *out, const char *path, const char *text, size_t le
 int suite_parse_stored(struct suite *out, const char *text, size_t len);
 void suite_release(struct suite *s);
 
+/* Every file path a suite names (dataset, items, templates, tasks' data), resolved as the loader reads it. */
+struct suite_paths {
+	char **v;
+	size_t n, alloc;
+};
+
+/*
+ * While out is set, this thread's suite_load() and suite_parse() append
+ * each file path they resolve to out, before reading it (receval serve
+ * checks them against its suites folder). NULL stops; release out with
+ * suite_paths_release().
+ */
+void suite_record_paths(struct suite_paths *out);
+void suite_paths_release(struct suite_paths *p);
+/* Append path to this thread's recording, if one is set (the loader's resolve()). */
+void suite_paths_note(const char *path);
+
 #endif

@@ -16,7 +16,7 @@ static char *catalogue_key(const struct run_info *run)
 int titles_add_run(struct titles *t, struct store *s, const struct run_info *run)
 {
 	char *key = catalogue_key(run), *items = NULL, *names = NULL;
-	cJSON *ia = NULL, *na = NULL;
+	cJSON *ia = NULL, *na = NULL, *id_next, *name_next;
 	int rc, i, n;
 
 	if (!key)
@@ -28,9 +28,14 @@ int titles_add_run(struct titles *t, struct store *s, const struct run_info *run
 	ia = cJSON_Parse(items);
 	na = cJSON_Parse(names);
 	n = cJSON_IsArray(ia) && cJSON_IsArray(na) ? cJSON_GetArraySize(ia) : 0;
+	/* both lists walked side by side: cJSON_GetArrayItem(i) walks from the head each time */
+	id_next = n ? ia->child : NULL;
+	name_next = n ? na->child : NULL;
 	for (i = 0; i < n; i++) {
-		const cJSON *id = cJSON_GetArrayItem(ia, i), *name = cJSON_GetArrayItem(na, i);
+		const cJSON *id = id_next, *name = name_next;
 		uint32_t old;
+		id_next = id ? id->next : NULL;
+		name_next = name ? name->next : NULL;
 		if (!cJSON_IsString(id) || !strmap_get(&t->index, id->valuestring, strlen(id->valuestring), &old))
 			continue;
 		ALLOC_GROW(t->ids, t->n + 1, t->alloc);

@@ -75,16 +75,41 @@ void error_last_reset(void)
 	last_error[0] = '\0';
 }
 
-/* Print "receval: " prefix message, and keep a copy (cut at 511 bytes) as the last error. */
+/* error_capture(): where error() and error_at() write on this thread instead of stderr */
+static _Thread_local char *capture_buf;
+static _Thread_local size_t capture_size;
+
+void error_capture(char *buf, size_t size)
+{
+	capture_buf = size ? buf : NULL;
+	capture_size = size;
+	if (capture_buf)
+		capture_buf[0] = '\0';
+}
+
+/*
+ * Print "receval: " prefix message (or, while a capture is set, keep the
+ * first message there: the one nearest the cause), and keep a copy (cut at
+ * 511 bytes) as the last error.
+ */
 static void report(const char *prefix, const char *fmt, va_list ap)
 {
 	size_t n = strlen(prefix);
 	va_list copy;
 
 	va_copy(copy, ap);
-	fprintf(stderr, "receval: %s", prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	if (!capture_buf) {
+		fprintf(stderr, "receval: %s", prefix);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	} else if (!capture_buf[0]) {
+		va_list again;
+		int k = snprintf(capture_buf, capture_size, "%s", prefix);
+		va_copy(again, copy);
+		if (k >= 0 && (size_t)k < capture_size)
+			vsnprintf(capture_buf + k, capture_size - (size_t)k, fmt, again);
+		va_end(again);
+	}
 	if (n >= sizeof(last_error))
 		n = sizeof(last_error) - 1;
 	memcpy(last_error, prefix, n);
@@ -122,6 +147,9 @@ void warning(const char *fmt, ...)
 {
 	va_list ap;
 
+	/* a request of `receval serve` answers with its error alone */
+	if (capture_buf)
+		return;
 	fputs("receval: warning: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -73,6 +73,13 @@ int error_at(const char *file, long line, const char *fmt, ...)
 /* warning(): "receval: warning: <message>" on stderr; returns nothing. */
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Capture this thread's error() and error_at() messages into buf[0..size)
+ * instead of printing them (the first one is kept, without "receval: ");
+ * warnings are dropped meanwhile. size 0 prints again. For `receval serve`,
+ * which answers a request's failure with its message as JSON.
+ */
+void error_capture(char *buf, size_t size);
 /* Parse a whole string as a number; 0 on success, -1 if s is not one. */
 int parse_long(const char *s, long *out);
 /*

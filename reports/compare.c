@@ -238,7 +238,7 @@ static cJSON *number_or_null(double v)
 	return isnan(v) || isinf(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);
 }
 
-void compare_print_json(FILE *f, const struct comparison *c)
+void compare_add_json(struct strbuf *sb, const struct comparison *c)
 {
 	cJSON *root = cJSON_CreateObject(), *metrics;
 	char *out;
@@ -271,11 +271,20 @@ void compare_print_json(FILE *f, const struct comparison *c)
 	}
 	out = cJSON_Print(root);
 	if (out) {
-		fputs(out, f);
-		fputc('\n', f);
+		strbuf_addstr(sb, out);
+		strbuf_addch(sb, '\n');
 	}
 	cJSON_free(out);
 	cJSON_Delete(root);
+}
+
+void compare_print_json(FILE *f, const struct comparison *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	compare_add_json(&sb, c);
+	fwrite(sb.buf, 1, sb.len, f);
+	strbuf_release(&sb);
 }
 
 static void csv_number(FILE *f, double v)

@@ -3,6 +3,7 @@
 #define REPORTS_COMPARE_H
 
 #include <stdio.h>
+#include "lib/strbuf.h"
 #include "eval/compare.h"
 
 /*
@@ -23,6 +24,8 @@ void compare_print_table(FILE *f, const struct comparison *c);
  * NaN and infinities print as null.
  */
 void compare_print_json(FILE *f, const struct comparison *c);
+/* The same object appended to sb (receval serve's /api/compare: the same bytes). */
+void compare_add_json(struct strbuf *sb, const struct comparison *c);
 
 /* A header, then a row per (task, metric), the columns of the JSON rows after a and b; NaN is empty. */
 void compare_print_csv(FILE *f, const struct comparison *c);

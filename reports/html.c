@@ -139,7 +139,8 @@ static void swatch(struct strbuf *sb, size_t run)
 /* A run's name with its colour: the head of a column or a row. */
 void html_run_name(struct strbuf *sb, const struct report *r, size_t i)
 {
-	char *label = run_label(r->runs[i].info);
+	/* a report names a run in every table row: its config (the whole suite) is parsed once, not each time */
+	char *label = r->runs[i].name ? xstrdup(r->runs[i].name) : run_label(r->runs[i].info);
 
 	/* the readable name, the full spec on hover; the label's "(run N)" is the span below */
 	strbuf_addstr(sb, "<span class=\"run\" title=\"");
@@ -261,6 +262,11 @@ static const char css[] =
 	".plots{grid-template-columns:1fr 1fr;gap:8px 16px}"
 	"pre.response{max-height:none;overflow:visible}.scroll{overflow:visible}"
 	"a{color:inherit;text-decoration:none}tbody tr:hover{background:none}}\n";
+
+const char *html_css(void)
+{
+	return css;
+}
 
 /* cJSON helpers: a member's string or number, NULL / NAN when absent or of another type. */
 static const char *jstr(const cJSON *o, const char *key)
@@ -536,7 +542,9 @@ int html_report(struct strbuf *out, const struct report *r, size_t *skipped, str
 	/* the sections first: the summary says whether plots were skipped */
 	add_runs(&rd);
 	html_leaderboard(&rd);
-	html_plots(&rd);
+	/* a page of the service without plots leaves the section out rather than list what it skipped */
+	if (!(r->fragment && r->no_plots))
+		html_plots(&rd);
 	html_all_metrics(&rd);
 	html_validity(&rd);
 	html_usage(&rd);
@@ -546,6 +554,11 @@ int html_report(struct strbuf *out, const struct report *r, size_t *skipped, str
 	if (r->dialogues)
 		strbuf_addstr(&body, r->dialogues);
 	add_notes(&rd);
+	if (r->fragment) {
+		/* the sections alone, for a page that has its own head (receval serve's run page) */
+		strbuf_add(out, body.buf, body.len);
+		goto done;
+	}
 
 	strbuf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
 			   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
@@ -566,7 +579,7 @@ int html_report(struct strbuf *out, const struct report *r, size_t *skipped, str
 	strbuf_addf(out, "<footer>Made by receval %s on ", receval_version);
 	html_escape(out, r->generated);
 	strbuf_addstr(out, ".</footer>\n</main>\n</body>\n</html>\n");
-
+done:
 	if (skipped)
 		*skipped = rd.skipped;
 	if (why)

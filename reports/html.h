@@ -22,6 +22,7 @@ struct titles;
 struct report_run {
 	const struct run_info *info;
 	const char *label;                /* runarg_label_runs() */
+	char *name;                       /* run_label(), found once (its config is parsed); NULL: found when shown */
 	const struct metric_row *rows;    /* its aggregated metrics (store_get_run_metrics) */
 	size_t n_rows;
 	/* this run against the baseline (runs[0]); NULL for the baseline, or when not compared */
@@ -60,7 +61,11 @@ struct report {
 	const struct titles *titles;      /* item titles of the runs' catalogues, for the drill-down; or NULL */
 	const char *judgments;            /* html_judgments()'s section, or NULL */
 	const char *dialogues;            /* html_dialogues()'s section, or NULL */
+	int fragment;                     /* only the sections: no head, summary or footer (receval serve) */
 };
+
+/* The report's stylesheet, for pages that look like it (receval serve). */
+const char *html_css(void);
 
 /*
  * The report's tasks: every task of any run, the baseline's first, each
@@ -90,6 +95,10 @@ int html_report(struct strbuf *out, const struct report *r, size_t *skipped, str
  * a store error (printed).
  */
 int html_judgments(struct strbuf *out, struct store *s, const int64_t *runs, size_t n_runs);
+
+/* One judgment of that section: per task, its figures and its disagreements. 0, or -1 on a store error. */
+struct judgment_info;
+int html_judgment(struct strbuf *out, struct store *s, const struct judgment_info *j);
 
 /*
  * The section on dialogues (the conversation task): for each run (labels[i]

@@ -37,8 +37,7 @@ static int add_disagreement(const struct judgment_sample *js, void *data)
 	return 0;
 }
 
-/* One judgment: per task, its figures and its disagreements. 0, or -1 on a store error. */
-static int one(struct strbuf *out, struct store *s, const struct judgment_info *j)
+int html_judgment(struct strbuf *out, struct store *s, const struct judgment_info *j)
 {
 	struct metric_row *rows = NULL;
 	size_t n = 0, i, k, t0;
@@ -118,7 +117,7 @@ int html_judgments(struct strbuf *out, struct store *s, const int64_t *runs, siz
 			continue;
 		if (!shown_n++)
 			strbuf_addstr(out, "<section id=\"judgments\">\n<h2>Judged pairwise</h2>\n");
-		ret = one(out, s, &j[i]);
+		ret = html_judgment(out, s, &j[i]);
 	}
 	if (shown_n)
 		strbuf_addstr(out, "</section>\n");

@@ -1,5 +1,6 @@
 /* run.c: a run's aggregated metrics as JSON (`show --format json`) and CSV (`show --format csv`). */
 #include <cJSON.h>
+#include "lib/strbuf.h"
 #include "reports/run.h"
 #include "reports/csv.h"
 #include "reports/scale.h"
@@ -9,7 +10,8 @@ static cJSON *number_or_null(double v)
 	return isnan(v) || isinf(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);
 }
 
-int run_write_json(FILE *f, struct store *s, const struct run_info *run, const struct metric_row *rows, size_t n)
+int run_add_json(struct strbuf *sb, struct store *s, const struct run_info *run, const struct metric_row *rows,
+		 size_t n)
 {
 	cJSON *root = cJSON_CreateObject(), *r = cJSON_AddObjectToObject(root, "run");
 	cJSON *metrics = cJSON_AddObjectToObject(root, "metrics"), *config;
@@ -51,11 +53,22 @@ int run_write_json(FILE *f, struct store *s, const struct run_info *run, const s
 		cJSON_AddNumberToObject(m, "n", (double)rows[i].n);
 	}
 	out = cJSON_Print(root);
-	fputs(out, f);
-	fputc('\n', f);
+	strbuf_addstr(sb, out);
+	strbuf_addch(sb, '\n');
 	cJSON_free(out);
 	cJSON_Delete(root);
 	return 0;
+}
+
+int run_write_json(FILE *f, struct store *s, const struct run_info *run, const struct metric_row *rows, size_t n)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret = run_add_json(&sb, s, run, rows, n);
+
+	if (!ret)
+		fwrite(sb.buf, 1, sb.len, f);
+	strbuf_release(&sb);
+	return ret;
 }
 
 void run_write_csv(FILE *f, const struct run_info *run, const struct metric_row *rows, size_t n)

@@ -9,6 +9,9 @@ PKGS="gcc g++ make pkg-config time libcurl4-openssl-dev libcjson-dev libsqlite3-
 # scale-out tests: a one-node Slurm cluster runs the job-array recipe (tests/e2e/slurm.sh); the Kubernetes
 # manifests are read with PyYAML (tests/e2e/manifests.sh)
 PKGS="$PKGS slurm-wlm munge python3-yaml"
+# receval serve: libmicrohttpd, a small maintained C HTTP server (threads, TLS), so the product parses no HTTP itself;
+# chromium only for tests/e2e/serve.sh, which renders the pages headless and checks they fetch nothing
+PKGS="$PKGS libmicrohttpd-dev chromium"
 # make fuzz: clang's libFuzzer and its sanitizer runtimes (tests/fuzz/, issue 14); gcc has no libFuzzer
 PKGS="$PKGS clang libclang-rt-dev"
 # liblapacke-dev and libopenblas-dev: builtin:ease's Cholesky factorisation and inverse (potrf, potri),

@@ -13,10 +13,11 @@
 #   eval           the evaluation core: suites, tasks' interface, run loop, store
 #   eval/tasks     one file per task type
 #   reports        renderers
+#   serve          receval serve: the HTTP front, the API, the pages, the run queue
 #   eval/cli       the command line: main and one cmd_<name>.c per command
 # tests/, bench/ and suites/*.c may include anything.
 
-LAYERS="lib metrics eval/data eval/answer eval/ifeval adapters eval/trec eval eval/tasks reports eval/cli"
+LAYERS="lib metrics eval/data eval/answer eval/ifeval adapters eval/trec eval eval/tasks reports serve eval/cli"
 
 rank() {
 	i=0
@@ -28,7 +29,7 @@ rank() {
 }
 
 bad=0
-for f in $(git ls-files '*.c' '*.h' | grep -E '^(lib|metrics|eval|adapters|reports)/'); do
+for f in $(git ls-files '*.c' '*.h' | grep -E '^(lib|metrics|eval|adapters|reports|serve)/'); do
 	from=$(dirname "$f")
 	rf=$(rank "$from")
 	if [ "$rf" -lt 0 ]; then

@@ -22,6 +22,7 @@ int cmd_tasks(int argc, char **argv);
 int cmd_models(int argc, char **argv);
 int cmd_judge(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* --- the shared preamble (common.c) ------------------------------------ */
 

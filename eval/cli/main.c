@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "plot", cmd_plot, "draw one chart of a metric (PNG or SVG) with gnuplot" },
 	{ "merge", cmd_merge, "copy runs of several databases into one, joining the shards of each run" },
 	{ "judge", cmd_judge, "judge two runs' answers pairwise in both orders, or a judge against human labels" },
+	{ "serve", cmd_serve, "serve the results as web pages and a JSON API, and queue runs from the browser" },
 };
 
 static void usage(FILE *f)
