@@ -140,7 +140,14 @@ int labels_load(struct labels *out, const char *path)
 		if (q == p + len)
 			goto next;
 		text = xstrndup(p, len);
-		o = cJSON_Parse(text);
+		/* one object a line: text after it (two labels run together) is an error, not dropped */
+		o = cJSON_ParseWithOpts(text, &q, 0);
+		while (o && *q && isspace((unsigned char)*q))
+			q++;
+		if (o && *q) {
+			cJSON_Delete(o);
+			o = NULL;
+		}
 		free(text);
 		if (!cJSON_IsObject(o)) {
 			cJSON_Delete(o);

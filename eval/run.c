@@ -50,7 +50,6 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	if (!ds) {
 		/* the tasks read their own questions */
 		cJSON_AddNullToObject(c, "dataset");
-		cJSON_AddStringToObject(c, "version", receval_version);
 		goto done;
 	}
 	cJSON_AddNumberToObject(c, "users_eligible", (double)plan->sp->n_eligible);
@@ -66,12 +65,13 @@ static char *run_config(const struct run_plan *plan, const struct model_spec *sp
 	cJSON_AddNumberToObject(d, "duplicates_dropped", (double)ds->duplicates);
 	cJSON_AddNumberToObject(d, "filtered", (double)ds->filtered);
 	cJSON_AddStringToObject(d, "catalogue", catalogue);
+done:
+	/* every run, with a dataset or without: --resume takes its roles back from here */
 	if (plan->judge)
 		cJSON_AddStringToObject(c, "judge", plan->judge);
 	if (plan->simulator)
 		cJSON_AddStringToObject(c, "simulator", plan->simulator);
 	cJSON_AddStringToObject(c, "version", receval_version);
-done:
 	out = cJSON_PrintUnformatted(c);
 	cJSON_Delete(c);
 	ret = xstrdup(out);

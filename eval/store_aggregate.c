@@ -116,8 +116,11 @@ int store_aggregate(struct store *s, int64_t run, uint64_t seed)
 		store_sql_fail(s, "cannot read the run's metrics");
 		goto out;
 	}
-	compute(g, n, seed);
-	qsort(g, n, sizeof(*g), cmp_group);
+	if (n) {
+		/* a run without a scored sample (every request failed) has no group */
+		compute(g, n, seed);
+		qsort(g, n, sizeof(*g), cmp_group);
+	}
 	/* a savepoint: its own transaction, or part of a caller's (a merge) */
 	if (store_exec(s, "SAVEPOINT aggregate") < 0)
 		goto out;

@@ -204,11 +204,10 @@ static long line_of(const struct loader *ld, int n, const char **path)
 static char *resolve(const char *suite_path, const char *rel)
 {
 	const char *slash = strrchr(suite_path, '/');
-	char *out = rel[0] == '/' || !slash ? xstrdup(rel)
-		    : xstrfmt("%.*s/%s", (int)(slash - suite_path), suite_path, rel);
 
-	suite_paths_note(out);
-	return out;
+	if (rel[0] == '/' || !slash)
+		return suite_paths_note(xstrdup(rel));
+	return suite_paths_note(xstrfmt("%.*s/%s", (int)(slash - suite_path), suite_path, rel));
 }
 
 /*
@@ -710,6 +709,7 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 	};
 	struct strbuf sb = STRBUF_INIT;
 	struct loader ld = { path, NULL, stored, NULL, 0, NULL, 0 };
+	const char *end = NULL;
 	cJSON *root = NULL;
 	int ret = -1;
 
@@ -717,11 +717,13 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 	out->path = xstrdup(path);
 	strbuf_add(&sb, text, len);
 	ld.text = sb.buf;
-	root = cJSON_ParseWithLength(sb.buf, sb.len);
-	if (!root) {
-		const char *at = cJSON_GetErrorPtr();
+	root = cJSON_ParseWithLengthOpts(sb.buf, sb.len, &end, 0);
+	while (root && end < sb.buf + sb.len && isspace((unsigned char)*end))
+		end++;
+	if (!root || end < sb.buf + sb.len) { /* cJSON stops after the first value: text after it is no suite */
+		const char *at = root ? end : cJSON_GetErrorPtr();
 		error_at(path, at && at >= sb.buf && at <= sb.buf + sb.len ? line_at(sb.buf, at) : 0,
-			 "not valid JSON");
+			 root ? "unexpected text after the suite's JSON object" : "not valid JSON");
 		goto out;
 	}
 	if (!cJSON_IsObject(root)) {

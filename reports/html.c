@@ -139,7 +139,8 @@ static void swatch(struct strbuf *sb, size_t run)
 /* A run's name with its colour: the head of a column or a row. */
 void html_run_name(struct strbuf *sb, const struct report *r, size_t i)
 {
-	char *label = run_label(r->runs[i].info);
+	/* a report names a run in every table row: its config (the whole suite) is parsed once, not each time */
+	char *label = r->runs[i].name ? xstrdup(r->runs[i].name) : run_label(r->runs[i].info);
 
 	/* the readable name, the full spec on hover; the label's "(run N)" is the span below */
 	strbuf_addstr(sb, "<span class=\"run\" title=\"");

@@ -22,6 +22,7 @@ struct titles;
 struct report_run {
 	const struct run_info *info;
 	const char *label;                /* runarg_label_runs() */
+	char *name;                       /* run_label(), found once (its config is parsed); NULL: found when shown */
 	const struct metric_row *rows;    /* its aggregated metrics (store_get_run_metrics) */
 	size_t n_rows;
 	/* this run against the baseline (runs[0]); NULL for the baseline, or when not compared */

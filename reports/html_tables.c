@@ -57,9 +57,10 @@ int html_has_task(const struct report_run *run, const char *task)
 /* Whether the run measured anything of task's quality: a run whose every sample failed has only failure rates. */
 static int scored_task(const struct report_run *run, const char *task)
 {
-	size_t i;
+	size_t i, begin, end;
 
-	for (i = 0; i < run->n_rows; i++) {
+	metric_rows_task(run->rows, run->n_rows, task, &begin, &end);
+	for (i = begin; i < end; i++) {
 		struct metric_lookup l;
 		if (!strcmp(run->rows[i].task, task) && !metric_lookup(&l, run->rows[i].metric) &&
 		    l.kind == METRIC_QUALITY && isfinite(run->rows[i].value))

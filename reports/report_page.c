@@ -3,6 +3,7 @@
 #include "reports/html.h"
 #include "eval/runarg.h"
 #include "eval/titles.h"
+#include "eval/label.h"
 
 /* What the report loads for a run besides its runarg_run; the report borrows from it. */
 struct run_extra {
@@ -56,6 +57,7 @@ int report_page(struct strbuf *out, struct store *store, const int64_t *ids, siz
 		}
 		rruns[i].info = &runs[i].info;
 		rruns[i].label = runs[i].label;
+		rruns[i].name = run_label(&runs[i].info);
 		rruns[i].rows = runs[i].rows;
 		rruns[i].n_rows = runs[i].n_rows;
 		rruns[i].usage = &extra[i].usage;
@@ -100,6 +102,8 @@ out:
 	titles_release(&titles);
 	free(resolved);
 	report_tasks_free(tasks, n_tasks, n_runs);
+	for (i = 0; rruns && i < n_runs; i++)
+		free(rruns[i].name);
 	free(rruns);
 	for (i = 0; i < n_runs; i++) {
 		if (extra[i].compared)

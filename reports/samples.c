@@ -19,7 +19,7 @@ static void add_ids(struct strbuf *sb, const char *json)
 	strbuf_addstr(sb, json);
 }
 
-/* A stored grounding as it is, or [] when the column is empty or not one. */
+/* A stored grounding written again (a database from before may hold bytes that are not UTF-8), or [] when the column is empty or not one. */
 static void add_groundings(struct strbuf *sb, const char *json)
 {
 	struct grounding_row *rows;
@@ -29,8 +29,8 @@ static void add_groundings(struct strbuf *sb, const char *json)
 		strbuf_addstr(sb, "[]");
 		return;
 	}
+	codec_put_groundings(sb, rows, n);
 	codec_groundings_free(rows, n);
-	strbuf_addstr(sb, json);
 }
 
 static void add_string_or_null(struct strbuf *sb, const char *s)

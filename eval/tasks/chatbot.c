@@ -115,6 +115,16 @@ static int parse(struct task_spec *t, const struct task_parse *tp)
 	if (general_data_path(tp, "data", 1, &d->path) < 0 ||
 	    task_get_string(tp, "judge", 0, &t->role_spec[ROLE_JUDGE]) < 0)
 		return -1;
+	if (t->role_spec[ROLE_JUDGE]) {
+		/* checked here, as explanation's is, so a bad one stops the run before anything is stored */
+		struct model_spec spec = { 0 };
+		const struct adapter *ad = NULL;
+		int ok = model_spec_parse(&spec, t->role_spec[ROLE_JUDGE]) == 0 && (ad = adapter_find(spec.provider));
+		model_spec_release(&spec);
+		if (!ok || !ad->submit)
+			return task_error(tp, "judge", "'judge' must be a language model's spec (openai:, azure: or "
+					  "exec:), not '%s'", t->role_spec[ROLE_JUDGE]);
+	}
 	rc = task_get_template(tp, "judge_template", "judge_single.txt", single_vars, &d->single, &file);
 	free(file);
 	file = NULL;

@@ -54,8 +54,11 @@ int general_read_jsonl(const char *path, int (*fn)(const cJSON *obj, long line, 
 			p = e + 1;
 			continue;
 		}
-		obj = cJSON_ParseWithLength(p, (size_t)(e - p));
-		if (!cJSON_IsObject(obj)) {
+		obj = cJSON_ParseWithLengthOpts(p, (size_t)(e - p), &q, 0);
+		/* one object a line: cJSON stops after the first value, so text after it is checked here */
+		while (obj && q < e && isspace((unsigned char)*q))
+			q++;
+		if (!cJSON_IsObject(obj) || q < e) {
 			cJSON_Delete(obj);
 			error_at(path, line, "not a JSON object");
 			goto out;

@@ -81,6 +81,17 @@ $R run suites/general.json --model "$FAKE" --limit 2 --db "$T/l.db" -q >/dev/nul
 ok_if "--limit 2: two questions per subject, two prompts, two chats" \
 	[ "$(sqlite3 "$T/l.db" "select count(*) from samples")" = 10 ]
 
+# --judge is stored with a run that has no dataset, so --resume judges the chats it finishes
+# (bug: the config of a dataset-less run left out "judge"; a killed run resumed without ratings)
+$R run suites/general.json --model "$FAKE" --judge "$FAKE" --db "$T/rj.db" -q >/dev/null 2>&1
+ok_if "a dataset-less run stores its --judge" \
+	[ "$(sqlite3 "$T/rj.db" "select json_extract(config, '\$.judge') from runs where id = 1")" = "$FAKE" ]
+sqlite3 "$T/rj.db" "delete from sample_metrics where run_id = 1 and task = 'chat';
+	delete from samples where run_id = 1 and task = 'chat'; update runs set status = 'interrupted' where id = 1"
+$R run --resume 1 --db "$T/rj.db" -q >/dev/null 2>"$T/rj.err"
+ok_if "--resume of a dataset-less run judges the chats it finishes (rating over 10 samples)" \
+	[ "$(sqlite3 "$T/rj.db" "select n from run_metrics where run_id = 1 and task = 'chat' and metric = 'rating'")" = 10 ]
+
 # built-in models write no text
 $R run suites/general.json --model builtin:pop --db "$T/b.db" >"$T/b.out" 2>"$T/b.err"
 ok_if "a built-in model skips every task with a warning and exits 0" \
@@ -97,3 +108,19 @@ for c in "general_mc x_test.csv x_test.csv:2" "chatbot chat.jsonl chat.jsonl:2" 
 	ok_if "its message names $3" grep -q "$3" "$T/err"
 done
 ok_if "nothing was stored for them" sh -c "[ ! -e '$T/bad.db' ] || [ \"\$(sqlite3 '$T/bad.db' 'select count(*) from runs')\" = 0 ]"
+# bug: a question line with text after its object (two questions run together) kept the first and dropped the rest
+printf '{"prompt": "hi"} {"prompt": "lost"}\n' >"$T/two.jsonl"
+echo '{"name": "two", "tasks": [{"type": "chatbot", "data": "two.jsonl"}]}' >"$T/two.json"
+expect_exit 3 "a question line with text after its object exits 3" $R run "$T/two.json" --model "$FAKE" --db "$T/two.db"
+ok_if "its message names the file and line" grep -q "two.jsonl:1: not a JSON object" "$T/err"
+# bug: cJSON stopped after the suite's object, so text after it (a second object) was ignored
+cp suites/general/chat.jsonl "$T/good.jsonl"
+echo '{"name": "two", "tasks": [{"type": "chatbot", "data": "good.jsonl"}]} {"tasks": []}' >"$T/trail.json"
+expect_exit 3 "a suite with text after its object exits 3" $R run "$T/trail.json" --model "$FAKE" --db "$T/trail.db"
+ok_if "its message names the suite and says why" grep -q "trail.json:1: unexpected text after" "$T/err"
+# bug: a chatbot task's built-in judge was found only once the run was stored (a failed run to resume); explanation's and
+# the simulator's were checked when the suite loads
+echo '{"name": "bj", "tasks": [{"type": "chatbot", "data": "good.jsonl", "judge": "builtin:pop"}]}' >"$T/bj.json"
+expect_exit 3 "a chatbot task whose judge is a built-in model exits 3" $R run "$T/bj.json" --model "$FAKE" --db "$T/bj.db"
+ok_if "its message names the suite and the key" grep -q "bj.json:1: 'judge' must be a language model" "$T/err"
+ok_if "and no run is stored" sh -c "[ ! -e '$T/bj.db' ] || [ \"\$(sqlite3 '$T/bj.db' 'select count(*) from runs')\" = 0 ]"

@@ -170,6 +170,10 @@ sys.exit(0 if abs(c['agreement'] - 0.2) < 1e-9 and c['kappa'] == 0 and c['first_
 printf '{"question": "q", "answer_a": "x", "answer_b": "y", "winner": "a"}\n{"question": "q", "answer_a": "x", "winner": "a"}\n' >"$T/bad.jsonl"
 expect_exit 3 "a labels file with a bad line is exit 3" $R judge --calibrate "$T/bad.jsonl" --judge "openai:j?base_url=$URL" --db "$T/c.db"
 ok_if "the message names the file and line" grep -q "bad.jsonl:2: needs \"question\"" "$T/err"
+# bug: cJSON stopped after the first object of a line, so a second label run onto it was dropped silently
+printf '{"question": "q", "answer_a": "x", "answer_b": "y", "winner": "a"} {"question": "r", "answer_a": "x", "answer_b": "y", "winner": "b"}\n' >"$T/two.jsonl"
+expect_exit 3 "a labels line with text after its object is exit 3" $R judge --calibrate "$T/two.jsonl" --judge "openai:j?base_url=$URL" --db "$T/c.db"
+ok_if "its message names the file and line" grep -q "two.jsonl:1: not a JSON object" "$T/err"
 cat >"$T/mt.jsonl" <<'JSON'
 {"question_id": 81, "model_a": "m1", "model_b": "m2", "winner": "model_a", "judge": "author_0", "turn": 1, "conversation_a": [{"role": "user", "content": "Write a haiku."}, {"role": "assistant", "content": "Leaves fall (2001) on \"Stone\"."}], "conversation_b": [{"role": "user", "content": "Write a haiku."}, {"role": "assistant", "content": "No."}]}
 {"question_id": 81, "model_a": "m1", "model_b": "m2", "winner": "tie (bothbad)", "judge": "author_1", "turn": 2, "conversation_a": [{"role": "user", "content": "Write a haiku."}, {"role": "assistant", "content": "Leaves fall."}, {"role": "user", "content": "Another."}, {"role": "assistant", "content": "Snow (1999)."}], "conversation_b": [{"role": "user", "content": "Write a haiku."}, {"role": "assistant", "content": "No."}, {"role": "user", "content": "Another."}, {"role": "assistant", "content": "Snow (1999)."}]}

@@ -3,6 +3,7 @@
 #include "eval/label.h"
 #include "eval/run_errors.h"
 #include "adapters/prices.h"
+#include "lib/strbuf.h"
 
 static void check_label(const char *spec, const char *endpoint, const char *want)
 {
@@ -120,4 +121,18 @@ TEST(list_prices_only_at_the_vendors_endpoint)
 		model_spec_release(&b);
 	}
 	model_spec_release(&s);
+}
+
+/* bug: a model's invalid UTF-8 went raw into show --samples and export's JSON lines, which JSON readers then refused */
+TEST(json_string_replaces_bytes_that_are_not_utf8)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_add_json(&sb, "Toy \xc3(1995) \x80\xbf \xc0\xaf \xed\xa0\x80 \xf0\x9f\x98");
+	CHECK_STR(sb.buf, "\"Toy \xef\xbf\xbd(1995) \xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd "
+		  "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
+	strbuf_reset(&sb);
+	strbuf_add_json(&sb, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xac \xef\xbf\xbd \"\n\x7f");
+	CHECK_STR(sb.buf, "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xac \xef\xbf\xbd \\\"\\n\x7f\"");
+	strbuf_release(&sb);
 }
