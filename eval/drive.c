@@ -218,7 +218,7 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 	for (i = 0; i < n_slots; i++)
 		slots[i].cand = xmalloc((cand_cap ? cand_cap : 1) * sizeof(*slots[i].cand));
 	while (ret == EXIT_OK && (active || (!d->stop && next < n_work))) {
-		while (!d->stop && !run_interrupted && active < n_slots && next < n_work && ret == EXIT_OK) {
+		while (!d->stop && !run_was_interrupted() && active < n_slots && next < n_work && ret == EXIT_OK) {
 			struct work *w = NULL;
 			int rc;
 
@@ -239,7 +239,7 @@ static int drive_phase(struct driver *d, size_t n_work, size_t cand_cap)
 			else if (rc)
 				active++;
 		}
-		if (run_interrupted && !d->stop) {
+		if (run_was_interrupted() && !d->stop) {
 			size_t busy = in_flight(d);
 			d->stop = 1;
 			drain_until = now_ms() + 10000;

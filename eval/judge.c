@@ -222,7 +222,7 @@ int judge_items(struct store *s, struct judge_item *items, size_t n, const struc
 	strbuf_release(&jg.user);
 	if (jg.failed)
 		return EXIT_STORE;
-	if (ret == EXIT_OK && run_interrupted)
+	if (ret == EXIT_OK && run_was_interrupted())
 		return 130;
 	return ret;
 }

@@ -169,7 +169,7 @@ static int run_builtin(struct task_ctx *c)
 	memset(&w, 0, sizeof(w));
 	w.cand = xmalloc(cap * sizeof(*w.cand));
 	w.phase = 1;
-	for (w.index = 0; w.index < n && !run_interrupted; w.index++)
+	for (w.index = 0; w.index < n && !run_was_interrupted(); w.index++)
 		if (type->builtin(c, &w) < 0) {
 			ret = EXIT_STORE;
 			break;
@@ -209,7 +209,7 @@ static int run_task(const struct run_plan *plan, struct store *store, struct tas
 		ret = EXIT_STORE;
 	phase_end("store");
 	progress_end(&prog);
-	if (run_interrupted && ret == EXIT_OK)
+	if (run_was_interrupted() && ret == EXIT_OK)
 		ret = 130;
 	*errors += c.errors;
 	for (m = 0; m < c.n_names; m++)

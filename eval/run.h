@@ -40,6 +40,15 @@ struct run_plan {
 extern volatile int run_interrupted;
 
 /*
+ * Whether SIGINT came. The handler may run on any thread (OpenBLAS's
+ * among them) and sets the flag with an atomic store: read it this way.
+ */
+static inline int run_was_interrupted(void)
+{
+	return __atomic_load_n(&run_interrupted, __ATOMIC_RELAXED);
+}
+
+/*
  * Train the model spec names and evaluate it on every task of the plan,
  * committing each sample with its metrics, then aggregate. *run_id is set
  * as soon as the run row exists (0 before). Returns an exit code: EXIT_OK,

@@ -174,12 +174,6 @@ struct par {
 	size_t errors;               /* samples the workers stored as errors */
 };
 
-/* SIGINT came (set by the handler with an atomic store: read the same way) */
-static int interrupted(void)
-{
-	return __atomic_load_n(&run_interrupted, __ATOMIC_RELAXED);
-}
-
 struct worker {
 	struct par *par;
 	struct model *model;
@@ -205,10 +199,10 @@ static void *worker_main(void *arg)
 		size_t ci, end;
 
 		pthread_mutex_lock(&par->lock);
-		while (!par->stop && !interrupted() && par->taken < par->n_chunks &&
+		while (!par->stop && !run_was_interrupted() && par->taken < par->n_chunks &&
 		       par->taken >= par->next + par->window)
 			pthread_cond_wait(&par->window_cond, &par->lock);
-		if (par->stop || interrupted() || par->taken >= par->n_chunks) {
+		if (par->stop || run_was_interrupted() || par->taken >= par->n_chunks) {
 			pthread_mutex_unlock(&par->lock);
 			break;
 		}

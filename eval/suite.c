@@ -268,7 +268,6 @@ static int check_keys(const struct loader *ld, const cJSON *obj, const char *con
 	return 0;
 }
 
-
 static int get_string(const struct loader *ld, const cJSON *obj, const char *key,
 		      char **out, int required, long line)
 {

@@ -32,7 +32,7 @@ static const char usage_judge[] =
 static void on_sigint(int sig)
 {
 	(void)sig;
-	run_interrupted = 1;
+	__atomic_store_n(&run_interrupted, 1, __ATOMIC_RELAXED);
 }
 
 #define FIGURE_SEED 0x6a75646765ull  /* "judge" */
