@@ -5,6 +5,7 @@
 #include <spawn.h>
 #include <fcntl.h>
 #include <sys/wait.h>
+#include <sys/resource.h>
 #include "serve/queue.h"
 #include "eval/shard.h"
 #include "lib/uuid.h"
@@ -263,6 +264,11 @@ static void run_job(struct queue *q, struct job_row *j, struct active *a)
 		goto out;
 	}
 	a->pid = pid;
+	/*
+	 * A run is batch work beside people reading pages: it yields the CPU to
+	 * them. Set before it starts its threads, which inherit it.
+	 */
+	setpriority(PRIO_PROCESS, (id_t)pid, 10);
 	runs = runs_json(a);
 	store_job_set(&q->store, j->id, "running", runs, -1, NULL);
 	free(runs);
