@@ -179,12 +179,13 @@ $(OBJDIR)/bench_serve_load: $(OBJDIR)/bench/serve_load.o $(OBJDIR)/libreceval.a
 # build-fuzz/, one binary per tests/fuzz/fuzz_*.c, each run FUZZ_SECONDS on its committed seed corpus.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
+FUZZ_CXX     ?= clang++
 FUZZ_FLAGS   := -O1 -g -Wno-missing-field-initializers -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_NAMES   := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
 
 fuzz-build:
 	$(Q)command -v $(FUZZ_CC) >/dev/null || { echo "receval: make fuzz needs $(FUZZ_CC) (make deps installs it)" >&2; exit 1; }
-	$(Q)$(MAKE) --no-print-directory OBJDIR=build-fuzz CC=$(FUZZ_CC) \
+	$(Q)$(MAKE) --no-print-directory OBJDIR=build-fuzz CC=$(FUZZ_CC) CXX=$(FUZZ_CXX) \
 		CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build-fuzz/libreceval.a
 	$(Q)for h in $(FUZZ_NAMES); do \
 		echo "  FUZZ    build-fuzz/$$h"; \

@@ -204,11 +204,10 @@ static long line_of(const struct loader *ld, int n, const char **path)
 static char *resolve(const char *suite_path, const char *rel)
 {
 	const char *slash = strrchr(suite_path, '/');
-	char *out = rel[0] == '/' || !slash ? xstrdup(rel)
-		    : xstrfmt("%.*s/%s", (int)(slash - suite_path), suite_path, rel);
 
-	suite_paths_note(out);
-	return out;
+	if (rel[0] == '/' || !slash)
+		return suite_paths_note(xstrdup(rel));
+	return suite_paths_note(xstrfmt("%.*s/%s", (int)(slash - suite_path), suite_path, rel));
 }
 
 /*

@@ -52,7 +52,7 @@ struct suite_paths {
  */
 void suite_record_paths(struct suite_paths *out);
 void suite_paths_release(struct suite_paths *p);
-/* Append path to this thread's recording, if one is set (the loader's resolve()). */
-void suite_paths_note(const char *path);
+/* Append a copy of path to this thread's recording, if one is set (the loader's resolve()); returns path. */
+char *suite_paths_note(char *path);
 
 #endif

@@ -9,12 +9,13 @@ void suite_record_paths(struct suite_paths *out)
 	recording = out;
 }
 
-void suite_paths_note(const char *path)
+char *suite_paths_note(char *path)
 {
 	if (!recording)
-		return;
+		return path;
 	ALLOC_GROW(recording->v, recording->n + 1, recording->alloc);
 	recording->v[recording->n++] = xstrdup(path);
+	return path;
 }
 
 void suite_paths_release(struct suite_paths *p)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # seeds.sh: (re)builds the committed seed corpora of the fuzz harnesses, tests/fuzz/corpus/NAME/, from the
-# test fixtures, the shipped suites and a few hand-written inputs. Deterministic: same fixtures, same files.
+# test fixtures, the shipped suites and a few hand-written inputs (regress-* files, past crashes, are kept).
+# Deterministic: same fixtures, same files.
 # Usage: sh tests/fuzz/seeds.sh   (from the repository root)
 set -e
 C=tests/fuzz/corpus
@@ -8,7 +9,8 @@ F=tests/fixtures
 SEP='
 =====
 '
-rm -rf "$C"
+# inputs that once crashed a harness (regress-*) stay; the rest is made again
+[ -d "$C" ] && find "$C" -type f ! -name 'regress-*' -exec rm -f {} +
 mkdir -p "$C/suite" "$C/dataset" "$C/trec" "$C/answer" "$C/openai" "$C/exec" "$C/rules"
 
 # seed DIR NAME: stdin into DIR/NAME
@@ -70,3 +72,16 @@ printf 'openai:m?base_url=http://u:p@h/v1?key=sk-x' | seed rules spec-secret
 printf '["1","2","30"]' | seed rules ids
 printf '[{"text":"Toy Story","item":"1","how":"exact","score":1},{"text":"x","item":null,"how":"none","score":0}]' | seed rules groundings
 printf '1e-400' | seed rules number
+
+# question files: the first byte picks MMLU CSV, MMLU-style JSONL, IFEval JSONL or chatbot prompts
+mkdir -p "$C/questions" "$C/verdict"
+printf '\000q,a,b,c,d,A\n"What is 2+2, really?",3,4,5,6,B\n' | seed questions mmlu-csv
+printf '\001{"question": "q", "choices": ["a", "b", "c"], "answer": 1, "subject": "s"}\n{"question": "r", "choices": ["x", "y"], "answer": "B"}\n' | seed questions mmlu-jsonl
+{ printf '\002'; head -n 5 "$F/general/ifeval20.jsonl"; } | seed questions ifeval
+printf '\003{"prompt": "hi"}\n{"question_id": 81, "category": "writing", "turns": ["Write a haiku.", "Again."]}\n' | seed questions chatbot
+
+# judge verdicts
+printf 'After comparing, [[A]] is better.' | seed verdict pairwise
+printf 'Rating: [[7]]' | seed verdict rating
+printf 'Here: ```json\n{"informativeness": 4, "persuasiveness": 3, "helpfulness": 5, "reason": "ok"}\n```' | seed verdict rubric
+printf '[[A]] no, [[B]]; Rating: [[11]] {"informativeness": 2.5}' | seed verdict mixed
