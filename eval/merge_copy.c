@@ -229,11 +229,29 @@ static long first_shard(const struct merge_run *r)
 	return m;
 }
 
+/* Step run u's cursor: on to its next row, or finalized and cleared (live counts down) at its end. */
+static int step_row(struct merge_run *r, sqlite3_stmt **cur, size_t u, size_t *live)
+{
+	int rc;
+
+	if (!cur[u])
+		return 0;
+	rc = sqlite3_step(cur[u]);
+	if (rc == SQLITE_ROW)
+		return 0;
+	sqlite3_finalize(cur[u]);
+	cur[u] = NULL;
+	(*live)--;
+	return rc == SQLITE_DONE ? 0 : merge_in_fail(r->in, "cannot read the samples");
+}
+
 /*
- * The samples of g's runs, task by task, taking one from each run in turn
- * (runs in shard order): users were dealt to shards in turn (user i to
- * shard i mod N), so this puts the samples back in the order the run made
- * unsharded stores them.
+ * The samples of g's runs, task by task, in the order the run made
+ * unsharded stores them. A run stores its users' samples in the order of
+ * the users' ids (split_order_users()), and each user is in one shard, so
+ * the samples with a user are taken smallest user first; samples without
+ * one (questions, dealt to shards in turn: question i to shard i mod N) are
+ * taken one from each run in turn, runs in shard order.
  */
 static int copy_samples(struct store *s, struct merge_group *g, struct merge_run *runs)
 {
@@ -259,7 +277,7 @@ static int copy_samples(struct store *s, struct merge_group *g, struct merge_run
 			ret = merge_in_fail(r->in, "cannot read the sample metrics");
 	}
 	for (t = 0; t < n_tasks && !ret; t++) {
-		size_t live = 0;
+		size_t live = 0, turn = 0;
 		for (u = 0; u < g->n_runs && !ret; u++) {
 			struct merge_run *r = &runs[order[u]];
 			char *sql = xstrfmt("SELECT task, sample_id, user, target, candidates, history, request, response,"
@@ -275,22 +293,30 @@ static int copy_samples(struct store *s, struct merge_group *g, struct merge_run
 			sqlite3_bind_text(cur[u], 2, tasks[t], -1, SQLITE_STATIC);
 			live++;
 		}
-		while (live && !ret)
-			for (u = 0; u < g->n_runs && !ret; u++) {
-				int rc;
+		/* every cursor stepped onto its first row: the next sample to copy is chosen among them */
+		for (u = 0; u < g->n_runs && !ret; u++)
+			ret = step_row(&runs[order[u]], cur, u, &live);
+		while (live && !ret) {
+			size_t pick = SIZE_MAX;
+			for (v = 0; v < g->n_runs; v++) {
+				const char *a, *b;
+				u = (turn + v) % g->n_runs;
 				if (!cur[u])
 					continue;
-				rc = sqlite3_step(cur[u]);
-				if (rc == SQLITE_ROW) {
-					ret = merge_sample(s, g, &runs[order[u]], mst[u], &o, cur[u]);
+				if (pick == SIZE_MAX) {
+					pick = u;
 					continue;
 				}
-				if (rc != SQLITE_DONE)
-					ret = merge_in_fail(runs[order[u]].in, "cannot read the samples");
-				sqlite3_finalize(cur[u]);
-				cur[u] = NULL;
-				live--;
+				a = (const char *)sqlite3_column_text(cur[u], C_USER);
+				b = (const char *)sqlite3_column_text(cur[pick], C_USER);
+				if (a && b && strcmp(a, b) < 0)
+					pick = u;
 			}
+			ret = merge_sample(s, g, &runs[order[pick]], mst[pick], &o, cur[pick]);
+			turn = pick + 1;
+			if (!ret)
+				ret = step_row(&runs[order[pick]], cur, pick, &live);
+		}
 		for (u = 0; u < g->n_runs; u++) {
 			sqlite3_finalize(cur[u]);
 			cur[u] = NULL;

@@ -643,6 +643,8 @@ plan:
 				users[kept++] = users[i];
 		n_users = kept;
 	}
+	if (has_ds)
+		split_order_users(users, n_users, &ds);
 	plan.users = users;
 	plan.n_users = n_users;
 	phase_end("split");

@@ -99,6 +99,18 @@ void split_sample_users(uint32_t **out, size_t *n, const struct split *sp, size_
 	*n = want && want < sp->n_eligible ? want : sp->n_eligible;
 }
 
+static int cmp_user_id(const void *a, const void *b, void *arg)
+{
+	char *const *ids = arg;
+
+	return strcmp(ids[*(const uint32_t *)a], ids[*(const uint32_t *)b]);
+}
+
+void split_order_users(uint32_t *users, size_t n, const struct dataset *ds)
+{
+	qsort_r(users, n, sizeof(*users), cmp_user_id, ds->user_ids);
+}
+
 /* Binary search in the cumulative popularity: the first item whose cumulative count exceeds x. */
 static uint32_t pick_weighted(const uint64_t *cum, size_t n, uint64_t x)
 {

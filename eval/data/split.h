@@ -50,6 +50,15 @@ void split_release(struct split *sp);
 void split_sample_users(uint32_t **out, size_t *n, const struct split *sp, size_t want, uint64_t seed);
 
 /*
+ * Put the chosen users in the order of their ids (bytewise, as SQLite's
+ * BINARY collation orders sample_id): which users a run evaluates is
+ * split_sample_users()'s choice, the order only decides how samples reach
+ * the store, where key-ordered inserts append to the indexes instead of
+ * landing at random pages (ML-20M: several seconds of a run).
+ */
+void split_order_users(uint32_t *users, size_t n, const struct dataset *ds);
+
+/*
  * Candidates for a ranking sample: the target and up to n - 1 negatives that
  * the user never interacted with (training or target), drawn without
  * replacement uniformly or by training popularity, or taken in order from
