@@ -9,9 +9,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *p[2];
 	size_t n[2];
 	char a[256], b[256];
-	FILE *out = fopen("/dev/null", "w");
+	static FILE *out;
 
-	if (!out)
+	if (!out && !(out = fopen("/dev/null", "w")))   /* once: the rows are written, not read */
 		abort();
 	if (fuzz_split(data, size, p, n, 2) < 2)
 		p[1] = p[0], n[1] = n[0];
@@ -25,6 +25,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.per_query = 1;
 	o.summary = 1;
 	trec_evaluate(&o, out);
-	fclose(out);
 	return 0;
 }
