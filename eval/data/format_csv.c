@@ -2,6 +2,7 @@
 #include "eval/data/format.h"
 #include "lib/utf8.h"
 #include <fcntl.h>
+#include <sys/stat.h>
 
 /* ------------------------------------------------------------------ */
 /* csv and tsv                                                         */
@@ -63,11 +64,19 @@ static int csv_read(struct csv *c)
 
 static int csv_open(struct csv *c, const char *path, char sep)
 {
+	struct stat st;
+
 	memset(c, 0, sizeof(*c));
 	c->fd = open(path, O_RDONLY);
 	if (c->fd < 0)
 		return error_at(path, 0, "cannot read: %s", strerror(errno));
+	/*
+	 * a small file gets a window its size: 8 MB allocated and freed for
+	 * a file of a few lines is most of the time it takes to load
+	 */
 	c->cap = CSV_WINDOW;
+	if (!fstat(c->fd, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_size + 4096 < CSV_WINDOW)
+		c->cap = (size_t)st.st_size + 4096;
 	c->buf = xmalloc(c->cap + 1);
 	c->line = 1;
 	c->sep = sep;
