@@ -176,8 +176,10 @@ $(OBJDIR)/bench_serve_load: $(OBJDIR)/bench/serve_load.o $(OBJDIR)/libreceval.a
 -include $(OBJDIR)/bench/serve_load.d
 
 # Fuzzing (tests/fuzz/README.md): the library built by clang with libFuzzer's coverage and ASan/UBSan into
-# build-fuzz/, one binary per tests/fuzz/fuzz_*.c, each run FUZZ_SECONDS on its committed seed corpus.
+# build-fuzz/, one binary per tests/fuzz/fuzz_*.c, each run FUZZ_SECONDS on its committed seed corpus
+# (or FUZZ_RUNS executions: make fuzz FUZZ_RUNS=10000000 FUZZ_NAMES=fuzz_trec).
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?=
 FUZZ_CC      ?= clang
 FUZZ_CXX     ?= clang++
 FUZZ_FLAGS   := -O1 -g -Wno-missing-field-initializers -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -194,7 +196,7 @@ fuzz-build:
 	done
 
 fuzz: fuzz-build
-	$(Q)sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
+	$(Q)FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 # The MovieLens-20M-sized generator (bench/gen_big.c) and the benchmark at that scale (bench/big.sh).
 $(OBJDIR)/gen_big: $(OBJDIR)/bench/gen_big.o $(OBJDIR)/libreceval.a
