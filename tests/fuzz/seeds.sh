@@ -36,6 +36,8 @@ done
 { cat "$F/trec/qrels"; printf '%s' "$SEP"; cat "$F/trec/run"; } | seed trec fixture
 printf '1 0 a 1\n2 0 b 1%s1 Q0 a 1 1 r\n' "$SEP" | seed trec missing-query
 printf '1 0 a 2\n1 0 b 0\n1 0 c 1\n%s1 Q0 c 1 0.5 r\n1 Q0 a 2 0.5 r\n1 Q0 b 3 -1e3 r\n' "$SEP" | seed trec ties
+# a third part: more -m arguments, one a line (parameters of the measures that take them)
+{ cat "$F/trec/qrels"; printf '%s' "$SEP"; cat "$F/trec/run"; printf '%sP.5,10\nndcg.1=0,2=1\nndcg_cut.3\nsuccess.1,2\nmap_cut.4\nrecall.2\n' "$SEP"; } | seed trec params
 
 # answers: every answer of the grounding corpus, one file each (the first 200)
 python3 - "$F/answers/corpus.jsonl" "$C/answer" <<'PY'
