@@ -1,6 +1,7 @@
 /* trec.c: trec_eval 10.0's per-query measures, written from its definitions so that every value agrees to the last bit. */
 #include <limits.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "metrics/trec.h"
@@ -288,6 +289,23 @@ void trec_ndcg_cut(double *out, const struct trec_query *q, const long *cutoffs,
  */
 #define DENSE_LEVELS_MAX 65536
 
+/*
+ * Are the parameters' gains whole numbers within 1e9? Then, with levels
+ * below DENSE_LEVELS_MAX, gain_cmp() is exact and the merge sort orders
+ * the listed levels alike whether the levels no document holds are in the
+ * table or not: they are left out, and a qrels of judgement 50,000 costs
+ * the levels it has, not 50,000 of them for every query.
+ */
+static int gains_whole(const struct trec_gain_param *params, size_t nparams)
+{
+	size_t i;
+
+	for (i = 0; i < nparams; i++)
+		if (!(fabs(params[i].gain) <= 1e9 && params[i].gain == floor(params[i].gain)))
+			return 0;
+	return 1;
+}
+
 static long num_rel_levels(const struct trec_query *q)
 {
 	return q->nlevels ? q->levels[q->nlevels - 1].rel + 1 : 0;
@@ -345,22 +363,48 @@ static int gain_cmp(const void *pa, const void *pb, const void *ctx)
 	return (int)d;
 }
 
-static double get_gain(long rel, const struct trec_gain *g, size_t ng)
+/* Order of a table sorted for find_gain(): by rel, then by position in gain order (kept in count). */
+static int rel_cmp(const void *pa, const void *pb)
 {
-	size_t i;
+	const struct trec_gain *a = pa, *b = pb;
 
-	for (i = 0; i < ng; i++)
-		if (g[i].rel == rel)
-			return g[i].gain;
-	return 0.0;
+	if (a->rel != b->rel)
+		return a->rel < b->rel ? -1 : 1;
+	return (a->count > b->count) - (a->count < b->count);
 }
 
-/* Add the default gain of level rel (its own value) unless a parameter named it. */
-static void add_level(struct trec_gain *g, size_t *ng, long rel, long count)
+/*
+ * The gain of judgement rel: that of the first level in gain order whose
+ * rel it is (a parameter may name a level twice), 0 when none is. by_rel
+ * is the levels sorted by rel_cmp(), so this is a binary search, not a
+ * scan of up to 65,536 levels for every retrieved document.
+ */
+static double find_gain(long rel, const struct trec_gain *by_rel, size_t ng)
+{
+	size_t lo = 0, hi = ng;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (by_rel[mid].rel < rel)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ng && by_rel[lo].rel == rel ? by_rel[lo].gain : 0.0;
+}
+
+/*
+ * Add the default gain of level rel (its own value) unless one of the
+ * nparams parameters, g[0..nparams), named it. The levels added are
+ * distinct, so only the parameters are searched: searching every level
+ * added so far made a judgement of 50,000 cost a billion comparisons.
+ */
+static void add_level(struct trec_gain *g, size_t *ng, size_t nparams, long rel, long count)
 {
 	size_t j;
 
-	for (j = 0; j < *ng; j++) {
+	for (j = 0; j < nparams; j++) {
 		if (g[j].rel == rel) {
 			g[j].count = count;
 			return;
@@ -377,7 +421,7 @@ double trec_ndcg(const struct trec_query *q, const struct trec_gain_param *param
 {
 	long L = num_rel_levels(q), cur, num_at_level, i;
 	size_t ng = 0, p, l;
-	struct trec_gain *g = scratch;
+	struct trec_gain *g = scratch, *by_rel = NULL;
 	double dcg = 0.0, ideal = 0.0, ideal_gain, rg;
 
 	for (p = 0; p < nparams; p++) {
@@ -386,7 +430,7 @@ double trec_ndcg(const struct trec_query *q, const struct trec_gain_param *param
 		g[ng].count = 0;
 		ng++;
 	}
-	if (L <= DENSE_LEVELS_MAX) {
+	if (L <= DENSE_LEVELS_MAX && !gains_whole(params, nparams)) {
 		long v;
 
 		for (v = 0, l = 0; v < L; v++) {
@@ -394,15 +438,24 @@ double trec_ndcg(const struct trec_query *q, const struct trec_gain_param *param
 
 			if (l < q->nlevels && q->levels[l].rel == v)
 				count = q->levels[l++].count;
-			add_level(g, &ng, v, count);
+			add_level(g, &ng, nparams, v, count);
 		}
 	} else {
 		for (l = 0; l < q->nlevels; l++)
-			add_level(g, &ng, q->levels[l].rel, q->levels[l].count);
+			add_level(g, &ng, nparams, q->levels[l].rel, q->levels[l].count);
 	}
 	/* with nothing to sort, scratch may be NULL, and NULL + 0 is undefined in C */
 	if (ng > 1)
 		trec_msort(g, ng, sizeof(*g), g + ng, gain_cmp, NULL);
+	/* the levels by rel, for find_gain(), in the merge sort's half of scratch */
+	if (ng) {
+		by_rel = g + ng;
+		for (l = 0; l < ng; l++) {
+			by_rel[l] = g[l];
+			by_rel[l].count = (long)l;
+		}
+		qsort(by_rel, ng, sizeof(*by_rel), rel_cmp);
+	}
 
 	cur = (long)ng - 1;
 	ideal_gain = cur >= 0 ? g[cur].gain : 0.0;
@@ -410,7 +463,7 @@ double trec_ndcg(const struct trec_query *q, const struct trec_gain_param *param
 	/* walk the ranking and the ideal ranking together, the ideal one as long as it gains */
 	for (i = 0; i < q->num_ret || ideal_gain > 0.0; i++) {
 		if (i < q->num_ret) {
-			rg = get_gain(q->rel[i], g, ng);
+			rg = find_gain(q->rel[i], by_rel, ng);
 			if (rg != 0)
 				dcg += rg / log2((double)(i + 2));
 		}

@@ -189,6 +189,47 @@ TEST(trec_ndcg_fractional_gains_as_trec_eval)
 	CHECK_NEAR(trec_ndcg(&q, p, 1, scratch), 0.7618528072345416, 1e-12);
 }
 
+/*
+ * Found by tests/fuzz/fuzz_trec.c (a timeout): a judgement of 49,999 made
+ * nDCG compare every gain level with every other, a billion comparisons
+ * for one query, and look each retrieved document's gain up among them
+ * all. The levels are now added in one pass and looked up by binary search.
+ */
+TEST(trec_ndcg_huge_judgement_is_linear)
+{
+	static const long rel[] = { 1, 60000, NONPOOL };
+	static const struct trec_level lv[] = { { 1, 1 }, { 60000, 1 } };
+	struct trec_query q = { rel, 3, lv, 2, 0, 0, 1 };
+	size_t need;
+	struct trec_gain *scratch;
+
+	trec_query_count(&q);
+	need = trec_ndcg_scratch(&q, 0);
+	CHECK(need >= 2 * 60001);
+	scratch = xmalloc(need * sizeof(*scratch));
+	CHECK_NEAR(trec_ndcg(&q, NULL, 0, scratch), (1 + 60000 / log2(3.0)) / (60000 + 1 / log2(3.0)), 1e-15);
+	free(scratch);
+}
+
+TEST(trec_ndcg_level_named_twice)
+{
+	/*
+	 * -m ndcg.1=5,1=0: level 1 is in the table twice; its documents count
+	 * in the ideal ranking with the first gain (5), and a retrieved one
+	 * earns the gain that comes first in gain order (0), as before the
+	 * lookup by binary search.
+	 */
+	static const long rel[] = { 1, 2 };
+	static const struct trec_level lv[] = { { 1, 1 }, { 2, 1 } };
+	static const struct trec_gain_param p[] = { { 1, 5.0 }, { 1, 0.0 } };
+	struct trec_query q = { rel, 2, lv, 2, 0, 0, 1 };
+	struct trec_gain scratch[16];
+
+	trec_query_count(&q);
+	CHECK(trec_ndcg_scratch(&q, 2) <= 16);
+	CHECK_NEAR(trec_ndcg(&q, p, 2, scratch), (2 / log2(3.0)) / (5 + 2 / log2(3.0)), 1e-15);
+}
+
 TEST(trec_iprec_at_recall)
 {
 	struct trec_query q = q1(1);
