@@ -237,6 +237,9 @@ static int read_jsonl_line(const cJSON *obj, long line, void *data)
 		return error_at(x->path, line, "\"subject\" must be a non-empty string without '/'");
 	if (!(cJSON_IsString(a) || (cJSON_IsNumber(a) && a->valuedouble == floor(a->valuedouble))))
 		return error_at(x->path, line, "\"answer\" must be a letter (\"C\") or a 0-based index (2)");
+	/* checked before the cast: a double past a long's range cast to long is undefined (1e95) */
+	if (cJSON_IsNumber(a) && !(a->valuedouble >= 0 && a->valuedouble < (double)n))
+		return error_at(x->path, line, "the answer %g is not one of the choices 0-%zu", a->valuedouble, n - 1);
 	return add_question(x->d, x->l, x->path, line, q->valuestring, choices, n,
 			    cJSON_IsString(a) ? a->valuestring : NULL, cJSON_IsNumber(a) ? (long)a->valuedouble : -1,
 			    subject_index(x->d, s ? s->valuestring : x->stem, x->add_subjects));

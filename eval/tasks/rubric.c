@@ -62,6 +62,7 @@ static int parse_inline(struct rubric *r, const struct task_parse *tp, const cha
 	const cJSON *scale = cJSON_GetObjectItemCaseSensitive(o, "scale");
 	const cJSON *aspects = cJSON_GetObjectItemCaseSensitive(o, "aspects"), *it;
 	const char *why;
+	double lo, hi;
 
 	cJSON_ArrayForEach(it, o)
 		if (strcmp(it->string, "scale") && strcmp(it->string, "aspects"))
@@ -70,11 +71,14 @@ static int parse_inline(struct rubric *r, const struct task_parse *tp, const cha
 	if (!cJSON_IsArray(scale) || cJSON_GetArraySize(scale) != 2 ||
 	    !cJSON_IsNumber(cJSON_GetArrayItem(scale, 0)) || !cJSON_IsNumber(cJSON_GetArrayItem(scale, 1)))
 		return task_error(tp, key, "'%s' needs \"scale\": [MIN, MAX], two whole numbers", key);
-	r->lo = (long)cJSON_GetArrayItem(scale, 0)->valuedouble;
-	r->hi = (long)cJSON_GetArrayItem(scale, 1)->valuedouble;
-	if ((double)r->lo != cJSON_GetArrayItem(scale, 0)->valuedouble ||
-	    (double)r->hi != cJSON_GetArrayItem(scale, 1)->valuedouble || !scale_ok(r->lo, r->hi))
+	lo = cJSON_GetArrayItem(scale, 0)->valuedouble;
+	hi = cJSON_GetArrayItem(scale, 1)->valuedouble;
+	/* in range before the cast: a double past a long's range cast to long is undefined (1e300) */
+	if (!(lo >= 0 && lo <= 100 && hi >= 0 && hi <= 100) || lo != floor(lo) || hi != floor(hi) ||
+	    !scale_ok((long)lo, (long)hi))
 		return task_error(tp, key, "'%s' scale must be two whole numbers 0 <= MIN < MAX <= 100", key);
+	r->lo = (long)lo;
+	r->hi = (long)hi;
 	if (!cJSON_IsObject(aspects) || !cJSON_GetArraySize(aspects))
 		return task_error(tp, key, "'%s' needs \"aspects\": {\"name\": \"what to look for\", ...}", key);
 	cJSON_ArrayForEach(it, aspects) {

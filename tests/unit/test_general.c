@@ -101,6 +101,45 @@ TEST(general_bad_question_files)
 	free(task_chat);
 }
 
+/*
+ * Found by tests/fuzz/fuzz_questions.c: a JSONL answer index of 1e95 was
+ * cast to long before its range was checked (undefined behaviour). It is
+ * now "not one of the choices", as 3 is for three choices.
+ */
+TEST(general_mc_huge_answer_index_is_refused)
+{
+	char dir[] = "/tmp/receval-general-XXXXXX";
+	char *jsonl, *task;
+
+	CHECK(mkdtemp(dir) != NULL);
+	jsonl = xstrfmt("%s/q.jsonl", dir);
+	task = xstrfmt("{\"type\": \"general_mc\", \"data\": \"%s\"}", jsonl);
+	CHECK_INT(load(jsonl, "{\"question\": \"q\", \"choices\": [\"x\", \"y\"], \"answer\": 1e95}\n", task), -1);
+	CHECK_INT(load(jsonl, "{\"question\": \"q\", \"choices\": [\"x\", \"y\"], \"answer\": -1e95}\n", task), -1);
+	CHECK_INT(load(jsonl, "{\"question\": \"q\", \"choices\": [\"x\", \"y\"], \"answer\": 2}\n", task), -1);
+	CHECK_INT(load(jsonl, "{\"question\": \"q\", \"choices\": [\"x\", \"y\"], \"answer\": 1}\n", task), 0);
+	unlink(jsonl);
+	rmdir(dir);
+	free(jsonl);
+	free(task);
+}
+
+/* Same class as the above, found reading the code: a rubric scale of 1e300 was cast to long before its check. */
+TEST(rubric_huge_scale_is_refused)
+{
+	static const char *const scales[] = { "[1, 1e300]", "[-1e300, 3]", "[1, 3.5]", "[3, 1]" };
+	struct suite s;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(scales); i++) {
+		char *text = xstrfmt("{\"name\": \"t\", \"dataset\": {\"format\": \"csv\", \"path\": \"d.csv\"},"
+				     " \"tasks\": [{\"type\": \"explanation\", \"rubric\": {\"scale\": %s,"
+				     " \"aspects\": {\"a\": \"b\"}}}]}", scales[i]);
+		CHECK_INT(suite_parse_stored(&s, text, strlen(text)), -1);
+		free(text);
+	}
+}
+
 TEST(general_suite_without_dataset)
 {
 	static const char needs[] = "{\"name\": \"n\", \"tasks\": [{\"type\": \"ranking\", \"k\": 5, \"candidates\": 5}]}";
