@@ -148,6 +148,7 @@ static int read_arg(struct ifeval_instr *out, const struct arg *a, const cJSON *
 			*err = xstrfmt("'%s' must be a string", a->key);
 			return -1;
 		}
+		free(out->s);   /* a key given twice: the last one counts, the first is not leaked */
 		out->s = xstrdup(v->valuestring);
 		return 0;
 	case A_WORDS:
@@ -155,15 +156,20 @@ static int read_arg(struct ifeval_instr *out, const struct arg *a, const cJSON *
 			*err = xstrfmt("'%s' must be an array of strings", a->key);
 			return -1;
 		}
+		/* a key given twice: the last one counts, the first is not leaked */
+		for (i = 0; i < out->n_words; i++)
+			free(out->words[i]);
+		free(out->words);
 		out->words = xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(*out->words));
+		out->n_words = 0;
+		/* n_words counts as it goes: on an error, ifeval_instr_release() frees the words read */
 		cJSON_ArrayForEach(e, v) {
 			if (!cJSON_IsString(e) || !*e->valuestring) {
 				*err = xstrfmt("'%s' must be an array of non-empty strings", a->key);
 				return -1;
 			}
-			out->words[i++] = xstrdup(e->valuestring);
+			out->words[out->n_words++] = xstrdup(e->valuestring);
 		}
-		out->n_words = i;
 		return 0;
 	default:
 		return 0;

@@ -218,6 +218,35 @@ TEST(ifeval_case_punctuation)
 	CHECK_IF("punctuation:no_comma", NULL, "first line, with a comma\nno commas on this one", 0, 1);
 }
 
+/*
+ * Found by tests/fuzz/fuzz_questions.c (a leak): kwargs naming a string
+ * argument twice ({"first_word": "a", "first_word": "b"}, which cJSON
+ * keeps) overwrote the first copy; a list of words with a bad one lost the
+ * words read before it. The last one given counts, nothing is leaked
+ * (SANITIZE=address runs this test with LeakSanitizer).
+ */
+TEST(ifeval_kwargs_given_twice_leak_nothing)
+{
+	struct ifeval_instr in;
+	cJSON *kw = cJSON_Parse("{\"num_paragraphs\": 3, \"nth_paragraph\": 2, \"first_word\": \"a\", "
+				"\"first_word\": \"b\"}");
+	char *err = NULL;
+
+	CHECK_INT(ifeval_instr_parse(&in, "length_constraints:nth_paragraph_first_word", kw, &err), 0);
+	CHECK_STR(in.s, "b");
+	ifeval_instr_release(&in);
+	cJSON_Delete(kw);
+	kw = cJSON_Parse("{\"keywords\": [\"x\"], \"keywords\": [\"y\", \"z\"]}");
+	CHECK_INT(ifeval_instr_parse(&in, "keywords:existence", kw, &err), 0);
+	CHECK(in.n_words == 2 && !strcmp(in.words[0], "y"));
+	ifeval_instr_release(&in);
+	cJSON_Delete(kw);
+	kw = cJSON_Parse("{\"keywords\": [\"x\", \"y\", \"\"]}");
+	CHECK_INT(ifeval_instr_parse(&in, "keywords:existence", kw, &err), -1);
+	free(err);
+	cJSON_Delete(kw);
+}
+
 TEST(ifeval_bad_kwargs_and_responses)
 {
 	struct ifeval_instr in;
