@@ -14,26 +14,6 @@
 #define DEFAULT_PAGE 100
 #define MAX_PAGE 1000
 
-/* The id after prefix in path, and what follows it ("" or "/samples"): 0, or -1 when path is not prefix + id. */
-static int path_id(const char *path, const char *prefix, int64_t *id, const char **rest)
-{
-	size_t n = strlen(prefix), d;
-	char num[24];
-
-	if (strncmp(path, prefix, n))
-		return -1;
-	path += n;
-	d = strspn(path, "0123456789");
-	if (!d || d >= sizeof(num))
-		return -1;
-	memcpy(num, path, d);
-	num[d] = '\0';
-	if (serve_parse_id(num, id) < 0)
-		return -1;
-	*rest = path + d;
-	return 0;
-}
-
 static cJSON *num_or_null(double v)
 {
 	return isnan(v) || isinf(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);
@@ -393,7 +373,7 @@ int api_route(struct request *r)
 		return get ? list_runs(r) : post ? api_submit_run(r) : method_not_allowed(r, "GET or POST");
 	if (!strcmp(r->path, "/api/runs/latest"))
 		return get ? show_run(r, 0) : method_not_allowed(r, "GET");
-	if (!path_id(r->path, "/api/runs/", &id, &rest)) {
+	if (!serve_path_id(r->path, "/api/runs/", &id, &rest)) {
 		if (!*rest)
 			return get ? show_run(r, id) : del ? api_cancel_run(r, id) : method_not_allowed(r, "GET or DELETE");
 		if (!strcmp(rest, "/samples"))
@@ -407,11 +387,11 @@ int api_route(struct request *r)
 		return get ? compare(r) : method_not_allowed(r, "GET");
 	if (!strcmp(r->path, "/api/judgments"))
 		return get ? judgments(r, 0) : method_not_allowed(r, "GET");
-	if (!path_id(r->path, "/api/judgments/", &id, &rest) && !*rest)
+	if (!serve_path_id(r->path, "/api/judgments/", &id, &rest) && !*rest)
 		return get ? judgments(r, id) : method_not_allowed(r, "GET");
 	if (!strcmp(r->path, "/api/jobs"))
 		return get ? api_list_jobs(r) : method_not_allowed(r, "GET");
-	if (!path_id(r->path, "/api/jobs/", &id, &rest)) {
+	if (!serve_path_id(r->path, "/api/jobs/", &id, &rest)) {
 		if (!*rest)
 			return get ? api_show_job(r, id) : del ? api_cancel_job(r, id) : method_not_allowed(r, "GET or DELETE");
 		if (!strcmp(rest, "/events"))

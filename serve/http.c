@@ -92,6 +92,23 @@ int serve_parse_id(const char *s, int64_t *out)
 	return 0;
 }
 
+int serve_path_id(const char *path, const char *prefix, int64_t *id, const char **rest)
+{
+	size_t n = strlen(prefix), d;
+	char num[24];
+
+	if (strncmp(path, prefix, n))
+		return -1;
+	path += n;
+	d = strspn(path, "0123456789");
+	if (!d || d >= sizeof(num))
+		return -1;
+	memcpy(num, path, d);
+	num[d] = '\0';
+	*rest = path + d;
+	return serve_parse_id(num, id);
+}
+
 /* --- answers ------------------------------------------------------------------ */
 
 unsigned serve_status_of(int exit_code, int not_found)

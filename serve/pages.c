@@ -550,24 +550,6 @@ static int login(struct request *r)
 	return 0;
 }
 
-/* The id after prefix and what follows: 0, or -1. */
-static int page_id(const char *path, const char *prefix, int64_t *id, const char **rest)
-{
-	size_t n = strlen(prefix), d;
-	char num[24];
-
-	if (strncmp(path, prefix, n))
-		return -1;
-	path += n;
-	d = strspn(path, "0123456789");
-	if (!d || d >= sizeof(num))
-		return -1;
-	memcpy(num, path, d);
-	num[d] = '\0';
-	*rest = path + d;
-	return serve_parse_id(num, id);
-}
-
 int pages_route(struct request *r)
 {
 	int get = !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"), post = !strcmp(r->method, "POST");
@@ -585,15 +567,15 @@ int pages_route(struct request *r)
 		return jobs_page(r, 0);
 	if (!strcmp(r->path, "/judgments") && get)
 		return judgments_page(r, 0);
-	if (!page_id(r->path, "/judgments/", &id, &rest) && !*rest && get)
+	if (!serve_path_id(r->path, "/judgments/", &id, &rest) && !*rest && get)
 		return judgments_page(r, id);
-	if (!page_id(r->path, "/jobs/", &id, &rest)) {
+	if (!serve_path_id(r->path, "/jobs/", &id, &rest)) {
 		if (!*rest && get)
 			return jobs_page(r, id);
 		if (!strcmp(rest, "/cancel") && post)
 			return form_action(r, id, 0, "cancel");
 	}
-	if (!page_id(r->path, "/runs/", &id, &rest)) {
+	if (!serve_path_id(r->path, "/runs/", &id, &rest)) {
 		if (!*rest && get)
 			return page_run(r, id);
 		if (!strcmp(rest, "/sample") && get)

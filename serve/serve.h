@@ -113,6 +113,8 @@ int pages_route(struct request *r);
 
 /* Parse "12" as a positive id: 0 and *out, or -1. */
 int serve_parse_id(const char *s, int64_t *out);
+/* The id after prefix in path ("/api/runs/12/samples") and what follows it in *rest ("/samples"): 0, or -1 when path is not prefix + id. */
+int serve_path_id(const char *path, const char *prefix, int64_t *id, const char **rest);
 
 /* --- server-sent events (events.c) --------------------------------------- */
 
