@@ -466,6 +466,7 @@ static int ask(struct store *s, int64_t id, struct judge_item *items, size_t n, 
 
 	memset(&o, 0, sizeof(o));
 	o.judge = f->judge;
+	o.what = f->calibrate ? "calibration" : "pairwise";
 	o.limits = (struct adapter_limits)ADAPTER_LIMITS_INIT;
 	o.limits.concurrency = (unsigned)f->concurrency;
 	o.limits.rpm = f->rpm;

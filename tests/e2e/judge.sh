@@ -164,6 +164,13 @@ bad = [k for k in want if abs(c[k] - want[k]) > 1e-5]
 print('#', bad, c) if bad else None
 sys.exit(1 if bad else 0)" "$T/cal.json"
 $R judge --calibrate $L --judge "openai:judge-first?base_url=$URL" --db "$T/c.db" --format json -q >"$T/cal2.json"
+# bug: judge's progress was never started: "task 0/0" on every line
+$R judge --calibrate $L --judge "openai:judge-content?base_url=$URL" --db "$T/c.db" >/dev/null 2>"$T/cal.err"
+ok_if "calibration's progress counts its one pass and its 8 pairs (task 1/1 calibration: 8/8)" \
+	sh -c "grep -q 'task 1/1 calibration: 8/8 samples' '$T/cal.err' && ! grep -q 'task 0/' '$T/cal.err'"
+$R judge 1 2 --judge "openai:judge-content?base_url=$URL" --db "$DB" >/dev/null 2>"$T/pair.err"
+ok_if "pairwise progress counts its one pass and its 12 samples (task 1/1 pairwise: 12/12)" \
+	sh -c "grep -q 'task 1/1 pairwise: 12/12 samples' '$T/pair.err' && ! grep -q 'task 0/' '$T/pair.err'"
 ok_if "calibration of a first-position judge: agreement 0.2 (the human ties), kappa 0, first_position_rate 1" python3 -c "
 import json,sys; c=json.load(open(sys.argv[1]))['tasks']['calibration']
 sys.exit(0 if abs(c['agreement'] - 0.2) < 1e-9 and c['kappa'] == 0 and c['first_position_rate'] == 1 and c['agreement_no_ties'] is None else 1)" "$T/cal2.json"
