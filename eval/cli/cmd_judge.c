@@ -227,7 +227,7 @@ static void print_table_rows(const char *task, const struct figure *f, size_t n)
 	for (i = 0; i < n; i++) {
 		printf("%-14s %-28s ", task, f[i].name);
 		if (isnan(f[i].value))
-			printf("%10s", "-");
+			printf("%10s", "n/a");  /* nothing to count or test; null in JSON */
 		else if (f[i].value == floor(f[i].value) && strcmp(f[i].name, "p"))
 			printf("%10.0f", f[i].value);
 		else

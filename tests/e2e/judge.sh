@@ -127,6 +127,17 @@ $R judge 1 2 --judge "openai:judge-content?base_url=$URL" --db "$DB" --format js
 ok_if "a content-driven judge prefers the better explanations in both orders" python3 -c "
 import json,sys; a=json.load(open(sys.argv[1]))['tasks']['explanation']; b=json.load(open(sys.argv[2]))['tasks']['explanation']
 sys.exit(0 if a['win_rate'] == 1 and a['consistency_rate'] == 1 and a['p'] < 0.001 and b['loss_rate'] == 1 and a['win_rate_adjusted_ci'] == [1, 1] else 1)" "$T/content.json" "$T/content2.json"
+# bug: p was 1 (printed "p 1.0000") when no sample was judged; with no win and no loss there is nothing to test:
+# n/a in the table, null in JSON (on a copy, so that the judgments below stay the latest)
+sqlite3 "$DB" ".backup '$T/na.db'"
+$R judge 1 2 --judge "openai:judge-garbled?base_url=$URL" --db "$T/na.db" -q >"$T/na.txt" 2>/dev/null
+ok_if "no sample judged: the table prints p as n/a" grep -Eq '^explanation +p +n/a$' "$T/na.txt"
+$R judge 1 2 --judge "openai:judge-garbled?base_url=$URL" --db "$T/na.db" --format json -q >"$T/na.json" 2>/dev/null
+$R judge 1 2 --judge "openai:judge-tie?base_url=$URL" --db "$T/na.db" --format json -q >"$T/tie.json" 2>/dev/null
+ok_if "no sample judged, or only ties: p is null in JSON" python3 -c "
+import json,sys; a=json.load(open(sys.argv[1]))['tasks']['explanation']; b=json.load(open(sys.argv[2]))['tasks']['explanation']
+sys.exit(0 if a['judged'] == 0 and a['p'] is None and b['judged'] == 12 and b['tie_rate'] == 1 and b['p'] is None else 1)" \
+	"$T/na.json" "$T/tie.json"
 $R judge 1 3 --judge "openai:judge-flaky?base_url=$URL" --db "$DB" --format json -q >"$T/flaky.json"
 python3 - "$T/flaky.json" "$DB" "$T/main.log" <<'PY'
 import json, sqlite3, sys
