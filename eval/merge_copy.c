@@ -67,7 +67,7 @@ static void release_out(struct out_stmts *o)
 	sqlite3_finalize(o->del_metrics);
 }
 
-static int same_value(sqlite3_value *a, sqlite3_value *b)
+int merge_same_value(sqlite3_value *a, sqlite3_value *b)
 {
 	int t = sqlite3_value_type(a);
 	double x, y;
@@ -120,8 +120,8 @@ static int metrics(struct store *s, struct merge_run *r, sqlite3_stmt *mst, stru
 			continue;
 		}
 		orc = sqlite3_step(o->metrics);
-		if (orc != SQLITE_ROW || !same_value(sqlite3_column_value(mst, 0), sqlite3_column_value(o->metrics, 0)) ||
-		    !same_value(sqlite3_column_value(mst, 1), sqlite3_column_value(o->metrics, 1))) {
+		if (orc != SQLITE_ROW || !merge_same_value(sqlite3_column_value(mst, 0), sqlite3_column_value(o->metrics, 0)) ||
+		    !merge_same_value(sqlite3_column_value(mst, 1), sqlite3_column_value(o->metrics, 1))) {
 			*same = 0;
 			break;
 		}
@@ -177,7 +177,7 @@ static int merge_sample(struct store *s, struct merge_group *g, struct merge_run
 		return insert_sample(s, r, mst, o, g->target, src);
 	}
 	for (c = 0; c < ARRAY_SIZE(content); c++)
-		if (!same_value(sqlite3_column_value(o->find, (int)c), sqlite3_column_value(src, content[c].col)))
+		if (!merge_same_value(sqlite3_column_value(o->find, (int)c), sqlite3_column_value(src, content[c].col)))
 			break;
 	i = (int)c;
 	if (c == ARRAY_SIZE(content) && (rc = metrics(s, r, mst, o, g->target, src, 0, &same)) == 0 && same) {

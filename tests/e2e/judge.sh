@@ -200,3 +200,44 @@ $R judge --calibrate "$T/mt.jsonl" --judge "openai:judge-content?base_url=$URL" 
 ok_if "MT-Bench's human judgments are read as they are (both turns)" python3 -c "
 import json,sys; c=json.load(open(sys.argv[1]))['tasks']['calibration']
 sys.exit(0 if c['labels'] == 2 and c['judged'] == 2 and c['agreement'] == 1 else 1)" "$T/mt.json"
+
+# bug: merge left the judgments behind. They are copied with their runs renamed, and gate reads them in the merged
+# database; merging again changes nothing; a judgment merged before with other content is refused
+$R merge "$T/m.db" "$T/r.db" "$DB" >"$T/m.out" 2>"$T/m.err"
+ok_if "merge copies the judgments (exit 0)" sh -c "[ $? -eq 0 ] && grep -q '^judgment .* new$' '$T/m.out'"
+python3 - "$DB" "$T/m.db" <<'PY'
+import sqlite3, sys
+def judgments(path):
+    db = sqlite3.connect(path)
+    q = ("select j.kind, ra.model, rb.model, j.judge, j.status, j.samples,"
+         " (select group_concat(task || metric || ifnull(value, 'null'), ',') from judgment_metrics where judgment_id = j.id),"
+         " (select group_concat(sample_id || ifnull(verdict_ab, '-') || ifnull(verdict_ba, '-'), ',') from judgment_samples"
+         "  where judgment_id = j.id) from judgments j left join runs ra on ra.id = j.run_a left join runs rb on rb.id = j.run_b"
+         " order by j.id")
+    return db.execute(q).fetchall()
+try:
+    a, b = judgments(sys.argv[1]), judgments(sys.argv[2])
+    shifted = sqlite3.connect(sys.argv[2]).execute("select min(run_a) from judgments").fetchone()[0]
+    ok = len(a) > 0 and a == b and shifted == 2
+except sqlite3.Error as e:
+    print("# %s" % e)
+    a, b, ok = [], [], False
+print(("ok" if ok else "not ok") + " - the merged judgments are the input's, samples and figures, naming the same runs by their new ids (%d)" % len(b))
+PY
+$R gate --baseline 2 --candidate 3 --rule 'explanation.win_rate_adjusted>=0.45' --db "$T/m.db" >/dev/null 2>&1
+rc=$?
+ok_if "gate reads the merged judgment (the candidate's explanations lose: exit $rc)" [ $rc -eq 1 ]
+$R merge "$T/m.db" "$DB" >"$T/m2.out" 2>&1
+ok_if "merging the judgments again changes nothing" sh -c "[ $? -eq 0 ] && ! grep -q '^judgment .* new$' '$T/m2.out' &&
+	grep -q '^judgment .* unchanged$' '$T/m2.out' && [ \$(sqlite3 '$T/m.db' 'select count(*) from judgments') = \$(sqlite3 '$DB' 'select count(*) from judgments') ]"
+sqlite3 "$DB" ".backup '$T/jx.db'"
+sqlite3 "$T/jx.db" "update judgment_metrics set value = 0.123 where judgment_id = 1 and metric = 'win_rate'"
+expect_exit 3 "a judgment merged before with other figures is refused" $R merge "$T/m.db" "$T/jx.db"
+ok_if "the refusal names the judgment and what differs" grep -q "jx.db: judgment 1 was merged before .* (its figures differ)" "$T/err"
+# one that had not finished when first merged is replaced by its finished copy
+sqlite3 "$DB" ".backup '$T/jr.db'"
+sqlite3 "$T/jr.db" "update judgments set status = 'interrupted' where id = 1; delete from judgment_metrics where judgment_id = 1"
+$R merge "$T/m3.db" "$T/jr.db" >/dev/null 2>&1
+$R merge "$T/m3.db" "$DB" >"$T/m3.out" 2>&1
+ok_if "an unfinished judgment merged before is replaced by its finished copy" sh -c "grep -q '^judgment 1 .* updated$' '$T/m3.out' &&
+	[ \"\$(sqlite3 '$T/m3.db' \"select status, (select count(*) from judgment_metrics where judgment_id = 1) > 0 from judgments where id = 1\")\" = 'done|1' ]"
