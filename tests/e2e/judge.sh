@@ -157,6 +157,17 @@ ok_if "gate fails a candidate whose explanations lose to the baseline's (exit $r
 $R gate --baseline 2 --candidate 1 --rule 'explanation.win_rate_adjusted>=0.45' --db "$DB" >/dev/null 2>&1
 rc=$?
 ok_if "gate passes one that wins (exit $rc)" [ $rc -eq 0 ]
+# bug: a delta: rule on a judgment figure said "baseline run 1 has no metric 'win_rate_adjusted'"; the figure is
+# the candidate judged against the baseline, a comparison already: the error says so and how to write the rule
+expect_exit 3 "a delta: rule on a judgment figure cannot be checked (exit 3)" \
+	$R gate --baseline 1 --candidate 2 --rule 'delta:explanation.win_rate_adjusted>=0' --db "$DB"
+ok_if "its message says the figure is a judgment's, with no delta, and gives the rule without delta:" \
+	grep -q "is a figure of judgment [0-9]*, candidate run 2 judged against baseline run 1: .*has no delta; write the rule without 'delta:' ('explanation.win_rate_adjusted>=0')" "$T/err"
+# the run's own judge_failure_rate (its rubric judge) shares the judgment figure's name: delta: checks the run's, once
+$R gate --baseline 1 --candidate 2 --rule 'delta:explanation.judge_failure_rate<=0' --db "$DB" >"$T/gjf.out" 2>&1
+rc=$?
+ok_if "delta: on a name a run metric shares checks the run's figure once (exit $rc)" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'gate passed: 1 of 1 checks hold' '$T/gjf.out'"
 $R list --db "$DB" >"$T/list"
 ok_if "list shows the judgments" grep -q "pairwise     1 vs 2" "$T/list"
 $R report 1 2 --db "$DB" -o "$T/r.html" --no-plots >/dev/null 2>&1
