@@ -252,3 +252,14 @@ $R merge "$T/m3.db" "$T/jr.db" >/dev/null 2>&1
 $R merge "$T/m3.db" "$DB" >"$T/m3.out" 2>&1
 ok_if "an unfinished judgment merged before is replaced by its finished copy" sh -c "grep -q '^judgment 1 .* updated$' '$T/m3.out' &&
 	[ \"\$(sqlite3 '$T/m3.db' \"select status, (select count(*) from judgment_metrics where judgment_id = 1) > 0 from judgments where id = 1\")\" = 'done|1' ]"
+
+# delete: a run's judgments go with it (a judgment of a run that is gone can be neither shown whole nor resumed)
+sqlite3 "$DB" ".backup '$T/del.db'"
+before=$(sqlite3 "$T/del.db" "select count(*) from judgments where run_a = 2 or run_b = 2")
+others=$(sqlite3 "$T/del.db" "select count(*) from judgments where run_a <> 2 and run_b <> 2")
+$R delete 2 --db "$T/del.db" >"$T/del.out" 2>&1
+ok_if "delete: the judgments naming the run go with it, with their samples and figures ($before), the others stay ($others)" \
+	sh -c "[ $? -eq 0 ] && [ $before -gt 0 ] && grep -q '^deleted run 2 and the $before judgment(s) that named it$' '$T/del.out' &&
+	[ \"\$(sqlite3 '$T/del.db' 'select count(*) from judgments; select count(*) from judgment_samples where judgment_id not in (select id from judgments); select count(*) from judgment_metrics where judgment_id not in (select id from judgments)')\" = \"$others
+0
+0\" ]"
