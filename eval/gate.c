@@ -240,6 +240,7 @@ int gate_evaluate(struct gate_result *out, const struct gate_rule *rules, size_t
 	memset(out, 0, sizeof(*out));
 	for (r = 0; r < n_rules; r++) {
 		const struct gate_rule *rule = &rules[r];
+		const struct metric_row *judged = NULL;
 		size_t matched = 0;
 		int task_seen = 0;
 
@@ -259,11 +260,33 @@ int gate_evaluate(struct gate_result *out, const struct gate_rule *rules, size_t
 			else
 				check_absolute(c, row);
 		}
+		for (i = 0; i < in->n_judged; i++) {
+			const struct metric_row *row = &in->judged[i];
+
+			if (rule->task && strcmp(row->task, rule->task))
+				continue;
+			task_seen = 1;
+			if (strcmp(row->metric, rule->metric))
+				continue;
+			if (rule->relative) {
+				/* B judged against A: a comparison already, there is no baseline value to subtract */
+				judged = row;
+				continue;
+			}
+			matched++;
+			check_absolute(add_check(out, &alloc, rule, row->task), row);
+		}
 		if (!matched) {
-			struct gate_check *c = add_check(out, &alloc, rule, rule->task);
+			struct gate_check *c = add_check(out, &alloc, rule, judged ? judged->task : rule->task);
 
 			c->status = GATE_ERROR;
-			if (rule->task && !task_seen)
+			if (judged)
+				c->note = xstrfmt("'%s' of task '%s' is a figure of judgment %lld, candidate run %lld judged "
+						  "against baseline run %lld: it compares the two runs already, so it has no "
+						  "delta; write the rule without 'delta:' ('%s')", rule->metric, judged->task,
+						  (long long)in->judgment_id, (long long)in->cand_id, (long long)in->base_id,
+						  rule->text + strlen("delta:"));
+			else if (rule->task && !task_seen)
 				c->note = xstrfmt("candidate run %lld has no task '%s'", (long long)in->cand_id,
 						  rule->task);
 			else if (rule->task)

@@ -73,6 +73,14 @@ struct gate_input {
 	const struct metric_row *cand; size_t n_cand;    /* the candidate's run_metrics */
 	const struct metric_row *base; size_t n_base;    /* the baseline's run_metrics */
 	/*
+	 * The figures of judgment_id, the latest judgment of the candidate
+	 * against the baseline (receval judge BASE CAND), or none: absolute
+	 * rules check them as the candidate's; they compare the two runs
+	 * already, so a delta: rule has nothing to subtract from them.
+	 */
+	const struct metric_row *judged; size_t n_judged;
+	int64_t judgment_id;
+	/*
 	 * Baseline (A) against candidate (B), compare_runs() with
 	 * opts.select the relative rules' select strings, so that its Holm
 	 * family is exactly the (task, metric) rows the relative rules check.
@@ -102,6 +110,10 @@ struct gate_result {
  * significant after Holm over the relative checks). Metrics without
  * per-sample values (coverage@k, gini@k, entropy@k) compare the two
  * aggregates, with no interval and no test: --significant cannot excuse them.
+ *
+ * Judgment figures (in->judged) join the candidate's for absolute rules;
+ * a delta: rule skips them, and one that only they match becomes a
+ * GATE_ERROR saying the figure has no delta (write the rule without it).
  *
  * A NaN value never passes. A rule whose metric is in no task of the
  * candidate (or whose task lacks it), or a relative check whose metric the

@@ -4,24 +4,18 @@
 
 /*
  * The figures of the latest judgment of the candidate against the
- * baseline (receval judge BASE CAND) join the candidate's metrics, so
- * rules such as 'explanation.win_rate_adjusted>=0.45' check them. 0, or -1.
+ * baseline (receval judge BASE CAND), kept apart from the candidate's
+ * metrics: rules such as 'explanation.win_rate_adjusted>=0.45' check them,
+ * a delta: rule cannot (gate_evaluate()). 0, or -1.
  */
-static int add_judgment_rows(struct store *s, int64_t base, int64_t cand, struct metric_row **rows, size_t *n)
+static int load_judgment_rows(struct gate_session *s, struct store *store, int64_t base, int64_t cand)
 {
-	struct metric_row *jr = NULL;
-	size_t nj = 0;
-	int64_t id = store_latest_judgment(s, base, cand);
+	int64_t id = store_latest_judgment(store, base, cand);
 
 	if (id <= 0)
 		return (int)id;
-	if (store_judgment_metrics(s, id, &jr, &nj) < 0)
-		return -1;
-	*rows = xrealloc(*rows, (*n + nj + 1) * sizeof(**rows));
-	memcpy(*rows + *n, jr, nj * sizeof(*jr));
-	*n += nj;
-	free(jr);
-	return 0;
+	s->judgment_id = id;
+	return store_judgment_metrics(store, id, &s->judged_rows, &s->n_judged) < 0 ? -1 : 0;
 }
 
 int gate_session_parse_rules(struct gate_session *s, const char *const *texts, size_t n)
@@ -70,7 +64,7 @@ int gate_session_check(struct gate_session *s, struct store *store, const struct
 
 	if (store_get_run_metrics(store, cand_id, &s->cand_rows, &s->n_cand) < 0 ||
 	    store_get_run_metrics(store, base_id, &s->base_rows, &s->n_base) < 0 ||
-	    add_judgment_rows(store, base_id, cand_id, &s->cand_rows, &s->n_cand) < 0)
+	    load_judgment_rows(s, store, base_id, cand_id) < 0)
 		return -1;
 	if (s->n_selects) {
 		opts.select = s->selects;
@@ -99,6 +93,9 @@ int gate_session_check(struct gate_session *s, struct store *store, const struct
 	in.n_cand = s->n_cand;
 	in.base = s->base_rows;
 	in.n_base = s->n_base;
+	in.judged = s->judged_rows;
+	in.n_judged = s->n_judged;
+	in.judgment_id = s->judgment_id;
 	in.cmp = s->have_cmp ? &s->cmp : NULL;
 	in.significant = significant;
 	in.alpha = copts->alpha;
@@ -125,6 +122,7 @@ void gate_session_release(struct gate_session *s)
 	run_sample_metrics_release(&s->mc);
 	metric_rows_free(s->cand_rows, s->n_cand);
 	metric_rows_free(s->base_rows, s->n_base);
+	metric_rows_free(s->judged_rows, s->n_judged);
 	run_info_release(&s->base);
 	run_info_release(&s->cand);
 	for (i = 0; i < s->n_rules; i++)

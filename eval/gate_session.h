@@ -20,6 +20,9 @@ struct gate_session {
 	struct run_info base, cand;
 	struct metric_row *base_rows, *cand_rows;
 	size_t n_base, n_cand;
+	struct metric_row *judged_rows;   /* the figures of judgment_id, the latest of cand against base */
+	size_t n_judged;
+	int64_t judgment_id;
 	struct run_sample_metrics mb, mc;
 	struct comparison cmp;         /* baseline against candidate, when a rule is delta: */
 	int have_cmp;

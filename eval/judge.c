@@ -178,7 +178,6 @@ int judge_items(struct store *s, struct judge_item *items, size_t n, const struc
 	memset(&plan, 0, sizeof(plan));
 	memset(&t, 0, sizeof(t));
 	memset(&c, 0, sizeof(c));
-	memset(&prog, 0, sizeof(prog));
 	memset(&jg, 0, sizeof(jg));
 	plan.limits = o->limits;
 	plan.quiet = o->quiet;
@@ -196,13 +195,6 @@ int judge_items(struct store *s, struct judge_item *items, size_t n, const struc
 	jg.tmpl[1][1] = template_builtin("judge_pair_multi.txt");
 	strbuf_init(&jg.system, 0);
 	strbuf_init(&jg.user, 0);
-	prog.quiet = o->quiet;
-	prog.tty = isatty(2);
-	prog.model = o->judge;
-	prog.task = "judge";
-	prog.total = n;
-	prog.next_line = n / 4 ? n / 4 : 1;
-	prog.started = now_ms();
 	c.plan = &plan;
 	c.store = s;
 	c.t = &t;
@@ -216,7 +208,10 @@ int judge_items(struct store *s, struct judge_item *items, size_t n, const struc
 		items[i].j.len_y = judge_words(items[i].y[items[i].turns - 1]);
 		items[i].answered = 0;
 	}
+	/* one pass over every item: "task 1/1", never the 0/0 of a progress left unstarted */
+	progress_start(&prog, o->judge, o->what ? o->what : "judge", 1, 1, n, o->quiet);
 	ret = drive_task(&c);
+	progress_end(&prog);
 	c.ad[ROLE_JUDGE]->free(c.model[ROLE_JUDGE]);
 	strbuf_release(&jg.system);
 	strbuf_release(&jg.user);

@@ -33,6 +33,7 @@ void judge_item_release(struct judge_item *it);
 
 struct judge_opts {
 	const char *judge;               /* the judge's model spec */
+	const char *what;                /* what progress calls the pass ("pairwise", "calibration"); NULL: "judge" */
 	struct adapter_limits limits;
 	int quiet, no_cache;
 };

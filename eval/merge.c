@@ -77,7 +77,8 @@ static int open_input(struct merge_input *in, const char *path)
 	    table_has(in->db, "run_sources", NULL, &in->sources) < 0 ||
 	    table_has(in->db, "run_replicas", NULL, &in->replicas) < 0 ||
 	    table_has(in->db, "catalogues", NULL, &in->catalogues) < 0 ||
-	    table_has(in->db, "cache", NULL, &in->cache) < 0)
+	    table_has(in->db, "cache", NULL, &in->cache) < 0 ||
+	    table_has(in->db, "judgments", NULL, &in->judgments) < 0)
 		return merge_in_fail(in, "cannot read the schema");
 	return 0;
 }
@@ -386,6 +387,7 @@ int merge_databases(const char *out_path, char *const *inputs, size_t n, int qui
 	struct merge_group *groups = NULL;
 	size_t n_runs = 0, alloc_runs = 0, n_groups = 0, i;
 	struct store store;
+	struct strbuf judged = STRBUF_INIT;
 	int ret = EXIT_OK, created = access(out_path, F_OK) != 0, open = 0, in_tx = 0;
 
 	for (i = 0; i < n && !ret; i++) {
@@ -421,6 +423,8 @@ int merge_databases(const char *out_path, char *const *inputs, size_t n, int qui
 		ret = merge_group(&store, &groups[i], runs);
 	for (i = 0; i < n_groups && !ret; i++)
 		ret = merge_finish(&store, &groups[i], runs);
+	for (i = 0; i < n && !ret; i++)
+		ret = merge_judgments(&store, &in[i], runs, groups, n_groups, &judged);
 	if (!ret && sqlite3_exec(store_db(&store), "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		store_sql_fail(&store, "cannot commit the merge");
 		ret = EXIT_STORE;
@@ -429,6 +433,8 @@ int merge_databases(const char *out_path, char *const *inputs, size_t n, int qui
 		in_tx = 0;
 		for (i = 0; i < n_groups; i++)
 			merge_report(&store, &groups[i], runs, quiet);
+		if (!quiet)
+			fputs(judged.buf, stdout);
 	}
 out:
 	if (in_tx)
@@ -442,6 +448,7 @@ out:
 		free(groups[i].status);
 	}
 	free(groups);
+	strbuf_release(&judged);
 	release_runs(runs, n_runs);
 	for (i = 0; i < n; i++)
 		if (in[i].db)

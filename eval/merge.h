@@ -9,8 +9,13 @@
  * all in one transaction: every run is copied under a new id, with its
  * samples and per-sample metrics; runs sharing a run_key (the shards of one
  * run, or a run copied before) are joined into one run, which must agree
- * in suite content, model, seed, limit and shard count; the cache and the
- * catalogues are merged too. Each run that changed is then finished by
+ * in suite content, model, seed, limit and shard count (a run of out_path
+ * that no merge made, a shard run there, is joined in place: refused when
+ * it is running, or when out_path holds two of one key); the cache and the
+ * catalogues are merged too, and so are the judgments of `receval judge`
+ * (merge_judgments(): their runs renamed; one merged before is skipped when
+ * the same, replaced when it had not finished and now has, else refused).
+ * Each run that changed is then finished by
  * run_finish() from the database alone: "partial" when shards are missing,
  * else "done" (or "failed" / "interrupted" as its shards were). A sample
  * already merged is compared with the new one: the same content is

@@ -67,7 +67,7 @@ static void release_out(struct out_stmts *o)
 	sqlite3_finalize(o->del_metrics);
 }
 
-static int same_value(sqlite3_value *a, sqlite3_value *b)
+int merge_same_value(sqlite3_value *a, sqlite3_value *b)
 {
 	int t = sqlite3_value_type(a);
 	double x, y;
@@ -120,8 +120,8 @@ static int metrics(struct store *s, struct merge_run *r, sqlite3_stmt *mst, stru
 			continue;
 		}
 		orc = sqlite3_step(o->metrics);
-		if (orc != SQLITE_ROW || !same_value(sqlite3_column_value(mst, 0), sqlite3_column_value(o->metrics, 0)) ||
-		    !same_value(sqlite3_column_value(mst, 1), sqlite3_column_value(o->metrics, 1))) {
+		if (orc != SQLITE_ROW || !merge_same_value(sqlite3_column_value(mst, 0), sqlite3_column_value(o->metrics, 0)) ||
+		    !merge_same_value(sqlite3_column_value(mst, 1), sqlite3_column_value(o->metrics, 1))) {
 			*same = 0;
 			break;
 		}
@@ -177,7 +177,7 @@ static int merge_sample(struct store *s, struct merge_group *g, struct merge_run
 		return insert_sample(s, r, mst, o, g->target, src);
 	}
 	for (c = 0; c < ARRAY_SIZE(content); c++)
-		if (!same_value(sqlite3_column_value(o->find, (int)c), sqlite3_column_value(src, content[c].col)))
+		if (!merge_same_value(sqlite3_column_value(o->find, (int)c), sqlite3_column_value(src, content[c].col)))
 			break;
 	i = (int)c;
 	if (c == ARRAY_SIZE(content) && (rc = metrics(s, r, mst, o, g->target, src, 0, &same)) == 0 && same) {
@@ -336,7 +336,109 @@ static int copy_samples(struct store *s, struct merge_group *g, struct merge_run
 	return ret;
 }
 
-/* The output's run of g's key made by an earlier merge, checked against g's first run; or a new one. */
+/*
+ * A run of g's key that the output holds without a merge having made it
+ * (`receval run --shard I/N --db OUT.db`): g's runs join it in place, its
+ * id kept, itself recorded as the source of its shard (the output being
+ * its database). 1 when g->target is that run, 0 when there is none, or an
+ * exit code: it is still running, it cannot join g's runs, or the output
+ * holds two such runs of the key (which of them would the others join?).
+ */
+static int adopt_unmerged(struct store *s, struct merge_group *g, const struct merge_run *base)
+{
+	sqlite3 *db = store_db(s);
+	sqlite3_stmt *st = NULL;
+	int64_t id = 0, other = 0, samples = 0;
+	char *config_text = NULL, *model = NULL, *status = NULL, *why = NULL, now[32];
+	cJSON *config = NULL;
+	const cJSON *u;
+	long i, n;
+	int rc, ret = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT id, config, model, status, samples FROM runs r WHERE run_key = ?"
+			       " AND NOT EXISTS (SELECT 1 FROM run_sources WHERE run_id = r.id) ORDER BY id LIMIT 2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return out_fail(s, "cannot read runs");
+	sqlite3_bind_text(st, 1, g->key, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (id) {
+			other = sqlite3_column_int64(st, 0);
+			continue;
+		}
+		id = sqlite3_column_int64(st, 0);
+		config_text = store_col_dup(st, 1);
+		model = store_col_dup(st, 2);
+		status = store_col_dup(st, 3);
+		samples = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		ret = out_fail(s, "cannot read runs");
+		goto out;
+	}
+	if (!id)
+		goto out;
+	config = config_text ? cJSON_Parse(config_text) : NULL;
+	if (other) {
+		error("%s: runs %lld and %lld there are both of run key %s and neither was made by a merge: merge them "
+		      "with %s into a new database instead (receval merge NEW.db %s %s ...)", s->path, (long long)id,
+		      (long long)other, g->key, base->in->path, s->path, base->in->path);
+		ret = EXIT_INPUT;
+	} else if (!config || store_config_shard(config_text, &i, &n) < 0) {
+		error("%s: run %lld has a malformed configuration (shard)", s->path, (long long)id);
+		ret = EXIT_INPUT;
+	} else if (status && !strcmp(status, "running")) {
+		error("%s: run %lld (shard %ld/%ld of run key %s) is still running there: let it finish, or resume it "
+		      "(receval run --resume %lld --db %s), then merge", s->path, (long long)id, i, n, g->key,
+		      (long long)id, s->path);
+		ret = EXIT_INPUT;
+	} else if ((why = merge_differs(config, n, model ? model : "", base->config, base->shards, base->model))) {
+		error("%s: run %lld cannot join run %lld of %s (both of run key %s): %s", base->in->path,
+		      (long long)base->id, (long long)id, s->path, g->key, why);
+		ret = EXIT_INPUT;
+	}
+	if (ret)
+		goto out;
+	/* the run becomes a merged one: its own shard is its first source */
+	u = cJSON_GetObjectItemCaseSensitive(config, "users_evaluated");
+	iso_time(now, sizeof(now));
+	if (sqlite3_prepare_v2(db, "INSERT INTO run_sources (run_id, shard, shards, source, source_run, status, samples,"
+			       " users, merged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK) {
+		ret = out_fail(s, "cannot record the run's sources");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, i);
+	sqlite3_bind_int64(st, 3, n);
+	sqlite3_bind_text(st, 4, s->path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, id);
+	sqlite3_bind_text(st, 6, status ? status : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, samples);
+	sqlite3_bind_int64(st, 8, cJSON_IsNumber(u) ? (int64_t)u->valuedouble : 0);
+	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		ret = out_fail(s, "cannot record the run's sources");
+		goto out;
+	}
+	g->target = id;
+	g->changed = 1;
+	ret = 1;
+out:
+	free(why);
+	cJSON_Delete(config);
+	free(config_text);
+	free(model);
+	free(status);
+	return ret;
+}
+
+/*
+ * The output's run of g's key made by an earlier merge, checked against
+ * g's first run; else one of the key that the output holds unmerged
+ * (adopt_unmerged()); else a new one.
+ */
 static int find_or_create(struct store *s, struct merge_group *g, struct merge_run *runs)
 {
 	struct merge_run *base = &runs[g->runs[0]];
@@ -373,6 +475,9 @@ static int find_or_create(struct store *s, struct merge_group *g, struct merge_r
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return out_fail(s, "cannot read runs");
+	rc = adopt_unmerged(s, g, base);
+	if (rc)
+		return rc == 1 ? 0 : rc;
 
 	/* a new run: the configuration of its lowest shard, as the run made unsharded would have it */
 	for (i = 1; i < g->n_runs; i++) {

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include "eval/merge.h"
 #include "eval/store.h"
+#include "lib/strbuf.h"
 
 struct cJSON;
 
@@ -14,6 +15,7 @@ struct merge_input {
 	sqlite3 *db;
 	int transcript, run_key;                     /* columns: samples.transcript, runs.run_key */
 	int sources, replicas, catalogues, cache;    /* tables */
+	int judgments;                               /* tables: judgments, judgment_samples, judgment_metrics */
 };
 
 /* A shard a run holds: itself, or one of a merged run's sources. */
@@ -55,6 +57,20 @@ char *merge_differs(const struct cJSON *ca, long shards_a, const char *model_a, 
 int merge_group(struct store *s, struct merge_group *g, struct merge_run *runs);
 /* Finish g's run when it changed: its configuration, planned samples, status, figures. 0 or an exit code. */
 int merge_finish(struct store *s, struct merge_group *g, struct merge_run *runs);
+/* Whether two values are the same, type and bytes (a float bit for bit). */
+int merge_same_value(sqlite3_value *a, sqlite3_value *b);
+/*
+ * The judgments of in (receval judge) into the output, once every group
+ * has its id there: their runs renamed, each judgment copied whole. One
+ * copied before (same kind, runs, judge, labels and start) is skipped
+ * when its content is the same, replaced when it had not finished and the
+ * new copy has, and otherwise refused (EXIT_INPUT). A judgment naming a
+ * run the input no longer holds is skipped with a warning. Appends a line
+ * per judgment to report (printed once the merge is committed). 0 or an
+ * exit code.
+ */
+int merge_judgments(struct store *s, struct merge_input *in, const struct merge_run *runs,
+		    const struct merge_group *groups, size_t n_groups, struct strbuf *report);
 /* One line about g's run on stdout (and a warning when it is partial). */
 void merge_report(struct store *s, const struct merge_group *g, const struct merge_run *runs, int quiet);
 

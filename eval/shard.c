@@ -48,8 +48,14 @@ static int from_kubernetes(long *i, long *n, long shards)
 			return error("--shard auto: JOB_COMPLETION_INDEX=%ld (a Kubernetes Indexed Job) but not the "
 				     "count: give --shards N or set RECEVAL_SHARDS to the Job's completions", idx);
 	}
-	if (count < 1 || idx < 0 || idx >= count)
-		return error("--shard auto: JOB_COMPLETION_INDEX=%ld is not below the shard count %ld "
+	if (idx < 0)
+		return error("--shard auto: JOB_COMPLETION_INDEX=%ld is negative: a Kubernetes completion index "
+			     "runs from 0 to the Job's completions - 1", idx);
+	if (count < 1)
+		return error("--shard auto: RECEVAL_SHARDS=%ld is not a shard count (1 or more: the Job's completions)",
+			     count);
+	if (idx >= count)
+		return error("--shard auto: JOB_COMPLETION_INDEX=%ld is out of range: not below the shard count %ld "
 			     "(--shards or RECEVAL_SHARDS must equal the Job's completions)", idx, count);
 	*i = idx;
 	*n = count;
@@ -70,6 +76,8 @@ static int from_slurm(long *i, long *n, long shards, char **group)
 	case 0:
 		return error("--shard auto: SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not");
 	}
+	if (count < 1)
+		return error("--shard auto: SLURM_ARRAY_TASK_COUNT=%ld is not a task count (1 or more)", count);
 	if (step < 1 || id < min || (id - min) % step || (id - min) / step >= count)
 		return error("--shard auto: Slurm array task %ld is not in a range of %ld tasks from %ld by %ld "
 			     "(submit with --array=0-%ld, or give --shard I/N)", id, count, min, step, count - 1);

@@ -137,11 +137,13 @@ int store_put_catalogue(struct store *s, const char *key, const char *items, con
 int store_get_catalogue(struct store *s, const char *key, char **items, char **titles);
 
 /*
- * Delete run: its row in runs and every row of every table with a run_id
- * naming it, in one transaction (store_delete.c). Catalogues and cached
- * answers stay: other runs share them. 0, or -1 after printing why.
+ * Delete run: its row in runs, every row of every table with a run_id
+ * naming it, and the judgments (receval judge) that name it as run A or B
+ * with their samples and figures, their count in *judgments; in one
+ * transaction (store_delete.c). Catalogues and cached answers stay: other
+ * runs share them. 0, or -1 after printing why.
  */
-int store_delete_run(struct store *s, int64_t run);
+int store_delete_run(struct store *s, int64_t run, long *judgments);
 
 /* The latest run id, or 0 when there is none; -1 on error. */
 int64_t store_latest_run(struct store *s);

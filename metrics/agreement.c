@@ -29,7 +29,7 @@ double pair_sign_test(size_t wins, size_t losses)
 	double tail = 0, log_half_n;
 
 	if (!n)
-		return 1;
+		return NAN;
 	/* P(X <= k) = sum C(n, i) / 2^n, in logs so large n neither overflows nor underflows early */
 	log_half_n = (double)n * log(0.5);
 	for (i = 0; i <= k; i++)

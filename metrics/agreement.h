@@ -44,7 +44,8 @@ int pair_outcome(const struct pair_judgment *j);
  *                      / decisive verdicts: 0.5 is no position bias
  *   longer_preferred_rate  decisive verdicts that chose the longer answer / decisive
  *                      verdicts between answers of different lengths (AlpacaEval's length bias)
- *   p                  two-sided sign test of wins against losses (pair_sign_test)
+ *   p                  two-sided sign test of wins against losses (pair_sign_test); NAN
+ *                      when there is neither (nothing judged, or only ties): nothing to test
  * Rates with nothing to count are NAN.
  */
 struct pair_figures {
@@ -58,7 +59,9 @@ void pair_figures(struct pair_figures *out, const struct pair_judgment *j, size_
 /*
  * Two-sided exact sign test: the probability, under Binomial(n = wins +
  * losses, 1/2), of a split at least as uneven as the one seen,
- * min(1, 2 P(X <= min(wins, losses))). Ties are left out. 1 when n is 0.
+ * min(1, 2 P(X <= min(wins, losses))). Ties are left out. NAN when n is
+ * 0: no outcome to test (SciPy's binomtest refuses n = 0), not "no
+ * difference", which 1 would claim.
  */
 double pair_sign_test(size_t wins, size_t losses);
 

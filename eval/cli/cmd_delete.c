@@ -44,13 +44,16 @@ int cmd_delete(int argc, char **argv)
 		run_info_release(&run);
 	}
 	for (i = 0; i < npos && ret == EXIT_OK; i++) {
+		long judged = 0;
 		int j;
 		for (j = 0; j < i && ids[j] != ids[i]; j++)
 			;
 		if (j < i)
 			continue;  /* named twice */
-		if (store_delete_run(&store, ids[i]) < 0)
+		if (store_delete_run(&store, ids[i], &judged) < 0)
 			ret = EXIT_STORE;
+		else if (judged)
+			printf("deleted run %lld and the %ld judgment(s) that named it\n", (long long)ids[i], judged);
 		else
 			printf("deleted run %lld\n", (long long)ids[i]);
 	}

@@ -227,7 +227,7 @@ static void print_table_rows(const char *task, const struct figure *f, size_t n)
 	for (i = 0; i < n; i++) {
 		printf("%-14s %-28s ", task, f[i].name);
 		if (isnan(f[i].value))
-			printf("%10s", "-");
+			printf("%10s", "n/a");  /* nothing to count or test; null in JSON */
 		else if (f[i].value == floor(f[i].value) && strcmp(f[i].name, "p"))
 			printf("%10.0f", f[i].value);
 		else
@@ -466,6 +466,7 @@ static int ask(struct store *s, int64_t id, struct judge_item *items, size_t n, 
 
 	memset(&o, 0, sizeof(o));
 	o.judge = f->judge;
+	o.what = f->calibrate ? "calibration" : "pairwise";
 	o.limits = (struct adapter_limits)ADAPTER_LIMITS_INIT;
 	o.limits.concurrency = (unsigned)f->concurrency;
 	o.limits.rpm = f->rpm;

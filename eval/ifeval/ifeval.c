@@ -85,11 +85,17 @@ int ifeval_find(const char *name)
 	return -1;
 }
 
-/* The reference drops arguments whose value is falsy (None, 0, "", []) before using them. */
+/*
+ * An argument that is not there: absent, null (Hugging Face's copy writes every argument of every id,
+ * null where unused), false, "" or [] (the reference draws a random value for those). A number is a
+ * value, 0 included: the reference (google-research evaluation_lib.py) passes it on as it is, and
+ * build_description() keeps 0 (only None or a negative count is replaced). lm-evaluation-harness's port
+ * drops every falsy argument, so there a 0 becomes a random count: receval does not follow it there.
+ */
 static int falsy(const cJSON *v)
 {
-	return !v || cJSON_IsNull(v) || cJSON_IsFalse(v) || (cJSON_IsNumber(v) && v->valuedouble == 0) ||
-	       (cJSON_IsString(v) && !*v->valuestring) || ((cJSON_IsArray(v) || cJSON_IsObject(v)) && !v->child);
+	return !v || cJSON_IsNull(v) || cJSON_IsFalse(v) || (cJSON_IsString(v) && !*v->valuestring) ||
+	       ((cJSON_IsArray(v) || cJSON_IsObject(v)) && !v->child);
 }
 
 static const struct arg *find_arg(enum ifeval_id id, const char *key)

@@ -64,8 +64,9 @@ struct cJSON;
 
 /*
  * Read instruction id name with its kwargs (a JSON object, or NULL) into
- * *out. Arguments whose value is null, 0, "" or [] are absent, as the
- * reference drops them; an argument the id does not take, a missing or
+ * *out. Arguments whose value is null, false, "" or [] are absent; a
+ * number, 0 included, is a value, as the reference keeps it (a count of 0;
+ * nth_paragraph 0 is out of range). An argument the id does not take, a missing or
  * ill-typed one, a relation other than "less than"/"at least", a language
  * outside IFEval's 30 codes or a pattern that does not compile fails.
  * Returns 0, or -1 with *err set to a message (the caller frees it) and

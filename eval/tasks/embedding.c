@@ -22,7 +22,8 @@ static int parse_common(struct task_spec *t, const struct task_parse *tp)
 {
 	if (task_get_cutoffs(tp, t) < 0)
 		return -1;
-	if ((t->type->flags & TASK_CANDIDATES) && rec_parse_candidates(t, tp, 0, 100000) < 0)
+	if ((t->type->flags & TASK_CANDIDATES) &&
+	    (rec_parse_candidates(t, tp, 0, 100000) < 0 || rec_check_cutoffs(t, tp) < 0))
 		return -1;
 	return task_get_template(tp, "item_template", "embed_item.txt", item_vars, &t->template_text,
 				 &t->template_file) < 0 ||

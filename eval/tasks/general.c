@@ -29,6 +29,41 @@ int general_data_path(const struct task_parse *tp, const char *key, int required
 	return 0;
 }
 
+int general_read_file(struct strbuf *sb, const char *path)
+{
+	const char *nul, *p;
+	long line = 1;
+
+	if (strbuf_read_file(sb, path, (size_t)1 << 30) < 0)
+		return error("cannot read '%s': %s", path, strerror(errno));
+	/* a NUL would end a question where it is stored and sent, silently: refuse it, as the datasets do */
+	nul = memchr(sb->buf, '\0', sb->len);
+	if (!nul)
+		return 0;
+	for (p = sb->buf; p < nul; p++)
+		line += *p == '\n';
+	strbuf_release(sb);
+	return error_at(path, line, "NUL byte in a text file (is it binary or UTF-16?)");
+}
+
+/* Whether [p, e) holds the escape \u0000 (its backslash not itself escaped): cJSON would end the string at the NUL. */
+static int escapes_nul(const char *p, const char *e)
+{
+	const char *q;
+	size_t slashes = 0;
+
+	for (q = p; q + 6 <= e; q++) {
+		if (*q != '\\') {
+			slashes = 0;
+			continue;
+		}
+		slashes++;
+		if (slashes % 2 && !memcmp(q + 1, "u0000", 5))
+			return 1;
+	}
+	return 0;
+}
+
 int general_read_jsonl(const char *path, int (*fn)(const cJSON *obj, long line, void *data), void *data)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -36,8 +71,8 @@ int general_read_jsonl(const char *path, int (*fn)(const cJSON *obj, long line, 
 	long line = 0, rows = 0;
 	int ret = -1;
 
-	if (strbuf_read_file(&sb, path, (size_t)1 << 30) < 0)
-		return error("cannot read '%s': %s", path, strerror(errno));
+	if (general_read_file(&sb, path) < 0)
+		return -1;
 	p = sb.buf;
 	end = sb.buf + sb.len;
 	if (end - p >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
@@ -53,6 +88,10 @@ int general_read_jsonl(const char *path, int (*fn)(const cJSON *obj, long line, 
 		if (q == e) {
 			p = e + 1;
 			continue;
+		}
+		if (escapes_nul(p, e)) {
+			error_at(path, line, "\\u0000 (a NUL) in a string: it would cut the text there");
+			goto out;
 		}
 		obj = cJSON_ParseWithLengthOpts(p, (size_t)(e - p), &q, 0);
 		/* one object a line: cJSON stops after the first value, so text after it is checked here */

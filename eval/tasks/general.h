@@ -14,6 +14,13 @@ struct cJSON;
 int general_data_path(const struct task_parse *tp, const char *key, int required, char **out);
 
 /*
+ * Read the question file at path into sb (at most 1 GiB). 0, or -1 after
+ * "cannot read" or "PATH:LINE: NUL byte ..." (sb released): a NUL would
+ * cut the question it is in where it is stored and sent.
+ */
+int general_read_file(struct strbuf *sb, const char *path);
+
+/*
  * Call fn for each non-blank line of the JSONL file at path with the
  * line's object and its 1-based number; a line that is not a JSON object
  * fails with "PATH:LINE: ...". fn returns 0, or -1 after its own message.

@@ -126,8 +126,8 @@ static int read_csv(struct mc_data *d, struct mc_list *l, const char *path, long
 	size_t nf, i, rows = 0;
 	int ret = -1;
 
-	if (strbuf_read_file(&sb, path, (size_t)1 << 30) < 0)
-		return error("cannot read '%s': %s", path, strerror(errno));
+	if (general_read_file(&sb, path) < 0)
+		return -1;
 	p = sb.buf;
 	end = sb.buf + sb.len;
 	if (end - p >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))

@@ -8,7 +8,7 @@ static const char *const keys[] = {
 
 static int parse(struct task_spec *t, const struct task_parse *tp)
 {
-	if (task_get_cutoffs(tp, t) < 0 || rec_parse_candidates(t, tp, 0, 100000) < 0 ||
+	if (task_get_cutoffs(tp, t) < 0 || rec_parse_candidates(t, tp, 0, 100000) < 0 || rec_check_cutoffs(t, tp) < 0 ||
 	    (task_key(tp, "permutations") && task_get_count(tp, "permutations", 0, 100, &t->permutations) < 0))
 		return -1;
 	return rec_parse_chat(t, tp, "ranking.txt", rec_candidate_vars);

@@ -36,6 +36,17 @@ int rec_parse_candidates(struct task_spec *t, const struct task_parse *tp, size_
 	return 0;
 }
 
+int rec_check_cutoffs(const struct task_spec *t, const struct task_parse *tp)
+{
+	size_t k = t->n_k ? t->k[t->n_k - 1] : 0;
+
+	if (task_stored(tp) || k <= t->candidates)
+		return 0;
+	return task_error(tp, "k", "%s task '%s': k %zu is more than its %zu candidates, so a ranking of them has "
+			  "no place %zu (use k up to %zu, or more candidates)", t->type->name, t->name, k, t->candidates,
+			  k, t->candidates);
+}
+
 int rec_parse_fuzzy(struct task_spec *t, const struct task_parse *tp)
 {
 	const cJSON *v = task_key(tp, "fuzzy_threshold");

@@ -9,6 +9,12 @@ extern const char *const rec_retrieval_vars[], *const rec_candidate_vars[], *con
 
 /* "candidates" (required unless def > 0) in [2, max] and "negatives" into t. */
 int rec_parse_candidates(struct task_spec *t, const struct task_parse *tp, size_t def, size_t max);
+/*
+ * A ranking of the candidates has no place beyond the last: a cutoff k
+ * above "candidates" is an error at the line of "k" (not in a stored
+ * suite, which was accepted when its run was made). 0 or -1.
+ */
+int rec_check_cutoffs(const struct task_spec *t, const struct task_parse *tp);
 /* "fuzzy_threshold", "knowledge", then the chat prompt: "template" (else the built-in one named builtin, using vars) and "system". */
 int rec_parse_chat(struct task_spec *t, const struct task_parse *tp, const char *builtin, const char *const *vars);
 /* "knowledge" ("cf", "attributes", "both") and "knowledge_k" (1..50, default 3) into t. */

@@ -48,6 +48,17 @@ suite taskkey.json '{"name": "t", "dataset": {"format": "csv", "path": "data/goo
 	'{"type": "ranking",' '"candidates": 2, "kk": [1]}]}'
 expect_error "an unknown key inside a task is named with its line" taskkey.json 5 $R run "$T/taskkey.json" --db "$DB"
 
+# bug: k above the candidates was accepted, and figures at that k counted places no ranking of them can have
+suite kcand.json '{"name": "t", "dataset": {"format": "csv", "path": "data/good.csv"},' \
+	'"models": ["builtin:pop"], "tasks": [' '{"type": "ranking", "name": "rank3", "candidates": 3,' \
+	'"k": [1, 5]},' '{"type": "embedding_ranking", "candidates": 3, "k": 4}]}'
+expect_error "ranking: k above the candidates is refused at the line of k" kcand.json 4 $R run "$T/kcand.json" --db "$DB"
+ok_if "its message names the task, k and the candidates" \
+	grep -q "kcand.json:4: ranking task 'rank3': k 5 is more than its 3 candidates" "$T/err"
+sed -i 's/"k": \[1, 5\]/"k": [1, 3]/' "$T/kcand.json"
+expect_error "embedding_ranking: k above the candidates is refused too" kcand.json 5 $R run "$T/kcand.json" --db "$DB"
+ok_if "its message names the task" grep -q "embedding_ranking task 'embedding_ranking': k 4 is more" "$T/err"
+
 suite dskey.json '{"name": "t", "dataset": {"format": "csv",' '"pth": "data/good.csv"},' \
 	'"tasks": [{"type": "retrieval", "k": 2}]}'
 expect_error "an unknown dataset key is named" dskey.json 2 $R run "$T/dskey.json" --db "$DB"

@@ -18,6 +18,17 @@ expect_exit 2 "no command exits 2" $R
 expect_exit 2 "unknown flag exits 2" $R run suites/demo.json --frobnicate
 expect_exit 2 "bad --limit exits 2" $R run suites/demo.json --limit abc
 expect_exit 2 "bad --shard exits 2" $R run suites/demo.json --shard 3/2
+# bug: a negative Kubernetes index was said to be "not below the shard count"; a count of 0 the same
+for c in "-1 3 JOB_COMPLETION_INDEX=-1 is negative" "3 3 JOB_COMPLETION_INDEX=3 is out of range" "0 0 RECEVAL_SHARDS=0 is not a shard count"; do
+	set -- $c
+	expect_exit 2 "--shard auto with index $1 of $2 exits 2" \
+		env JOB_COMPLETION_INDEX="$1" RECEVAL_SHARDS="$2" $R run suites/demo.json --shard auto --db "$DB"
+	shift 2
+	ok_if "its message says: $*" grep -q "^receval: --shard auto: $*" "$TMPDIR/err"
+done
+expect_exit 2 "--shard auto in a Slurm array of 0 tasks exits 2" env -u JOB_COMPLETION_INDEX SLURM_ARRAY_TASK_ID=0 \
+	SLURM_ARRAY_TASK_COUNT=0 $R run suites/demo.json --shard auto --db "$DB"
+ok_if "its message says the count is not one" grep -q "SLURM_ARRAY_TASK_COUNT=0 is not a task count" "$TMPDIR/err"
 expect_exit 2 "unknown provider in --model exits 2" $R run suites/demo.json --model nope:x --db "$DB"
 expect_exit 2 "unknown builtin model exits 2" $R run suites/demo.json --model builtin:nope --db "$DB"
 expect_exit 2 "bad model parameter exits 2" $R run suites/demo.json --model 'builtin:itemknn?neighbors=0' --db "$DB"

@@ -108,6 +108,19 @@ for c in "general_mc x_test.csv x_test.csv:2" "chatbot chat.jsonl chat.jsonl:2" 
 	ok_if "its message names $3" grep -q "$3" "$T/err"
 done
 ok_if "nothing was stored for them" sh -c "[ ! -e '$T/bad.db' ] || [ \"\$(sqlite3 '$T/bad.db' 'select count(*) from runs')\" = 0 ]"
+# bug: a NUL byte in a question cut it where it was stored and sent, silently (the datasets refuse NUL with FILE:LINE)
+printf 'q1,a,b,c,d,A\nwhat is\000 hidden,a,b,c,d,B\n' >"$T/nul_test.csv"
+printf '{"question": "q", "choices": ["a", "b"], "answer": 0}\n{"question": "q\000 hidden", "choices": ["a", "b"], "answer": 0}\n' \
+	>"$T/nul.jsonl"
+printf '{"question": "q", "choices": ["a", "b"], "answer": 0}\n{"question": "q\\\\u0000 kept", "choices": ["a", "b"], "answer": 0}\n{"question": "q\\u0000 hidden", "choices": ["a", "b"], "answer": 0}\n' \
+	>"$T/esc.jsonl"
+# (line 2 of esc.jsonl escapes the backslash: text, not a NUL)
+for c in "nul_test.csv nul_test.csv:2: NUL" "nul.jsonl nul.jsonl:2: NUL" "esc.jsonl esc.jsonl:3: u0000"; do
+	set -- $c
+	echo "{\"name\": \"nul\", \"tasks\": [{\"type\": \"general_mc\", \"data\": \"$1\"}]}" >"$T/nul.json"
+	expect_exit 3 "a NUL in a question of $1 exits 3" $R run "$T/nul.json" --model "$FAKE" --db "$T/nul.db"
+	ok_if "its message names the file and line: $2 ... $3" grep -q "$2 .*$3" "$T/err"
+done
 # bug: a question line with text after its object (two questions run together) kept the first and dropped the rest
 printf '{"prompt": "hi"} {"prompt": "lost"}\n' >"$T/two.jsonl"
 echo '{"name": "two", "tasks": [{"type": "chatbot", "data": "two.jsonl"}]}' >"$T/two.json"

@@ -127,6 +127,17 @@ $R judge 1 2 --judge "openai:judge-content?base_url=$URL" --db "$DB" --format js
 ok_if "a content-driven judge prefers the better explanations in both orders" python3 -c "
 import json,sys; a=json.load(open(sys.argv[1]))['tasks']['explanation']; b=json.load(open(sys.argv[2]))['tasks']['explanation']
 sys.exit(0 if a['win_rate'] == 1 and a['consistency_rate'] == 1 and a['p'] < 0.001 and b['loss_rate'] == 1 and a['win_rate_adjusted_ci'] == [1, 1] else 1)" "$T/content.json" "$T/content2.json"
+# bug: p was 1 (printed "p 1.0000") when no sample was judged; with no win and no loss there is nothing to test:
+# n/a in the table, null in JSON (on a copy, so that the judgments below stay the latest)
+sqlite3 "$DB" ".backup '$T/na.db'"
+$R judge 1 2 --judge "openai:judge-garbled?base_url=$URL" --db "$T/na.db" -q >"$T/na.txt" 2>/dev/null
+ok_if "no sample judged: the table prints p as n/a" grep -Eq '^explanation +p +n/a$' "$T/na.txt"
+$R judge 1 2 --judge "openai:judge-garbled?base_url=$URL" --db "$T/na.db" --format json -q >"$T/na.json" 2>/dev/null
+$R judge 1 2 --judge "openai:judge-tie?base_url=$URL" --db "$T/na.db" --format json -q >"$T/tie.json" 2>/dev/null
+ok_if "no sample judged, or only ties: p is null in JSON" python3 -c "
+import json,sys; a=json.load(open(sys.argv[1]))['tasks']['explanation']; b=json.load(open(sys.argv[2]))['tasks']['explanation']
+sys.exit(0 if a['judged'] == 0 and a['p'] is None and b['judged'] == 12 and b['tie_rate'] == 1 and b['p'] is None else 1)" \
+	"$T/na.json" "$T/tie.json"
 $R judge 1 3 --judge "openai:judge-flaky?base_url=$URL" --db "$DB" --format json -q >"$T/flaky.json"
 python3 - "$T/flaky.json" "$DB" "$T/main.log" <<'PY'
 import json, sqlite3, sys
@@ -146,6 +157,17 @@ ok_if "gate fails a candidate whose explanations lose to the baseline's (exit $r
 $R gate --baseline 2 --candidate 1 --rule 'explanation.win_rate_adjusted>=0.45' --db "$DB" >/dev/null 2>&1
 rc=$?
 ok_if "gate passes one that wins (exit $rc)" [ $rc -eq 0 ]
+# bug: a delta: rule on a judgment figure said "baseline run 1 has no metric 'win_rate_adjusted'"; the figure is
+# the candidate judged against the baseline, a comparison already: the error says so and how to write the rule
+expect_exit 3 "a delta: rule on a judgment figure cannot be checked (exit 3)" \
+	$R gate --baseline 1 --candidate 2 --rule 'delta:explanation.win_rate_adjusted>=0' --db "$DB"
+ok_if "its message says the figure is a judgment's, with no delta, and gives the rule without delta:" \
+	grep -q "is a figure of judgment [0-9]*, candidate run 2 judged against baseline run 1: .*has no delta; write the rule without 'delta:' ('explanation.win_rate_adjusted>=0')" "$T/err"
+# the run's own judge_failure_rate (its rubric judge) shares the judgment figure's name: delta: checks the run's, once
+$R gate --baseline 1 --candidate 2 --rule 'delta:explanation.judge_failure_rate<=0' --db "$DB" >"$T/gjf.out" 2>&1
+rc=$?
+ok_if "delta: on a name a run metric shares checks the run's figure once (exit $rc)" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'gate passed: 1 of 1 checks hold' '$T/gjf.out'"
 $R list --db "$DB" >"$T/list"
 ok_if "list shows the judgments" grep -q "pairwise     1 vs 2" "$T/list"
 $R report 1 2 --db "$DB" -o "$T/r.html" --no-plots >/dev/null 2>&1
@@ -164,6 +186,13 @@ bad = [k for k in want if abs(c[k] - want[k]) > 1e-5]
 print('#', bad, c) if bad else None
 sys.exit(1 if bad else 0)" "$T/cal.json"
 $R judge --calibrate $L --judge "openai:judge-first?base_url=$URL" --db "$T/c.db" --format json -q >"$T/cal2.json"
+# bug: judge's progress was never started: "task 0/0" on every line
+$R judge --calibrate $L --judge "openai:judge-content?base_url=$URL" --db "$T/c.db" >/dev/null 2>"$T/cal.err"
+ok_if "calibration's progress counts its one pass and its 8 pairs (task 1/1 calibration: 8/8)" \
+	sh -c "grep -q 'task 1/1 calibration: 8/8 samples' '$T/cal.err' && ! grep -q 'task 0/' '$T/cal.err'"
+$R judge 1 2 --judge "openai:judge-content?base_url=$URL" --db "$DB" >/dev/null 2>"$T/pair.err"
+ok_if "pairwise progress counts its one pass and its 12 samples (task 1/1 pairwise: 12/12)" \
+	sh -c "grep -q 'task 1/1 pairwise: 12/12 samples' '$T/pair.err' && ! grep -q 'task 0/' '$T/pair.err'"
 ok_if "calibration of a first-position judge: agreement 0.2 (the human ties), kappa 0, first_position_rate 1" python3 -c "
 import json,sys; c=json.load(open(sys.argv[1]))['tasks']['calibration']
 sys.exit(0 if abs(c['agreement'] - 0.2) < 1e-9 and c['kappa'] == 0 and c['first_position_rate'] == 1 and c['agreement_no_ties'] is None else 1)" "$T/cal2.json"
@@ -182,3 +211,55 @@ $R judge --calibrate "$T/mt.jsonl" --judge "openai:judge-content?base_url=$URL" 
 ok_if "MT-Bench's human judgments are read as they are (both turns)" python3 -c "
 import json,sys; c=json.load(open(sys.argv[1]))['tasks']['calibration']
 sys.exit(0 if c['labels'] == 2 and c['judged'] == 2 and c['agreement'] == 1 else 1)" "$T/mt.json"
+
+# bug: merge left the judgments behind. They are copied with their runs renamed, and gate reads them in the merged
+# database; merging again changes nothing; a judgment merged before with other content is refused
+$R merge "$T/m.db" "$T/r.db" "$DB" >"$T/m.out" 2>"$T/m.err"
+ok_if "merge copies the judgments (exit 0)" sh -c "[ $? -eq 0 ] && grep -q '^judgment .* new$' '$T/m.out'"
+python3 - "$DB" "$T/m.db" <<'PY'
+import sqlite3, sys
+def judgments(path):
+    db = sqlite3.connect(path)
+    q = ("select j.kind, ra.model, rb.model, j.judge, j.status, j.samples,"
+         " (select group_concat(task || metric || ifnull(value, 'null'), ',') from judgment_metrics where judgment_id = j.id),"
+         " (select group_concat(sample_id || ifnull(verdict_ab, '-') || ifnull(verdict_ba, '-'), ',') from judgment_samples"
+         "  where judgment_id = j.id) from judgments j left join runs ra on ra.id = j.run_a left join runs rb on rb.id = j.run_b"
+         " order by j.id")
+    return db.execute(q).fetchall()
+try:
+    a, b = judgments(sys.argv[1]), judgments(sys.argv[2])
+    shifted = sqlite3.connect(sys.argv[2]).execute("select min(run_a) from judgments").fetchone()[0]
+    ok = len(a) > 0 and a == b and shifted == 2
+except sqlite3.Error as e:
+    print("# %s" % e)
+    a, b, ok = [], [], False
+print(("ok" if ok else "not ok") + " - the merged judgments are the input's, samples and figures, naming the same runs by their new ids (%d)" % len(b))
+PY
+$R gate --baseline 2 --candidate 3 --rule 'explanation.win_rate_adjusted>=0.45' --db "$T/m.db" >/dev/null 2>&1
+rc=$?
+ok_if "gate reads the merged judgment (the candidate's explanations lose: exit $rc)" [ $rc -eq 1 ]
+$R merge "$T/m.db" "$DB" >"$T/m2.out" 2>&1
+ok_if "merging the judgments again changes nothing" sh -c "[ $? -eq 0 ] && ! grep -q '^judgment .* new$' '$T/m2.out' &&
+	grep -q '^judgment .* unchanged$' '$T/m2.out' && [ \$(sqlite3 '$T/m.db' 'select count(*) from judgments') = \$(sqlite3 '$DB' 'select count(*) from judgments') ]"
+sqlite3 "$DB" ".backup '$T/jx.db'"
+sqlite3 "$T/jx.db" "update judgment_metrics set value = 0.123 where judgment_id = 1 and metric = 'win_rate'"
+expect_exit 3 "a judgment merged before with other figures is refused" $R merge "$T/m.db" "$T/jx.db"
+ok_if "the refusal names the judgment and what differs" grep -q "jx.db: judgment 1 was merged before .* (its figures differ)" "$T/err"
+# one that had not finished when first merged is replaced by its finished copy
+sqlite3 "$DB" ".backup '$T/jr.db'"
+sqlite3 "$T/jr.db" "update judgments set status = 'interrupted' where id = 1; delete from judgment_metrics where judgment_id = 1"
+$R merge "$T/m3.db" "$T/jr.db" >/dev/null 2>&1
+$R merge "$T/m3.db" "$DB" >"$T/m3.out" 2>&1
+ok_if "an unfinished judgment merged before is replaced by its finished copy" sh -c "grep -q '^judgment 1 .* updated$' '$T/m3.out' &&
+	[ \"\$(sqlite3 '$T/m3.db' \"select status, (select count(*) from judgment_metrics where judgment_id = 1) > 0 from judgments where id = 1\")\" = 'done|1' ]"
+
+# delete: a run's judgments go with it (a judgment of a run that is gone can be neither shown whole nor resumed)
+sqlite3 "$DB" ".backup '$T/del.db'"
+before=$(sqlite3 "$T/del.db" "select count(*) from judgments where run_a = 2 or run_b = 2")
+others=$(sqlite3 "$T/del.db" "select count(*) from judgments where run_a <> 2 and run_b <> 2")
+$R delete 2 --db "$T/del.db" >"$T/del.out" 2>&1
+ok_if "delete: the judgments naming the run go with it, with their samples and figures ($before), the others stay ($others)" \
+	sh -c "[ $? -eq 0 ] && [ $before -gt 0 ] && grep -q '^deleted run 2 and the $before judgment(s) that named it$' '$T/del.out' &&
+	[ \"\$(sqlite3 '$T/del.db' 'select count(*) from judgments; select count(*) from judgment_samples where judgment_id not in (select id from judgments); select count(*) from judgment_metrics where judgment_id not in (select id from judgments)')\" = \"$others
+0
+0\" ]"

@@ -96,6 +96,37 @@ ok_if "merging the same input again changes nothing" sh -c "[ $rc -eq 0 ] && cmp
 $R merge "$T/merged2.db" "$T/merged.db" "$T/shard1.db" >/dev/null 2>&1
 ok_if "a merged database merges again into the same runs" sh -c "[ \$($R list --db '$T/merged2.db' | grep -c ' done ') -eq 2 ]"
 
+# bug: OUT.db holding a shard that `receval run --db OUT.db` made (not a merge) got a second run instead of the shards
+# joining it; they join it in place now, and the run equals the unsharded one
+cp "$T/shard0.db" "$T/into.db"
+$R merge "$T/into.db" "$T/shard1.db" "$T/shard2.db" >"$T/into.out" 2>"$T/into.err"
+rc=$?
+ok_if "merging into a database that holds a sibling shard joins it: one run per model" \
+	sh -c "[ $rc -eq 0 ] && [ \$($R list --db '$T/into.db' | grep -c ' done .* 0-2/3 ') -eq 2 ] &&
+	       [ \$($R list --db '$T/into.db' | grep -c '^ *[0-9]') -eq 2 ] && [ \$(grep -c 'updated: done' '$T/into.out') -eq 2 ]"
+for run in 1 2; do
+	json "$T/into.db" $run >"$T/into$run.json"
+	ok_if "run $run joined in place equals the unsharded run (show --format json)" cmp -s "$T/full$run.json" "$T/into$run.json"
+	samples "$T/into.db" $run | sort >"$T/a"; sort "$T/full$run.jsonl" >"$T/b"
+	ok_if "run $run joined in place has the unsharded run's samples" cmp -s "$T/a" "$T/b"
+done
+$R show 1 --db "$T/into.db" --format json | tr -d '\n\t' >"$T/into.src"
+ok_if "the run it was is its shard 0 source, database OUT.db" grep -q '"shard":0,"database":"[^"]*into.db","run":1' "$T/into.src"
+$R merge "$T/into.db" "$T/shard1.db" >"$T/into2.out" 2>&1
+ok_if "merging a joined shard again changes nothing" sh -c "[ \$(grep -c unchanged '$T/into2.out') -eq 2 ]"
+# a shard still running there, or two unmerged runs of one key: refused, saying how to go on, OUT.db untouched
+cp "$T/shard0.db" "$T/busy.db"
+sqlite3 "$T/busy.db" "UPDATE runs SET status = 'running' WHERE id = 1"
+sum1=$(cksum <"$T/busy.db")
+expect_exit 3 "merging into a database whose sibling shard is still running: exit 3" $R merge "$T/busy.db" "$T/shard1.db"
+ok_if "the refusal says it is running and how to go on" grep -q 'busy.db: run 1 (shard 0/3 of run key .*) is still running there: .*--resume 1' "$T/err"
+ok_if "and leaves OUT.db untouched" [ "$(cksum <"$T/busy.db")" = "$sum1" ]
+cp "$T/shard0.db" "$T/twice.db"
+$R run "$T/suite.json" --model $KNN --db "$T/twice.db" --shard 1/3 -q >/dev/null 2>&1
+expect_exit 3 "merging into a database holding two unmerged shards of the run: exit 3" $R merge "$T/twice.db" "$T/shard2.db"
+ok_if "the refusal names both runs and says to merge into a new database" \
+	grep -q 'twice.db: runs 1 and 3 there are both of run key .*into a new database' "$T/err"
+
 # a missing shard: merged, and marked partial, naming it
 $R merge "$T/part.db" "$T/shard0.db" "$T/shard2.db" >"$T/part.out" 2>"$T/part.err"
 rc=$?

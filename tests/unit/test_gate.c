@@ -434,3 +434,65 @@ TEST(gate_report_renders)
 	strbuf_release(&sb);
 	fixture_release(&f);
 }
+
+/*
+ * Judgment figures (the candidate judged against the baseline) are checked by absolute rules; a delta: rule
+ * has nothing to subtract from them (bug: it said the baseline lacked the metric, and a figure whose name a
+ * run metric shares, judge_failure_rate, was checked twice, the second time with the run's delta).
+ */
+TEST(gate_evaluate_judgment_figures)
+{
+	static const char *const rules[] = {
+		"delta:explanation.win_rate_adjusted>=0",  /* only a judgment figure: an error saying why */
+		"explanation.win_rate_adjusted>=0.45",     /* absolute: checked, 0.40 fails */
+		"delta:judge_failure_rate<=0",             /* the run's (paired) figure only, once */
+	};
+	struct metric_row cand[1], base[1], judged[2];
+	struct compare_row cmp_rows[1];
+	struct comparison cmp;
+	struct gate_rule r[3];
+	struct gate_result res;
+	struct gate_input in;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rules); i++)
+		CHECK_INT(parse_ok(&r[i], rules[i]), 0);
+	cand[0] = row("explanation", "judge_failure_rate", 0.1);
+	base[0] = row("explanation", "judge_failure_rate", 0.2);
+	judged[0] = row("explanation", "judge_failure_rate", 0.0);
+	judged[1] = row("explanation", "win_rate_adjusted", 0.40);
+	cmp_rows[0] = crow("explanation", "judge_failure_rate", -0.1, 0.01, 0.01);
+	memset(&cmp, 0, sizeof(cmp));
+	cmp.rows = cmp_rows;
+	cmp.n_rows = 1;
+	memset(&in, 0, sizeof(in));
+	in.base_id = 1;
+	in.cand_id = 2;
+	in.cand = cand;
+	in.n_cand = 1;
+	in.base = base;
+	in.n_base = 1;
+	in.judged = judged;
+	in.n_judged = 2;
+	in.judgment_id = 7;
+	in.cmp = &cmp;
+	in.alpha = 0.05;
+	gate_evaluate(&res, r, ARRAY_SIZE(rules), &in);
+	CHECK_INT(res.n, 3);
+	if (res.n == 3) {
+		CHECK_INT(res.checks[0].status, GATE_ERROR);
+		CHECK(res.checks[0].note && strstr(res.checks[0].note, "figure of judgment 7") &&
+		      strstr(res.checks[0].note, "has no delta") &&
+		      strstr(res.checks[0].note, "('explanation.win_rate_adjusted>=0')"));
+		CHECK_STR(res.checks[0].task, "explanation");
+		CHECK_INT(res.checks[1].status, GATE_FAIL);
+		CHECK_NEAR(res.checks[1].value, 0.40, 0);
+		CHECK_INT(res.checks[2].status, GATE_PASS);
+		CHECK_NEAR(res.checks[2].value, -0.1, 0);
+		CHECK(res.checks[2].tested);
+	}
+	CHECK_INT(res.errors, 1);
+	gate_result_release(&res);
+	for (i = 0; i < ARRAY_SIZE(rules); i++)
+		gate_rule_release(&r[i]);
+}

@@ -296,6 +296,42 @@ TEST(ifeval_bad_kwargs_and_responses)
 	CHECK_IF("punctuation:no_comma", NULL, "caf\xe9 au lait", 1, 1);
 }
 
+/*
+ * bug: an argument of 0 was dropped as lm-evaluation-harness drops it, then reported as missing ("needs
+ * 'num_paragraphs'"). IFEval's reference (google-research evaluation_lib.py) passes kwargs as they are, and
+ * build_description() draws a random value only for None or a negative number: 0 is a value.
+ */
+TEST(ifeval_zero_is_a_value)
+{
+	struct ifeval_instr in;
+	cJSON *kw;
+	char *err = NULL;
+
+	/* no paragraph: only dividers (blank parts at either end do not count) */
+	CHECK_IF("length_constraints:number_paragraphs", "{\"num_paragraphs\": 0}", "***", 1, 1);
+	CHECK_IF("length_constraints:number_paragraphs", "{\"num_paragraphs\": 0}", "one paragraph", 0, 0);
+	CHECK_IF("detectable_format:number_bullet_lists", "{\"num_bullets\": 0}", "no list here", 1, 1);
+	CHECK_IF("detectable_format:number_bullet_lists", "{\"num_bullets\": 0}", "- one", 0, 0);
+	CHECK_IF("detectable_content:number_placeholders", "{\"num_placeholders\": 0}", "none", 1, 1);
+	/* fewer than 0 occurrences: never */
+	CHECK_IF("keywords:frequency", "{\"keyword\": \"cat\", \"frequency\": 0, \"relation\": \"less than\"}",
+		 "dog", 0, 0);
+	CHECK_IF("keywords:frequency", "{\"keyword\": \"cat\", \"frequency\": 0, \"relation\": \"at least\"}",
+		 "dog", 1, 1);
+	/* nth_paragraph counts from 1: 0 is there, and out of range, which the message says */
+	kw = cJSON_Parse("{\"num_paragraphs\": 2, \"nth_paragraph\": 0, \"first_word\": \"a\"}");
+	CHECK_INT(ifeval_instr_parse(&in, "length_constraints:nth_paragraph_first_word", kw, &err), -1);
+	CHECK(err && strstr(err, "'nth_paragraph' must be from 1") && strstr(err, "not 0") && !strstr(err, "needs"));
+	free(err);
+	cJSON_Delete(kw);
+	/* null is still no value (Hugging Face's copy writes every argument, null where unused) */
+	kw = cJSON_Parse("{\"num_paragraphs\": null}");
+	CHECK_INT(ifeval_instr_parse(&in, "length_constraints:number_paragraphs", kw, &err), -1);
+	CHECK(err && strstr(err, "needs 'num_paragraphs'"));
+	free(err);
+	cJSON_Delete(kw);
+}
+
 TEST(ifeval_text_primitives)
 {
 	const char *s = "\xe2\x80\x83 hi \x1f";

@@ -69,3 +69,20 @@ TEST(task_keys_go_to_their_type)
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		CHECK_INT(suite_parse_stored(&s, bad[i], strlen(bad[i])), -1);
 }
+
+/*
+ * A ranking's cutoffs stop at its candidates (bug: k 50 over 20 candidates was accepted). A stored suite
+ * that has one (a run made before the check) still reads: --resume, judge and merge must not refuse it.
+ */
+TEST(task_ranking_k_within_candidates)
+{
+	static const char text[] = "{\"name\":\"s\",\"dataset\":{\"format\":\"csv\",\"path\":\"x\"},\"tasks\":[{\"type\":\"ranking\",\"candidates\":20,\"k\":[10,50]}]}";
+	static const char fits[] = "{\"name\":\"s\",\"dataset\":{\"format\":\"csv\",\"path\":\"x\"},\"tasks\":[{\"type\":\"ranking\",\"candidates\":20,\"k\":[10,20]}]}";
+	struct suite s;
+
+	CHECK_INT(suite_parse_stored(&s, text, strlen(text)), 0);
+	CHECK_INT(s.tasks[0].k[1], 50);
+	suite_release(&s);
+	CHECK_INT(suite_parse_stored(&s, fits, strlen(fits)), 0);
+	suite_release(&s);
+}
