@@ -1,46 +1,8 @@
-/* store_delete.c: removing runs from the store (the run, every row of every table that names it by run_id, the judgments that compared it), and counting answers of unknown usage. */
+/* store_delete.c: removing runs from the store (the run, every row of every table that names it by run_id, the judgments that compared it: store_judge.c), and counting answers of unknown usage. */
 #include <sqlite3.h>
 #include "eval/store.h"
 #include "eval/store_internal.h"
-
-/*
- * The judgments naming run as A or B, with their samples and figures: a
- * judgment of a run that is gone could be shown but never resumed or
- * checked again. Their count in *n; 0, or -1 (SQLite's code left in place).
- */
-static int delete_judgments(struct store *s, int64_t run, long *n)
-{
-	static const char *const sql[] = {
-		"DELETE FROM judgment_metrics WHERE judgment_id IN (SELECT id FROM judgments WHERE run_a = ?1 OR run_b = ?1)",
-		"DELETE FROM judgment_samples WHERE judgment_id IN (SELECT id FROM judgments WHERE run_a = ?1 OR run_b = ?1)",
-		"DELETE FROM judgments WHERE run_a = ?1 OR run_b = ?1",
-	};
-	sqlite3_stmt *st = NULL;
-	size_t i;
-	int rc;
-
-	*n = 0;
-	if (sqlite3_prepare_v2(store_db(s), "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'judgments'",
-			       -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return 0;  /* no judgment was ever made in this database */
-	if (rc != SQLITE_ROW)
-		return -1;
-	for (i = 0; i < ARRAY_SIZE(sql); i++) {
-		if (sqlite3_prepare_v2(store_db(s), sql[i], -1, &st, NULL) != SQLITE_OK)
-			return -1;
-		sqlite3_bind_int64(st, 1, run);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return -1;
-	}
-	*n = (long)sqlite3_changes(store_db(s));
-	return 0;
-}
+#include "eval/store_judge.h"
 
 int store_delete_run(struct store *s, int64_t run, long *judgments)
 {
@@ -73,10 +35,8 @@ int store_delete_run(struct store *s, int64_t run, long *judgments)
 		store_sql_fail(s, "cannot delete a run");
 		goto out;
 	}
-	if (delete_judgments(s, run, judgments) < 0) {
-		store_sql_fail(s, "cannot delete the run's judgments");
+	if (store_judge_delete_run(s, run, judgments) < 0)
 		goto out;
-	}
 	if (sqlite3_prepare_v2(store_db(s), "DELETE FROM runs WHERE id = ?", -1, &del, NULL) != SQLITE_OK) {
 		store_sql_fail(s, "cannot delete a run");
 		goto out;

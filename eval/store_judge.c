@@ -469,3 +469,30 @@ int store_judge_commit(struct store *s)
 		return fail(s, "cannot commit");
 	return 0;
 }
+
+int store_judge_delete_run(struct store *s, int64_t run, long *n)
+{
+	static const char *const sql[] = {
+		"DELETE FROM judgment_metrics WHERE judgment_id IN (SELECT id FROM judgments WHERE run_a = ?1 OR run_b = ?1)",
+		"DELETE FROM judgment_samples WHERE judgment_id IN (SELECT id FROM judgments WHERE run_a = ?1 OR run_b = ?1)",
+		"DELETE FROM judgments WHERE run_a = ?1 OR run_b = ?1",
+	};
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc, has = has_table(s);
+
+	*n = 0;
+	if (has <= 0)
+		return has;  /* -1 after a message, or no judgment was ever made in this database */
+	for (i = 0; i < ARRAY_SIZE(sql); i++) {
+		if (sqlite3_prepare_v2(store_db(s), sql[i], -1, &st, NULL) != SQLITE_OK)
+			return fail(s, "cannot delete the run's judgments");
+		sqlite3_bind_int64(st, 1, run);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return fail(s, "cannot delete the run's judgments");
+	}
+	*n = (long)sqlite3_changes(store_db(s));
+	return 0;
+}

@@ -18,6 +18,14 @@ int store_judge_error_samples(struct store *s, int64_t run, const char *task, st
 /* The transcripts of a task's samples that have one, by sample_id; *out and its strings are the caller's. */
 int store_get_transcripts(struct store *s, int64_t run, const char *task, char ***out, size_t *n);
 
+/*
+ * Delete the judgments naming run as A or B, with their samples and
+ * figures (store_delete_run()'s part: a judgment of a run that is gone can
+ * be neither shown whole nor resumed); their count in *n. Inside the
+ * caller's transaction. 0, or -1 after printing why.
+ */
+int store_judge_delete_run(struct store *s, int64_t run, long *n);
+
 #endif
 
 /* --- pairwise judgments (receval judge) -------------------------------- */
