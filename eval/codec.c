@@ -232,10 +232,15 @@ static char *json_or_null(const cJSON *o, const char *key)
 	return ret;
 }
 
+/* A count or turn: 0 when absent, or not a whole number from 0 a long holds. */
 static long long_or_zero(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+	long n = 0;
+
+	if (cJSON_IsNumber(v))
+		whole_long(v->valuedouble, 0, LONG_MAX, &n);
+	return n;
 }
 
 int codec_get_transcript(struct transcript_row **out, size_t *n, const char *json)

@@ -7,6 +7,7 @@
 #include "metrics/registry.h"
 #include "adapters/prices.h"
 #include "eval/roles.h"
+#include "eval/store_scale.h"
 
 /*
  * Position bias: for a ranking task with "permutations": N, the mean and the
@@ -112,6 +113,8 @@ static int read_config(struct stored_config *out, struct store *s, const struct 
 {
 	cJSON *c = ri->config ? cJSON_Parse(ri->config) : NULL, *v;
 	char *text;
+	const char *bad;
+	long n, limit;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -136,8 +139,11 @@ static int read_config(struct stored_config *out, struct store *s, const struct 
 		error("run %lld: its stored configuration has no model spec", (long long)ri->id);
 		goto out;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(c, "seed");
-	out->seed = cJSON_IsNumber(v) ? (uint64_t)v->valuedouble : (uint64_t)ri->seed;
+	if (store_config_counts(c, (long)ri->seed, &n, &limit, &bad) < 0) {
+		error("run %lld: its stored configuration has a malformed %s", (long long)ri->id, bad);
+		goto out;
+	}
+	out->seed = (uint64_t)n;
 	v = cJSON_GetObjectItemCaseSensitive(c, "endpoint");
 	if (cJSON_IsString(v))
 		out->endpoint = xstrdup(v->valuestring);
@@ -147,7 +153,12 @@ static int read_config(struct stored_config *out, struct store *s, const struct 
 		/* a run stored before endpoints were: priced as it was then */
 		out->endpoint = xstrdup("https://api.openai.com/v1");
 	v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "dataset"), "items");
-	out->cat.n_items = cJSON_IsNumber(v) ? (size_t)v->valuedouble : 0;
+	n = 0;
+	if (v && (!cJSON_IsNumber(v) || whole_long(v->valuedouble, 0, LONG_MAX, &n) < 0)) {
+		error("run %lld: its stored configuration has a bad item count", (long long)ri->id);
+		goto out;
+	}
+	out->cat.n_items = (size_t)n;
 	v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "dataset"), "catalogue");
 	if (cJSON_IsString(v) && read_catalogue(out, s, v->valuestring) < 0)
 		goto out;

@@ -110,7 +110,7 @@ static int read_parts(struct merge_run *r)
 	struct merge_input *in = r->in;
 	sqlite3_stmt *st = NULL;
 	const cJSON *u = cJSON_GetObjectItemCaseSensitive(r->config, "users_evaluated");
-	long i, n;
+	long i, n, users;
 	int rc;
 
 	if (in->sources) {
@@ -136,7 +136,10 @@ static int read_parts(struct merge_run *r)
 		return error("%s: run %lld has a malformed configuration (shard)", in->path, (long long)r->id),
 		       EXIT_INPUT;
 	r->shards = n;
-	add_part(r, i, in->path, r->id, r->status, r->samples, cJSON_IsNumber(u) ? (int64_t)u->valuedouble : 0);
+	users = 0;
+	if (cJSON_IsNumber(u))
+		whole_long(u->valuedouble, 0, LONG_MAX, &users);
+	add_part(r, i, in->path, r->id, r->status, r->samples, users);
 	return 0;
 }
 
@@ -144,13 +147,13 @@ static int read_parts(struct merge_run *r)
 static char *legacy_key(const struct merge_run *r)
 {
 	char key[UUID_TEXT_SIZE], *suite;
-	const cJSON *lim = cJSON_GetObjectItemCaseSensitive(r->config, "limit");
-	long i, n;
+	const char *bad;
+	long i, n, seed, limit;
 
 	if (store_config_shard(r->config_text, &i, &n) == 1) {
 		suite = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(r->config, "suite"));
-		shard_run_key(key, NULL, suite, (uint64_t)r->seed, cJSON_IsNumber(lim) ? (long)lim->valuedouble : -1,
-			      n, r->model);
+		store_config_counts(r->config, 0, &seed, &limit, &bad);   /* checked by read_runs() */
+		shard_run_key(key, NULL, suite, (uint64_t)r->seed, limit, n, r->model);
 		cJSON_free(suite);
 	} else {
 		/* the same run merged twice gets the same key */
@@ -167,6 +170,8 @@ static int read_runs(struct merge_input *in, struct merge_run **runs, size_t *n,
 	sqlite3_stmt *st = NULL;
 	char *sql = xstrfmt("SELECT id, suite, model, status, started_at, config, version, seed, samples, %s"
 			    " FROM runs ORDER BY id", in->run_key ? "run_key" : "NULL");
+	const char *bad;
+	long seed, limit;
 	int rc, ret = 0;
 
 	rc = sqlite3_prepare_v2(in->db, sql, -1, &st, NULL);
@@ -192,6 +197,11 @@ static int read_runs(struct merge_input *in, struct merge_run **runs, size_t *n,
 		r->config = r->config_text ? cJSON_Parse(r->config_text) : NULL;
 		if (!r->suite || !r->model || !r->config || !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(r->config, "suite"))) {
 			error("%s: run %lld has no usable configuration (suite, model)", in->path, (long long)r->id);
+			ret = EXIT_INPUT;
+			break;
+		}
+		if (store_config_counts(r->config, 0, &seed, &limit, &bad) < 0) {
+			error("%s: run %lld has a malformed configuration (%s)", in->path, (long long)r->id, bad);
 			ret = EXIT_INPUT;
 			break;
 		}

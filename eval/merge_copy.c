@@ -352,7 +352,7 @@ static int adopt_unmerged(struct store *s, struct merge_group *g, const struct m
 	char *config_text = NULL, *model = NULL, *status = NULL, *why = NULL, now[32];
 	cJSON *config = NULL;
 	const cJSON *u;
-	long i, n;
+	long i, n, users = 0;
 	int rc, ret = 0;
 
 	if (sqlite3_prepare_v2(db, "SELECT id, config, model, status, samples FROM runs r WHERE run_key = ?"
@@ -414,7 +414,9 @@ static int adopt_unmerged(struct store *s, struct merge_group *g, const struct m
 	sqlite3_bind_int64(st, 5, id);
 	sqlite3_bind_text(st, 6, status ? status : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, samples);
-	sqlite3_bind_int64(st, 8, cJSON_IsNumber(u) ? (int64_t)u->valuedouble : 0);
+	if (cJSON_IsNumber(u))
+		whole_long(u->valuedouble, 0, LONG_MAX, &users);
+	sqlite3_bind_int64(st, 8, users);
 	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);

@@ -252,6 +252,24 @@ void source_rows_free(struct source_row *rows, size_t n)
 	free(rows);
 }
 
+int store_config_counts(const cJSON *config, long dflt, long *seed, long *limit, const char **bad)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(config, "seed");
+	const cJSON *l = cJSON_GetObjectItemCaseSensitive(config, "limit");
+
+	*seed = dflt;
+	*limit = -1;
+	if (s && (!cJSON_IsNumber(s) || whole_long(s->valuedouble, 0, LONG_MAX, seed) < 0)) {
+		*bad = "seed";
+		return -1;
+	}
+	if (l && !cJSON_IsNull(l) && (!cJSON_IsNumber(l) || whole_long(l->valuedouble, 1, LONG_MAX, limit) < 0)) {
+		*bad = "limit";
+		return -1;
+	}
+	return 0;
+}
+
 int store_config_shard(const char *config, long *i, long *n)
 {
 	cJSON *c = config ? cJSON_Parse(config) : NULL;

@@ -61,4 +61,14 @@ void source_rows_free(struct source_row *rows, size_t n);
  */
 int store_config_shard(const char *config, long *i, long *n);
 
+/*
+ * A run's seed and limit as its parsed stored configuration says: *seed
+ * is a whole number from 0 (dflt when absent), *limit one from 1, or -1
+ * when absent or null. 0, or -1 naming the malformed key in *bad
+ * ("seed", "limit"): a hand-edited 1e300 is refused here, never
+ * converted (undefined for a number a long cannot hold).
+ */
+struct cJSON;
+int store_config_counts(const struct cJSON *config, long dflt, long *seed, long *limit, const char **bad);
+
 #endif

@@ -196,6 +196,15 @@ int parse_double(const char *s, double *out)
 	return 0;
 }
 
+int whole_long(double d, long lo, long hi, long *out)
+{
+	/* (double)LONG_MAX rounds up to 2^63, which no long holds: hence the second bound */
+	if (!(d >= (double)lo && d <= (double)hi && d < 0x1p63) || d != floor(d))
+		return -1;
+	*out = (long)d;
+	return 0;
+}
+
 void iso_time(char *buf, size_t size)
 {
 	time_t t = time(NULL);

@@ -88,6 +88,13 @@ int parse_long(const char *s, long *out);
  * subnormal), one too large is refused.
  */
 int parse_double(const char *s, double *out);
+/*
+ * d as a long when it is a whole number in [lo, hi]: 0, else -1 (NaN, a
+ * fraction, out of range) with *out untouched. Use it before converting
+ * a number read from JSON: the conversion of a double a long cannot hold
+ * (1e300 in a hand-edited database) is undefined behaviour.
+ */
+int whole_long(double d, long lo, long hi, long *out);
 
 /*
  * The one string hash: FNV-1a, 64 bits, of s[0..len). Stable across

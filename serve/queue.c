@@ -117,10 +117,11 @@ static char **job_argv(const struct queue *q, const struct job_row *j, char **mo
 			argv[a++] = xstrdup("--judge");
 			argv[a++] = xstrdup(v->valuestring);
 		}
+		/* as text, not as a long: an edited job's 1e300 reaches `run`, which refuses it by name */
 		if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o, "limit")))
-			argv[a++] = xstrfmt("--limit=%ld", (long)v->valuedouble);
+			argv[a++] = xstrfmt("--limit=%.17g", v->valuedouble);
 		if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o, "seed")))
-			argv[a++] = xstrfmt("--seed=%ld", (long)v->valuedouble);
+			argv[a++] = xstrfmt("--seed=%.17g", v->valuedouble);
 	}
 	argv[a++] = xstrdup("--db");
 	argv[a++] = xstrdup(cfg->db_path);

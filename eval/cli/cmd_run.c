@@ -6,6 +6,7 @@
 #include "lib/phase.h"
 #include "eval/run.h"
 #include "eval/shard.h"
+#include "eval/store_scale.h"
 #include "lib/strbuf.h"
 #include "metrics/registry.h"
 #include "reports/table.h"
@@ -131,6 +132,7 @@ static int load_resume(struct store *store, long id, struct suite *suite, char *
 	struct run_info run;
 	cJSON *c = NULL, *v;
 	char *suite_json = NULL;
+	const char *bad;
 	int rc = store_get_run(store, id, &run), ret = EXIT_INPUT, r;
 
 	if (rc <= 0) {
@@ -158,19 +160,21 @@ static int load_resume(struct store *store, long id, struct suite *suite, char *
 			suite_set_role(suite, (enum task_role)r, roles[r]);
 		}
 	}
-	v = cJSON_GetObjectItemCaseSensitive(c, "seed");
-	*seed = cJSON_IsNumber(v) ? (long)v->valuedouble : (long)suite->seed;
-	v = cJSON_GetObjectItemCaseSensitive(c, "limit");
-	*limit = cJSON_IsNumber(v) ? (long)v->valuedouble : -1;
+	if (store_config_counts(c, (long)suite->seed, seed, limit, &bad) < 0) {
+		error("%s: run %ld has a malformed configuration (%s)", store->path, id, bad);
+		goto bad_config;
+	}
 	v = cJSON_GetObjectItemCaseSensitive(c, "shard");
 	if (cJSON_IsString(v) && shard_parse(v->valuestring, shard_i, shard_n) < 0) {
 		error("%s: run %ld has a bad shard '%s'", store->path, id, v->valuestring);
-		suite_release(suite);
-		free(*model);
-		*model = NULL;
-		goto out;
+		goto bad_config;
 	}
 	ret = EXIT_OK;
+	goto out;
+bad_config:
+	suite_release(suite);
+	free(*model);
+	*model = NULL;
 out:
 	if (suite_json)
 		cJSON_free(suite_json);

@@ -252,3 +252,32 @@ sqlite3 "$T/d1.db" "UPDATE runs SET status = 'interrupted' WHERE id = 1; DELETE 
 one_line_error "--resume of a run whose suite names an unset variable is exit 3" 3 'RECEVAL_T14_DATA.*not set' \
 	env -u RECEVAL_T14_DATA $R run --resume 1 --db "$T/d1.db" -q
 RECEVAL_T14_DATA=$T/ro.csv expect_exit 0 "--resume with the variable set finishes the run" $R run --resume 1 --db "$T/d1.db" -q
+
+# --- numbers a long cannot hold in a hand-edited (or hostile) database are refused or ignored, never
+# converted (undefined behaviour: on x86 1e300 became LONG_MIN, which --resume took for "no --seed")
+printf 'user,item\nu1,i1\nu1,i2\nu2,i1\nu2,i3\nu3,i2\nu3,i3\n' >"$T/h.csv"
+suite h.json h.csv
+for v in 1e300 2.5 '"7"'; do
+	rm -f "$T/h.db"
+	$R run "$T/h.json" --db "$T/h.db" -q >/dev/null 2>&1
+	sqlite3 "$T/h.db" "UPDATE runs SET status = 'interrupted', config = json_set(config, '\$.seed', json('$v'))"
+	one_line_error "--resume of a run whose stored seed is $v is exit 3" 3 'run 1 has a malformed configuration (seed)' \
+		$R run --resume 1 --db "$T/h.db" -q
+done
+sqlite3 "$T/h.db" "UPDATE runs SET config = json_set(config, '\$.seed', 0, '\$.limit', json('1e300'))"
+one_line_error "--resume of a run whose stored limit is 1e300 is exit 3" 3 'run 1 has a malformed configuration (limit)' \
+	$R run --resume 1 --db "$T/h.db" -q
+sqlite3 "$T/h.db" "UPDATE runs SET config = json_set(config, '\$.limit', json('null'))"
+expect_exit 0 "--resume of the same run with its limit null again finishes it" $R run --resume 1 --db "$T/h.db" -q
+rm -f "$T/h1.db" "$T/h2.db" "$T/hm.db" "$T/hm2.db"
+$R run "$T/h.json" --shard 0/2 --db "$T/h1.db" -q >/dev/null 2>&1
+$R run "$T/h.json" --shard 1/2 --db "$T/h2.db" -q >/dev/null 2>&1
+sqlite3 "$T/h1.db" "UPDATE runs SET config = json_set(config, '\$.users_evaluated', json('1e300'))"
+expect_exit 0 "merge of a shard whose stored user count is 1e300 succeeds" $R merge "$T/hm.db" "$T/h1.db" "$T/h2.db"
+ok_if "... and records that count as 0, not a wrapped-around number" \
+	[ "$(sqlite3 "$T/hm.db" 'SELECT min(users) FROM run_sources')" = 0 ]
+for f in h1 h2; do
+	sqlite3 "$T/$f.db" "UPDATE runs SET config = json_set(config, '\$.seed', json('1e300'))"
+done
+one_line_error "merge of shards whose stored seed is 1e300 is one error" 3 'h1.db: run 1 has a malformed configuration (seed)' \
+	$R merge "$T/hm2.db" "$T/h1.db" "$T/h2.db"

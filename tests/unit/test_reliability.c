@@ -7,6 +7,48 @@
 #include "adapters/exec_internal.h"
 #include "metrics/stats.h"
 #include "lib/rng.h"
+#include "eval/codec.h"
+
+/* A number read from stored JSON becomes a long only when a long holds it (the conversion is UB else). */
+TEST(whole_long_refuses_what_a_long_cannot_hold)
+{
+	long n = 42;
+
+	CHECK_INT(whole_long(1e300, 0, LONG_MAX, &n), -1);
+	CHECK_INT(whole_long(0x1p63, 0, LONG_MAX, &n), -1);   /* (double)LONG_MAX rounds up to this */
+	CHECK_INT(whole_long(-0x1p63 * 2, LONG_MIN, LONG_MAX, &n), -1);
+	CHECK_INT(whole_long(NAN, 0, LONG_MAX, &n), -1);
+	CHECK_INT(whole_long(INFINITY, 0, LONG_MAX, &n), -1);
+	CHECK_INT(whole_long(2.5, 0, LONG_MAX, &n), -1);
+	CHECK_INT(whole_long(-1, 0, LONG_MAX, &n), -1);
+	CHECK_INT(whole_long(11, 1, 10, &n), -1);
+	CHECK_INT(n, 42);                                      /* untouched on refusal */
+	CHECK_INT(whole_long(0x1p62, 0, LONG_MAX, &n), 0);
+	CHECK(n == (1L << 62));
+	CHECK_INT(whole_long(-0x1p63, LONG_MIN, 0, &n), 0);
+	CHECK(n == LONG_MIN);
+	CHECK_INT(whole_long(7, 1, 10, &n), 0);
+	CHECK_INT(n, 7);
+}
+
+/* A hand-edited transcript's turn or token count a long cannot hold reads as 0, as an absent one does. */
+TEST(stored_transcript_numbers_out_of_range_read_as_zero)
+{
+	struct transcript_row *t = NULL;
+	size_t n = 0;
+
+	CHECK_INT(codec_get_transcript(&t, &n, "[{\"role\":\"subject\",\"turn\":1e300,\"tokens_in\":-5,"
+					   "\"tokens_out\":2.5e19},{\"turn\":2,\"tokens_in\":3}]"), 0);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_INT(t[0].turn, 0);
+		CHECK_INT(t[0].tokens_in, 0);
+		CHECK_INT(t[0].tokens_out, 0);
+		CHECK_INT(t[1].turn, 2);
+		CHECK_INT(t[1].tokens_in, 3);
+	}
+	codec_transcript_free(t, n);
+}
 
 TEST(parse_double_is_decimal_only)
 {
