@@ -712,6 +712,9 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 	out->path = xstrdup(path);
 	strbuf_add(&sb, text, len);
 	ld.text = sb.buf;
+	/* JSON is UTF-8: other bytes went into every output naming the suite or a task */
+	if (!stored && data_check_utf8(path, sb.buf, sb.len) < 0)
+		goto out;
 	root = cJSON_ParseWithLengthOpts(sb.buf, sb.len, &end, 0);
 	while (root && end < sb.buf + sb.len && isspace((unsigned char)*end))
 		end++;

@@ -271,7 +271,7 @@ void compare_add_json(struct strbuf *sb, const struct comparison *c)
 	}
 	out = cJSON_Print(root);
 	if (out) {
-		strbuf_addstr(sb, out);
+		strbuf_add_utf8(sb, out, strlen(out));   /* cJSON copies bytes that are not UTF-8 as they are */
 		strbuf_addch(sb, '\n');
 	}
 	cJSON_free(out);

@@ -68,7 +68,7 @@ int run_add_json(struct strbuf *sb, struct store *s, const struct run_info *run,
 	strmap_release(&index);
 	free(tasks);
 	out = cJSON_Print(root);
-	strbuf_addstr(sb, out);
+	strbuf_add_utf8(sb, out, strlen(out));   /* cJSON copies bytes that are not UTF-8 as they are (a hand-edited database) */
 	strbuf_addch(sb, '\n');
 	cJSON_free(out);
 	cJSON_Delete(root);

@@ -23,7 +23,7 @@ static void reply_cjson(struct request *r, cJSON *root)
 {
 	char *s = cJSON_Print(root);
 
-	strbuf_addstr(&r->out, s);
+	strbuf_add_utf8(&r->out, s, strlen(s));   /* cJSON copies bytes that are not UTF-8 as they are */
 	strbuf_addch(&r->out, '\n');
 	cJSON_free(s);
 	cJSON_Delete(root);

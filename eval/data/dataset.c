@@ -35,6 +35,16 @@ const char *data_snip(struct snip *sn, const char *s, size_t len)
 	return sn->buf;
 }
 
+/* The line of text that p is on, 1-based. */
+static long line_of(const char *text, const char *p)
+{
+	long line = 1;
+
+	for (; text < p; text++)
+		line += *text == '\n';
+	return line;
+}
+
 int data_read_file(struct strbuf *sb, const char *path)
 {
 	const char *nul;
@@ -43,13 +53,21 @@ int data_read_file(struct strbuf *sb, const char *path)
 		return error_at(path, 0, "cannot read: %s", strerror(errno));
 	/* a NUL would cut an id where it is stored and merge two users into one: refuse it here, once */
 	nul = memchr(sb->buf, '\0', sb->len);
-	if (nul) {
-		long line = 1;
-		const char *p;
-		for (p = sb->buf; p < nul; p++)
-			line += *p == '\n';
-		return error_at(path, line, "NUL byte in a text file (is it binary or UTF-16?)");
-	}
+	if (nul)
+		return error_at(path, line_of(sb->buf, nul), "NUL byte in a text file (is it binary or UTF-16?)");
+	return 0;
+}
+
+int data_check_utf8(const char *path, const char *text, size_t len)
+{
+	const char *nul = memchr(text, '\0', len);
+	size_t bad = utf8_valid_prefix(text, len);
+
+	if (nul)
+		return error_at(path, line_of(text, nul), "NUL byte in a text file (is it binary or UTF-16?)");
+	if (bad < len)
+		return error_at(path, line_of(text, text + bad), "byte 0x%02x is not UTF-8 (is the file Latin-1?)",
+				(unsigned char)text[bad]);
 	return 0;
 }
 

@@ -106,4 +106,11 @@ static inline const char *item_label(const struct dataset *ds, uint32_t item)
 	return ds->items[item].title ? ds->items[item].title : ds->items[item].id;
 }
 
+/*
+ * 0 when text[0..len) is UTF-8 without a NUL byte, else -1 with
+ * "<path>:<line>: NUL byte ..." or "<path>:<line>: byte 0xNN is not UTF-8 ..."
+ * printed.
+ */
+int data_check_utf8(const char *path, const char *text, size_t len);
+
 #endif

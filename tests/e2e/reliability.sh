@@ -281,3 +281,25 @@ for f in h1 h2; do
 done
 one_line_error "merge of shards whose stored seed is 1e300 is one error" 3 'h1.db: run 1 has a malformed configuration (seed)' \
 	$R merge "$T/hm2.db" "$T/h1.db" "$T/h2.db"
+
+# --- a suite that is not UTF-8 (or holds a NUL) is bad input: its bytes went into every JSON, CSV and TREC
+# output naming the suite or a task (show --format json was not JSON to a strict reader)
+printf 'user,item\nu1,i1\nu1,i2\nu2,i1\nu2,i3\nu3,i2\nu3,i3\n' >"$T/u8.csv"
+printf '{"name": "t",\n"description": "caf\351", "dataset": {"format": "csv", "path": "u8.csv"},\n"models": ["builtin:pop"], "tasks": [{"type": "retrieval", "k": 2}]}\n' >"$T/latin1.json"
+one_line_error "a suite that is not UTF-8 is exit 3 naming file:line" 3 'latin1.json:2: byte 0xe9 is not UTF-8' \
+	$R run "$T/latin1.json" --db "$T/u8.db" -q
+printf '{"name": "t",\n"dataset": {"format": "csv", "path": "u8.csv"},\n"description": "a\000b", "tasks": [{"type": "retrieval", "k": 2}]}\n' >"$T/nulsuite.json"
+one_line_error "a NUL byte in a suite is exit 3 naming file:line" 3 'nulsuite.json:3: NUL byte' \
+	$R run "$T/nulsuite.json" --db "$T/u8.db" -q
+# a database edited by hand (suite, model and task names): what cJSON prints as it is comes out as U+FFFD
+suite u8.json u8.csv
+$R run "$T/u8.json" --db "$T/u8.db" -q >/dev/null 2>&1
+$R run "$T/u8.json" --db "$T/u8.db" -q --model builtin:random >/dev/null 2>&1
+sqlite3 "$T/u8.db" "UPDATE runs SET suite = CAST(X'74FF' AS TEXT), model = model || CAST(X'C3' AS TEXT);
+	UPDATE samples SET task = CAST(X'72E9' AS TEXT); UPDATE sample_metrics SET task = CAST(X'72E9' AS TEXT);
+	UPDATE run_metrics SET task = CAST(X'72E9' AS TEXT)"
+$R show 1 --db "$T/u8.db" --format json >"$T/u8show.json" 2>/dev/null
+$R compare 1 2 --db "$T/u8.db" --format json >"$T/u8cmp.json" 2>/dev/null
+strict_utf8 "show --format json of a run whose names are not UTF-8 is valid JSON" "$T/u8show.json"
+strict_utf8 "compare --format json of such runs is valid JSON" "$T/u8cmp.json"
+
