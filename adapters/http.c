@@ -264,17 +264,23 @@ static char *deadline_text(const struct http_engine *e, const struct call *c, do
 static void start_attempt(struct http_engine *e, struct call *c, size_t r)
 {
 	CURL *h;
-	long timeout_ms = (long)(e->lim.timeout_s * 1000);
+	double ms;
+	long timeout_ms;
 	char *url;
 
 	if (!c->first_ms)
 		c->first_ms = now_ms();
-	/* no attempt outlives the deadline */
-	timeout_ms = (long)fmin((double)timeout_ms, ceil(deadline_left(e, c, now_ms())));
-	if (timeout_ms <= 0) {
+	/*
+	 * No attempt outlives the deadline. In doubles until the end: --timeout
+	 * 1e16 is past a long's milliseconds, and converting it was undefined
+	 * (LONG_MIN on x86: every sample failed "after 0 attempts").
+	 */
+	ms = fmin(e->lim.timeout_s * 1000, ceil(deadline_left(e, c, now_ms())));
+	if (!(ms > 0)) {
 		finish(e, c, HTTP_FAILED, deadline_text(e, c, 0), 0);
 		return;
 	}
+	timeout_ms = ms < (double)LONG_MAX ? (long)ms : LONG_MAX;
 	h = curl_easy_init();
 	url = xstrfmt("%s%s", e->rep[r].base, c->url);
 	c->attempts++;

@@ -303,3 +303,11 @@ $R compare 1 2 --db "$T/u8.db" --format json >"$T/u8cmp.json" 2>/dev/null
 strict_utf8 "show --format json of a run whose names are not UTF-8 is valid JSON" "$T/u8show.json"
 strict_utf8 "compare --format json of such runs is valid JSON" "$T/u8cmp.json"
 
+# --- --timeout 1e16 (seconds) is past a long's milliseconds: converting it was undefined behaviour, on x86
+# LONG_MIN, and every sample failed "no answer within the sample deadline ... after 0 attempts"
+fake_start bigtimeout --answer rank
+OPENAI_API_KEY=k OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" \
+	expect_exit 0 "--timeout 1e16 runs: the timeout is as good as none" $R run "$T/llm.json" --db "$T/bt.db" -q --timeout 1e16
+ok_if "... and its samples are answered" \
+	[ "$(sqlite3 -readonly "$T/bt.db" "SELECT count(*) FROM samples WHERE status != 'error'" 2>/dev/null)" = 2 ]
+kill "$FAKE_PID" 2>/dev/null
