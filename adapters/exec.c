@@ -316,6 +316,17 @@ static int take_lines(struct model *m, struct child *c)
 			return -1;
 		}
 		used = (size_t)(nl - line) + 1;
+		if (memchr(line, '\0', (size_t)(nl - line))) {
+			/* no JSON line holds one; read up to it, "\0garbage" was a blank line, ignored */
+			struct job *j = c->job;
+			c->job = NULL;
+			if (j)
+				exec_fail(m, j, LLM_ERROR, "exec: answer holds a NUL byte: it is not a JSON line");
+			else
+				warning("exec: '%s' wrote a NUL byte nobody asked for; restarting it", m->command);
+			kill_child(c);
+			return -1;
+		}
 		*nl = '\0';
 		for (end = nl; end > line && isspace((unsigned char)end[-1]); end--)
 			;

@@ -541,6 +541,8 @@ TEST(exec_bad_answers_fail_the_request)
 		{ "noid", "exec: answer has no \"id\"" },
 		{ "nothing", "exec: answer has neither \"content\", \"embedding\" nor \"error\"" },
 		{ "error", "the model is sad" },
+		/* read as a C string, the line was blank, and the request waited out every attempt */
+		{ "nul", "exec: answer holds a NUL byte: it is not a JSON line" },
 	};
 	struct llm_answer a;
 	struct model *m;
