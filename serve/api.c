@@ -184,6 +184,8 @@ static int run_samples(struct request *r, int64_t id)
 	}
 	memset(&f, 0, sizeof(f));
 	f.task = req_arg(r, "task");
+	if (f.task && !*f.task)
+		f.task = NULL;   /* task= is every task, as on the run's page: it matched none, 200 and no line */
 	f.q = q;
 	f.titles = titles;
 	f.offset = (size_t)offset;
@@ -194,7 +196,7 @@ static int run_samples(struct request *r, int64_t id)
 	f.data = &lines;
 	if (sample_find(&f, s, run.id) < 0) {
 		reply_store_error(r);
-	} else if (f.task && *f.task && !f.task_seen) {
+	} else if (f.task && !f.task_seen) {
 		reply_error(r, 404, EXIT_INPUT, "run %lld has no task '%s'", (long long)run.id, f.task);
 	} else {
 		/* the JSON lines of `show --samples`, the page's place in the headers */

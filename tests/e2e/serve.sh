@@ -143,6 +143,9 @@ ok_if "serve: X-Total-Count is the run's sample count" \
 	grep -qi "^X-Total-Count: $(wc -l <"$T/cli_samples.jsonl" | tr -d ' ')" "$T/hdr"
 req GET "/api/runs/$A/samples?task=ranking&limit=5"
 ok_if "serve: samples of one task, paged" sh -c "[ $code = 200 ] && [ \$(grep -c '\"task\":\"ranking\"' '$T/body') -eq 5 ]"
+# task= (a form's empty field) is every task, as on the run's page; it was a filter matching none: 200, no line
+req GET "/api/runs/$A/samples?task=&limit=5"
+ok_if "serve: task= is every task" sh -c "[ $code = 200 ] && [ \$(grep -c '\"task\":' '$T/body') -eq 5 ]"
 req GET "/api/runs?model=itemknn"
 ok_if "serve: the runs list filters by model" sh -c "[ \"\$(python3 -c \"import json; print([r['id'] for r in json.load(open('$T/body'))['runs']])\")\" = '[$B]' ]"
 req GET "/api/runs/$A/events"
