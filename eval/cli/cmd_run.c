@@ -361,7 +361,7 @@ int cmd_run(int argc, char **argv)
 	const char *simulator = NULL;
 	char *group = NULL, *resume_role[ROLE__COUNT] = { NULL };
 	long shards = 0;
-	long limit = -1, seed = LONG_MIN;
+	long limit = LONG_MIN, seed = LONG_MIN;   /* LONG_MIN: not given (--limit -1 is a usage error, not "no limit") */
 	int quiet = 0, npos = 0, ret = EXIT_OK, from_flag;
 	long concurrency = 8, resume = 0, attempts = 6, threads = 0;
 	double rpm = 0, tpm = 0, timeout = 60, deadline = 600, max_cost = 0;
@@ -439,7 +439,7 @@ int cmd_run(int argc, char **argv)
 		free(models.v);
 		return EXIT_USAGE;
 	}
-	if ((resume && (models.n || shard || limit != -1 || seed != LONG_MIN || judge || simulator)) ||
+	if ((resume && (models.n || shard || limit != LONG_MIN || seed != LONG_MIN || judge || simulator)) ||
 	    (retry_errors && !resume)) {
 		error(retry_errors && !resume ?
 		      "--retry-errors goes with --resume" :
@@ -473,11 +473,13 @@ int cmd_run(int argc, char **argv)
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = cores < 1 ? 1 : cores > 64 ? 64 : cores;
 	}
-	if (limit != -1 && limit < 1) {
+	if (limit != LONG_MIN && limit < 1) {
 		error("--limit must be a positive whole number, not %ld", limit);
 		free(models.v);
 		return EXIT_USAGE;
 	}
+	if (limit == LONG_MIN)
+		limit = -1;   /* the plan's and the stored configuration's "no limit" */
 	if (seed != LONG_MIN && seed < 0) {
 		error("--seed must be a whole number >= 0, not %ld", seed);
 		free(models.v);

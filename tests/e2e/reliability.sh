@@ -311,3 +311,10 @@ OPENAI_API_KEY=k OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" \
 ok_if "... and its samples are answered" \
 	[ "$(sqlite3 -readonly "$T/bt.db" "SELECT count(*) FROM samples WHERE status != 'error'" 2>/dev/null)" = 2 ]
 kill "$FAKE_PID" 2>/dev/null
+
+# --- --limit -1 was taken for "no --limit" (the value meaning it) and ran every user; it is a usage error
+# as --limit 0 is
+for v in -1 0; do
+	one_line_error "--limit $v is a usage error" 2 "limit must be a positive whole number, not $v" \
+		$R run "$T/u8.json" --db "$T/lim.db" -q --limit "$v"
+done
