@@ -421,6 +421,7 @@ static void dispatch(struct model *m)
 		for (i = 0; i < m->limits.concurrency && m->queue; i++) {
 			struct child *c = &m->children[i];
 			struct job *j;
+			double now;
 			int err;
 
 			if (c->job || (!pass && !c->pid))
@@ -438,8 +439,13 @@ static void dispatch(struct model *m)
 			j->attempts++;
 			c->job = j;
 			c->written = 0;
-			c->deadline_ms = m->limits.timeout_s > 0 ? exec_clock_ms(m) + m->limits.timeout_s * 1e3
-								 : INFINITY;
+			now = exec_clock_ms(m);
+			if (j->attempts == 1)
+				j->first_ms = now;
+			c->deadline_ms = m->limits.timeout_s > 0 ? now + m->limits.timeout_s * 1e3 : INFINITY;
+			/* no attempt outlives the sample's deadline, as with a remote model */
+			if (m->limits.deadline_s > 0)
+				c->deadline_ms = fmin(c->deadline_ms, j->first_ms + m->limits.deadline_s * 1e3);
 			write_request(m, c);
 		}
 	}
@@ -460,7 +466,10 @@ static void check_timeouts(struct model *m)
 			continue;
 		kill_child(c);
 		why = xstrfmt("timed out after %g s", m->limits.timeout_s);
-		if (j->attempts >= m->limits.attempts) {
+		if (m->limits.deadline_s > 0 && now >= j->first_ms + m->limits.deadline_s * 1e3) {
+			exec_fail(m, j, LLM_ERROR, "exec: no answer within the sample deadline (%g s) after %u attempt%s "
+				  "(--sample-deadline)", m->limits.deadline_s, j->attempts, j->attempts == 1 ? "" : "s");
+		} else if (j->attempts >= m->limits.attempts) {
 			exec_fail(m, j, LLM_ERROR, "exec: timed out after %u attempt%s of %g s each",
 			     j->attempts, j->attempts == 1 ? "" : "s", m->limits.timeout_s);
 		} else {

@@ -23,6 +23,7 @@ struct job {
 	size_t len;
 	unsigned attempts;      /* times handed to a child */
 	double submitted_ms;
+	double first_ms;        /* when first handed to a child: --sample-deadline counts from it */
 };
 
 struct child {

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include "tests/unit/test.h"
 #include "adapters/adapter.h"
+#include "adapters/exec_internal.h"
 #include "adapters/exec.h"
 
 #define PY "exec:python3 fixtures/exec/model.py"
@@ -501,6 +502,26 @@ TEST(exec_timeout_kills_and_retries)
 	CHECK_INT(collect(m, &a, 1, ANSWER_WAIT_MS, NULL), 1);
 	CHECK_INT(a.status, LLM_ERROR);
 	CHECK_STR(a.error, "exec: timed out after 2 attempts of 60 s each");
+	CHECK_INT(a.attempts, 2);
+	llm_answer_release(&a);
+	exec_adapter.free(m);
+	CHECK(no_children());
+
+	/*
+	 * --sample-deadline 90 bounds the attempts in all, as it does a remote
+	 * model's: the second attempt ends at 90 s, not 120 s (the exec adapter
+	 * ignored it, so a hanging model took attempts times --timeout)
+	 */
+	m = open_exec(PY, 1, 60, 6);
+	m->limits.deadline_s = 90;
+	exec_set_clock(m, test_clock_now, &clk);
+	chat(m, 1, "hang");
+	clk.skipped += 60000;
+	CHECK_INT(exec_adapter.poll(m, &a, 0), 0);   /* a second attempt */
+	clk.skipped += 30000;
+	CHECK_INT(collect(m, &a, 1, ANSWER_WAIT_MS, NULL), 1);
+	CHECK_INT(a.status, LLM_ERROR);
+	CHECK_STR(a.error, "exec: no answer within the sample deadline (90 s) after 2 attempts (--sample-deadline)");
 	CHECK_INT(a.attempts, 2);
 	llm_answer_release(&a);
 	exec_adapter.free(m);
