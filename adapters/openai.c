@@ -6,6 +6,7 @@
 #include "adapters/openai_read.h"
 #include "adapters/pool.h"
 #include "lib/strbuf.h"
+#include "lib/utf8.h"
 
 #define OPENAI_DEFAULT_BASE_URL "https://api.openai.com/v1"
 /* The latest GA data-plane inference version of the classic Azure OpenAI API. */
@@ -69,22 +70,29 @@ static void add_escaped(struct strbuf *sb, const char *s)
 
 /*
  * s as one line of at most max bytes: control characters and runs of white
- * space become one space; a cut ends in "..." and never splits a UTF-8
- * character.
+ * space become one space, a byte that is not UTF-8 U+FFFD (a proxy's
+ * Latin-1 page went to the terminal and the database as it came); a cut
+ * ends in "..." and never splits a UTF-8 character.
  */
 static char *one_line(const char *s, size_t len, size_t max)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i;
+	size_t i, n;
 
-	for (i = 0; i < len && s[i]; i++) {
+	for (i = 0; i < len && s[i]; i += n) {
 		unsigned char ch = (unsigned char)s[i];
+		n = ch < 0x80 ? 1 : utf8_len(s + i, len - i);
 		if (ch < 0x20 || ch == 0x7f || ch == ' ') {
 			if (sb.len && sb.buf[sb.len - 1] != ' ')
 				strbuf_addch(&sb, ' ');
 			continue;
 		}
-		strbuf_addch(&sb, ch);
+		if (n) {
+			strbuf_add(&sb, s + i, n);
+		} else {
+			strbuf_addstr(&sb, UTF8_REPLACEMENT);
+			n = 1;
+		}
 	}
 	while (sb.len && sb.buf[sb.len - 1] == ' ')
 		strbuf_setlen(&sb, sb.len - 1);

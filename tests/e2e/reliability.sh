@@ -318,3 +318,37 @@ for v in -1 0; do
 	one_line_error "--limit $v is a usage error" 2 "limit must be a positive whole number, not $v" \
 		$R run "$T/u8.json" --db "$T/lim.db" -q --limit "$v"
 done
+
+# --- a server's error page that is not UTF-8 (a proxy's Latin-1 page) went to stderr and into the samples'
+# error column as it came; what is not UTF-8 in it is U+FFFD now
+cat >"$T/latin1_server.py" <<'PY'
+import http.server, os, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = b"<html><h1>\xc9chec de la passerelle</h1></html>"
+        self.send_response(400)
+        self.send_header("Content-Type", "text/html; charset=iso-8859-1")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.server_address[1])
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+s.timeout = 30
+while True:
+    s.handle_request()
+PY
+python3 "$T/latin1_server.py" "$T/latin1.port" &
+lpid=$!
+i=0; while [ ! -s "$T/latin1.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+OPENAI_API_KEY=k OPENAI_BASE_URL="http://127.0.0.1:$(cat "$T/latin1.port")/v1" \
+	$R run "$T/llm.json" --db "$T/l1.db" -q >/dev/null 2>"$T/l1.err"
+rc=$?
+kill $lpid 2>/dev/null
+ok_if "a Latin-1 error page: the run fails (exit $rc, 4) naming it" sh -c "[ $rc = 4 ] && grep -q passerelle '$T/l1.err'"
+strict_utf8 "... and stderr is UTF-8" "$T/l1.err"
+sqlite3 -readonly "$T/l1.db" "SELECT error FROM samples" >"$T/l1.col" 2>/dev/null
+strict_utf8 "... and so is the error stored with each sample" "$T/l1.col"
