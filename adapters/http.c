@@ -249,13 +249,17 @@ static double deadline_left(const struct http_engine *e, const struct call *c, d
 	return (c->first_ms ? c->first_ms : now) + e->lim.deadline_s * 1000 - now;
 }
 
-/* Why c gave up at its deadline; wait_ms: the wait the server asked for, 0 when none. */
-static char *deadline_text(const struct http_engine *e, const struct call *c, double wait_ms)
+/*
+ * Why c gave up at its deadline; wait_ms: the wait before its next attempt,
+ * 0 when none; asked: the server asked for it (Retry-After), else it is the
+ * backoff, which no server asked for.
+ */
+static char *deadline_text(const struct http_engine *e, const struct call *c, double wait_ms, int asked)
 {
 	if (wait_ms > 0)
-		return xstrfmt("no answer within the sample deadline (%g s) after %u attempt%s: the server asked "
-			       "to wait %.0f s more (--sample-deadline)", e->lim.deadline_s, c->attempts,
-			       c->attempts == 1 ? "" : "s", wait_ms / 1000);
+		return xstrfmt("no answer within the sample deadline (%g s) after %u attempt%s: %s %.0f s more "
+			       "(--sample-deadline)", e->lim.deadline_s, c->attempts, c->attempts == 1 ? "" : "s",
+			       asked ? "the server asked to wait" : "the next attempt was due in", wait_ms / 1000);
 	return xstrfmt("no answer within the sample deadline (%g s) after %u attempt%s (--sample-deadline)",
 		       e->lim.deadline_s, c->attempts, c->attempts == 1 ? "" : "s");
 }
@@ -277,7 +281,7 @@ static void start_attempt(struct http_engine *e, struct call *c, size_t r)
 	 */
 	ms = fmin(e->lim.timeout_s * 1000, ceil(deadline_left(e, c, now_ms())));
 	if (!(ms > 0)) {
-		finish(e, c, HTTP_FAILED, deadline_text(e, c, 0), 0);
+		finish(e, c, HTTP_FAILED, deadline_text(e, c, 0, 0), 0);
 		return;
 	}
 	timeout_ms = ms < (double)LONG_MAX ? (long)ms : LONG_MAX;
@@ -493,7 +497,7 @@ static void schedule_retry(struct http_engine *e, struct call *c)
 	delay = fmin(delay, HTTP_RETRY_AFTER_MAX_MS);
 	/* a wait that would end past the deadline is not waited: the request fails now */
 	if (delay >= deadline_left(e, c, now_ms())) {
-		finish(e, c, HTTP_FAILED, deadline_text(e, c, delay), 0);
+		finish(e, c, HTTP_FAILED, deadline_text(e, c, delay, c->retry_after_ms >= 0 || c->retry_after >= 0), 0);
 		return;
 	}
 	c->not_before_ms = now_ms() + delay;

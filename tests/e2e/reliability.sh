@@ -352,3 +352,14 @@ ok_if "a Latin-1 error page: the run fails (exit $rc, 4) naming it" sh -c "[ $rc
 strict_utf8 "... and stderr is UTF-8" "$T/l1.err"
 sqlite3 -readonly "$T/l1.db" "SELECT error FROM samples" >"$T/l1.col" 2>/dev/null
 strict_utf8 "... and so is the error stored with each sample" "$T/l1.col"
+
+# --- a 503 without Retry-After: the wait that would pass the deadline is receval's own backoff, which the
+# message called "the server asked to wait N s more"
+printf '1-10000 503\n' >"$T/503.faults"
+fake_start f503 --faults "$T/503.faults"
+OPENAI_API_KEY=k OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" \
+	$R run "$T/llm.json" --db "$T/f503.db" -q --attempts 100 --sample-deadline 2 >/dev/null 2>&1
+kill "$FAKE_PID" 2>/dev/null
+sqlite3 -readonly "$T/f503.db" "SELECT error FROM samples" >"$T/f503.err" 2>/dev/null
+ok_if "a 503 without Retry-After ends at the deadline naming the backoff, not the server" \
+	sh -c "[ \$(grep -c 'sample deadline (2 s)' '$T/f503.err') = 2 ] && ! grep -q 'server asked' '$T/f503.err'"
