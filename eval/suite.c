@@ -264,6 +264,10 @@ static int check_keys(const struct loader *ld, const cJSON *obj, const char *con
 	return 0;
 }
 
+/* Bytes no name holds; a description may hold the first two, tab and line feed. */
+static const char control_bytes[] = "\t\n\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0d\x0e\x0f\x10"
+				    "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f";
+
 static int get_string(const struct loader *ld, const cJSON *obj, const char *key,
 		      char **out, int required, long line)
 {
@@ -276,6 +280,9 @@ static int get_string(const struct loader *ld, const cJSON *obj, const char *key
 	}
 	if (!cJSON_IsString(v) || !*v->valuestring)
 		return error_at(ld->path, line, "'%s' must be a non-empty string", key);
+	/* list and show print names as they are: an ESC sequence in one would drive the terminal */
+	if (strpbrk(v->valuestring, strcmp(key, "description") ? control_bytes : control_bytes + 2))
+		return error_at(ld->path, line, "'%s' holds a control character", key);
 	*out = xstrdup(v->valuestring);
 	return 0;
 }
@@ -290,70 +297,6 @@ static int get_count(const struct loader *ld, const cJSON *v, const char *key, d
 				key, min, max);
 	*out = (size_t)v->valuedouble;
 	return 0;
-}
-
-/*
- * $NAME, ${NAME} and ${NAME:-default} in a dataset path come from the
- * environment, so one suite can point at data that lives elsewhere on each
- * machine. A variable that is unset and has no default is an error.
- * *from_env is set when the path starts with a variable the environment
- * set: such a path was typed where the command runs, so a relative one
- * is relative to the current folder (a default is written in the suite,
- * and relative to it, as every other path of the suite).
- */
-static char *expand_env(const struct loader *ld, const char *p, long line, int *from_env)
-{
-	struct strbuf out = STRBUF_INIT;
-	const char *start = p;
-
-	*from_env = 0;
-	while (*p) {
-		const char *name, *end, *def = NULL;
-		size_t len, dlen = 0;
-		char *var;
-		const char *val;
-
-		if (*p != '$' || !(p[1] == '{' || isalpha((unsigned char)p[1]) || p[1] == '_')) {
-			strbuf_addch(&out, *p++);
-			continue;
-		}
-		if (p[1] == '{') {
-			name = p + 2;
-			end = strchr(name, '}');
-			if (!end) {
-				error_at(ld->path, line, "unclosed '${' in dataset path");
-				strbuf_release(&out);
-				return NULL;
-			}
-			len = strcspn(name, ":}");
-			if (name[len] == ':' && name[len + 1] == '-') {
-				def = name + len + 2;
-				dlen = (size_t)(end - def);
-			}
-			p = end + 1;
-		} else {
-			name = p + 1;
-			for (len = 0; isalnum((unsigned char)name[len]) || name[len] == '_'; len++)
-				;
-			p = name + len;
-		}
-		var = xstrndup(name, len);
-		val = getenv(var);
-		if (val && *val) {
-			strbuf_addstr(&out, val);
-			if (!out.len || out.len == strlen(val))
-				*from_env = *from_env || (name == start + 1 || name == start + 2);
-		} else if (def) {
-			strbuf_add(&out, def, dlen);
-		} else {
-			error_at(ld->path, line, "the dataset path names $%s, which is not set", var);
-			free(var);
-			strbuf_release(&out);
-			return NULL;
-		}
-		free(var);
-	}
-	return strbuf_detach(&out, NULL);
 }
 
 static int load_dataset(const struct loader *ld, const cJSON *root, struct suite *s)
@@ -402,7 +345,8 @@ static int load_dataset(const struct loader *ld, const cJSON *root, struct suite
 	format = NULL;
 	{
 		int from_env = 0;
-		char *expanded = ld->stored ? xstrdup(p) : expand_env(ld, p, LINE(ld, "dataset", "path"), &from_env);
+		char *expanded = ld->stored ? xstrdup(p)
+					    : suite_expand_env(ld->path, p, LINE(ld, "dataset", "path"), &from_env);
 		char cwd[4096];
 		if (!expanded)
 			goto out;
@@ -624,9 +568,10 @@ static int load_task(const struct loader *ld, const cJSON *t, size_t index, stru
 	}
 	v = cJSON_GetObjectItemCaseSensitive(t, "name");
 	if (v) {
-		if (!cJSON_IsString(v) || !*v->valuestring || strpbrk(v->valuestring, " \t\n\"'"))
+		if (!cJSON_IsString(v) || !*v->valuestring || strpbrk(v->valuestring, " \"'") ||
+		    strpbrk(v->valuestring, control_bytes))
 			return error_at(ld->path, LINE(ld, "tasks", tp.idx, "name"),
-					"'name' must be a non-empty string without spaces or quotes");
+					"'name' must be a non-empty string without spaces, quotes or control characters");
 		out->name = xstrdup(v->valuestring);
 	} else {
 		out->name = xstrdup(out->type->name);

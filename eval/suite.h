@@ -54,5 +54,11 @@ void suite_record_paths(struct suite_paths *out);
 void suite_paths_release(struct suite_paths *p);
 /* Append a copy of path to this thread's recording, if one is set (the loader's resolve()); returns path. */
 char *suite_paths_note(char *path);
+/*
+ * p with $NAME, ${NAME} and ${NAME:-default} taken from the environment
+ * (caller frees), or NULL with "FILE:LINE: ..." printed when a variable is
+ * unset and has no default; *from_env: p starts with a variable that was set.
+ */
+char *suite_expand_env(const char *file, const char *p, long line, int *from_env);
 
 #endif

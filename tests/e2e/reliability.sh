@@ -341,6 +341,7 @@ s.timeout = 30
 while True:
     s.handle_request()
 PY
+rm -f "$T/latin1.port"
 python3 "$T/latin1_server.py" "$T/latin1.port" &
 lpid=$!
 i=0; while [ ! -s "$T/latin1.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -363,3 +364,26 @@ kill "$FAKE_PID" 2>/dev/null
 sqlite3 -readonly "$T/f503.db" "SELECT error FROM samples" >"$T/f503.err" 2>/dev/null
 ok_if "a 503 without Retry-After ends at the deadline naming the backoff, not the server" \
 	sh -c "[ \$(grep -c 'sample deadline (2 s)' '$T/f503.err') = 2 ] && ! grep -q 'server asked' '$T/f503.err'"
+
+# --- a control byte in a suite's name, a task's name or a model spec went raw to the terminal (list, show):
+# an ESC sequence there sets the terminal's title, clears it, or worse
+esc_suite() { # esc_suite FILE NAME TASK MODEL DESCRIPTION
+	printf '{"name": "%s", "description": "%s",\n"dataset": {"format": "csv", "path": "u8.csv"},\n"models": ["%s"],\n"tasks": [{"type": "retrieval", "k": 2, "name": "%s"}]}\n' \
+		"$2" "$5" "$4" "$3" >"$T/$1"
+}
+esc_suite esc1.json 'x\u001b]0;pwned\u0007' r builtin:pop d
+one_line_error "an ESC in the suite's name is exit 3 naming file:line" 3 "esc1.json:1: 'name' holds a control character" \
+	$R run "$T/esc1.json" --db "$T/esc.db" -q
+esc_suite esc2.json x 'r\u001b[2J' builtin:pop d
+one_line_error "an ESC in a task's name is exit 3 naming file:line" 3 "esc2.json:4: 'name' must be .* control characters" \
+	$R run "$T/esc2.json" --db "$T/esc.db" -q
+esc_suite esc3.json x r 'exec:printf \u001b[2J' d
+one_line_error "an ESC in a suite's model spec is refused, not echoed" 3 'model spec holds a control byte (0x1b at offset 12)' \
+	$R run "$T/esc3.json" --db "$T/esc.db" -q
+esc_suite esc4.json x r builtin:pop d
+one_line_error "an ESC in --model is a usage error" 2 'model spec holds a control byte (0x1b' \
+	$R run "$T/esc4.json" --db "$T/esc.db" -q --model "$(printf 'builtin:pop\033[2J')"
+ok_if "... and nothing was stored, so list prints no ESC" sh -c "! $R list --db '$T/esc.db' 2>&1 | grep -q \"\$(printf '\\033')\""
+esc_suite esc5.json x r builtin:pop 'two\nlines\tand a tab'
+expect_exit 0 "a description may hold line feeds and tabs" $R run "$T/esc5.json" --db "$T/esc.db" -q
+
