@@ -106,7 +106,12 @@ static char *one_line(const char *s, size_t len, size_t max)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* Replace every occurrence of a secret in *text (owned) by "[redacted]". */
+/*
+ * Replace every occurrence of a secret in *text (owned) by "[redacted]". A
+ * key under 8 bytes is a placeholder ('x', 'EMPTY', 'ollama': what local
+ * servers' guides set), no secret: scrubbing OPENAI_API_KEY=k turned every
+ * "k" of every message into "[redacted]" ("the server as[redacted]ed").
+ */
 static void scrub(const struct model *m, char **text)
 {
 	size_t i;
@@ -115,7 +120,7 @@ static void scrub(const struct model *m, char **text)
 		const char *sec = m->secrets[i], *p, *from;
 		struct strbuf sb = STRBUF_INIT;
 
-		if (!sec || !*sec || !strstr(*text, sec))
+		if (!sec || strlen(sec) < 8 || !strstr(*text, sec))
 			continue;
 		for (from = *text; (p = strstr(from, sec)); from = p + strlen(sec)) {
 			strbuf_add(&sb, from, (size_t)(p - from));

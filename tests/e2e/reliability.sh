@@ -387,3 +387,11 @@ ok_if "... and nothing was stored, so list prints no ESC" sh -c "! $R list --db 
 esc_suite esc5.json x r builtin:pop 'two\nlines\tand a tab'
 expect_exit 0 "a description may hold line feeds and tabs" $R run "$T/esc5.json" --db "$T/esc.db" -q
 
+# --- a placeholder key (OPENAI_API_KEY=k, 'EMPTY', 'ollama': what local servers' guides set) was scrubbed
+# from every message like a secret: "check OPENAI_API_KEY" became "chec[redacted] OPENAI_API_KEY"
+fake_start shortkey --key right
+OPENAI_API_KEY=k OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/v1" $R run "$T/llm.json" --db "$T/sk.db" -q >/dev/null 2>"$T/sk.err"
+rc=$?
+kill "$FAKE_PID" 2>/dev/null
+ok_if "a one-letter key is no secret: the 401 message reads whole (exit $rc)" \
+	sh -c "[ $rc = 4 ] && grep -q 'check OPENAI_API_KEY' '$T/sk.err' && ! grep -q redacted '$T/sk.err'"
