@@ -34,7 +34,7 @@ static const struct {
 	{ "builtin:random", "uniformly random scores, seeded per user (?seed=N)" },
 	{ "builtin:pop", "items by training interactions" },
 	{ "builtin:itemknn", "item-based collaborative filtering, cosine similarity (?neighbors=100)" },
-	{ "builtin:ease", "EASE, a closed-form linear autoencoder (?l2=500; catalogues up to 5,000 items)" },
+	{ "builtin:ease", "EASE, a closed-form linear autoencoder (?l2=500; above 5,000 items, LAPACK's Cholesky)" },
 };
 
 int cmd_models(int argc, char **argv)

@@ -214,6 +214,8 @@ ok_if "receval tasks: one line per registered type, with its summary" \
 $R models >"$T/models.out" 2>&1
 ok_if "receval models: the built-in models and the providers" \
 	sh -c "grep -q '^builtin:itemknn ' '$T/models.out' && grep -q '^openai:MODEL ' '$T/models.out' && grep -q '^exec:COMMAND ' '$T/models.out'"
+# EASE takes catalogues past 5,000 items (LAPACK above that, README's Scale); models said it stopped there
+ok_if "receval models: builtin:ease claims no 5,000-item limit" sh -c "! grep -q '^builtin:ease .*up to 5,000' '$T/models.out'"
 $R suites >"$T/suites.out" 2>&1
 ok_if "receval suites: each suite with its name, tasks and description" grep -q '^suites/demo.json  *demo  *2 tasks  Offline' "$T/suites.out"
 expect_exit 3 "receval suites of a missing folder exits 3" $R suites "$T/nowhere"
