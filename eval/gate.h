@@ -132,12 +132,12 @@ void gate_format_value(struct strbuf *sb, const struct gate_check *c);
 void gate_format_threshold(struct strbuf *sb, const struct gate_check *c);
 /* "0.0012", "3.1e-40", "-" for NaN. */
 void gate_format_p(struct strbuf *sb, double p);
+/* c's task as reports show it: "ranking", "explanation (judgment 3)", or nothing when it has none. */
+void gate_format_task(struct strbuf *sb, const struct gate_check *c);
 /*
  * One sentence for a JUnit failure message: what was measured, its value,
  * the threshold and the p-values (or why there are none), and the note.
  */
-/* c's task as reports show it: "ranking", "explanation (judgment 3)", or "" when it has none. */
-void gate_format_task(struct strbuf *sb, const struct gate_check *c);
 void gate_format_message(struct strbuf *sb, const struct gate_check *c);
 
 #endif
