@@ -262,6 +262,7 @@ int gate_evaluate(struct gate_result *out, const struct gate_rule *rules, size_t
 		}
 		for (i = 0; i < in->n_judged; i++) {
 			const struct metric_row *row = &in->judged[i];
+			struct gate_check *c;
 
 			if (rule->task && strcmp(row->task, rule->task))
 				continue;
@@ -274,7 +275,10 @@ int gate_evaluate(struct gate_result *out, const struct gate_rule *rules, size_t
 				continue;
 			}
 			matched++;
-			check_absolute(add_check(out, &alloc, rule, row->task), row);
+			c = add_check(out, &alloc, rule, row->task);
+			/* judge_failure_rate can be both the run's figure and the judgment's: say which */
+			c->judgment = in->judgment_id;
+			check_absolute(c, row);
 		}
 		if (!matched) {
 			struct gate_check *c = add_check(out, &alloc, rule, judged ? judged->task : rule->task);
@@ -365,6 +369,14 @@ void gate_format_p(struct strbuf *sb, double p)
 		strbuf_addf(sb, "%.4f", p);
 }
 
+void gate_format_task(struct strbuf *sb, const struct gate_check *c)
+{
+	if (c->task)
+		strbuf_addstr(sb, c->task);
+	if (c->task && c->judgment)
+		strbuf_addf(sb, " (judgment %lld)", (long long)c->judgment);
+}
+
 void gate_format_message(struct strbuf *sb, const struct gate_check *c)
 {
 	const struct gate_rule *r = c->rule;
@@ -384,7 +396,10 @@ void gate_format_message(struct strbuf *sb, const struct gate_check *c)
 			strbuf_addf(sb, ", %zu %s)", c->n, c->tested ? "pairs" : "samples");
 		}
 	} else {
-		strbuf_addf(sb, "%s %s = ", c->task, r->metric);
+		strbuf_addf(sb, "%s %s", c->task, r->metric);
+		if (c->judgment)
+			strbuf_addf(sb, " of judgment %lld", (long long)c->judgment);
+		strbuf_addstr(sb, " = ");
 		gate_format_value(sb, c);
 		strbuf_addf(sb, " (%zu samples)", c->n);
 	}

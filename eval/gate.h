@@ -57,6 +57,7 @@ enum gate_status {
 struct gate_check {
 	const struct gate_rule *rule;  /* borrowed */
 	const char *task;              /* borrowed; for an error, the rule's task or NULL */
+	int64_t judgment;              /* the judgment whose figure this checks, or 0: the candidate run's own */
 	enum gate_status status;
 	double value;                  /* absolute: the candidate's mean; relative: the delta */
 	double ci_low, ci_high;        /* value's 95% interval; NAN when there is none */
@@ -131,6 +132,8 @@ void gate_format_value(struct strbuf *sb, const struct gate_check *c);
 void gate_format_threshold(struct strbuf *sb, const struct gate_check *c);
 /* "0.0012", "3.1e-40", "-" for NaN. */
 void gate_format_p(struct strbuf *sb, double p);
+/* c's task as reports show it: "ranking", "explanation (judgment 3)", or nothing when it has none. */
+void gate_format_task(struct strbuf *sb, const struct gate_check *c);
 /*
  * One sentence for a JUnit failure message: what was measured, its value,
  * the threshold and the p-values (or why there are none), and the note.

@@ -26,8 +26,11 @@ static void add_failing(struct strbuf *sb, const struct gate_result *r)
 		if (c->status == GATE_PASS)
 			continue;
 		strbuf_addf(sb, "%s%s '%s'", k++ ? "; " : ": ", status_name(c->status), c->rule->text);
-		if (c->task)
-			strbuf_addf(sb, " (%s)", c->task);
+		if (c->task) {
+			strbuf_addstr(sb, " (");
+			gate_format_task(sb, c);
+			strbuf_addch(sb, ')');
+		}
 	}
 	strbuf_addch(sb, '\n');
 }
@@ -54,7 +57,10 @@ void gate_report_table(struct strbuf *sb, const struct gate_report *g)
 			strbuf_init(&row[j], 0);
 		strbuf_addstr(&row[C_STATUS], status_name(c->status));
 		strbuf_addstr(&row[C_RULE], c->rule->text);
-		strbuf_addstr(&row[C_TASK], c->task ? c->task : "-");
+		if (c->task)
+			gate_format_task(&row[C_TASK], c);
+		else
+			strbuf_addch(&row[C_TASK], '-');
 		if (c->status == GATE_ERROR)
 			strbuf_addch(&row[C_VALUE], '-');
 		else
@@ -136,7 +142,9 @@ void gate_report_junit(struct strbuf *sb, const struct gate_report *g, const cha
 		const struct gate_check *c = &r->checks[i];
 		struct strbuf msg = STRBUF_INIT;
 
-		names[i] = c->task ? xstrfmt("receval.gate.%s", c->task) : xstrdup("receval.gate");
+		/* a judgment's figure is its own test case, apart from the run's figure of the same name */
+		names[i] = c->task ? xstrfmt("receval.gate.%s%s", c->task, c->judgment ? ".judgment" : "") :
+				     xstrdup("receval.gate");
 		gate_format_message(&msg, c);
 		messages[i] = strbuf_detach(&msg, NULL);
 		details[i] = xstrfmt("%s\nrule: %s\nbaseline: run %lld (%s)\ncandidate: run %lld (%s)\n", messages[i],

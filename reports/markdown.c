@@ -108,7 +108,9 @@ void markdown_gate(struct strbuf *sb, const struct gate_report *g)
 		strbuf_addf(sb, "| %s | ", status_mark(c->status));
 		md_code(sb, c->rule->text);
 		strbuf_addstr(sb, " | ");
-		md_text(sb, c->task ? c->task : "");
+		strbuf_reset(&cell);
+		gate_format_task(&cell, c);
+		md_text(sb, cell.buf);
 		strbuf_addstr(sb, " | ");
 		strbuf_reset(&cell);
 		if (c->status != GATE_ERROR)

@@ -168,6 +168,19 @@ $R gate --baseline 1 --candidate 2 --rule 'delta:explanation.judge_failure_rate<
 rc=$?
 ok_if "delta: on a name a run metric shares checks the run's figure once (exit $rc)" \
 	sh -c "[ $rc -eq 0 ] && grep -q 'gate passed: 1 of 1 checks hold' '$T/gjf.out'"
+# an absolute rule on that name checks both figures: each is labelled with where it comes from, and each is its
+# own JUnit test case (they shared task, rule and class name, so a CI server showed one check twice)
+$R gate --baseline 1 --candidate 2 --rule 'explanation.judge_failure_rate<=1' --db "$DB" --junit "$T/gjf.xml" \
+	>"$T/gjf2.out" 2>&1
+rc=$?
+ok_if "an absolute rule on judge_failure_rate checks the run's figure and the judgment's (exit $rc)" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'gate passed: 2 of 2 checks hold' '$T/gjf2.out' &&
+	       grep -q '^PASS  *explanation\.judge_failure_rate<=1  *explanation  ' '$T/gjf2.out' &&
+	       grep -q '^PASS  *explanation\.judge_failure_rate<=1  *explanation (judgment [0-9]*)  ' '$T/gjf2.out'"
+ok_if "... and the JUnit file has two distinct test cases for them" python3 -c "
+import sys, xml.etree.ElementTree as E
+c = [(t.get('classname'), t.get('name')) for t in E.parse('$T/gjf.xml').iter('testcase')]
+sys.exit(not (len(c) == 2 and len(set(c)) == 2 and ('receval.gate.explanation.judgment', 'explanation.judge_failure_rate<=1') in c))"
 $R list --db "$DB" >"$T/list"
 ok_if "list shows the judgments" grep -q "pairwise     1 vs 2" "$T/list"
 $R report 1 2 --db "$DB" -o "$T/r.html" --no-plots >/dev/null 2>&1
