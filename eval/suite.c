@@ -1,5 +1,6 @@
 /* suite.c: loading and strict validation of suite JSON files, with file:line in every message. */
 #include "eval/suite.h"
+#include "lib/strmap.h"
 #include "lib/strbuf.h"
 #include <cJSON.h>
 #include "eval/template.h"
@@ -262,6 +263,38 @@ static int check_keys(const struct loader *ld, const cJSON *obj, const char *con
 		}
 	}
 	return 0;
+}
+
+/*
+ * A key given twice in one object, at any depth: cJSON keeps both and
+ * reads the first, so the second would be ignored without a word.
+ * path[0..depth) names obj (keys, "#N" for array elements), for the line.
+ */
+static int check_duplicates(const struct loader *ld, const cJSON *obj, const char **path, int depth)
+{
+	struct strmap seen = STRMAP_INIT;
+	const cJSON *it;
+	char idx[24];
+	size_t i = 0;
+	int ret = 0;
+
+	cJSON_ArrayForEach(it, obj) {
+		if (cJSON_IsObject(obj) && !strmap_put(&seen, it->string, strlen(it->string), 0, NULL)) {
+			path[depth] = it->string;
+			ret = error_at(ld->path, line_of(ld, depth + 1, path),
+				       "'%s' is given twice in one object: only this first one would be read", it->string);
+			break;
+		}
+		if (cJSON_IsObject(it) || cJSON_IsArray(it)) {
+			snprintf(idx, sizeof(idx), "#%zu", i);
+			path[depth] = cJSON_IsObject(obj) ? it->string : idx;
+			if ((ret = check_duplicates(ld, it, path, depth + 1)) < 0)
+				break;
+		}
+		i++;
+	}
+	strmap_release(&seen);
+	return ret;
 }
 
 /* Bytes no name holds; a description may hold the first two, tab and line feed. */
@@ -649,7 +682,7 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 	};
 	struct strbuf sb = STRBUF_INIT;
 	struct loader ld = { path, NULL, stored, NULL, 0, NULL, 0, 0 };
-	const char *end = NULL;
+	const char *end = NULL, *dup_path[CJSON_NESTING_LIMIT + 1];
 	cJSON *root = NULL;
 	int ret = -1;
 
@@ -674,7 +707,8 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 		goto out;
 	}
 	loader_index(&ld);
-	if (check_keys(&ld, root, keys, ARRAY_SIZE(keys), 0, NULL, NULL) < 0)
+	if (check_keys(&ld, root, keys, ARRAY_SIZE(keys), 0, NULL, NULL) < 0 ||
+	    (!stored && check_duplicates(&ld, root, dup_path, 0) < 0))
 		goto out;
 	if (get_string(&ld, root, "name", &out->name, 1, 1) < 0 ||
 	    get_string(&ld, root, "description", &out->description, 0, LINE(&ld, "description")) < 0 ||

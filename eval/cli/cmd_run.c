@@ -465,7 +465,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (threads < 0 || threads > 1024) {
-		error("--threads must be 1..1024, not %ld", threads);
+		error("--threads must be 0 (one per core) or 1..1024, not %ld", threads);
 		free(models.v);
 		return EXIT_USAGE;
 	}

@@ -395,3 +395,12 @@ rc=$?
 kill "$FAKE_PID" 2>/dev/null
 ok_if "a one-letter key is no secret: the 401 message reads whole (exit $rc)" \
 	sh -c "[ $rc = 4 ] && grep -q 'check OPENAI_API_KEY' '$T/sk.err' && ! grep -q redacted '$T/sk.err'"
+
+# --- a key given twice in one suite object was read once and the other ignored without a word (cJSON keeps both
+# and finds the first): now exit 3 naming the key and the line, at any depth
+printf '{"name": "t",\n "dataset": {"format": "csv", "path": "h.csv"},\n "tasks": [\n  {"type": "retrieval", "k": 2},\n  {"type": "retrieval",\n   "k": 2, "name": "b",\n   "k": 5}\n ]\n}\n' >"$T/dup.json"
+one_line_error "a key given twice in a task is exit 3 naming it and its line" 3 \
+	"dup.json:6: 'k' is given twice in one object" $R run "$T/dup.json" --model builtin:pop --db "$T/dup.db" -q
+printf '{"name": "t",\n "dataset": {"format": "csv",\n  "path": "h.csv", "path": "x.csv"}, "tasks": [{"type": "retrieval", "k": 2}]}\n' >"$T/dup2.json"
+one_line_error "a dataset key given twice is exit 3 naming it and its line" 3 \
+	"dup2.json:3: 'path' is given twice in one object" $R run "$T/dup2.json" --model builtin:pop --db "$T/dup.db" -q
