@@ -108,10 +108,9 @@ int model_spec_parse(struct model_spec *out, const char *text)
 	}
 	free(shown);
 	/* for the same reason no control byte: an ESC sequence printed by list would drive the terminal */
-	for (p = text; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return error("model spec holds a control byte (0x%02x at offset %zu): specs are printed as they are",
-				     (unsigned char)*p, (size_t)(p - text));
+	if ((p = find_control_byte(text, 0)))
+		return error("model spec holds a control byte (0x%02x at offset %zu): specs are printed as they are",
+			     (unsigned char)*p, (size_t)(p - text));
 	if (!colon || colon == text)
 		return error("model spec '%s' has no provider (write PROVIDER:NAME, e.g. builtin:itemknn)", text);
 	q = strchr(colon + 1, '?');

@@ -487,17 +487,20 @@ static const char *curl_text(const struct call *c, CURLcode rc)
 static void schedule_retry(struct http_engine *e, struct call *c)
 {
 	double delay;
+	int asked = 1;   /* the server said how long (Retry-After), else it is our backoff */
 
-	if (c->retry_after_ms >= 0)
+	if (c->retry_after_ms >= 0) {
 		delay = c->retry_after_ms;
-	else if (c->retry_after >= 0)
+	} else if (c->retry_after >= 0) {
 		delay = c->retry_after;
-	else
+	} else {
 		delay = http_backoff_ms(&e->rng, c->attempts - 1);
+		asked = 0;
+	}
 	delay = fmin(delay, HTTP_RETRY_AFTER_MAX_MS);
 	/* a wait that would end past the deadline is not waited: the request fails now */
 	if (delay >= deadline_left(e, c, now_ms())) {
-		finish(e, c, HTTP_FAILED, deadline_text(e, c, delay, c->retry_after_ms >= 0 || c->retry_after >= 0), 0);
+		finish(e, c, HTTP_FAILED, deadline_text(e, c, delay, asked), 0);
 		return;
 	}
 	c->not_before_ms = now_ms() + delay;

@@ -143,16 +143,17 @@ static int read_parts(struct merge_run *r)
 	return 0;
 }
 
-/* A run without a key (a database older than run keys): the key its shards would share, or one of its own. */
-static char *legacy_key(const struct merge_run *r)
+/*
+ * A run without a key (a database older than run keys): the key its shards
+ * would share, or one of its own. limit: its stored limit (-1 for none).
+ */
+static char *legacy_key(const struct merge_run *r, long limit)
 {
 	char key[UUID_TEXT_SIZE], *suite;
-	const char *bad;
-	long i, n, seed, limit;
+	long i, n;
 
 	if (store_config_shard(r->config_text, &i, &n) == 1) {
 		suite = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(r->config, "suite"));
-		store_config_counts(r->config, 0, &seed, &limit, &bad);   /* checked by read_runs() */
 		shard_run_key(key, NULL, suite, (uint64_t)r->seed, limit, n, r->model);
 		cJSON_free(suite);
 	} else {
@@ -206,7 +207,7 @@ static int read_runs(struct merge_input *in, struct merge_run **runs, size_t *n,
 			break;
 		}
 		if (!r->key)
-			r->key = legacy_key(r);
+			r->key = legacy_key(r, limit);
 		ret = read_parts(r);
 	}
 	if (!ret && rc != SQLITE_DONE)

@@ -96,16 +96,6 @@ static const char *element(const char *p, size_t index)
 	return p;
 }
 
-static long line_at(const char *text, const char *pos)
-{
-	long line = 1;
-
-	if (!pos)
-		return 0;
-	for (; text < pos && *text; text++)
-		line += *text == '\n';
-	return line;
-}
 
 struct loader {
 	const char *path;
@@ -127,7 +117,7 @@ static long loader_line(const struct loader *ld, const char *pos)
 	if (!pos)
 		return 0;
 	if (!ld->indexed)
-		return line_at(ld->text, pos);
+		return text_line(ld->text, pos);
 	off = (size_t)(pos - ld->text);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -297,10 +287,6 @@ static int check_duplicates(const struct loader *ld, const cJSON *obj, const cha
 	return ret;
 }
 
-/* Bytes no name holds; a description may hold the first two, tab and line feed. */
-static const char control_bytes[] = "\t\n\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0d\x0e\x0f\x10"
-				    "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f";
-
 static int get_string(const struct loader *ld, const cJSON *obj, const char *key,
 		      char **out, int required, long line)
 {
@@ -314,7 +300,7 @@ static int get_string(const struct loader *ld, const cJSON *obj, const char *key
 	if (!cJSON_IsString(v) || !*v->valuestring)
 		return error_at(ld->path, line, "'%s' must be a non-empty string", key);
 	/* list and show print names as they are: an ESC sequence in one would drive the terminal */
-	if (strpbrk(v->valuestring, strcmp(key, "description") ? control_bytes : control_bytes + 2))
+	if (find_control_byte(v->valuestring, !strcmp(key, "description")))
 		return error_at(ld->path, line, "'%s' holds a control character", key);
 	*out = xstrdup(v->valuestring);
 	return 0;
@@ -602,7 +588,7 @@ static int load_task(const struct loader *ld, const cJSON *t, size_t index, stru
 	v = cJSON_GetObjectItemCaseSensitive(t, "name");
 	if (v) {
 		if (!cJSON_IsString(v) || !*v->valuestring || strpbrk(v->valuestring, " \"'") ||
-		    strpbrk(v->valuestring, control_bytes))
+		    find_control_byte(v->valuestring, 0))
 			return error_at(ld->path, LINE(ld, "tasks", tp.idx, "name"),
 					"'name' must be a non-empty string without spaces, quotes or control characters");
 		out->name = xstrdup(v->valuestring);
@@ -698,7 +684,7 @@ static int parse(struct suite *out, const char *path, const char *text, size_t l
 		end++;
 	if (!root || end < sb.buf + sb.len) { /* cJSON stops after the first value: text after it is no suite */
 		const char *at = root ? end : cJSON_GetErrorPtr();
-		error_at(path, at && at >= sb.buf && at <= sb.buf + sb.len ? line_at(sb.buf, at) : 0,
+		error_at(path, at && at >= sb.buf && at <= sb.buf + sb.len ? text_line(sb.buf, at) : 0,
 			 root ? "unexpected text after the suite's JSON object" : "not valid JSON");
 		goto out;
 	}

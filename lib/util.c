@@ -205,6 +205,25 @@ int whole_long(double d, long lo, long hi, long *out)
 	return 0;
 }
 
+long text_line(const char *text, const char *pos)
+{
+	long line = 1;
+
+	if (!pos)
+		return 0;
+	for (; text < pos && *text; text++)
+		line += *text == '\n';
+	return line;
+}
+
+const char *find_control_byte(const char *s, int text)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s < 0x20 && !(text && (*s == '\t' || *s == '\n'))) || *s == 0x7f)
+			return s;
+	return NULL;
+}
+
 void iso_time(char *buf, size_t size)
 {
 	time_t t = time(NULL);

@@ -95,6 +95,14 @@ int parse_double(const char *s, double *out);
  * (1e300 in a hand-edited database) is undefined behaviour.
  */
 int whole_long(double d, long lo, long hi, long *out);
+/* The 1-based line of text that pos is on (counting up to pos or a NUL before it); 0 when pos is NULL. */
+long text_line(const char *text, const char *pos);
+/*
+ * The first byte of s below 0x20, or 0x7f, or NULL: a name or spec holding
+ * one (an ESC sequence) would drive the terminal it is printed on. With
+ * text, tab and line feed are allowed (a description).
+ */
+const char *find_control_byte(const char *s, int text);
 
 /*
  * The one string hash: FNV-1a, 64 bits, of s[0..len). Stable across

@@ -35,16 +35,6 @@ const char *data_snip(struct snip *sn, const char *s, size_t len)
 	return sn->buf;
 }
 
-/* The line of text that p is on, 1-based. */
-static long line_of(const char *text, const char *p)
-{
-	long line = 1;
-
-	for (; text < p; text++)
-		line += *text == '\n';
-	return line;
-}
-
 int data_read_file(struct strbuf *sb, const char *path)
 {
 	const char *nul;
@@ -54,7 +44,7 @@ int data_read_file(struct strbuf *sb, const char *path)
 	/* a NUL would cut an id where it is stored and merge two users into one: refuse it here, once */
 	nul = memchr(sb->buf, '\0', sb->len);
 	if (nul)
-		return error_at(path, line_of(sb->buf, nul), "NUL byte in a text file (is it binary or UTF-16?)");
+		return error_at(path, text_line(sb->buf, nul), "NUL byte in a text file (is it binary or UTF-16?)");
 	return 0;
 }
 
@@ -64,9 +54,9 @@ int data_check_utf8(const char *path, const char *text, size_t len)
 	size_t bad = utf8_valid_prefix(text, len);
 
 	if (nul)
-		return error_at(path, line_of(text, nul), "NUL byte in a text file (is it binary or UTF-16?)");
+		return error_at(path, text_line(text, nul), "NUL byte in a text file (is it binary or UTF-16?)");
 	if (bad < len)
-		return error_at(path, line_of(text, text + bad), "byte 0x%02x is not UTF-8 (is the file Latin-1?)",
+		return error_at(path, text_line(text, text + bad), "byte 0x%02x is not UTF-8 (is the file Latin-1?)",
 				(unsigned char)text[bad]);
 	return 0;
 }

@@ -31,8 +31,8 @@ int general_data_path(const struct task_parse *tp, const char *key, int required
 
 int general_read_file(struct strbuf *sb, const char *path)
 {
-	const char *nul, *p;
-	long line = 1;
+	const char *nul;
+	long line;
 
 	if (strbuf_read_file(sb, path, (size_t)1 << 30) < 0)
 		return error("cannot read '%s': %s", path, strerror(errno));
@@ -40,8 +40,7 @@ int general_read_file(struct strbuf *sb, const char *path)
 	nul = memchr(sb->buf, '\0', sb->len);
 	if (!nul)
 		return 0;
-	for (p = sb->buf; p < nul; p++)
-		line += *p == '\n';
+	line = text_line(sb->buf, nul);
 	strbuf_release(sb);
 	return error_at(path, line, "NUL byte in a text file (is it binary or UTF-16?)");
 }

@@ -33,6 +33,27 @@ TEST(whole_long_refuses_what_a_long_cannot_hold)
 	CHECK_INT(n, 7);
 }
 
+/* The one line counter and control-byte finder that the suite, dataset and question readers and model specs share. */
+TEST(text_line_and_find_control_byte)
+{
+	const char *t = "a\nb\n\nc";
+
+	CHECK_INT(text_line(t, t), 1);
+	CHECK_INT(text_line(t, t + 2), 2);
+	CHECK_INT(text_line(t, t + 5), 4);
+	CHECK_INT(text_line(t, NULL), 0);
+	CHECK(find_control_byte("plain name", 0) == NULL);
+	CHECK(find_control_byte("two\nlines\tand a tab", 1) == NULL);
+	t = "two\nlines";
+	CHECK(find_control_byte(t, 0) == t + 3);
+	t = "esc \x1b[2J";
+	CHECK(find_control_byte(t, 1) == t + 4);
+	t = "del\x7f";
+	CHECK(find_control_byte(t, 1) == t + 3);
+	t = "cr\r";
+	CHECK(find_control_byte(t, 1) == t + 2);   /* a description may hold tab and line feed, not CR */
+}
+
 /* A hand-edited transcript's turn or token count a long cannot hold reads as 0, as an absent one does. */
 TEST(stored_transcript_numbers_out_of_range_read_as_zero)
 {
